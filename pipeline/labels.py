@@ -1,0 +1,253 @@
+"""Every Chinese word the office reads: column names and aliases, enumerations, messages.
+
+Nothing else in the project spells out a Chinese label or message; code refers to the
+English field names below and asks this module for the words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CITY_LABEL = "全市"
+UNPAIRED_LABEL = "未结对"
+DEFAULT_USER = "命令行"
+
+# ---------------------------------------------------------------- kinds of spreadsheet
+
+KIND_LABELS = {"roster": "结对台账", "visits": "走访记录", "issues": "问题台账"}
+
+
+# ---------------------------------------------------------------- enumerations (SPEC §2)
+
+CATEGORIES = ["孤儿", "事实无人抚养儿童", "困难重度残疾人", "特困人员"]
+CATEGORY_ALIASES = {
+    "事实孤儿": "事实无人抚养儿童",
+    "重度残疾人": "困难重度残疾人",
+    "特困供养人员": "特困人员",
+    "特困": "特困人员",
+}
+
+CONTACT_METHODS = ["入户走访", "电话", "微信", "短信", "视频", "邀请到家", "其他"]
+CONTACT_METHOD_ALIASES = {"上门": "入户走访", "入户": "入户走访", "走访": "入户走访", "电话联系": "电话"}
+HOME_VISIT_METHODS = ["入户走访", "邀请到家"]
+
+ISSUE_CATEGORIES = ["生活", "学习", "医疗", "就业", "住房", "政策落实", "心理关爱", "其他"]
+
+ISSUE_LEVELS = ["干部本人", "所在单位", "上级部门", "领导小组办公室"]
+DEFAULT_ISSUE_LEVEL = "干部本人"
+
+ISSUE_STATUSES = ["待办理", "办理中", "已解决", "无法解决"]
+ISSUE_STATUS_ALIASES = {
+    "未办理": "待办理",
+    "未解决": "待办理",
+    "正在办理": "办理中",
+    "已办结": "已解决",
+    "已完成": "已解决",
+    "已解释说明": "无法解决",
+}
+CLOSED_STATUSES = ["已解决", "无法解决"]
+
+SATISFACTION = ["满意", "基本满意", "不满意"]
+
+CADRE_LEVELS = ["市级领导", "县级领导", "科级干部", "一般干部"]
+PAIRING_MODES = ["属地结对", "帮扶县结对", "调配结对"]
+
+
+# ---------------------------------------------------------------- columns (SPEC §2)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column of an upload kind."""
+
+    field: str  # English name used in code, SQL and the database
+    label: str  # canonical Chinese header
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    rule: str = ""  # one line for the template's note row
+    choices: tuple[str, ...] = field(default=())  # enumerated values, for drop-downs
+
+
+_ID_ALIASES = ("身份证号码", "公民身份号码", "证件号码", "对象身份证号")
+_ID_RULE = "18位公民身份号码，请将本列设为“文本”格式，以免Excel改写后几位"
+_DATE_RULE = "日期，如 2026-03-05、2026/3/5、2026年3月5日"
+
+ROSTER_COLUMNS = (
+    Column("id_number", "身份证号", _ID_ALIASES, True, _ID_RULE),
+    Column("name", "姓名", ("对象姓名", "帮扶对象姓名"), True, "帮扶对象姓名"),
+    Column(
+        "category",
+        "对象类别",
+        ("类别", "人员类别", "对象类型"),
+        True,
+        "四类对象之一",
+        tuple(CATEGORIES),
+    ),
+    Column("county", "县区", ("县(区)", "县（市、区）", "所属县区"), True, "对象所在县区"),
+    Column(
+        "township",
+        "乡镇",
+        ("乡镇(街道)", "镇(街道)", "乡镇街道", "所属乡镇"),
+        True,
+        "对象所在乡镇（街道）",
+    ),
+    Column("village", "村社区", ("村(社区)", "村(居委)", "村/社区"), False, "对象所在村（社区）"),
+    Column("phone", "对象电话", ("对象联系电话", "联系电话", "联系方式"), False, "11位手机号"),
+    Column("enrolled_on", "纳入日期", ("认定日期",), False, "不填视为一直在册；" + _DATE_RULE),
+    Column("exited_on", "退出日期", (), False, "对象退出（成年、死亡、迁出）时填写"),
+    Column(
+        "cadre_name",
+        "结对干部",
+        ("帮扶干部", "干部姓名", "结对干部姓名", "帮扶责任人", "帮扶人"),
+        False,
+        "结对四列同填同空；全空表示尚未结对",
+    ),
+    Column(
+        "cadre_phone",
+        "干部电话",
+        ("干部联系电话", "干部手机号", "帮扶责任人电话", "帮扶人联系电话"),
+        False,
+        "干部11位手机号，识别干部的依据",
+    ),
+    Column(
+        "department",
+        "干部单位",
+        ("帮扶单位", "工作单位", "所在单位", "单位", "帮扶责任人单位"),
+        False,
+        "干部所在单位",
+    ),
+    Column("cadre_level", "干部职级", ("职级", "干部级别"), False, "", tuple(CADRE_LEVELS)),
+    Column("pairing_mode", "结对方式", (), False, "", tuple(PAIRING_MODES)),
+    Column("paired_on", "结对日期", (), False, "结对开始日期"),
+    Column("unpaired_on", "解除日期", (), False, "结对解除日期；换人结对时旧行填此列，另起一行"),
+)
+PAIRING_FIELDS = ("cadre_name", "cadre_phone", "department", "paired_on")
+
+VISITS_COLUMNS = (
+    Column("id_number", "身份证号", _ID_ALIASES + ("对象身份证号码",), True, _ID_RULE),
+    Column("contact_date", "走访日期", ("联系日期", "走访时间", "日期"), True, "不得晚于导入当天"),
+    Column(
+        "method",
+        "联系方式",
+        ("走访方式", "联系形式", "方式"),
+        True,
+        "入户走访、电话、微信、短信、视频、邀请到家、其他",
+        tuple(CONTACT_METHODS),
+    ),
+    Column("cadre_name", "走访干部", ("干部姓名",), False, "仅作记录"),
+    Column("cadre_phone", "干部电话", (), False, "与结对干部不同时列入数据质量提示"),
+    Column("summary", "内容摘要", ("走访内容", "主要内容"), False, ""),
+    Column("satisfaction", "满意度", ("群众满意度", "对象评价"), False, "", tuple(SATISFACTION)),
+    Column("record_no", "记录编号", ("编号",), False, "可选，用于去重"),
+)
+
+ISSUES_COLUMNS = (
+    Column("issue_no", "问题编号", ("编号",), False, "有编号时按编号更新，无编号时按对象+日期+类别+描述"),
+    Column("id_number", "身份证号", _ID_ALIASES + ("对象身份证号码",), True, _ID_RULE),
+    Column("raised_on", "提出日期", ("发现日期", "登记日期", "登记时间"), True, _DATE_RULE),
+    Column(
+        "category",
+        "问题类别",
+        ("困难类别", "诉求类别"),
+        True,
+        "",
+        tuple(ISSUE_CATEGORIES),
+    ),
+    Column("description", "问题描述", ("困难诉求", "具体问题", "诉求内容", "群众诉求"), True, ""),
+    Column("level", "办理层级", ("当前层级", "上报层级"), False, "默认：干部本人", tuple(ISSUE_LEVELS)),
+    Column("responsible_unit", "责任单位", (), False, ""),
+    Column(
+        "status",
+        "办理状态",
+        ("状态", "办理情况"),
+        True,
+        "",
+        tuple(ISSUE_STATUSES),
+    ),
+    Column(
+        "closed_on",
+        "办结日期",
+        ("解决日期", "完成日期", "办结时间"),
+        False,
+        "已解决、无法解决时必填，不得早于提出日期",
+    ),
+    Column("rating", "群众评价", ("满意度",), False, "", tuple(SATISFACTION)),
+)
+
+COLUMNS = {"roster": ROSTER_COLUMNS, "visits": VISITS_COLUMNS, "issues": ISSUES_COLUMNS}
+
+
+def column_label(kind: str, field_name: str) -> str:
+    """The canonical Chinese header of a field."""
+    for col in COLUMNS[kind]:
+        if col.field == field_name:
+            return col.label
+    raise KeyError(field_name)
+
+
+# ---------------------------------------------------------------- import report words
+
+COUNT_LABELS = {
+    "read": "读取行数",
+    "inserted": "新增",
+    "updated": "更新",
+    "unchanged": "未变化",
+    "duplicate": "重复",
+    "rejected": "拒收",
+}
+ERROR_REASON_COLUMN = "错误原因"
+ERROR_SHEET_COLUMN = "工作表"
+ERROR_ROW_COLUMN = "行号"
+ERROR_COLUMN_COLUMN = "列"
+
+
+# ---------------------------------------------------------------- messages (rows)
+
+MSG_REQUIRED = "{column}不能为空"
+MSG_ID_LENGTH = "身份证号“{value}”位数不对（应为18位，或15位旧号码）"
+MSG_ID_CHARS = "身份证号“{value}”含有非法字符"
+MSG_ID_CHECK = "身份证号“{value}”校验位错误（按GB 11643应为{expected}），请核对号码"
+MSG_ID_DATE = "身份证号“{value}”中的出生日期不存在"
+MSG_ID_FLOAT = (
+    "身份证号被Excel存成了数字（{value}），后几位已丢失，无法恢复；"
+    "请把该列设为“文本”格式（或在号码前加英文单引号）后重新填写"
+)
+MSG_PHONE = "{column}“{value}”不是11位手机号"
+MSG_DATE = "{column}“{value}”不是可识别的日期（可用 2026-03-05、2026/3/5、2026.3.5、2026年3月5日、20260305）"
+MSG_DATE_FUTURE = "{column}{value}晚于导入当天（{today}）"
+MSG_DATE_ORDER = "{later}（{later_value}）早于{earlier}（{earlier_value}）"
+MSG_ENUM = "{column}“{value}”不在允许的取值中，可填：{allowed}"
+MSG_PAIRING_PARTIAL = "结对信息不完整：{missing}未填（结对干部、干部电话、干部单位、结对日期须同时填写，或同时留空表示未结对）"
+MSG_PAIRING_OVERLAP = "与该对象的另一结对（干部电话{other_phone}，{other_start}起）时间重叠：同一对象同一时间只能有一个结对干部"
+MSG_NOT_IN_ROSTER = "对象不在台账：身份证号{value}未在结对台账中，请先导入结对台账"
+MSG_CLOSED_DATE_MISSING = "办理状态为“{status}”时必须填写办结日期"
+MSG_CLOSED_DATE_OPEN = "办理状态为“{status}”（未办结）却填写了办结日期{value}"
+
+# ---------------------------------------------------------------- messages (files and sheets)
+
+MSG_FILE_EMPTY = "文件“{file}”是空的"
+MSG_FILE_TOO_BIG = "文件“{file}”有{size_mb:.1f}MB，超过上限{cap_mb}MB，请拆分后再导入"
+MSG_FILE_TYPE = "文件“{file}”的类型无法识别：请上传 .xlsx、.xlsm、.xls 或 .csv 文件"
+MSG_FILE_ENCRYPTED = "文件“{file}”设置了打开密码，请在Excel中取消密码后另存再导入"
+MSG_FILE_CORRUPT = "文件“{file}”已损坏或不是有效的Excel文件，无法读取：请在Excel中打开并另存为 .xlsx 后再导入"
+MSG_ZIP_BOMB = "文件“{file}”解压后体积异常（{detail}），为保护系统已拒绝读取"
+MSG_XML_ENTITY = "文件“{file}”含有不安全的XML实体声明，已拒绝读取"
+MSG_SHEET_TOO_BIG = "工作表“{sheet}”的范围达到{rows}行×{cols}列，超过上限（{cap_rows}行），请删除多余的空行或拆分文件"
+MSG_TOO_MANY_ROWS = "文件“{file}”超过{cap_rows}行的上限，请拆分后再导入"
+MSG_CSV_ENCODING = "文件“{file}”的文字编码无法识别：请另存为“CSV UTF-8”或Excel工作簿"
+MSG_NO_SHEET_RECOGNISED = (
+    "文件“{file}”中没有找到可识别的表头：前15行内需有至少3个已知列名（如 身份证号、姓名、对象类别、走访日期）"
+)
+MSG_KIND_MISMATCH = "工作表“{sheet}”看起来不是{kind}（识别为{detected}）"
+MSG_MISSING_COLUMNS = "工作表“{sheet}”识别为{kind}，但缺少必填列：{columns}"
+MSG_ALL_OR_NOTHING = "有{rejected}行错误，按“有错误则整体不导入”的要求，本文件未导入任何数据"
+MSG_DB_BUSY = "数据库正被另一个程序使用（可能是正在进行的导入或看板），已等待{seconds}秒仍未释放，请稍后再试"
+MSG_SHEET_SKIPPED = "工作表“{sheet}”没有可识别的表头，已跳过"
+MSG_UNKNOWN_COLUMNS = "工作表“{sheet}”中以下列不认识，已忽略：{columns}"
+MSG_DUPLICATE_COLUMN = "工作表“{sheet}”中“{header}”与“{first}”是同一列，只读取了前者"
+
+# ---------------------------------------------------------------- CLI
+
+MSG_BAD_ARGUMENT = "参数错误：{detail}"
+MSG_FILE_NOT_FOUND = "找不到文件“{file}”"
+MSG_DEMO_DONE = "示范数据已生成：{beneficiaries}名对象，{pairings}条结对，{contacts}条联系记录，{issues}个问题 → {db}"
