@@ -58,9 +58,7 @@ def connect(
 
 
 @contextlib.contextmanager
-def session(
-    path: str | os.PathLike | None = None, *, read_only: bool = False
-) -> Iterator[duckdb.DuckDBPyConnection]:
+def session(path: str | os.PathLike | None = None, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection that is closed (and so releases the file lock) when the block ends."""
     con = connect(path, read_only=read_only)
     try:

@@ -124,7 +124,7 @@ ROSTER_COLUMNS = (
 PAIRING_FIELDS = ("cadre_name", "cadre_phone", "department", "paired_on")
 
 VISITS_COLUMNS = (
-    Column("id_number", "身份证号", _ID_ALIASES + ("对象身份证号码",), True, _ID_RULE),
+    Column("id_number", "身份证号", (*_ID_ALIASES, "对象身份证号码"), True, _ID_RULE),
     Column("contact_date", "走访日期", ("联系日期", "走访时间", "日期"), True, "不得晚于导入当天"),
     Column(
         "method",
@@ -143,7 +143,7 @@ VISITS_COLUMNS = (
 
 ISSUES_COLUMNS = (
     Column("issue_no", "问题编号", ("编号",), False, "有编号时按编号更新，无编号时按对象+日期+类别+描述"),
-    Column("id_number", "身份证号", _ID_ALIASES + ("对象身份证号码",), True, _ID_RULE),
+    Column("id_number", "身份证号", (*_ID_ALIASES, "对象身份证号码"), True, _ID_RULE),
     Column("raised_on", "提出日期", ("发现日期", "登记日期", "登记时间"), True, _DATE_RULE),
     Column(
         "category",
@@ -217,8 +217,12 @@ MSG_DATE = "{column}“{value}”不是可识别的日期（可用 2026-03-05、
 MSG_DATE_FUTURE = "{column}{value}晚于导入当天（{today}）"
 MSG_DATE_ORDER = "{later}（{later_value}）早于{earlier}（{earlier_value}）"
 MSG_ENUM = "{column}“{value}”不在允许的取值中，可填：{allowed}"
-MSG_PAIRING_PARTIAL = "结对信息不完整：{missing}未填（结对干部、干部电话、干部单位、结对日期须同时填写，或同时留空表示未结对）"
-MSG_PAIRING_OVERLAP = "与该对象的另一结对（干部电话{other_phone}，{other_start}起）时间重叠：同一对象同一时间只能有一个结对干部"
+MSG_PAIRING_PARTIAL = (
+    "结对信息不完整：{missing}未填（结对干部、干部电话、干部单位、结对日期须同时填写，或同时留空表示未结对）"
+)
+MSG_PAIRING_OVERLAP = (
+    "与该对象的另一结对（干部电话{other_phone}，{other_start}起）时间重叠：同一对象同一时间只能有一个结对干部"
+)
 MSG_NOT_IN_ROSTER = "对象不在台账：身份证号{value}未在结对台账中，请先导入结对台账"
 MSG_CLOSED_DATE_MISSING = "办理状态为“{status}”时必须填写办结日期"
 MSG_CLOSED_DATE_OPEN = "办理状态为“{status}”（未办结）却填写了办结日期{value}"
@@ -251,3 +255,161 @@ MSG_DUPLICATE_COLUMN = "工作表“{sheet}”中“{header}”与“{first}”�
 MSG_BAD_ARGUMENT = "参数错误：{detail}"
 MSG_FILE_NOT_FOUND = "找不到文件“{file}”"
 MSG_DEMO_DONE = "示范数据已生成：{beneficiaries}名对象，{pairings}条结对，{contacts}条联系记录，{issues}个问题 → {db}"
+
+
+# ================================================================ metrics engine (periods, metrics, settings)
+# Appended section: the words of the metrics tables, the period names and the metrics messages.
+
+# ---------------------------------------------------------------- periods
+
+QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
+PERIOD_MONTH_LABEL = "{year}年{month}月"
+PERIOD_QUARTER_LABEL = "{year}年{quarter_name}"
+PERIOD_YEAR_LABEL = "{year}年"
+PERIOD_DATE_LABEL = "{year}年{month}月{day}日"
+PERIOD_RANGE_LABEL = "{start}至{end}"
+PERIOD_CUT_LABEL = "{label}（截至{as_of}）"  # a running period, figures up to today
+
+MSG_PERIOD_INVALID = (
+    "期间“{value}”无法识别：可填 2026-10（月）、2026Q3（季度）、2026（年）或 2026-07-01..2026-09-15（日期范围）"
+)
+MSG_PERIOD_NOT_STARTED = "期间“{value}”尚未开始（今天是{today}），没有可统计的数据"
+MSG_PERIOD_ORDER = "日期范围“{value}”的结束日期早于开始日期"
+MSG_MONTH_INVALID = "月份“{value}”无法识别，应为 2026-07 这样的格式"
+MSG_MONTH_ORDER = "起始月份{start}晚于结束月份{end}"
+
+# ---------------------------------------------------------------- groupings and metrics (SPEC §5)
+
+GROUPING_LABELS = {
+    "overall": "全市",
+    "county": "按县区",
+    "township": "按乡镇",
+    "department": "按单位",
+    "cadre": "按干部",
+    "cadre_level": "按干部职级",
+    "category": "按对象类别",
+}
+KEY_COLUMN_LABELS = {
+    "overall": "范围",
+    "county": "县区",
+    "township": "乡镇",
+    "department": "干部单位",
+    "cadre": "结对干部",
+    "cadre_phone_masked": "干部电话",
+    "cadre_level": "干部职级",
+    "category": "对象类别",
+}
+UNKNOWN_CADRE_LEVEL_LABEL = "职级未填"  # a pairing whose roster row left 干部职级 blank
+
+METRIC_LABELS = {
+    "beneficiaries": "在册对象数",
+    "paired": "已结对数",
+    "pairing_rate": "结对覆盖率",
+    "contacted": "已联系数",
+    "contact_rate": "联系覆盖率",
+    "home_visited": "已入户数",
+    "home_visit_rate": "入户覆盖率",
+    "contacts": "联系次数",
+    "contacts_per_pair_month": "月均联系频次",
+    "on_standard": "联系达标数",
+    "on_standard_rate": "联系达标率",
+    "overdue_contact": "超期未联系数",
+    "issues_new": "本期新增问题",
+    "issues_total": "累计问题",
+    "issues_resolved": "累计已解决",
+    "resolution_rate": "问题解决率",
+    "issues_closed_in_p": "本期办结",
+    "median_days_to_close": "办结天数中位数",
+    "issues_overdue": "超期未办结",
+    "satisfaction_rate": "群众满意率",
+    "score": "综合得分",
+}
+PREVIOUS_SUFFIX_LABEL = "（上期）"
+CHANGE_SUFFIX_LABEL = "（变化）"
+TREND_MONTH_LABEL = "月份"
+
+SATISFIED_RATINGS = ["满意", "基本满意"]  # the ratings that count as satisfied in 群众满意率
+RESOLVED_STATUS = "已解决"
+
+# ---------------------------------------------------------------- drill-down and 督办 lists
+
+ROW_COLUMN_LABELS = {
+    "period": "期间",
+    "source": "来源",
+    "id_number": "身份证号",
+    "beneficiary_name": "姓名",
+    "category": "对象类别",
+    "county": "县区",
+    "township": "乡镇",
+    "village": "村社区",
+    "department": "干部单位",
+    "cadre_name": "结对干部",
+    "cadre_phone": "干部电话",
+    "cadre_level": "干部职级",
+    "paired_on": "结对日期",
+    "is_paired": "已结对",
+    "contacts": "联系次数",
+    "home_visits": "入户次数",
+    "is_contacted": "已联系",
+    "is_home_visited": "已入户",
+    "months_required": "应联系月数",
+    "months_contacted": "已联系月数",
+    "is_on_standard": "联系达标",
+    "is_overdue_contact": "超期未联系",
+    "last_contact_on": "最近联系日期",
+    "days_since_contact": "距最近联系天数",
+    "contact_date": "走访日期",
+    "method": "联系方式",
+    "visit_cadre_name": "走访干部",
+    "rating": "评价",
+    "is_satisfied": "满意",
+    "summary": "内容摘要",
+    "issue_no": "问题编号",
+    "raised_on": "提出日期",
+    "issue_category": "问题类别",
+    "description": "问题描述",
+    "issue_level": "办理层级",
+    "responsible_unit": "责任单位",
+    "status": "办理状态",
+    "closed_on": "办结日期",
+    "is_new": "本期新增",
+    "is_resolved": "已解决",
+    "is_closed_in_period": "本期办结",
+    "days_to_close": "办结天数",
+    "is_overdue": "超期未办结",
+    "days_open": "已历天数",
+    "days_overdue": "超期天数",
+}
+ROW_SOURCE_LABELS = {"contact": "联系记录", "issue": "问题台账"}
+
+# ---------------------------------------------------------------- settings (thresholds, weights, RAG bands)
+
+SETTING_LABELS = {
+    "overdue_days": "超期天数（联系、问题办理）",
+    "weight_pairing_rate": "综合得分权重：结对覆盖率",
+    "weight_on_standard_rate": "综合得分权重：联系达标率",
+    "weight_home_visit_rate": "综合得分权重：入户覆盖率",
+    "weight_resolution_rate": "综合得分权重：问题解决率",
+    "weight_satisfaction_rate": "综合得分权重：群众满意率",
+    "rag_green": "绿灯下限（比率）",
+    "rag_amber": "黄灯下限（比率）",
+}
+RAG_LABELS = {"green": "绿", "amber": "黄", "red": "红"}
+MSG_SETTING_UNKNOWN = "没有名为“{key}”的设置项，可设置：{allowed}"
+MSG_SETTING_NOT_NUMBER = "设置项“{label}”的值“{value}”不是数字"
+MSG_SETTING_DAYS = "超期天数应为1到365之间的整数，收到{value}"
+MSG_SETTING_WEIGHT = "权重“{label}”不能为负数，收到{value}"
+MSG_SETTING_WEIGHTS_ZERO = "五项权重不能全为0"
+MSG_SETTING_BANDS = "红黄绿分档应满足 0 ≤ 黄灯下限 ≤ 绿灯下限 ≤ 1，收到黄灯{amber}、绿灯{green}"
+
+# ---------------------------------------------------------------- metrics and overdue commands
+
+MSG_GROUPING_INVALID = "分组“{value}”无效，可选：{allowed}"
+MSG_SCOPE_INVALID = "范围“{value}”无效，应为 county=县区名 或 department=单位名"
+MSG_METRIC_INVALID = "指标“{value}”无效，可选：{allowed}"
+MSG_DRILL_KEY_INVALID = "分组“{grouping}”的取值应有{count}项（{columns}），收到：{value}"
+MSG_OVERDUE_WHAT_INVALID = "--what 应为 contacts（超期未联系）或 issues（超期未办结），收到：{value}"
+MSG_FORMAT_INVALID = "--format 应为 csv 或 json，收到：{value}"
+MSG_DATE_INVALID = "日期“{value}”无法识别，应为 2026-11-28 这样的格式"
+MSG_DB_MISSING = "找不到数据库文件“{db}”：请先导入台账或生成示范数据"
+MSG_DB_UNREADABLE = "无法读取数据库“{db}”：{detail}"

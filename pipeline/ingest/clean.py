@@ -1,0 +1,234 @@
+"""One function per cleaning rule of SPEC §3: raw cell -> (clean value, None) or (None, reason).
+
+A reason is the Chinese text of the rejection, naming the column and the value as written.
+Each function is pure, so a column is cleaned once per distinct value (see `clean_column`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Callable
+
+from pipeline import idnumber, labels
+
+Result = tuple[object, str | None]
+
+_TRIM = " \t\r\n\u3000\xa0\ufeff"
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def cell_text(value: object) -> str:
+    """A cell as trimmed text: whole numbers without '.0', dates as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, int)):
+        return str(value) if not isinstance(value, dt.date) else value.isoformat()
+    return str(value).strip(_TRIM)
+
+
+def is_blank(value: object) -> bool:
+    """True for an empty cell (nothing but spaces or line breaks)."""
+    return cell_text(value) == ""
+
+
+# ---------------------------------------------------------------- text
+
+
+def clean_text(value: object, column: str) -> Result:
+    """Trim spaces, full-width spaces and line breaks at the ends."""
+    text = cell_text(value)
+    return (text or None), None
+
+
+# ---------------------------------------------------------------- ID numbers
+
+_SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE][+]?\d+$")
+
+
+def clean_id(value: object, column: str) -> Result:
+    """Full-width to half-width, x to X, 15 → 18 digits, GB 11643 check digit; refuse numbers Excel rounded."""
+    if isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool)):
+        number = float(value)
+        if number >= 1e16 or not number.is_integer():
+            return None, labels.MSG_ID_FLOAT.format(value=f"{number:.6g}".replace("e+", "E+"))
+        value = str(int(number))
+    text = unicodedata.normalize("NFKC", cell_text(value)).strip().replace(" ", "")
+    if not text:
+        return None, None
+    if _SCIENTIFIC.match(text):
+        return None, labels.MSG_ID_FLOAT.format(value=text)
+    text = text.upper()
+    if len(text) == 15:
+        if not text.isdigit():
+            return None, labels.MSG_ID_CHARS.format(value=text)
+        return idnumber.from_15(text), None
+    if len(text) != 18:
+        return None, labels.MSG_ID_LENGTH.format(value=text)
+    if not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+        return None, labels.MSG_ID_CHARS.format(value=text)
+    expected = idnumber.check_char(text[:17])
+    if text[17] != expected:
+        return None, labels.MSG_ID_CHECK.format(value=text, expected=expected)
+    return text, None
+
+
+# ---------------------------------------------------------------- phones
+
+
+def _mobile(value: object) -> str | None:
+    digits = "".join(ch for ch in unicodedata.normalize("NFKC", cell_text(value)) if ch.isdigit())
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    if len(digits) == 15 and digits.startswith("0086"):
+        digits = digits[4:]
+    if len(digits) == 11 and digits.startswith("1"):
+        return digits
+    return None
+
+
+def clean_mobile(value: object, column: str) -> Result:
+    """An 11-digit mainland mobile starting with 1 (spaces, dashes and a +86 prefix dropped)."""
+    if is_blank(value):
+        return None, None
+    mobile = _mobile(value)
+    if mobile is None:
+        return None, labels.MSG_PHONE.format(column=column, value=cell_text(value))
+    return mobile, None
+
+
+def clean_phone_lenient(value: object, column: str) -> Result:
+    """A phone kept for information: normalised when it is a mobile, else kept as written (a landline)."""
+    if is_blank(value):
+        return None, None
+    return (_mobile(value) or cell_text(value)), None
+
+
+# ---------------------------------------------------------------- dates
+
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT].*)?$")
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_SERIAL = re.compile(r"^\d{1,6}(\.\d+)?$")
+
+
+def _from_serial(number: float) -> dt.date | None:
+    if 1 <= number < 2958466:
+        return EXCEL_EPOCH + dt.timedelta(days=int(number))
+    return None
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A date from a date cell, an Excel serial number, or text in one of the accepted formats."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+        if 19000101 <= number <= 29991231 and number.is_integer():
+            return parse_date(str(int(number)))
+        return _from_serial(number)
+    text = unicodedata.normalize("NFKC", cell_text(value))
+    match = _DATE_TEXT.match(text) or _DATE_COMPACT.match(text)
+    if match:
+        try:
+            return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            return None
+    if _SERIAL.match(text):
+        return _from_serial(float(text))
+    return None
+
+
+def clean_date(value: object, column: str) -> Result:
+    """Real date cells, Excel serials, 2026-03-05, 2026/3/5, 2026.3.5, 2026年3月5日, 20260305."""
+    if is_blank(value):
+        return None, None
+    parsed = parse_date(value)
+    if parsed is None:
+        return None, labels.MSG_DATE.format(column=column, value=cell_text(value))
+    return parsed, None
+
+
+# ---------------------------------------------------------------- enumerations
+
+
+def enum_cleaner(allowed: list[str], aliases: dict[str, str] | None = None) -> Callable[[object, str], Result]:
+    """A cleaner accepting the allowed values and their aliases, refusing anything else with the list."""
+    lookup = {value: value for value in allowed}
+    lookup.update(aliases or {})
+
+    def clean(value: object, column: str) -> Result:
+        text = unicodedata.normalize("NFKC", cell_text(value)).replace(" ", "")
+        if not text:
+            return None, None
+        if text in lookup:
+            return lookup[text], None
+        return None, labels.MSG_ENUM.format(column=column, value=cell_text(value), allowed="、".join(allowed))
+
+    return clean
+
+
+CLEANERS: dict[str, dict[str, Callable[[object, str], Result]]] = {
+    "roster": {
+        "id_number": clean_id,
+        "category": enum_cleaner(labels.CATEGORIES, labels.CATEGORY_ALIASES),
+        "phone": clean_phone_lenient,
+        "enrolled_on": clean_date,
+        "exited_on": clean_date,
+        "cadre_phone": clean_mobile,
+        "cadre_level": enum_cleaner(labels.CADRE_LEVELS),
+        "pairing_mode": enum_cleaner(labels.PAIRING_MODES),
+        "paired_on": clean_date,
+        "unpaired_on": clean_date,
+    },
+    "visits": {
+        "id_number": clean_id,
+        "contact_date": clean_date,
+        "method": enum_cleaner(labels.CONTACT_METHODS, labels.CONTACT_METHOD_ALIASES),
+        "cadre_phone": clean_phone_lenient,
+        "satisfaction": enum_cleaner(labels.SATISFACTION),
+    },
+    "issues": {
+        "id_number": clean_id,
+        "raised_on": clean_date,
+        "category": enum_cleaner(labels.ISSUE_CATEGORIES),
+        "level": enum_cleaner(labels.ISSUE_LEVELS),
+        "status": enum_cleaner(labels.ISSUE_STATUSES, labels.ISSUE_STATUS_ALIASES),
+        "closed_on": clean_date,
+        "rating": enum_cleaner(labels.SATISFACTION),
+    },
+}
+
+
+def cleaner_for(kind: str, field_name: str) -> Callable[[object, str], Result]:
+    """The cleaning function of a field (plain trimming when the field has no rule of its own)."""
+    return CLEANERS[kind].get(field_name, clean_text)
+
+
+def clean_column(values: list[object], cleaner: Callable[[object, str], Result], column: str):
+    """Clean a column once per distinct value: (clean values, reasons) in the column's order."""
+    cache: dict[object, Result] = {}
+    out_values: list[object] = []
+    out_reasons: list[str | None] = []
+    for value in values:
+        key = (type(value), value)
+        result = cache.get(key)
+        if result is None:
+            result = cleaner(value, column)
+            cache[key] = result
+        out_values.append(result[0])
+        out_reasons.append(result[1])
+    return out_values, out_reasons
