@@ -20,7 +20,10 @@ HEADER_SCAN_ROWS = 15
 HEADER_MIN_MATCHES = 3
 ERRORS_IN_SUMMARY = 1000  # errors printed per file by the CLI; all are kept in the database
 
-DB_LOCK_WAIT_SECONDS = 30.0
+
+def db_lock_wait_seconds() -> float:
+    """How long to wait for another process to release the database ($GUANAI_DB_WAIT, default 30 s)."""
+    return float(os.environ.get("GUANAI_DB_WAIT", "30"))
 
 
 def db_path(explicit: str | os.PathLike | None = None) -> Path:

@@ -33,10 +33,12 @@ def connect(
     path: str | os.PathLike | None = None,
     *,
     read_only: bool = False,
-    wait_seconds: float = config.DB_LOCK_WAIT_SECONDS,
+    wait_seconds: float | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open the database (creating the schema when writable), retrying while another process holds it."""
     target = config.db_path(path)
+    if wait_seconds is None:
+        wait_seconds = config.db_lock_wait_seconds()
     if not read_only:
         target.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait_seconds

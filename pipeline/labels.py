@@ -250,6 +250,18 @@ MSG_SHEET_SKIPPED = "工作表“{sheet}”没有可识别的表头，已跳过"
 MSG_UNKNOWN_COLUMNS = "工作表“{sheet}”中以下列不认识，已忽略：{columns}"
 MSG_DUPLICATE_COLUMN = "工作表“{sheet}”中“{header}”与“{first}”是同一列，只读取了前者"
 
+# ---------------------------------------------------------------- app (Streamlit)
+
+APP_TITLE = "结对关爱督导看板"
+PAGE_OVERVIEW = "全市总览"
+STATUS_BENEFICIARIES = "在册对象"
+STATUS_PAIRINGS = "结对记录"
+STATUS_CONTACTS = "联系记录"
+STATUS_ISSUES = "问题"
+STATUS_LAST_IMPORT = "数据版本：第{batch}批导入，{time}"
+STATUS_NO_DATA = "还没有导入任何数据。请先在“数据导入”页上传结对台账、走访记录和问题台账，或运行 make run 生成示范数据。"
+OVERVIEW_PERIOD = "统计期：{period}"
+
 # ---------------------------------------------------------------- CLI
 
 MSG_BAD_ARGUMENT = "参数错误：{detail}"
@@ -413,3 +425,29 @@ MSG_FORMAT_INVALID = "--format 应为 csv 或 json，收到：{value}"
 MSG_DATE_INVALID = "日期“{value}”无法识别，应为 2026-11-28 这样的格式"
 MSG_DB_MISSING = "找不到数据库文件“{db}”：请先导入台账或生成示范数据"
 MSG_DB_UNREADABLE = "无法读取数据库“{db}”：{detail}"
+
+# ---------------------------------------------------------------- demo data and blank templates
+# (pipeline/demo.py, pipeline/templates.py)
+
+DEMO_USER = "示范数据"
+# Title row above the header of each demo ledger, as offices put on theirs.
+DEMO_TITLES = {
+    "roster": "{region}结对关爱台账（截至{year}年{month}月）",
+    "visits": "{region}结对关爱走访记录（截至{year}年{month}月）",
+    "issues": "{region}结对关爱问题台账（截至{year}年{month}月）",
+}
+DEMO_FILE_PART = "{name}（{part}）"  # a ledger split over several files: 走访记录（2）
+
+TEMPLATE_TITLE = "{kind}导入模板"
+TEMPLATE_FILENAME = "{kind}导入模板.xlsx"
+TEMPLATE_REQUIRED_MARK = "*"
+TEMPLATE_NOTE_HEAD = (
+    "填写说明：带*的列必须填写；请勿改动表头，从表头下一行起每行填写一条记录；"
+    "日期请写成 2026-03-05 的格式；身份证号和电话列已设为文本格式。"
+)
+TEMPLATE_NOTE_ITEM = "{label}：{rule}"
+TEMPLATE_NOTE_CHOICES = "从下拉列表选择（{choices}）"
+TEMPLATE_NOTE_SEPARATOR = "；"
+TEMPLATE_LIST_SEPARATOR = "、"
+TEMPLATE_VALIDATION_PROMPT = "请从下拉列表选择：{choices}"
+TEMPLATE_VALIDATION_ERROR = "“{label}”可填：{choices}"

@@ -1,0 +1,133 @@
+"""The command-line contract of CLI.md: demo, import, metrics, overdue (and templates)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pipeline import config, db, labels
+
+EXIT_OK, EXIT_SOME_REJECTED, EXIT_FAILED = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own exit code for bad arguments is 2, as CLI.md wants
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_FAILED, labels.MSG_BAD_ARGUMENT.format(detail=message) + "\n")
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="数据库文件（默认：$GUANAI_DB 或 data/guanai.duckdb）")
+    common.add_argument("--today", help="固定“今天”的日期 YYYY-MM-DD（默认：$GUANAI_TODAY 或真实日期）")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = _Parser(prog="python -m pipeline", description="结对关爱督导看板：数据导入与统计")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    common = _common()
+
+    demo = commands.add_parser("demo", parents=[common], help="生成示范城市数据")
+    demo.add_argument("--scale", choices=["city", "province"], default="city")
+    demo.add_argument("--seed", type=int, default=2026)
+    demo.add_argument("--xlsx-dir", help="同时写出三类上传表格（.xlsx）到此目录")
+    demo.set_defaults(handler=run_demo)
+
+    imp = commands.add_parser("import", parents=[common], help="导入结对台账、走访记录、问题台账")
+    imp.add_argument("--kind", choices=list(labels.KIND_LABELS), help="指定表格类型（默认按表头自动识别）")
+    imp.add_argument("--all-or-nothing", action="store_true", help="有错误则整体不导入")
+    imp.add_argument("--user", default=labels.DEFAULT_USER, help="记入导入记录的操作人")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.set_defaults(handler=run_import)
+
+    template = commands.add_parser("template", parents=[common], help="写出空白导入模板（.xlsx）")
+    template.add_argument("--kind", choices=list(labels.KIND_LABELS), required=True)
+    template.add_argument("--out", required=True)
+    template.set_defaults(handler=run_template)
+
+    try:
+        from pipeline import metrics_cli
+    except ImportError:  # the metrics commands arrive with the metrics engine
+        metrics_cli = None
+    if metrics_cli is not None:
+        metrics = commands.add_parser("metrics", parents=[common], help="按分组计算督导指标")
+        metrics_cli.add_metrics_arguments(metrics)
+        metrics.set_defaults(handler=metrics_cli.run_metrics)
+        overdue = commands.add_parser("overdue", parents=[common], help="超期未联系、超期未办结清单")
+        metrics_cli.add_overdue_arguments(overdue)
+        overdue.set_defaults(handler=metrics_cli.run_overdue)
+    return parser
+
+
+def _today(args):
+    try:
+        return config.today(args.today)
+    except ValueError:
+        raise SystemExit(_fail(labels.MSG_BAD_ARGUMENT.format(detail=f"--today {args.today}"))) from None
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return EXIT_FAILED
+
+
+def run_import(args) -> int:
+    """Import each file in its own transaction; one JSON line per file on stdout."""
+    from pipeline.ingest.load import ImportReport, import_file
+
+    today = _today(args)
+    worst = EXIT_OK
+    try:
+        con = db.connect(args.db)
+    except db.DatabaseBusy as exc:
+        return _fail(str(exc))
+    try:
+        for name in args.files:
+            path = Path(name)
+            if not path.is_file():
+                report = ImportReport(file=name, status="failed", message=labels.MSG_FILE_NOT_FOUND.format(file=name))
+            else:
+                report = import_file(
+                    con, path, kind=args.kind, all_or_nothing=args.all_or_nothing, user=args.user, today=today
+                )
+            print(json.dumps(report.summary(), ensure_ascii=False, default=str), flush=True)
+            if report.message:
+                print(report.message, file=sys.stderr)
+            if report.status != "ok":
+                worst = EXIT_FAILED
+            elif report.rejected:
+                worst = max(worst, EXIT_SOME_REJECTED)
+    finally:
+        con.close()
+    return worst
+
+
+def run_demo(args) -> int:
+    """Build the demo city (or province) into the database."""
+    from pipeline import demo
+
+    path = config.db_path(args.db)
+    try:
+        counts = demo.build(path, scale=args.scale, seed=args.seed, today=_today(args), xlsx_dir=args.xlsx_dir)
+    except db.DatabaseBusy as exc:
+        return _fail(str(exc))
+    print(json.dumps(counts, ensure_ascii=False, default=str))
+    return EXIT_OK
+
+
+def run_template(args) -> int:
+    """Write the blank upload template of a kind."""
+    from pipeline import templates
+
+    Path(args.out).write_bytes(templates.template_bytes(args.kind))
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; the exit status follows CLI.md."""
+    args = build_parser().parse_args(argv)
+    return args.handler(args)

@@ -1,0 +1,14 @@
+"""What is in the database and which import it reflects (the data version shown in the app)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from pipeline import db
+
+
+def data_status(con: duckdb.DuckDBPyConnection) -> dict:
+    """Row counts of the stored tables and the id and time of the last import batch."""
+    cursor = con.execute(db.read_sql("status/data_status.sql"))
+    names = [d[0] for d in cursor.description]
+    return dict(zip(names, cursor.fetchall()[0], strict=True))
