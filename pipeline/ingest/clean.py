@@ -22,6 +22,8 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 def cell_text(value: object) -> str:
     """A cell as trimmed text: whole numbers without '.0', dates as ISO."""
+    if type(value) is str:  # the common case first: every CSV cell and most workbook cells
+        return value.strip(_TRIM)
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -141,7 +141,8 @@ class Rows:
     values: dict[str, list] = field(default_factory=dict)  # field -> clean values
     sheet: list[str] = field(default_factory=list)
     row_no: list[int] = field(default_factory=list)
-    raw: list[dict[str, str]] = field(default_factory=list)
+    source: list[tuple[int, int]] = field(default_factory=list)  # (sheet number, row index) of each row
+    sheets: list[tuple[list[list[object]], dict[int, str]]] = field(default_factory=list)  # rows, headers
     errors: dict[int, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     duplicate: set[int] = field(default_factory=set)  # positions superseded within the file
 
@@ -151,6 +152,14 @@ class Rows:
     def reject(self, position: int, column: str, reason: str) -> None:
         """Mark a row rejected for a reason."""
         self.errors[position].append((column, reason))
+
+    def raw(self, position: int) -> dict[str, str]:
+        """The row's non-empty cells under their original headers, as written."""
+        sheet_number, index = self.source[position]
+        sheet_rows, header_texts = self.sheets[sheet_number]
+        cells = sheet_rows[index]
+        texts = {name: clean.cell_text(cells[c]) for c, name in header_texts.items() if c < len(cells)}
+        return {name: text for name, text in texts.items() if text}
 
     def valid(self) -> list[int]:
         """Positions neither rejected nor superseded, in file order."""
@@ -175,6 +184,8 @@ def parse_sheet(sheet: RawSheet, match: headers.HeaderMatch, rows: Rows, today: 
     seen: set[tuple[str, ...]] = set()
     read = duplicates = 0
     start = len(rows)
+    sheet_number = len(rows.sheets)
+    rows.sheets.append((sheet.rows, header_texts))
     raw_columns: dict[str, list] = {f: [] for _, f in columns}
     for index in range(match.row_index + 1, len(sheet.rows)):
         cells = sheet.rows[index]
@@ -189,7 +200,7 @@ def parse_sheet(sheet: RawSheet, match: headers.HeaderMatch, rows: Rows, today: 
         seen.add(signature)
         rows.sheet.append(sheet.name)
         rows.row_no.append(index + 1)
-        rows.raw.append({header_texts[c]: texts[c] for c in header_texts if c < len(texts) and texts[c]})
+        rows.source.append((sheet_number, index))
         for c, field_name in columns:
             raw_columns[field_name].append(cells[c] if c < len(cells) else "")
     count = len(rows) - start
@@ -517,13 +528,10 @@ def _collect_errors(parsed: dict[str, Rows], report: ImportReport) -> None:
         rows = parsed.get(kind)
         if rows is None:
             continue
-        for i, problems in sorted(rows.errors.items(), key=lambda item: (rows.sheet[item[0]], rows.row_no[item[0]])):
-            columns = list(dict.fromkeys(column for column, _ in problems))
-            report.errors.append(
-                RowError(
-                    rows.sheet[i], rows.row_no[i], "、".join(columns), "；".join(r for _, r in problems), rows.raw[i]
-                )
-            )
+        for i, problems in sorted(rows.errors.items()):  # positions follow the sheets' and rows' order
+            columns = "、".join(dict.fromkeys(column for column, _ in problems))
+            reasons = "；".join(reason for _, reason in problems)
+            report.errors.append(RowError(rows.sheet[i], rows.row_no[i], columns, reasons, rows.raw(i)))
     report.rejected = len(report.errors)
 
 
