@@ -207,7 +207,7 @@ MSG_REQUIRED = "{column}不能为空"
 MSG_ID_LENGTH = "身份证号“{value}”位数不对（应为18位，或15位旧号码）"
 MSG_ID_CHARS = "身份证号“{value}”含有非法字符"
 MSG_ID_CHECK = "身份证号“{value}”校验位错误（按GB 11643应为{expected}），请核对号码"
-MSG_ID_DATE = "身份证号“{value}”中的出生日期不存在"
+MSG_ID_ZEROS_HINT = "；号码末尾是000，可能是Excel把号码存成数字时丢失了后几位，请把该列设为“文本”格式后重新填写"
 MSG_ID_FLOAT = (
     "身份证号被Excel存成了数字（{value}），后几位已丢失，无法恢复；"
     "请把该列设为“文本”格式（或在号码前加英文单引号）后重新填写"
@@ -259,7 +259,9 @@ STATUS_PAIRINGS = "结对记录"
 STATUS_CONTACTS = "联系记录"
 STATUS_ISSUES = "问题"
 STATUS_LAST_IMPORT = "数据版本：第{batch}批导入，{time}"
-STATUS_NO_DATA = "还没有导入任何数据。请先在“数据导入”页上传结对台账、走访记录和问题台账，或运行 make run 生成示范数据。"
+STATUS_NO_DATA = (
+    "还没有导入任何数据。请先在“数据导入”页上传结对台账、走访记录和问题台账，或运行 make run 生成示范数据。"
+)
 OVERVIEW_PERIOD = "统计期：{period}"
 
 # ---------------------------------------------------------------- CLI
@@ -287,6 +289,7 @@ MSG_PERIOD_INVALID = (
 )
 MSG_PERIOD_NOT_STARTED = "期间“{value}”尚未开始（今天是{today}），没有可统计的数据"
 MSG_PERIOD_ORDER = "日期范围“{value}”的结束日期早于开始日期"
+MSG_PERIOD_TOO_LONG = "期间“{value}”跨{months}个月，超过上限{limit}个月，请缩短日期范围"
 MSG_MONTH_INVALID = "月份“{value}”无法识别，应为 2026-07 这样的格式"
 MSG_MONTH_ORDER = "起始月份{start}晚于结束月份{end}"
 
@@ -416,6 +419,11 @@ MSG_SETTING_BANDS = "红黄绿分档应满足 0 ≤ 黄灯下限 ≤ 绿灯下�
 
 # ---------------------------------------------------------------- metrics and overdue commands
 
+HELP_PERIOD = "期间：2026-10（月）、2026Q3（季度）、2026（年）或 2026-07-01..2026-09-15；未结束的期间截至今天"
+HELP_GROUPING = "分组：{allowed}"
+HELP_FORMAT = "输出格式：csv（默认，UTF-8带BOM，Excel、WPS可直接打开）或 json"
+HELP_SCOPE = "范围：county=县区名 或 department=单位名（默认：全市）"
+HELP_OVERDUE_WHAT = "contacts（超期未联系）或 issues（超期未办结）"
 MSG_GROUPING_INVALID = "分组“{value}”无效，可选：{allowed}"
 MSG_SCOPE_INVALID = "范围“{value}”无效，应为 county=县区名 或 department=单位名"
 MSG_METRIC_INVALID = "指标“{value}”无效，可选：{allowed}"
@@ -445,9 +453,10 @@ TEMPLATE_NOTE_HEAD = (
     "填写说明：带*的列必须填写；请勿改动表头，从表头下一行起每行填写一条记录；"
     "日期请写成 2026-03-05 的格式；身份证号和电话列已设为文本格式。"
 )
-TEMPLATE_NOTE_ITEM = "{label}：{rule}"
+TEMPLATE_NOTE_ITEM = "【{label}】{rule}"
 TEMPLATE_NOTE_CHOICES = "从下拉列表选择（{choices}）"
-TEMPLATE_NOTE_SEPARATOR = "；"
+TEMPLATE_NOTE_SEPARATOR = "；"  # between the parts of one column's note
+TEMPLATE_NOTE_ITEM_SEPARATOR = "　"  # between columns
 TEMPLATE_LIST_SEPARATOR = "、"
 TEMPLATE_VALIDATION_PROMPT = "请从下拉列表选择：{choices}"
 TEMPLATE_VALIDATION_ERROR = "“{label}”可填：{choices}"

@@ -83,6 +83,8 @@ def clean_id(value: object, column: str) -> Result:
         return None, labels.MSG_ID_CHARS.format(value=text)
     expected = idnumber.check_char(text[:17])
     if text[17] != expected:
+        if text.endswith("000"):  # how an ID looks after Excel stored it as a number and back as text
+            return None, labels.MSG_ID_CHECK.format(value=text, expected=expected) + labels.MSG_ID_ZEROS_HINT
         return None, labels.MSG_ID_CHECK.format(value=text, expected=expected)
     return text, None
 
@@ -120,13 +122,17 @@ def clean_phone_lenient(value: object, column: str) -> Result:
 
 # ---------------------------------------------------------------- dates
 
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT].*)?$")
-_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_SERIAL = re.compile(r"^\d{1,6}(\.\d+)?$")
+# A full date, optionally followed by a time ("2026-03-05 08:30", "2026年3月5日8时30分").
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*(?:日.*|[\sT].*)?$")
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:[\sT].*)?$")
+# Excel serial numbers of five digits: 10000 is 1927-05-18, 99999 is 2173-10-13. Shorter numbers
+# are years ("2026") or year-months ("2026.10") typed into a date column, not dates.
+_SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
+_SERIAL_RANGE = (10000, 100000)
 
 
 def _from_serial(number: float) -> dt.date | None:
-    if 1 <= number < 2958466:
+    if _SERIAL_RANGE[0] <= number < _SERIAL_RANGE[1]:
         return EXCEL_EPOCH + dt.timedelta(days=int(number))
     return None
 

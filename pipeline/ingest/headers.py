@@ -77,8 +77,8 @@ def _cell_text(row: list[object], index: int) -> str:
     return normalize_header(row[index]) if index < len(row) else ""
 
 
-def _match_row(rows: list[list[object]], r: int, kind: str) -> tuple[dict[int, str], dict[int, str]]:
-    """Map the columns of row r for one kind, using row r-1 as the group header above it."""
+def _match_row(rows: list[list[object]], r: int, kind: str, grouped: bool) -> tuple[dict[int, str], dict[int, str]]:
+    """Map the columns of row r for one kind; `grouped` reads row r-1 as group cells above it."""
     index = ALIASES[kind]
     row = rows[r]
     above = rows[r - 1] if r > 0 else []
@@ -88,7 +88,8 @@ def _match_row(rows: list[list[object]], r: int, kind: str) -> tuple[dict[int, s
     for c in range(max(len(row), len(above))):
         child = _cell_text(row, c)
         parent = _cell_text(above, c)
-        for name in _candidates(parent, child):
+        names = _candidates(parent, child) if grouped else ([child] if child else [parent] if parent else [])
+        for name in names:
             target = index.get(name)
             if target == "method" and kind == "visits" and _holds_phones(rows, r, c):
                 # many ledgers head a column of phone numbers 联系方式: read it as a phone column
@@ -101,10 +102,17 @@ def _match_row(rows: list[list[object]], r: int, kind: str) -> tuple[dict[int, s
     return columns, headers
 
 
-def _score(kind: str, columns: dict[int, str]) -> tuple[int, int]:
+# When a sheet has every required column of two kinds, the kind whose rows are events wins: a
+# contact log often repeats the person's name and place, a roster never has 走访日期 or 提出日期.
+_KIND_PRIORITY = {"issues": 2, "visits": 1, "roster": 0}
+
+
+def _score(kind: str, columns: dict[int, str]) -> tuple[int, int, int, int]:
     fields = set(columns.values())
-    required = sum(1 for c in labels.COLUMNS[kind] if c.required and c.field in fields)
-    return required, len(fields)
+    required = [c.field for c in labels.COLUMNS[kind] if c.required]
+    matched = sum(1 for f in required if f in fields)
+    complete = matched == len(required)
+    return int(complete), _KIND_PRIORITY[kind] if complete else -1, matched, len(fields)
 
 
 def find_header(rows: list[list[object]], sheet: str, kind: str | None = None) -> HeaderMatch | None:
@@ -121,22 +129,23 @@ def find_header(rows: list[list[object]], sheet: str, kind: str | None = None) -
             if below and _score(below[0], below[1]) > _score(best[0], best[1]):
                 r, best = r + 1, below
         found_kind, columns, headers = best
-        return _finish(rows, r, found_kind, columns, headers, sheet)
+        return _finish(rows, r, found_kind, columns, headers)
     return None
 
 
 def _best_kind(rows, r, kinds) -> tuple[str, dict[int, str], dict[int, str]] | None:
     best = None
     for candidate in kinds:
-        columns, headers = _match_row(rows, r, candidate)
-        if len(set(columns.values())) < config.HEADER_MIN_MATCHES:
-            continue
-        if best is None or _score(candidate, columns) > _score(best[0], best[1]):
-            best = (candidate, columns, headers)
+        for grouped in (False, True):  # plain first: a title row above is not a group header
+            columns, headers = _match_row(rows, r, candidate, grouped)
+            if len(set(columns.values())) < config.HEADER_MIN_MATCHES:
+                continue
+            if best is None or _score(candidate, columns) > _score(best[0], best[1]):
+                best = (candidate, columns, headers)
     return best
 
 
-def _finish(rows, r, kind, columns, headers, sheet) -> HeaderMatch:
+def _finish(rows, r, kind, columns, headers) -> HeaderMatch:
     row = rows[r]
     unknown = []
     for c, value in enumerate(row):

@@ -24,6 +24,20 @@ from pipeline.ingest.read import RawSheet, ReadError, read_file
 
 KIND_ORDER = ("roster", "visits", "issues")
 _TOTAL_WORDS = ("合计", "总计")
+_FOOTER_WORDS = (
+    "填表人",
+    "制表人",
+    "填报人",
+    "审核人",
+    "负责人",
+    "填报单位",
+    "填报日期",
+    "制表日期",
+    "备注",
+    "说明",
+    "注：",
+    "注:",
+)
 _FAR_FUTURE = dt.date(9999, 12, 31)
 DEFAULT_ENROLLED_ON = dt.date(1900, 1, 1)
 
@@ -56,6 +70,11 @@ ISSUE_VALUES = (
     "closed_on",
     "rating",
 )
+# Optional columns: when a sheet has no such column at all, the stored value is kept.
+BENEFICIARY_KEEP = ("village", "phone", "enrolled_on", "exited_on")
+PAIRING_KEEP = ("cadre_level", "pairing_mode", "unpaired_on")
+CONTACT_KEEP = ("cadre_name", "summary", "satisfaction")
+ISSUE_KEEP = ("level", "responsible_unit", "rating")
 DATE_FIELDS = {
     "enrolled_on",
     "exited_on",
@@ -143,6 +162,7 @@ class Rows:
     row_no: list[int] = field(default_factory=list)
     source: list[tuple[int, int]] = field(default_factory=list)  # (sheet number, row index) of each row
     sheets: list[tuple[list[list[object]], dict[int, str]]] = field(default_factory=list)  # rows, headers
+    absent_by_sheet: list[frozenset[str]] = field(default_factory=list)  # fields a sheet has no column for
     errors: dict[int, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     duplicate: set[int] = field(default_factory=set)  # positions superseded within the file
 
@@ -161,37 +181,62 @@ class Rows:
         texts = {name: clean.cell_text(cells[c]) for c, name in header_texts.items() if c < len(cells)}
         return {name: text for name, text in texts.items() if text}
 
+    def absent(self, position: int) -> frozenset[str]:
+        """Fields the row's sheet has no column for (their stored values are kept)."""
+        return self.absent_by_sheet[self.source[position][0]]
+
+    def keep_flags(self, positions: list[int], fields: tuple[str, ...]) -> dict[str, list[bool]]:
+        """`keep__<field>` columns for staging: True where the row's sheet lacks the field."""
+        missing = [f for f in fields if any(f in absent for absent in self.absent_by_sheet)]
+        return {f"keep__{f}": [f in self.absent(i) for i in positions] for f in missing}
+
     def valid(self) -> list[int]:
         """Positions neither rejected nor superseded, in file order."""
         return [i for i in range(len(self)) if i not in self.errors and i not in self.duplicate]
 
 
-def _is_total_row(cells: list[str]) -> bool:
-    for text in cells:
-        if text:
-            return text.replace(" ", "").startswith(_TOTAL_WORDS)
-    return False
+def _first_text(cells: list[str]) -> str:
+    return next((text.replace(" ", "") for text in cells if text), "")
+
+
+def _raw_headers(sheet: RawSheet, match: headers.HeaderMatch) -> dict[int, str]:
+    """Names for the cells of a rejected row: canonical labels for known columns, else the header as written."""
+    names: dict[int, str] = {c: labels.column_label(match.kind, f) for c, f in match.columns.items()}
+    taken = set(names.values())
+    for c, value in enumerate(sheet.rows[match.row_index]):
+        text = clean.cell_text(value)
+        if not text or c in names:
+            continue
+        name, n = text, 2
+        while name in taken:
+            name, n = f"{text}（{n}）", n + 1
+        names[c] = name
+        taken.add(name)
+    return dict(sorted(names.items()))
 
 
 def parse_sheet(sheet: RawSheet, match: headers.HeaderMatch, rows: Rows, today: dt.date) -> tuple[int, int]:
     """Append a sheet's data rows to `rows` cleaned; returns (rows read, exact duplicates)."""
     kind = match.kind
     columns = sorted(match.columns.items())
-    header_cells = sheet.rows[match.row_index]
-    header_texts = {c: clean.cell_text(v) for c, v in enumerate(header_cells) if clean.cell_text(v)}
-    header_texts.update({c: t for c, t in match.headers.items() if c not in header_texts})
-    header_signature = [clean.cell_text(v) for v in header_cells]
+    header_signature = [clean.cell_text(v) for v in sheet.rows[match.row_index]]
+    id_columns = [c for c, f in columns if f == "id_number"]
     seen: set[tuple[str, ...]] = set()
     read = duplicates = 0
     start = len(rows)
     sheet_number = len(rows.sheets)
-    rows.sheets.append((sheet.rows, header_texts))
+    rows.sheets.append((sheet.rows, _raw_headers(sheet, match)))
+    present = set(match.columns.values())
+    rows.absent_by_sheet.append(frozenset(c.field for c in labels.COLUMNS[kind] if c.field not in present))
     raw_columns: dict[str, list] = {f: [] for _, f in columns}
     for index in range(match.row_index + 1, len(sheet.rows)):
         cells = sheet.rows[index]
         texts = [clean.cell_text(v) for v in cells]
-        if not any(texts) or _is_total_row(texts) or texts == header_signature:
+        first = _first_text(texts)
+        if not first or first.startswith(_TOTAL_WORDS) or texts == header_signature:
             continue
+        if first.startswith(_FOOTER_WORDS) and not any(c < len(texts) and texts[c] for c in id_columns):
+            continue  # 填表人：… 审核人：… under the table
         read += 1
         signature = tuple(texts)
         if signature in seen:
@@ -225,11 +270,13 @@ def _row_rules(rows: Rows, kind: str, positions: range, today: dt.date) -> None:
     label = {c.field: c.label for c in labels.COLUMNS[kind]}
     for i in positions:
         bad_columns = {column for column, _ in rows.errors.get(i, ())}
+        absent = rows.absent(i)
         for col in required:
             if v[col.field][i] is None and col.label not in bad_columns:
                 rows.reject(i, col.label, labels.MSG_REQUIRED.format(column=col.label))
         if kind == "roster":
-            if v["enrolled_on"][i] is None and label["enrolled_on"] not in bad_columns:
+            # without a 纳入日期 column at all the stored date is kept (see _merge)
+            if v["enrolled_on"][i] is None and label["enrolled_on"] not in bad_columns and "enrolled_on" not in absent:
                 v["enrolled_on"][i] = DEFAULT_ENROLLED_ON
             filled = [f for f in labels.PAIRING_FIELDS if v[f][i] is not None or label[f] in bad_columns]
             extra = [f for f in ("unpaired_on", "cadre_level", "pairing_mode") if v[f][i] is not None]
@@ -241,7 +288,7 @@ def _row_rules(rows: Rows, kind: str, positions: range, today: dt.date) -> None:
         elif kind == "visits":
             _not_future(rows, i, "contact_date", label, today)
         elif kind == "issues":
-            if v["level"][i] is None and label["level"] not in bad_columns:
+            if v["level"][i] is None and label["level"] not in bad_columns and "level" not in absent:
                 v["level"][i] = labels.DEFAULT_ISSUE_LEVEL
             status, closed_on = v["status"][i], v["closed_on"][i]
             if status in labels.CLOSED_STATUSES and closed_on is None and label["closed_on"] not in bad_columns:
@@ -325,26 +372,51 @@ def _check_overlaps(con, rows: Rows) -> None:
         return
     _supersede_by_key(rows, paired, lambda i: (v["id_number"][i], v["cadre_phone"][i]))
     paired = [i for i in paired if i not in rows.duplicate]
-    in_file = {(v["id_number"][i], v["cadre_phone"][i]) for i in paired}
+    position_of = {(v["id_number"][i], v["cadre_phone"][i]): i for i in paired}
     ids = pa.table({"id_number": pa.array(sorted({v["id_number"][i] for i in paired}))})
     con.register("incoming_ids", ids)
     try:
         stored = con.execute(db.read_sql("load/stored_pairings.sql")).fetchall()
     finally:
         con.unregister("incoming_ids")
-    intervals: dict[str, list[tuple]] = defaultdict(list)
-    for id_number, phone, start, end in stored:
-        if (id_number, phone) not in in_file:  # a stored pairing the file does not restate wins
-            intervals[id_number].append((start, end or _FAR_FUTURE, phone))
+    stored_by_key = {(id_number, phone): (start, end or _FAR_FUTURE) for id_number, phone, start, end in stored}
+    # Stored pairings the file does not restate win. A restatement that is itself rejected leaves the
+    # stored version in place, which may then block an earlier row: so repeat until nothing changes.
+    kept = {key for key in stored_by_key if key not in position_of}
+    forced: dict[int, tuple] = {}  # restatements that could not land, with the pairing they overlapped
+    while True:
+        rejected = _greedy_overlaps(rows, paired, kept, stored_by_key, forced)
+        newly_kept = {key for key, i in position_of.items() if i in rejected and key in stored_by_key} - kept
+        if not newly_kept:
+            break
+        for key in newly_kept:
+            forced[position_of[key]] = rejected[position_of[key]]
+        kept |= newly_kept
     label = labels.column_label("roster", "paired_on")
-    for i in paired:  # file order: an earlier row wins over a later one
-        id_number, start = v["id_number"][i], v["paired_on"][i]
+    for i, clash in rejected.items():
+        rows.reject(i, label, labels.MSG_PAIRING_OVERLAP.format(other_phone=clash[2], other_start=clash[0]))
+
+
+def _greedy_overlaps(rows: Rows, paired: list[int], kept: set, stored_by_key: dict, forced: dict) -> dict[int, tuple]:
+    """Accept kept stored pairings, then file rows in file order; {position: the pairing it overlaps}."""
+    v = rows.values
+    intervals: dict[str, list[tuple]] = defaultdict(list)
+    for id_number, phone in kept:
+        start, end = stored_by_key[(id_number, phone)]
+        intervals[id_number].append((start, end, phone))
+    rejected: dict[int, tuple] = {}
+    for i in paired:
+        id_number, phone, start = v["id_number"][i], v["cadre_phone"][i], v["paired_on"][i]
+        if i in forced:  # its stored version stands; this restatement cannot land
+            rejected[i] = forced[i]
+            continue
         end = v["unpaired_on"][i] or _FAR_FUTURE
         clash = next((o for o in intervals[id_number] if start < o[1] and o[0] < end), None)
         if clash:
-            rows.reject(i, label, labels.MSG_PAIRING_OVERLAP.format(other_phone=clash[2], other_start=clash[0]))
+            rejected[i] = clash
         else:
-            intervals[id_number].append((start, end, v["cadre_phone"][i]))
+            intervals[id_number].append((start, end, phone))
+    return rejected
 
 
 def contact_key(record_no: str | None, id_number: str, date: dt.date, method: str, phone: str | None) -> str:
@@ -369,17 +441,34 @@ def natural_issue_key(id_number: str, raised_on: dt.date, category: str, descrip
 # ---------------------------------------------------------------- writing
 
 
-def _merge(con, table: str, key: tuple[str, ...], values: tuple[str, ...], staged: pa.Table, batch_id: int):
+def _merge(
+    con,
+    table: str,
+    key: tuple[str, ...],
+    values: tuple[str, ...],
+    staged: pa.Table,
+    batch_id: int,
+    defaults: dict[str, object] | None = None,
+) -> dict[int, str]:
     """Classify staged rows (with a `pos` column) against `table`, write them; {pos: outcome}."""
     key_match = " and ".join(f"stored.{k} = staged.{k}" for k in key)
-    same = " and ".join(f"staged.{c} is not distinct from stored.{c}" for c in values)
-    columns = ", ".join(key + values)
-    con.register("staged", staged)
+    con.register("staged_input", staged)
     try:
-        con.execute(db.read_sql("load/classify.sql").format(table=table, key_match=key_match, same_values=same))
+        con.execute("create or replace temp table staged as select * from staged_input")
     finally:
-        con.unregister("staged")
+        con.unregister("staged_input")
+    for name in staged.column_names:
+        if name.startswith("keep__"):
+            field_name = name.removeprefix("keep__")
+            if field_name not in values:
+                raise ValueError(name)
+            con.execute(db.read_sql("load/keep_stored.sql").format(table=table, field=field_name, key_match=key_match))
+    for field_name, value in (defaults or {}).items():
+        con.execute(db.read_sql("load/fill_default.sql").format(field=field_name), {"value": value})
+    same = " and ".join(f"staged.{c} is not distinct from stored.{c}" for c in values)
+    con.execute(db.read_sql("load/classify.sql").format(table=table, key_match=key_match, same_values=same))
     outcomes = dict(con.execute("select pos, outcome from classified").fetchall())
+    columns = ", ".join(key + values)
     con.execute(db.read_sql("load/apply_insert.sql").format(table=table, columns=columns), {"batch_id": batch_id})
     assignments = ", ".join(f"{c} = classified.{c}" for c in values)
     update_match = " and ".join(f"stored.{k} = classified.{k}" for k in key)
@@ -388,7 +477,13 @@ def _merge(con, table: str, key: tuple[str, ...], values: tuple[str, ...], stage
         {"batch_id": batch_id},
     )
     con.execute("drop table classified")
+    con.execute("drop table staged")
     return outcomes
+
+
+def _staged(rows: Rows, positions: list[int], fields: tuple[str, ...], keep: tuple[str, ...], **extra) -> pa.Table:
+    """Arrow table of rows to merge: fields, `keep__` flags for columns a sheet lacks, extra columns, pos."""
+    return _arrow(rows, positions, fields, {**extra, **rows.keep_flags(positions, keep), "pos": positions})
 
 
 def _load_roster(con, rows: Rows, batch_id: int) -> dict[int, str]:
@@ -405,18 +500,15 @@ def _load_roster(con, rows: Rows, batch_id: int) -> dict[int, str]:
         "beneficiary",
         BENEFICIARY_KEY,
         BENEFICIARY_VALUES,
-        _arrow(rows, ben_positions, BENEFICIARY_KEY + BENEFICIARY_VALUES, {"pos": ben_positions}),
+        _staged(rows, ben_positions, BENEFICIARY_KEY + BENEFICIARY_VALUES, BENEFICIARY_KEEP),
         batch_id,
+        defaults={"enrolled_on": DEFAULT_ENROLLED_ON},
     )
     paired = [i for i in valid if v["cadre_phone"][i] is not None]
     pair = _merge(
-        con,
-        "pairing",
-        PAIRING_KEY,
-        PAIRING_VALUES,
-        _arrow(rows, paired, PAIRING_KEY + PAIRING_VALUES, {"pos": paired}),
+        con, "pairing", PAIRING_KEY, PAIRING_VALUES, _staged(rows, paired, PAIRING_KEY + PAIRING_VALUES, PAIRING_KEEP),
         batch_id,
-    )
+    )  # fmt: skip
     outcomes: dict[int, str] = {}
     for i in valid:
         if i in pair:
@@ -441,8 +533,16 @@ def _load_visits(con, rows: Rows, batch_id: int) -> dict[int, str]:
     }
     _supersede_by_key(rows, rows.valid(), keys.__getitem__)
     valid = rows.valid()
-    staged = _arrow(rows, valid, CONTACT_VALUES, {"contact_key": [keys[i] for i in valid], "pos": valid})
+    staged = _staged(rows, valid, CONTACT_VALUES, CONTACT_KEEP, contact_key=[keys[i] for i in valid])
     return _merge(con, "contact", CONTACT_KEY, CONTACT_VALUES, staged, batch_id)
+
+
+def _query_staged(con, staged: pa.Table, sql_file: str) -> list[tuple]:
+    con.register("staged", staged)
+    try:
+        return con.execute(db.read_sql(sql_file)).fetchall()
+    finally:
+        con.unregister("staged")
 
 
 def _load_issues(con, rows: Rows, batch_id: int) -> dict[int, str]:
@@ -452,26 +552,35 @@ def _load_issues(con, rows: Rows, batch_id: int) -> dict[int, str]:
         i: natural_issue_key(v["id_number"][i], v["raised_on"][i], v["category"][i], v["description"][i])
         for i in rows.valid()
     }
-    keys = {i: f"N|{v['id_number'][i]}|{v['issue_no'][i]}" if v["issue_no"][i] else natural[i] for i in natural}
-    _supersede_by_key(rows, rows.valid(), keys.__getitem__)
+    keys = {
+        i: issue_key(v["issue_no"][i], v["id_number"][i], v["raised_on"][i], v["category"][i], v["description"][i])
+        for i in natural
+    }
     valid = rows.valid()
-    staged = _arrow(
+    probe = _arrow(rows, valid, ISSUE_VALUES, {"issue_key": [keys[i] for i in valid], "pos": valid})
+    for pos, stored_key, stored_no in _query_staged(con, probe, "load/issue_renumber.sql"):
+        keys[pos] = stored_key  # a later ledger without numbers updates the numbered issue
+        v["issue_no"][pos] = stored_no
+    _supersede_by_key(rows, valid, keys.__getitem__)
+    valid = rows.valid()
+    staged = _staged(
         rows,
         valid,
         ISSUE_VALUES,
-        {"issue_key": [keys[i] for i in valid], "natural_key": [natural[i] for i in valid], "pos": valid},
+        ISSUE_KEEP,
+        issue_key=[keys[i] for i in valid],
+        natural_key=[natural[i] for i in valid],
     )
-    con.register("staged", staged)
-    try:
-        taken_over = dict(con.execute(db.read_sql("load/issue_takeover.sql")).fetchall())
-    finally:
-        con.unregister("staged")
+    taken_over = dict(_query_staged(con, staged, "load/issue_takeover.sql"))
     if taken_over:
         old = pa.table({"issue_key": pa.array(list(taken_over.values()), pa.string())})
         con.register("old_keys", old)
         con.execute("delete from issue where issue_key in (select issue_key from old_keys)")
         con.unregister("old_keys")
-    outcomes = _merge(con, "issue", ISSUE_KEY, ISSUE_VALUES, staged.drop_columns(["natural_key"]), batch_id)
+    staged = staged.drop_columns(["natural_key"])
+    outcomes = _merge(
+        con, "issue", ISSUE_KEY, ISSUE_VALUES, staged, batch_id, defaults={"level": labels.DEFAULT_ISSUE_LEVEL}
+    )
     for pos in taken_over:
         outcomes[pos] = "updated"
     return outcomes

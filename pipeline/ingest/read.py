@@ -83,23 +83,24 @@ def _check_zip(data: bytes, file_name: str) -> None:
     total = sum(info.file_size for info in infos)
     if total > config.MAX_UNZIPPED_BYTES:
         raise ReadError(labels.MSG_ZIP_BOMB.format(file=file_name, detail=f"解压后约{total / 2**30:.1f}GB"))
+    for info in infos:
+        if info.file_size > 2**20 and info.file_size > config.MAX_ZIP_RATIO * max(info.compress_size, 1):
+            ratio = info.file_size / max(info.compress_size, 1)
+            raise ReadError(labels.MSG_ZIP_BOMB.format(file=file_name, detail=f"压缩比约{ratio:.0f}倍"))
     names = {info.filename for info in infos}
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
         if "EncryptionInfo" in names:
             raise ReadError(labels.MSG_FILE_ENCRYPTED.format(file=file_name))
         raise ReadError(labels.MSG_FILE_CORRUPT.format(file=file_name))
     for info in infos:
-        if info.file_size > 2**20 and info.file_size > config.MAX_ZIP_RATIO * max(info.compress_size, 1):
-            ratio = info.file_size / max(info.compress_size, 1)
-            raise ReadError(labels.MSG_ZIP_BOMB.format(file=file_name, detail=f"压缩比约{ratio:.0f}倍"))
         if not info.filename.endswith((".xml", ".rels", ".vml")):
             continue
         try:
             with archive.open(info) as part:
-                head = part.read(65536)
-        except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError) as exc:
+                head = _xml_prolog(part)
+        except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError, EOFError) as exc:
             raise ReadError(labels.MSG_FILE_CORRUPT.format(file=file_name)) from exc
-        if any(mark in head for mark in _DANGEROUS_XML):
+        if head is None or any(mark in head for mark in _DANGEROUS_XML):
             raise ReadError(labels.MSG_XML_ENTITY.format(file=file_name))
         if info.filename.startswith("xl/worksheets/"):
             match = _DIMENSION.search(head)
@@ -111,6 +112,32 @@ def _check_zip(data: bytes, file_name: str) -> None:
                     raise ReadError(
                         labels.MSG_SHEET_TOO_BIG.format(sheet=sheet, rows=rows, cols=cols, cap_rows=config.MAX_ROWS)
                     )
+
+
+_PROLOG_CAP = 16 * 2**20
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+
+
+def _xml_prolog(part) -> bytes | None:
+    """The bytes of an XML part up to its first element (where a DOCTYPE would have to be), plus a little.
+
+    Comments and processing instructions before the root may be long, so read until the root
+    element starts; None when no root element appears within 16 MB (refused as suspicious).
+    """
+    buffer = b""
+    while len(buffer) < _PROLOG_CAP:
+        chunk = part.read(65536)
+        buffer += chunk
+        if buffer.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            text = buffer.decode("utf-16", errors="ignore").encode("utf-8")
+        else:
+            text = buffer
+        stripped = re.sub(rb"<!--.*?-->|<\?.*?\?>", b"", text, flags=re.S)
+        open_comment = stripped.find(b"<!--")  # a comment still running on into the next chunk
+        root = _ROOT_START.search(stripped if open_comment < 0 else stripped[:open_comment])
+        if root or not chunk:
+            return stripped[: root.end() + 4096] if root else stripped
+    return None
 
 
 def _read_workbook(data: bytes, file_name: str) -> list[RawSheet]:
