@@ -54,6 +54,7 @@ def connect(
                 raise DatabaseBusy(labels.MSG_DB_BUSY.format(seconds=int(wait_seconds))) from exc
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
+    con.execute("set enable_progress_bar = false")  # no bars on stderr from long imports
     if not read_only:
         con.execute(read_sql("schema.sql"))
     return con
