@@ -128,3 +128,17 @@ def test_import_waits_for_a_database_held_by_another_process(tmp_path, example_d
     assert result.returncode == 2
     assert "数据库正被另一个程序使用" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_template_command_writes_a_workbook_the_import_reads(tmp_path):
+    import openpyxl
+
+    out = tmp_path / "结对台账模板.xlsx"
+    result = run_cli("template", "--kind", "roster", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    sheet = openpyxl.load_workbook(out).active
+    values = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
+    assert any(str(v).rstrip("*") == "身份证号" for v in values)
+    result = run_cli("import", "--db", str(tmp_path / "t.duckdb"), str(out))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["kind"] == "roster"
