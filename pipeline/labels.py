@@ -349,8 +349,10 @@ RESOLVED_STATUS = "已解决"
 # ---------------------------------------------------------------- drill-down and 督办 lists
 
 ROW_COLUMN_LABELS = {
-    "period": "期间",
     "source": "来源",
+    "rated_on": "评价日期",
+    "detail": "联系方式或问题类别",
+    "is_home_visit": "入户",
     "id_number": "身份证号",
     "beneficiary_name": "姓名",
     "category": "对象类别",

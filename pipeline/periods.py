@@ -17,6 +17,10 @@ DAYS_PER_MONTH = 30.4375  # 365.25 / 12: the month length used for date ranges a
 
 KINDS = ("month", "quarter", "year", "range")
 
+# 联系达标 keeps one bit per calendar month of a period in a 128-bit integer (see
+# sql/intermediate/int_period_contact_summary.sql); ten years is far beyond any report.
+MAX_MONTHS = 120
+
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})[Qq]([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
@@ -105,6 +109,9 @@ def parse_period(text: str | Period, today: str | dt.date | None = None) -> Peri
     canonical, kind, start, end = _named_bounds(text)
     if start > day:
         raise PeriodError(labels.MSG_PERIOD_NOT_STARTED.format(value=text, today=day.isoformat()))
+    touched = len(months_touched(start, end))
+    if touched > MAX_MONTHS:
+        raise PeriodError(labels.MSG_PERIOD_TOO_LONG.format(value=text, months=touched, limit=MAX_MONTHS))
     return Period(canonical, kind, start, end, min(end, day))
 
 
@@ -147,7 +154,7 @@ def previous_period(period: Period) -> Period:
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
         text = f"{year:04d}-{month:02d}"
     _, kind, start, end = _named_bounds(text)
-    as_of = min(end, start + (period.as_of - period.start))
+    as_of = min(end, start + (period.as_of - period.start)) if period.is_cut else end
     return Period(text, kind, start, end, as_of)
 
 
@@ -176,16 +183,18 @@ def _date_label(day: dt.date) -> str:
 
 
 def period_label(period: Period) -> str:
-    """The Chinese name of a period: 2026年10月, 2026年第三季度, 2026年, or a date range; cut ones say up to when."""
+    """The Chinese name of a period (2026年10月, 2026年第三季度, 2026年, a range), cut ones up to when."""
     if period.kind == "month":
         label = labels.PERIOD_MONTH_LABEL.format(year=period.start.year, month=period.start.month)
     elif period.kind == "quarter":
         quarter = (period.start.month - 1) // 3 + 1
-        label = labels.PERIOD_QUARTER_LABEL.format(year=period.start.year, quarter_name=labels.QUARTER_NAMES[quarter])
+        name = labels.QUARTER_NAMES[quarter]
+        label = labels.PERIOD_QUARTER_LABEL.format(year=period.start.year, quarter_name=name)
     elif period.kind == "year":
         label = labels.PERIOD_YEAR_LABEL.format(year=period.start.year)
     else:
-        return labels.PERIOD_RANGE_LABEL.format(start=_date_label(period.start), end=_date_label(period.as_of))
+        start, end = _date_label(period.start), _date_label(period.as_of)
+        return labels.PERIOD_RANGE_LABEL.format(start=start, end=end)
     if period.is_cut:
         return labels.PERIOD_CUT_LABEL.format(label=label, as_of=_date_label(period.as_of))
     return label

@@ -1,0 +1,511 @@
+"""The door the app and the CLI use for figures: metrics, trends, drill-down rows and 督办 lists.
+
+The SQL lives in pipeline/sql/{staging,intermediate,marts}/, one model per file. A query is the
+chain of models a mart depends on, composed into one statement of CTEs; every value (periods,
+thresholds, scope, keys) is a bound parameter, and the scope is applied inside the SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from pipeline import db, labels, masking, periods, settings
+
+GROUPINGS = ("overall", "county", "township", "department", "cadre", "cadre_level", "category")
+
+KEY_COLUMNS = {
+    "overall": ("overall",),
+    "county": ("county",),
+    "township": ("county", "township"),
+    "department": ("department",),
+    "cadre": ("department", "cadre", "cadre_phone_masked"),
+    "cadre_level": ("cadre_level",),
+    "category": ("category",),
+}
+
+METRIC_COLUMNS = (
+    "beneficiaries",
+    "paired",
+    "pairing_rate",
+    "contacted",
+    "contact_rate",
+    "home_visited",
+    "home_visit_rate",
+    "contacts",
+    "contacts_per_pair_month",
+    "on_standard",
+    "on_standard_rate",
+    "overdue_contact",
+    "issues_new",
+    "issues_total",
+    "issues_resolved",
+    "resolution_rate",
+    "issues_closed_in_p",
+    "median_days_to_close",
+    "issues_overdue",
+    "satisfaction_rate",
+    "score",
+)
+# Columns that are not plain counts: fractions, averages, the median and the score.
+FRACTIONAL_COLUMNS = (
+    "pairing_rate",
+    "contact_rate",
+    "home_visit_rate",
+    "contacts_per_pair_month",
+    "on_standard_rate",
+    "resolution_rate",
+    "median_days_to_close",
+    "satisfaction_rate",
+    "score",
+)
+RATE_COLUMNS = tuple(c for c in FRACTIONAL_COLUMNS if c.endswith("_rate"))
+
+# Which rows stand behind a cell: the row kind, and the flag a row must carry (None: all rows of the
+# kind). A rate drills to its denominator, whose rows carry the numerator's flag as a column.
+DRILL_ROWS = {
+    "beneficiaries": ("beneficiaries", None),
+    "paired": ("beneficiaries", "is_paired"),
+    "pairing_rate": ("beneficiaries", None),
+    "contacted": ("beneficiaries", "is_contacted"),
+    "contact_rate": ("beneficiaries", "is_paired"),
+    "home_visited": ("beneficiaries", "is_home_visited"),
+    "home_visit_rate": ("beneficiaries", "is_paired"),
+    "contacts": ("contacts", None),
+    "contacts_per_pair_month": ("contacts", None),
+    "on_standard": ("beneficiaries", "is_on_standard"),
+    "on_standard_rate": ("beneficiaries", "is_paired"),
+    "overdue_contact": ("overdue_contacts", None),
+    "issues_new": ("issues", "is_new"),
+    "issues_total": ("issues", None),
+    "issues_resolved": ("issues", "is_resolved"),
+    "resolution_rate": ("issues", None),
+    "issues_closed_in_p": ("issues", "is_closed_in_period"),
+    "median_days_to_close": ("issues", "is_closed_in_period"),
+    "issues_overdue": ("overdue_issues", None),
+    "satisfaction_rate": ("ratings", None),
+    "score": ("beneficiaries", None),
+}
+_ROW_MARTS = {
+    "beneficiaries": "mart_drill_beneficiaries",
+    "contacts": "mart_drill_contacts",
+    "issues": "mart_drill_issues",
+    "ratings": "mart_drill_ratings",
+    "overdue_contacts": "mart_overdue_contacts",
+    "overdue_issues": "mart_overdue_issues",
+}
+_ROW_ORDER = {
+    "beneficiaries": ["county", "township", "id_number"],
+    "contacts": ["contact_date", "county", "township", "id_number"],
+    "issues": ["raised_on", "county", "township", "id_number", "issue_no"],
+    "ratings": ["rated_on", "source", "county", "township", "id_number"],
+    "overdue_contacts": ["days_overdue", "county", "township", "id_number"],
+    "overdue_issues": ["days_overdue", "county", "township", "id_number", "issue_no"],
+}
+_DESCENDING_FIRST = {"overdue_contacts", "overdue_issues"}  # the longest overdue first
+
+# The row order of each mart's output (DuckDB sorts faster than pandas, and the keys of every
+# grouping are among these columns; the cadre rows sort by name, then by full phone).
+_MODEL_ORDER = {
+    "mart_metrics": (
+        "period_id",
+        "grouping_name",
+        "county",
+        "township",
+        "department",
+        "cadre_name",
+        "cadre_phone",
+        "cadre_level",
+        "category",
+    ),
+}
+
+_MODEL_LAYERS = ("staging", "intermediate", "marts")
+_MODEL_PREFIX = re.compile(r"\b((?:stg|int|mart)_[a-z0-9_]+)\b")
+_PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+def _masked(values: pd.Series, mask) -> list[str | None]:
+    """Mask a column of identifiers; a missing value (None, NaN) stays missing."""
+    return [mask(v) if isinstance(v, str) else None for v in values.tolist()]
+
+
+def _masked_phones(values: pd.Series) -> pd.Series:
+    """masking.mask_phone over a column, vectorised for the usual 11-digit mobile (cadre rows run to 200k)."""
+    phones = values.astype("str")
+    mobile = phones.str.len() == 11
+    # for 11 characters mask_phone keeps the first 3 and the last 4 (tests hold the two to the same result)
+    result = phones.str.slice(0, 3) + "****" + phones.str.slice(7)
+    others = ~mobile & phones.notna()
+    if others.any():
+        result[others] = _masked(phones[others], masking.mask_phone)
+    return result
+
+
+# ---------------------------------------------------------------- scope
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose figures: everything, one county's beneficiaries, or one department's pairs."""
+
+    county: str | None = None
+    department: str | None = None
+
+    @classmethod
+    def all(cls) -> Scope:
+        """The whole city (the city office)."""
+        return cls()
+
+    @classmethod
+    def for_county(cls, county: str) -> Scope:
+        """Only the beneficiaries of one county."""
+        return cls(county=county)
+
+    @classmethod
+    def for_department(cls, department: str) -> Scope:
+        """Only the pairs whose active cadre belongs to one department."""
+        return cls(department=department)
+
+    @classmethod
+    def parse(cls, text: str | None) -> Scope:
+        """Read "county=甲县" or "department=市民政局" (empty: everything)."""
+        if not text or not text.strip():
+            return cls.all()
+        name, sep, value = text.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not value or name not in ("county", "department"):
+            raise ValueError(labels.MSG_SCOPE_INVALID.format(value=text))
+        return cls(**{name: value})
+
+    @property
+    def label(self) -> str:
+        """The name of the scope, used as the key of the overall row."""
+        return self.county or self.department or labels.CITY_LABEL
+
+
+ALL = Scope.all()
+
+
+# ---------------------------------------------------------------- composing and running models
+
+
+@functools.cache
+def _models() -> dict[str, tuple[str, str]]:
+    """Every SQL model by name (the file name without .sql): its layer and its text."""
+    found = {}
+    for layer in _MODEL_LAYERS:
+        for path in sorted((db.SQL_DIR / layer).glob("*.sql")):
+            found[path.stem] = (layer, path.read_text(encoding="utf-8"))
+    return found
+
+
+def dependencies(name: str) -> list[str]:
+    """The models a model reads, as named in its text."""
+    models = _models()
+    found = dict.fromkeys(_MODEL_PREFIX.findall(models[name][1]))
+    return [dependency for dependency in found if dependency in models and dependency != name]
+
+
+@functools.cache
+def model_chain(target: str) -> tuple[str, ...]:
+    """The models a model needs, each after everything it reads, ending with the model itself."""
+    ordered: list[str] = []
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in ordered:
+            return
+        if name in path:
+            raise RuntimeError(f"cycle in SQL models: {' -> '.join((*path, name))}")
+        for dependency in dependencies(name):
+            visit(dependency, (*path, name))
+        ordered.append(name)
+
+    visit(target, ())
+    return tuple(ordered)
+
+
+@functools.cache
+def compose(target: str) -> str:
+    """One statement computing a model: the models it depends on as CTEs, in dependency order."""
+    models = _models()
+    parts = []
+    for name in model_chain(target):
+        layer, text = models[name]
+        # a staging model is a plain projection of a table: inlined, the filters of the models that
+        # read it reach the table scan; materialised (DuckDB's choice for a CTE used twice) they cannot
+        hint = "not materialized " if layer == "staging" else ""
+        # the closing parenthesis goes on its own line, so a model's trailing comment cannot swallow it
+        parts.append(f"{name} as {hint}(\n{text.strip()}\n)")
+    ctes = ",\n".join(parts)
+    return f"with {ctes}\nselect * from {target}"
+
+
+def _base_parameters(
+    period_list: Sequence[periods.Period], scope: Scope, config: settings.Settings
+) -> dict[str, object]:
+    threshold = config.overdue_days
+    params: dict[str, object] = {
+        "period_ids": list(range(len(period_list))),
+        "period_starts": [p.start for p in period_list],
+        "period_as_ofs": [p.as_of for p in period_list],
+        "period_months": [p.months for p in period_list],
+        # the earliest and latest contact dates any period can look at: see int_periods.window_start
+        "scan_from": min(min(p.start, p.as_of - dt.timedelta(days=threshold)) for p in period_list),
+        "scan_to": max(p.as_of for p in period_list),
+        "overdue_days": threshold,
+        "scope_county": scope.county,
+        "scope_department": scope.department,
+        "unpaired_label": labels.UNPAIRED_LABEL,
+        "unknown_level_label": labels.UNKNOWN_CADRE_LEVEL_LABEL,
+        "home_visit_methods": list(labels.HOME_VISIT_METHODS),
+        "satisfied_ratings": list(labels.SATISFIED_RATINGS),
+        "resolved_status": labels.RESOLVED_STATUS,
+        "closed_statuses": list(labels.CLOSED_STATUSES),
+    }
+    for rate, weight in config.weights.items():
+        params[f"weight_{rate}"] = weight
+    for key in ("county", "township", "department", "cadre_name", "cadre_phone", "cadre_level", "category"):
+        params[f"key_{key}"] = None
+    return params
+
+
+def run_model(
+    con: duckdb.DuckDBPyConnection,
+    target: str,
+    period_list: Sequence[periods.Period],
+    scope: Scope = ALL,
+    config: settings.Settings | None = None,
+    **overrides: object,
+) -> pd.DataFrame:
+    """Compute one model for the periods given and return its rows (in the model's fixed order)."""
+    sql = compose(target)
+    order = _MODEL_ORDER.get(target)
+    if order:
+        # identifiers from the fixed table above, never from the caller; nulls first puts 全市 and
+        # the other roll-up rows before their parts
+        sql += "\norder by " + ", ".join(f"{column} nulls first" for column in order)
+    params = _base_parameters(period_list, scope, config or settings.read_settings(con))
+    params.update(overrides)
+    used = dict.fromkeys(_PARAMETER.findall(sql))
+    return con.execute(sql, {name: params[name] for name in used}).df()
+
+
+# ---------------------------------------------------------------- metrics
+
+
+def _check_grouping(by: str) -> None:
+    if by not in GROUPINGS:
+        raise ValueError(labels.MSG_GROUPING_INVALID.format(value=by, allowed="、".join(GROUPINGS)))
+
+
+def _shape(frame: pd.DataFrame, by: str, scope: Scope, leading: Sequence[str] = ()) -> pd.DataFrame:
+    """The mart rows of one grouping → key column(s) per CLI.md, then the metric columns in order."""
+    rows = frame[frame["grouping_name"] == by].copy()
+    if by == "overall":
+        rows["overall"] = scope.label
+    elif by == "cadre":
+        rows["cadre"] = rows["cadre_name"]
+        rows["cadre_phone_masked"] = _masked_phones(rows["cadre_phone"])
+    keys = list(KEY_COLUMNS[by])
+    result = rows[list(leading) + keys + list(METRIC_COLUMNS)].reset_index(drop=True)
+    return result.astype({c: "float64" if c in FRACTIONAL_COLUMNS else "int64" for c in METRIC_COLUMNS})
+
+
+def _period(period: str | periods.Period, today: str | dt.date | None) -> periods.Period:
+    return periods.parse_period(period, today)
+
+
+def metrics_many(
+    con: duckdb.DuckDBPyConnection,
+    period: str | periods.Period,
+    bys: Iterable[str] = GROUPINGS,
+    scope: Scope = ALL,
+    today: str | dt.date | None = None,
+    config: settings.Settings | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The metrics of one period for several groupings at once (contacts are read once)."""
+    wanted = list(bys)
+    for by in wanted:
+        _check_grouping(by)
+    target = _period(period, today)
+    frame = run_model(con, "mart_metrics", [target], scope, config, groupings=wanted)
+    return {by: _shape(frame, by, scope) for by in wanted}
+
+
+def metrics(
+    con: duckdb.DuckDBPyConnection,
+    period: str | periods.Period,
+    by: str,
+    scope: Scope = ALL,
+    today: str | dt.date | None = None,
+    config: settings.Settings | None = None,
+) -> pd.DataFrame:
+    """The SPEC §5 metrics of one period, one row per group: key column(s), then the metric columns."""
+    return metrics_many(con, period, [by], scope, today, config)[by]
+
+
+def trend(
+    con: duckdb.DuckDBPyConnection,
+    start_month: str | dt.date,
+    end_month: str | dt.date,
+    by: str,
+    scope: Scope = ALL,
+    today: str | dt.date | None = None,
+    config: settings.Settings | None = None,
+) -> pd.DataFrame:
+    """The metrics of each month from start_month to end_month (a running one cut at today), in one query."""
+    _check_grouping(by)
+    months = periods.month_periods(start_month, end_month, today)
+    if not months:
+        columns = ["month", *KEY_COLUMNS[by], *METRIC_COLUMNS]
+        return pd.DataFrame(columns=columns)
+    frame = run_model(con, "mart_metrics", months, scope, config, groupings=[by])
+    frame["month"] = [months[i].text for i in frame["period_id"]]
+    return _shape(frame, by, scope, leading=["month"])
+
+
+def compare_previous(
+    con: duckdb.DuckDBPyConnection,
+    period: str | periods.Period,
+    by: str,
+    scope: Scope = ALL,
+    today: str | dt.date | None = None,
+    config: settings.Settings | None = None,
+) -> pd.DataFrame:
+    """The metrics of a period beside those of the previous comparable period: m, m_previous, m_change."""
+    _check_grouping(by)
+    current = _period(period, today)
+    previous = periods.previous_period(current)
+    frame = run_model(con, "mart_metrics", [current, previous], scope, config, groupings=[by])
+    now = _shape(frame[frame["period_id"] == 0], by, scope)
+    before = _shape(frame[frame["period_id"] == 1], by, scope)
+    keys = list(KEY_COLUMNS[by])
+    merged = now.merge(before, on=keys, how="left", suffixes=("", "_previous"))
+    columns = list(keys)
+    for metric in METRIC_COLUMNS:
+        merged[f"{metric}_change"] = merged[metric] - merged[f"{metric}_previous"]
+        columns += [metric, f"{metric}_previous", f"{metric}_change"]
+    return merged[columns]
+
+
+def previous_metrics(
+    con: duckdb.DuckDBPyConnection,
+    period: str | periods.Period,
+    by: str,
+    scope: Scope = ALL,
+    today: str | dt.date | None = None,
+    config: settings.Settings | None = None,
+) -> pd.DataFrame:
+    """The metrics of the period before (previous month/quarter/year, or the same stretch of it)."""
+    return metrics(con, periods.previous_period(_period(period, today)), by, scope, config=config)
+
+
+# ---------------------------------------------------------------- rows behind the figures
+
+
+def _key_parameters(by: str, key: object) -> tuple[dict[str, object], str | None]:
+    """Bound key parameters for a group, and a masked cadre phone to match afterwards (if one was given)."""
+    _check_grouping(by)
+    if by == "overall":
+        return {}, None
+    columns = KEY_COLUMNS[by]
+    if isinstance(key, Mapping):
+        values = [key.get(c) for c in columns]
+    elif isinstance(key, str):
+        values = [key]
+    else:
+        values = list(key) if key is not None else []
+    if by == "cadre" and len(values) == 2:  # (department, cadre): the phone is optional
+        values.append(None)
+    if len(values) != len(columns):
+        wanted = "、".join(columns)
+        raise ValueError(
+            labels.MSG_DRILL_KEY_INVALID.format(grouping=by, count=len(columns), columns=wanted, value=key)
+        )
+    named = dict(zip(columns, values, strict=True))
+    masked_phone = None
+    if by == "cadre":
+        phone = named.pop("cadre_phone_masked")
+        named["cadre_name"] = named.pop("cadre")
+        if phone and "*" in phone:
+            masked_phone = phone
+        else:
+            named["cadre_phone"] = phone or None
+    return {f"key_{name}": value for name, value in named.items()}, masked_phone
+
+
+def _finish_rows(frame: pd.DataFrame, kind: str, masked: bool) -> pd.DataFrame:
+    order = _ROW_ORDER[kind]
+    ascending = [kind not in _DESCENDING_FIRST] + [True] * (len(order) - 1)
+    frame = frame.sort_values(order, ascending=ascending, kind="stable").reset_index(drop=True)
+    frame = frame.drop(columns=["period_id"])
+    if masked:
+        frame["id_number"] = _masked(frame["id_number"], masking.mask_id)
+        frame["cadre_phone"] = _masked(frame["cadre_phone"], masking.mask_phone)
+    return frame
+
+
+def _rows(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    target: periods.Period,
+    by: str,
+    key: object,
+    scope: Scope,
+    masked: bool,
+    config: settings.Settings | None,
+    flag: str | None = None,
+) -> pd.DataFrame:
+    key_params, masked_phone = _key_parameters(by, key)
+    frame = run_model(con, _ROW_MARTS[kind], [target], scope, config, **key_params)
+    if masked_phone is not None:
+        matches = [p == masked_phone for p in _masked(frame["cadre_phone"], masking.mask_phone)]
+        frame = frame.loc[pd.Series(matches, index=frame.index, dtype=bool)]
+    if flag is not None:
+        frame = frame.loc[frame[flag].astype(bool)]
+    return _finish_rows(frame, kind, masked)
+
+
+def drill_rows(
+    con: duckdb.DuckDBPyConnection,
+    period: str | periods.Period,
+    by: str,
+    key: object,
+    metric: str,
+    scope: Scope = ALL,
+    today: str | dt.date | None = None,
+    masked: bool = True,
+    config: settings.Settings | None = None,
+) -> pd.DataFrame:
+    """The beneficiaries, contacts or issues behind one cell of the metrics table."""
+    if metric not in DRILL_ROWS:
+        raise ValueError(labels.MSG_METRIC_INVALID.format(value=metric, allowed="、".join(METRIC_COLUMNS)))
+    kind, flag = DRILL_ROWS[metric]
+    return _rows(con, kind, _period(period, today), by, key, scope, masked, config, flag)
+
+
+def drill_kind(metric: str) -> str:
+    """What drill_rows returns for a metric: beneficiaries, contacts, issues, ratings or an overdue list."""
+    return DRILL_ROWS[metric][0]
+
+
+def overdue(
+    con: duckdb.DuckDBPyConnection,
+    period: str | periods.Period,
+    what: str = "contacts",
+    scope: Scope = ALL,
+    today: str | dt.date | None = None,
+    masked: bool = True,
+    config: settings.Settings | None = None,
+) -> pd.DataFrame:
+    """The 督办 list as of the end of the period: overdue contacts or overdue issues, longest first."""
+    if what not in ("contacts", "issues"):
+        raise ValueError(labels.MSG_OVERDUE_WHAT_INVALID.format(value=what))
+    return _rows(con, f"overdue_{what}", _period(period, today), "overall", None, scope, masked, config)
