@@ -446,9 +446,11 @@ def _finish_rows(frame: pd.DataFrame, kind: str, masked: bool) -> pd.DataFrame:
     ascending = [kind not in _DESCENDING_FIRST] + [True] * (len(order) - 1)
     frame = frame.sort_values(order, ascending=ascending, kind="stable").reset_index(drop=True)
     frame = frame.drop(columns=["period_id"])
-    if masked:
+    if masked:  # the cadre's name stays: a 督办 notice is addressed to him
         frame["id_number"] = _masked(frame["id_number"], masking.mask_id)
         frame["cadre_phone"] = _masked(frame["cadre_phone"], masking.mask_phone)
+        if "beneficiary_name" in frame.columns:
+            frame["beneficiary_name"] = _masked(frame["beneficiary_name"], masking.mask_name)
     return frame
 
 

@@ -198,7 +198,10 @@ def test_drill_rows_accept_a_full_cadre_phone_or_a_mapping(con):
     by_phone = contacts(("市教育局", "郭斌", "13010007919"))
     by_mapping = contacts({"department": "市教育局", "cadre": "郭斌"})
     assert len(by_masked) == len(by_phone) == len(by_mapping) == 9
-    assert set(by_masked["beneficiary_name"]) == {"胡强", "郭芳伟"}
+    assert set(by_masked["beneficiary_name"]) == {"胡*", "郭*伟"}  # names are masked in lists by default
+    full = queries.drill_rows(con, "2026Q3", "cadre", ("市教育局", "郭斌", "130****7919"), "contacts", today=TODAY,
+                              masked=False)  # fmt: skip
+    assert set(full["beneficiary_name"]) == {"胡强", "郭芳伟"}
 
 
 def test_drill_rows_refuse_a_wrong_key_or_metric(con):
@@ -219,7 +222,7 @@ def test_overdue_contacts_list(con):
     first = frame.iloc[0]
     # 林静军 was paired on 2025-10-17 and has never been contacted: 348 days at 2026-09-30
     assert (first["beneficiary_name"], first["id_number"], first["cadre_name"], first["cadre_phone"]) == (
-        "林静军",
+        "林*军",
         "620121********0598",
         "朱军华",
         "139****2542",
@@ -229,7 +232,7 @@ def test_overdue_contacts_list(con):
     assert frame["days_overdue"].is_monotonic_decreasing
     assert (frame["days_overdue"] > 0).all()
     # 何杰敏 was paired on 09-12 but was last contacted on 08-26, 35 days before as_of: overdue
-    he = frame[frame["beneficiary_name"] == "何杰敏"].iloc[0]
+    he = frame[frame["beneficiary_name"] == "何*敏"].iloc[0]
     assert he["last_contact_on"].date() == dt.date(2026, 8, 26)
     assert (he["days_since_contact"], he["days_overdue"]) == (35, 5)
 
