@@ -1,13 +1,24 @@
-"""Opening the database for a page: read-only, per call, so a command-line import can run meanwhile."""
+"""The pages' only way to the database: cached calls into pipeline.queries, keyed by the data version.
+
+Caches are shared by every session of the process, so each cached function takes everything that
+decides its answer as arguments: the data version (the database file's path and modification time,
+which change with every import or settings change), the period, "today" and the scope. A
+connection is opened per cache miss and closed right after, so a command-line import can take the
+file between two page loads.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
-from pipeline import config, db, status
+from pipeline import config, db, labels, queries, settings, status
+
+Version = tuple[str, int]
 
 
 def database_path() -> Path:
@@ -15,25 +26,118 @@ def database_path() -> Path:
     return config.db_path()
 
 
-def data_version() -> tuple[str, float]:
-    """Changes whenever the database file is written: the key of every cached query."""
+def data_version() -> Version:
+    """Changes whenever the database file is written: part of the key of every cached query."""
     path = database_path()
     wal = path.with_name(path.name + ".wal")
-    stamps = [p.stat().st_mtime for p in (path, wal) if p.exists()]
-    return str(path), max(stamps, default=0.0)
+    stamps = [p.stat().st_mtime_ns for p in (path, wal) if p.exists()]
+    return str(path), max(stamps, default=0)
+
+
+def today() -> dt.date:
+    """$GUANAI_TODAY when pinned (demos, tests), else the real date."""
+    return config.today()
 
 
 @contextlib.contextmanager
-def read_connection():
-    """A read-only connection closed after use."""
-    with db.session(database_path(), read_only=True) as con:
+def connection():
+    """A connection for one call, closed afterwards; a busy database stops the page with a message."""
+    try:
+        con = db.connect(database_path())
+    except db.DatabaseBusy:
+        st.warning(labels.STATUS_DB_BUSY)
+        st.stop()
+    try:
         yield con
+    finally:
+        con.close()
 
 
-@st.cache_data(show_spinner=False)
-def cached_status(version: tuple[str, float]) -> dict | None:
+def _scope(county: str | None, department: str | None) -> queries.Scope:
+    return queries.Scope(county=county or None, department=department or None)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def data_status(version: Version) -> dict | None:
     """Row counts and the last import, or None when there is no database yet."""
     if not Path(version[0]).exists():
         return None
-    with read_connection() as con:
+    with connection() as con:
         return status.data_status(con)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def filter_options(version: Version) -> dict[str, list]:
+    """Counties and departments present in the data, and the first month with any contact."""
+    with connection() as con:
+        return status.filter_options(con)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def current_settings(version: Version) -> settings.Settings:
+    """Thresholds, weights and RAG bands in force."""
+    with connection() as con:
+        return settings.read_settings(con)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def metrics_many(
+    version: Version, period: str, today: dt.date, bys: tuple[str, ...], county: str | None, department: str | None
+) -> dict[str, pd.DataFrame]:
+    """queries.metrics_many for several groupings at once."""
+    with connection() as con:
+        return queries.metrics_many(con, period, bys, _scope(county, department), today)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def compare_previous(
+    version: Version, period: str, today: dt.date, by: str, county: str | None, department: str | None
+) -> pd.DataFrame:
+    """queries.compare_previous: each metric with its previous-period value and the change."""
+    with connection() as con:
+        return queries.compare_previous(con, period, by, _scope(county, department), today)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def trend(
+    version: Version,
+    start_month: str,
+    end_month: str,
+    today: dt.date,
+    by: str,
+    county: str | None,
+    department: str | None,
+) -> pd.DataFrame:
+    """queries.trend: the metrics of each month of a range."""
+    with connection() as con:
+        return queries.trend(con, start_month, end_month, by, _scope(county, department), today)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def drill_rows(
+    version: Version,
+    period: str,
+    today: dt.date,
+    by: str,
+    key: tuple,
+    metric: str,
+    county: str | None,
+    department: str | None,
+) -> pd.DataFrame:
+    """queries.drill_rows: the rows behind one cell of a metrics table (masked)."""
+    with connection() as con:
+        return queries.drill_rows(con, period, by, key, metric, _scope(county, department), today)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def overdue(
+    version: Version, period: str, today: dt.date, what: str, county: str | None, department: str | None
+) -> pd.DataFrame:
+    """queries.overdue: the 督办 list of overdue contacts or issues (masked)."""
+    with connection() as con:
+        return queries.overdue(con, period, what, _scope(county, department), today)
+
+
+def clear_caches() -> None:
+    """Forget every cached answer (after an import or a settings change in this process)."""
+    st.cache_data.clear()

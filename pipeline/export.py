@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -69,3 +70,49 @@ def import_history(con: duckdb.DuckDBPyConnection, limit: int = 200) -> list[dic
     cursor = con.execute(db.read_sql("status/import_history.sql"), {"limit": limit})
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def display_labels() -> dict[str, str]:
+    """Chinese headers for every column name the queries return."""
+    return {**labels.KEY_COLUMN_LABELS, **labels.METRIC_LABELS, **labels.ROW_COLUMN_LABELS}
+
+
+def frame_workbook(frame, title: str, fraction_columns: tuple[str, ...] = ()) -> bytes:
+    """One sheet with Chinese headers: fractions as percentages, formula-like text neutralised, header frozen."""
+    names = display_labels()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append([names.get(str(c), str(c)) for c in frame.columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in frame.itertuples(index=False):
+        sheet.append([_cell_value(v) for v in row])
+    for index, column in enumerate(frame.columns, start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        header = names.get(str(column), str(column))
+        sheet.column_dimensions[letter].width = max(10, min(40, len(header) * 2 + 4))
+        if column in fraction_columns:
+            for row in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                row[0].number_format = "0.0%"
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell_value(value: object) -> object:
+    if value is None:
+        return None
+    try:
+        if value != value:  # NaN and pandas' missing values
+            return None
+    except (TypeError, ValueError):
+        return None
+    if hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime()
+        if value.time() == dt.time():
+            value = value.date()
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    return neutralize(value)

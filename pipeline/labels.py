@@ -250,10 +250,31 @@ MSG_SHEET_SKIPPED = "工作表“{sheet}”没有可识别的表头，已跳过"
 MSG_UNKNOWN_COLUMNS = "工作表“{sheet}”中以下列不认识，已忽略：{columns}"
 MSG_DUPLICATE_COLUMN = "工作表“{sheet}”中“{header}”与“{first}”是同一列，只读取了前者"
 
-# ---------------------------------------------------------------- app (Streamlit)
+# ---------------------------------------------------------------- app (Streamlit): shared frame
 
 APP_TITLE = "结对关爱督导看板"
-PAGE_OVERVIEW = "全市总览"
+NAV_SECTIONS = {"dashboard": "督导看板", "supervise": "督办", "data": "数据"}
+PAGE_TITLES = {
+    "overview": "全市总览",
+    "county": "县区",
+    "department": "部门",
+    "issues": "问题台账",
+    "reminders": "督办提醒",
+    "upload": "数据导入",
+    "quality": "数据质量",
+    "settings": "设置",
+}
+SIDEBAR_PERIOD = "统计期"
+PERIOD_KIND_LABELS = {"month": "月", "quarter": "季", "year": "年", "range": "自定义"}
+SIDEBAR_MONTH = "月份"
+SIDEBAR_QUARTER = "季度"
+SIDEBAR_YEAR = "年度"
+SIDEBAR_RANGE = "起止日期"
+SIDEBAR_COUNTY = "县区"
+SIDEBAR_DEPARTMENT = "单位"
+ALL_OPTION = "全部"
+SIDEBAR_SCOPE_HELP = "县区与单位同时选择时，只看该县区中由该单位干部结对的对象"
+SIDEBAR_RANGE_INCOMPLETE = "请选择开始和结束两个日期"
 STATUS_BENEFICIARIES = "在册对象"
 STATUS_PAIRINGS = "结对记录"
 STATUS_CONTACTS = "联系记录"
@@ -262,7 +283,21 @@ STATUS_LAST_IMPORT = "数据版本：第{batch}批导入，{time}"
 STATUS_NO_DATA = (
     "还没有导入任何数据。请先在“数据导入”页上传结对台账、走访记录和问题台账，或运行 make run 生成示范数据。"
 )
-OVERVIEW_PERIOD = "统计期：{period}"
+STATUS_NO_ROWS = "所选统计期和范围内没有数据：可以换一个统计期，或把县区、单位改回“全部”。"
+STATUS_PERIOD_CUT = "统计期尚未结束，数字截至{as_of}。"
+STATUS_DB_BUSY = "数据库正在导入数据，请稍候几秒再刷新。"
+DOWNLOAD_XLSX = "下载Excel"
+CHANGE_VS_PREVIOUS = "较上期"
+COMPARED_WITH = "{period}，对比上期：{previous}"
+PERCENT_POINTS = "个百分点"
+NO_VALUE = "—"
+CHART_RATE_AXIS = "比率"
+OVERVIEW_KPI_HEADER = "核心指标"
+OVERVIEW_TREND = "近12个月走势"
+OVERVIEW_COUNTY_RANKING = "县区排名"
+OVERVIEW_RANKING_METRIC = "排名指标"
+OVERVIEW_CATEGORY = "按对象类别"
+RAG_BADGE_SUFFIX = "灯"
 
 # ---------------------------------------------------------------- CLI
 

@@ -12,3 +12,12 @@ def data_status(con: duckdb.DuckDBPyConnection) -> dict:
     cursor = con.execute(db.read_sql("status/data_status.sql"))
     names = [d[0] for d in cursor.description]
     return dict(zip(names, cursor.fetchall()[0], strict=True))
+
+
+def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
+    """The counties and departments in the data, and the first month with a contact or issue."""
+    options: dict[str, list] = {"county": [], "department": []}
+    for kind, value in con.execute(db.read_sql("status/filter_options.sql")).fetchall():
+        options[kind].append(value)
+    options["first_month"] = con.execute(db.read_sql("status/first_month.sql")).fetchall()[0][0]
+    return options

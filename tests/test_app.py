@@ -1,11 +1,12 @@
-"""The app through Streamlit's AppTest: it opens on imported data and explains an empty database."""
+"""The app through Streamlit's AppTest: the overview shows the pipeline's figures; no data is explained."""
 
 from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipeline import db, labels
+from app_ui import filters, kpi
+from pipeline import db, labels, queries
 from pipeline.ingest.load import import_file
 from tests.conftest import EXAMPLE_TODAY, ROOT
 
@@ -31,20 +32,38 @@ def example_db(tmp_path, monkeypatch, example_dir):
     return path
 
 
-def run_app() -> AppTest:
+def run_app(query: dict | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for name, value in (query or {}).items():
+        at.query_params[name] = value
     at.run()
     assert not at.exception, at.exception
     return at
 
 
-def test_overview_shows_the_stored_counts(example_db):
-    at = run_app()
+def test_overview_kpis_equal_the_pipeline_figures(example_db):
+    at = run_app(filters.url_params("2026Q3"))
+    shown = {m.label: (m.value, m.delta) for m in at.metric}
+    with db.session(example_db) as con:
+        row = queries.compare_previous(con, "2026Q3", "overall", today=EXAMPLE_TODAY).iloc[0]
+    # expected_2026Q3_overall.csv: contact_rate 0.7414, on_standard_rate 0.1724, issues_overdue 10
+    assert shown[labels.METRIC_LABELS["contact_rate"]][0] == "74.1%"
+    assert shown[labels.METRIC_LABELS["on_standard_rate"]][0] == "17.2%"
+    assert shown[labels.METRIC_LABELS["issues_overdue"]][0] == "10"
+    assert shown[labels.METRIC_LABELS["overdue_contact"]][0] == "29"
+    for metric in ("pairing_rate", "home_visit_rate", "resolution_rate", "satisfaction_rate"):
+        assert shown[labels.METRIC_LABELS[metric]] == (
+            kpi.rate_text(row[metric]),
+            kpi.rate_change_text(row[f"{metric}_change"]),
+        )
+
+
+def test_county_filter_narrows_the_overview(example_db):
+    at = run_app(filters.url_params("2026Q3", county="东川县"))
     shown = {m.label: m.value for m in at.metric}
-    assert shown[labels.STATUS_BENEFICIARIES] == "64"
-    assert shown[labels.STATUS_CONTACTS] == "273"
-    assert shown[labels.STATUS_ISSUES] == "36"
-    assert "第3批导入" in at.caption[0].value
+    # expected_2026Q3_county.csv, 东川县: contact_rate 0.55, overdue 11
+    assert shown[labels.METRIC_LABELS["contact_rate"]] == "55.0%"
+    assert shown[labels.METRIC_LABELS["overdue_contact"]] == "11"
 
 
 def test_empty_database_explains_itself(tmp_path, monkeypatch):
@@ -52,3 +71,4 @@ def test_empty_database_explains_itself(tmp_path, monkeypatch):
     at = run_app()
     assert at.info[0].value == labels.STATUS_NO_DATA
     assert not at.metric
+    assert not (tmp_path / "missing.duckdb").exists()  # looking does not create a database

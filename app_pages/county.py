@@ -1,0 +1,5 @@
+"""county: to be drawn."""
+
+from app_ui import page
+
+view = page.start("county")

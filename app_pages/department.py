@@ -1,0 +1,5 @@
+"""department: to be drawn."""
+
+from app_ui import page
+
+view = page.start("department")

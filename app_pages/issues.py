@@ -1,0 +1,5 @@
+"""issues: to be drawn."""
+
+from app_ui import page
+
+view = page.start("issues")

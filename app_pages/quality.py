@@ -1,0 +1,5 @@
+"""quality: to be drawn."""
+
+from app_ui import page
+
+view = page.start("quality")

@@ -1,0 +1,5 @@
+"""upload: to be drawn."""
+
+from app_ui import page
+
+view = page.start("upload", needs_data=False)

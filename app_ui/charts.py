@@ -1,0 +1,91 @@
+"""Plotly charts with Chinese axis titles, percentages, RAG colours, large enough for a projector."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from pipeline import export, labels, settings
+
+RAG_COLOURS = {"green": "#2e9e5b", "amber": "#f0a030", "red": "#d64541", None: "#9aa5b1"}
+FONT = {"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif", "size": 15}
+
+
+def _layout(figure: go.Figure, height: int) -> go.Figure:
+    figure.update_layout(
+        height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, font=FONT, showlegend=True, separators=".,"
+    )
+    return figure
+
+
+def ranking_bar(
+    frame: pd.DataFrame, key: str, metric: str, config: settings.Settings, title: str | None = None
+) -> go.Figure:
+    """Horizontal bars of one rate per group, best at the top, coloured by RAG band."""
+    names = export.display_labels()
+    ordered = frame.dropna(subset=[metric]).sort_values(metric)
+    colours = [RAG_COLOURS[settings.rag_band(v, config)] for v in ordered[metric]]
+    figure = go.Figure(
+        go.Bar(
+            x=ordered[metric],
+            y=ordered[key],
+            orientation="h",
+            marker_color=colours,
+            text=[f"{v:.1%}" for v in ordered[metric]],
+            textposition="outside",
+            hovertemplate="%{y}：%{x:.1%}<extra></extra>",
+        )
+    )
+    figure.update_xaxes(title=names.get(metric, metric), tickformat=".0%", range=[0, 1.12])
+    figure.update_yaxes(title=names.get(key, key))
+    figure.update_layout(title=title or names.get(metric, metric))
+    figure.update_layout(showlegend=False)
+    return _layout(figure, max(280, 36 * len(ordered) + 90))
+
+
+def trend_lines(frame: pd.DataFrame, metrics: list[str], title: str) -> go.Figure:
+    """One line per rate over the months of `frame` (a queries.trend result)."""
+    names = export.display_labels()
+    figure = go.Figure()
+    for metric in metrics:
+        figure.add_trace(
+            go.Scatter(
+                x=frame["month"],
+                y=frame[metric],
+                mode="lines+markers",
+                name=names.get(metric, metric),
+                hovertemplate="%{x}：%{y:.1%}<extra>" + names.get(metric, metric) + "</extra>",
+            )
+        )
+    figure.update_xaxes(title=labels.TREND_MONTH_LABEL, type="category")
+    figure.update_yaxes(title=labels.CHART_RATE_AXIS, tickformat=".0%", rangemode="tozero")
+    figure.update_layout(title=title, legend={"orientation": "h", "y": -0.2})
+    return _layout(figure, 380)
+
+
+def category_bars(frame: pd.DataFrame, key: str, metrics: list[str], title: str) -> go.Figure:
+    """Grouped bars of several rates per category (e.g. 对象类别)."""
+    names = export.display_labels()
+    figure = go.Figure()
+    for metric in metrics:
+        figure.add_trace(
+            go.Bar(
+                x=frame[key],
+                y=frame[metric],
+                name=names.get(metric, metric),
+                hovertemplate="%{x}：%{y:.1%}<extra>" + names.get(metric, metric) + "</extra>",
+            )
+        )
+    figure.update_xaxes(title=names.get(key, key))
+    figure.update_yaxes(title=labels.CHART_RATE_AXIS, tickformat=".0%", range=[0, 1.05])
+    figure.update_layout(title=title, barmode="group", legend={"orientation": "h", "y": -0.2})
+    return _layout(figure, 380)
+
+
+def count_bars(frame: pd.DataFrame, x: str, y: str, title: str, x_title: str, y_title: str) -> go.Figure:
+    """Simple vertical bars of counts (ageing buckets, categories, levels)."""
+    figure = go.Figure(go.Bar(x=frame[x], y=frame[y], text=frame[y], textposition="outside"))
+    figure.update_xaxes(title=x_title, type="category")
+    figure.update_yaxes(title=y_title, rangemode="tozero")
+    figure.update_layout(title=title, showlegend=False)
+    return _layout(figure, 360)

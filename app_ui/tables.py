@@ -1,0 +1,57 @@
+"""Tables as the office reads them: Chinese headers, percentages, and an Excel download under each."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pipeline import export, labels, queries
+
+
+def column_config(frame: pd.DataFrame) -> dict:
+    """Chinese header and number format per column (fractions shown as percentages)."""
+    names = export.display_labels()
+    config = {}
+    for column in frame.columns:
+        label = names.get(str(column), str(column))
+        if column in queries.FRACTIONAL_COLUMNS:
+            config[column] = st.column_config.NumberColumn(label, format="percent")
+        elif column == "score":
+            config[column] = st.column_config.NumberColumn(label, format="%.1f")
+        elif column == "contacts_per_pair_month":
+            config[column] = st.column_config.NumberColumn(label, format="%.2f")
+        else:
+            config[column] = st.column_config.Column(label)
+    return config
+
+
+def show_table(
+    frame: pd.DataFrame,
+    *,
+    key: str,
+    file_name: str,
+    selectable: bool = False,
+    height: int | str = "auto",
+):
+    """Draw a table with an .xlsx download; with selectable=True, return the selected row position (or None)."""
+    event = st.dataframe(
+        frame,
+        hide_index=True,
+        column_config=column_config(frame),
+        key=key,
+        on_select="rerun" if selectable else "ignore",
+        selection_mode="single-row",
+        height=height,
+    )
+    st.download_button(
+        labels.DOWNLOAD_XLSX,
+        data=lambda: export.frame_workbook(frame, file_name, queries.FRACTIONAL_COLUMNS),  # built on click
+        file_name=f"{file_name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_download",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    if selectable and event is not None and event.selection.rows:
+        return event.selection.rows[0]
+    return None
