@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline import config, demo_names, labels
+from pipeline import config, demo_names, labels, status
 from pipeline.idnumber import CHECK_CHARS, WEIGHTS
 
 KINDS = ("roster", "visits", "issues")
@@ -1134,17 +1134,14 @@ def build(
                 for key in totals:
                     totals[key] += getattr(report, key)
                 errors.extend(error.as_dict() for error in report.errors[: max(0, 20 - len(errors))])
-        counts = {
-            table: con.execute(f"select count(*) from {table}").fetchall()[0][0]
-            for table in ("beneficiary", "pairing", "contact", "issue")
-        }
+        counts = status.data_status(con)
     finally:
         con.close()
     return {
-        "beneficiaries": counts["beneficiary"],
-        "pairings": counts["pairing"],
-        "contacts": counts["contact"],
-        "issues": counts["issue"],
+        "beneficiaries": counts["beneficiaries"],
+        "pairings": counts["pairings"],
+        "contacts": counts["contacts"],
+        "issues": counts["issues"],
         **totals,
         "errors": errors,
         "db": str(config.db_path(db_path)),
