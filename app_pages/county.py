@@ -1,5 +1,85 @@
-"""county: to be drawn."""
+"""县区: every metric per county in red/amber/green → a county's townships → the pairs behind a figure."""
 
-from app_ui import page
+import streamlit as st
+
+from app_ui import charts, data, drill_data, drill_view, page, tables
+from pipeline import labels, queries
+
+RANKING_METRICS = ["on_standard_rate", "contact_rate", "home_visit_rate", "pairing_rate", "resolution_rate",
+                   "satisfaction_rate"]  # fmt: skip
+# who, with whom, and the figures a 督办 call is about before the details, so they stay in sight at 1280 px
+PAIR_COLUMNS = ["id_number", "beneficiary_name", "category", "township", "village", "cadre_name", "department",
+                "last_contact_on", "days_since_contact", "contacts", "home_visits", "open_issues", "issues_overdue",
+                "is_overdue_contact", "is_on_standard", "cadre_phone", "paired_on"]  # fmt: skip
+PAIR_ALERTS = ["is_overdue_contact", "issues_overdue"]
+
+
+def metrics_table(frame, key: str, config):
+    """The group's name, its 评级 and 综合得分 first, then every SPEC §5 column."""
+    shown = frame[[key, *queries.METRIC_COLUMNS]].copy()
+    shown.insert(1, "score_band", drill_view.score_bands(shown["score"], config))
+    return shown[[key, "score_band", "score", *queries.METRIC_COLUMNS[:-1]]]
+
 
 view = page.start("county")
+version = data.data_version()
+config = data.current_settings(version)
+grouped = data.metrics_many(version, *view.args[:2], ("county", "township"), *view.args[2:])
+counties = grouped["county"]
+page.stop_if_empty(counties)
+drill_view.period_caption(view)
+
+st.subheader(labels.COUNTY_TABLE)
+drill_view.rag_legend(config)
+county_table = metrics_table(counties, "county", config)
+selected = tables.show_table(county_table, key="county_table", file_name=labels.COUNTY_TABLE, selectable=True,
+                             styler=drill_view.rag_styler(county_table, config, alerts=["overdue_contact",
+                                                                                        "issues_overdue"]))  # fmt: skip
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(labels.COUNTY_CHART)
+    metric = st.selectbox(labels.OVERVIEW_RANKING_METRIC, RANKING_METRICS, format_func=labels.METRIC_LABELS.get,
+                          key="county_rank_metric")  # fmt: skip
+    st.plotly_chart(charts.ranking_bar(counties, "county", metric, config), key="county_ranking")
+with right:
+    st.subheader(labels.COUNTY_PICK)
+    county = drill_view.synced_pick(labels.COUNTY_PICK, counties["county"].tolist(), selected, key="county_pick",
+                                    table_key="county_table", placeholder=labels.COUNTY_PICK_PLACEHOLDER)  # fmt: skip
+    if county is None:
+        st.info(labels.COUNTY_PICK_HINT)
+if county is None:
+    st.stop()
+
+townships = grouped["township"]
+townships = townships[townships["county"] == county]
+st.subheader(labels.TOWNSHIP_TABLE.format(county=county))
+township_table = metrics_table(townships, "township", config)
+selected = tables.show_table(township_table, key="township_table", file_name=labels.TOWNSHIP_TABLE.format(
+    county=county), selectable=True, styler=drill_view.rag_styler(township_table, config, alerts=[
+    "overdue_contact", "issues_overdue"]))  # fmt: skip
+
+st.subheader(labels.PAIRS_HEADER.format(place=county))
+pick, which_column = st.columns(2)
+with pick:
+    township = drill_view.synced_pick(labels.TOWNSHIP_PICK, townships["township"].tolist(), selected,
+                                      key="township_pick", table_key="township_table",
+                                      placeholder=labels.TOWNSHIP_PICK_PLACEHOLDER)  # fmt: skip
+with which_column:
+    which = st.selectbox(labels.PAIRS_FILTER, list(labels.PAIR_FILTER_LABELS),
+                         format_func=labels.PAIR_FILTER_LABELS.get, key="pair_filter")  # fmt: skip
+if township is None:
+    place, by, key = county, "county", (county,)
+else:
+    place, by, key = f"{county}{township}", "township", (county, township)
+pairs = queries.filter_pairs(drill_data.pair_rows(version, *view.args[:2], by, key, *view.args[2:]), which)
+filter_label = labels.PAIR_FILTER_LABELS[which]
+if pairs.empty:
+    st.info(labels.PAIRS_EMPTY.format(place=place, filter=filter_label))
+else:
+    st.caption(labels.PAIRS_COUNT.format(place=place, filter=filter_label, count=len(pairs)))
+    shown = pairs[PAIR_COLUMNS]
+    height = "auto" if len(shown) <= 10 else 420  # a long list scrolls inside the table, a short one fits it
+    tables.show_table(shown, key="pairs_table", file_name=labels.PAIRS_HEADER.format(place=place), height=height,
+                      styler=drill_view.rag_styler(shown, config, None, alerts=PAIR_ALERTS,
+                                                   warnings=["open_issues"]))  # fmt: skip

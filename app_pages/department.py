@@ -1,5 +1,140 @@
-"""department: to be drawn."""
+"""部门: departments ranked by 综合得分, the ones behind flagged with why → a department's cadres → one cadre."""
 
-from app_ui import page
+import streamlit as st
+
+from app_ui import data, drill_data, drill_view, page, tables
+from pipeline import labels
+
+CHART_ROWS = 20  # bars a projector still shows legibly
+RANKING_COLUMNS = ["department", "rank", "score_band", "score", "is_behind", "behind_reason", "paired", "pairing_rate",
+                   "contact_rate", "on_standard_rate", "home_visit_rate", "resolution_rate", "satisfaction_rate",
+                   "overdue_contact", "issues_overdue"]  # fmt: skip
+# the figures a reminder is about come first, so they stay in sight without scrolling sideways
+CADRE_COLUMNS = ["cadre", "cadre_phone_masked", "paired", "overdue_contact", "issues_overdue", "open_issues",
+                 "last_contact_on", "contacts", "contacted", "home_visited", "on_standard_rate",
+                 "cadre_level"]  # fmt: skip
+PAIR_COLUMNS = ["id_number", "beneficiary_name", "category", "county", "township", "village", "last_contact_on",
+                "days_since_contact", "contacts", "home_visits", "open_issues", "issues_overdue", "is_overdue_contact",
+                "is_on_standard", "paired_on"]  # fmt: skip
+CONTACT_COLUMNS = ["contact_date", "beneficiary_name", "id_number", "method", "visit_cadre_name", "rating", "summary"]
+ISSUE_COLUMNS = ["issue_no", "beneficiary_name", "id_number", "raised_on", "issue_category", "description",
+                 "issue_level", "status", "closed_on", "days_open", "is_overdue"]  # fmt: skip
+COUNT_ALERTS = ["overdue_contact", "issues_overdue"]
 
 view = page.start("department")
+version = data.data_version()
+config = data.current_settings(version)
+ranking = drill_data.department_ranking(version, *view.args)
+everyone = data.metrics_many(version, *view.args[:2], ("overall",), *view.args[2:])["overall"]
+page.stop_if_empty(everyone)
+if ranking.empty:
+    st.info(labels.DEPARTMENT_ALL_UNPAIRED)
+    st.stop()
+drill_view.period_caption(view)
+
+st.subheader(labels.DEPARTMENT_TABLE)
+behind = int(ranking["is_behind"].sum())
+threshold = f"{config.rag_amber * 100:g}"
+if behind:
+    st.warning(labels.DEPARTMENT_SUMMARY.format(total=len(ranking), behind=behind, threshold=threshold,
+                                                rate=f"{config.rag_amber:.0%}"), icon=":material/flag:")  # fmt: skip
+else:
+    st.success(labels.DEPARTMENT_NONE_BEHIND.format(total=len(ranking), threshold=threshold))
+unpaired = int(everyone["beneficiaries"].iloc[0] - everyone["paired"].iloc[0])
+if unpaired:
+    st.caption(labels.DEPARTMENT_UNPAIRED_NOTE.format(count=unpaired))
+
+order_column, behind_column = st.columns([2, 3], vertical_alignment="bottom")
+with order_column:
+    order = st.segmented_control(labels.DEPARTMENT_ORDER, list(labels.DEPARTMENT_ORDER_LABELS), default="worst",
+                                 format_func=labels.DEPARTMENT_ORDER_LABELS.get, required=True,
+                                 key="department_order")  # fmt: skip
+with behind_column:
+    only_behind = st.toggle(labels.DEPARTMENT_ONLY_BEHIND, key="department_only_behind", disabled=not behind)
+shown = ranking if order == "worst" else ranking.iloc[::-1]
+if only_behind:
+    shown = shown[shown["is_behind"]]
+shown = shown.assign(
+    score_band=[drill_view.band_text(b) for b in shown["score_band"]],
+    is_behind=[labels.BEHIND_FLAG if b else "" for b in shown["is_behind"]],
+)[RANKING_COLUMNS].reset_index(drop=True)
+
+# a table to select from and a chart to show at a dispatch meeting; at 20 bars the chart would push the table
+# out of sight, so the two share the space as tabs
+table_tab, chart_tab = st.tabs([labels.DEPARTMENT_TAB_TABLE, labels.DEPARTMENT_TAB_CHART])
+with table_tab:
+    drill_view.rag_legend(config)
+    # the table restarts its selection when its rows are reordered or filtered, so a row keeps its meaning
+    table_key = f"department_table_{order}_{int(only_behind)}"
+    styler = drill_view.rag_styler(shown, config, alerts=[*COUNT_ALERTS, "is_behind"])
+    selected = tables.show_table(shown, key=table_key, file_name=labels.DEPARTMENT_TABLE, selectable=True,
+                                 styler=styler)  # fmt: skip
+with chart_tab:
+    chart_title = labels.DEPARTMENT_CHART_WORST if order == "worst" else labels.DEPARTMENT_CHART_BEST
+    chart_rows = shown.head(CHART_ROWS)
+    st.plotly_chart(drill_view.score_bar(chart_rows, "department", config, chart_title.format(count=len(chart_rows))),
+                    key="department_scores")  # fmt: skip
+
+st.subheader(labels.DEPARTMENT_PICK)
+department = drill_view.synced_pick(labels.DEPARTMENT_PICK, shown["department"].tolist(), selected,
+                                    key="department_pick", table_key=table_key,
+                                    placeholder=labels.DEPARTMENT_PICK_PLACEHOLDER)  # fmt: skip
+if department is None:
+    st.info(labels.DEPARTMENT_PICK_HINT)
+    st.stop()
+row = ranking[ranking["department"] == department].iloc[0]
+if row["is_behind"]:
+    st.error(labels.DEPARTMENT_BEHIND_DETAIL.format(department=department, score=f"{row['score']:.1f}",
+                                                    reason=row["behind_reason"]), icon=":material/flag:")  # fmt: skip
+
+cadres = drill_data.cadre_rows(version, *view.args[:2], department, *view.args[2:])
+st.subheader(labels.CADRE_TABLE.format(department=department))
+st.caption(labels.CADRE_TABLE_NOTE)
+cadre_table = cadres[CADRE_COLUMNS]
+selected = tables.show_table(cadre_table, key=f"cadre_table_{department}", selectable=True,
+                             file_name=labels.CADRE_TABLE.format(department=department),
+                             styler=drill_view.rag_styler(cadre_table, config, None, alerts=COUNT_ALERTS,
+                                                          warnings=["open_issues"]))  # fmt: skip
+options = [labels.CADRE_OPTION.format(name=n, phone=p) for n, p in zip(cadres["cadre"], cadres["cadre_phone_masked"],
+                                                                      strict=True)]  # fmt: skip
+choice = drill_view.synced_pick(labels.CADRE_PICK, options, selected, key="cadre_pick",
+                                table_key=f"cadre_table_{department}",
+                                placeholder=labels.CADRE_PICK_PLACEHOLDER)  # fmt: skip
+if choice is None:
+    st.info(labels.CADRE_PICK_HINT)
+    st.stop()
+
+cadre = cadres.iloc[options.index(choice)]
+# file and sheet names take the name only: a masked phone's "*" is not allowed in either
+file_part = cadre["cadre"]
+key = (department, cadre["cadre"], cadre["cadre_phone_masked"])
+contacts, issues = drill_data.cadre_activity(version, *view.args[:2], key, *view.args[2:])
+pairs = drill_data.pair_rows(version, *view.args[:2], "cadre", key, *view.args[2:])
+
+st.subheader(labels.CADRE_TIMELINE.format(cadre=choice))
+if contacts.empty:
+    st.info(labels.CADRE_TIMELINE_EMPTY.format(cadre=choice))
+else:
+    st.plotly_chart(drill_view.contact_timeline(contacts, pairs, view.period), key="cadre_timeline")
+
+st.subheader(labels.CADRE_PAIRS.format(cadre=choice))
+tables.show_table(pairs[PAIR_COLUMNS], key="cadre_pairs", file_name=labels.CADRE_PAIRS.format(cadre=file_part),
+                  styler=drill_view.rag_styler(pairs[PAIR_COLUMNS], config, None, alerts=["is_overdue_contact",
+                                               "issues_overdue"], warnings=["open_issues"]))  # fmt: skip
+
+st.subheader(labels.CADRE_ISSUES.format(cadre=choice))
+if issues.empty:
+    st.info(labels.CADRE_ISSUES_EMPTY.format(cadre=choice, as_of=view.period.as_of.isoformat()))
+else:
+    # open and overdue issues first: they are what a 督办 call is about
+    ordered = issues.assign(is_open=issues["closed_on"].isna()).sort_values(
+        ["is_overdue", "is_open", "raised_on"], ascending=[False, False, True], kind="stable"
+    )[ISSUE_COLUMNS]  # fmt: skip
+    tables.show_table(ordered, key="cadre_issues", file_name=labels.CADRE_ISSUES.format(cadre=file_part),
+                      styler=drill_view.rag_styler(ordered, config, None, alerts=["is_overdue"]))  # fmt: skip
+
+if not contacts.empty:
+    st.subheader(labels.CADRE_CONTACTS.format(cadre=choice))
+    tables.show_table(contacts[CONTACT_COLUMNS], key="cadre_contacts",
+                      file_name=labels.CADRE_CONTACTS.format(cadre=file_part),
+                      styler=drill_view.rag_styler(contacts[CONTACT_COLUMNS], config, None))  # fmt: skip

@@ -1,5 +1,94 @@
-"""reminders: to be drawn."""
+"""督办提醒: overdue contacts and issues grouped by department and cadre, with a ready-to-send text per cadre."""
 
-from app_ui import page
+import math
+
+import streamlit as st
+
+from app_ui import data, issue_data, page, tables
+from pipeline import labels, reminders
+
+PAGE_SIZE = 20  # texts drawn per page: a city has thousands of cadres
+
+
+def _markdown_safe(value) -> str:
+    """Masked values carry asterisks, which markdown would read as emphasis."""
+    return str(value).replace("*", r"\*")
+
 
 view = page.start("reminders")
+version = data.data_version()
+found = issue_data.reminder_set(version, *view.args)
+as_of = view.period.as_of.isoformat()
+st.caption(labels.REMINDERS_CAPTION.format(days=found.threshold, as_of=as_of))
+if found.cadres.empty and found.unassigned.empty:
+    st.success(labels.REMINDERS_NONE.format(as_of=as_of, days=found.threshold))
+    st.stop()
+if found.as_of != found.today:
+    st.warning(labels.REMINDERS_PAST_PERIOD.format(as_of=as_of))
+
+left, right = st.columns(2)
+departments = sorted(found.cadres["department"].unique())
+department = left.selectbox(labels.REMINDERS_FILTER_DEPARTMENT, [labels.ALL_OPTION, *departments], key="rdept",
+                            bind="query-params")  # fmt: skip
+search = right.text_input(labels.REMINDERS_FILTER_CADRE, key="rcadre",
+                          placeholder=labels.REMINDERS_FILTER_CADRE_PLACEHOLDER)  # fmt: skip
+chosen = found.for_department(None if department == labels.ALL_OPTION else department)
+
+cards = st.columns(4)
+figures = [
+    (labels.REMINDERS_KPI_CADRES, len(chosen.cadres)),
+    (labels.REMINDERS_KPI_CONTACTS, len(chosen.contacts)),
+    (labels.REMINDERS_KPI_ISSUES, len(chosen.issues) + len(chosen.unassigned)),
+    (labels.REMINDERS_KPI_DEPARTMENTS, chosen.cadres["department"].nunique()),
+]
+for column, (title, value) in zip(cards, figures, strict=True):
+    column.metric(title, f"{value:,}", border=True)
+
+st.download_button(
+    labels.REMINDERS_DOWNLOAD,
+    data=lambda: reminders.workbook(chosen),  # built on click only
+    file_name=labels.REMINDERS_FILE.format(as_of=as_of) + ".xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="reminders_download",
+    icon=":material/download:",
+    type="primary",
+    on_click="ignore",
+)
+
+tab_texts, tab_departments, tab_contacts, tab_issues = st.tabs([
+    labels.REMINDERS_TEXTS,
+    labels.REMINDERS_BY_DEPARTMENT,
+    f"{labels.REMINDER_SHEETS['contacts']}（{len(chosen.contacts):,}）",
+    f"{labels.REMINDER_SHEETS['issues']}（{len(chosen.issues) + len(chosen.unassigned):,}）",
+])  # fmt: skip
+with tab_texts:
+    shown = reminders.search_cadres(chosen.cadres, search)
+    if shown.empty:
+        st.info(labels.REMINDERS_NO_MATCH)
+    else:
+        pages = math.ceil(len(shown) / PAGE_SIZE)
+        st.caption(labels.REMINDERS_TEXTS_COUNT.format(count=len(shown), size=PAGE_SIZE))
+        number = 1
+        if pages > 1:
+            # keyed by the filters, so that a narrower list starts again on its first page
+            page_key = f"rpage|{view.args}|{department}|{search}"
+            number = st.number_input(labels.REMINDERS_PAGE.format(pages=pages), min_value=1, max_value=pages,
+                                     value=1, step=1, key=page_key, width=200)  # fmt: skip
+        for cadre in shown.iloc[(number - 1) * PAGE_SIZE : number * PAGE_SIZE].itertuples(index=False):
+            values = {"department": cadre.department, "cadre": cadre.cadre_name, "phone": cadre.cadre_phone,
+                      "contacts": cadre.overdue_contact, "issues": cadre.issues_overdue}  # fmt: skip
+            st.markdown(labels.REMINDERS_CADRE_HEADING.format(**{k: _markdown_safe(v) for k, v in values.items()}))
+            st.code(cadre.reminder_text, language=None, wrap_lines=True)
+with tab_departments:
+    tables.show_table(reminders.by_department(chosen.cadres), key="reminders_by_department",
+                      file_name=labels.REMINDERS_BY_DEPARTMENT)  # fmt: skip
+with tab_contacts:
+    tables.show_table(chosen.contacts, key="reminders_contacts", file_name=labels.REMINDER_SHEETS["contacts"],
+                      height=min(420, 38 + 35 * max(1, len(chosen.contacts))))  # fmt: skip
+with tab_issues:
+    tables.show_table(chosen.issues, key="reminders_issues", file_name=labels.REMINDER_SHEETS["issues"],
+                      height=min(420, 38 + 35 * max(1, len(chosen.issues))))  # fmt: skip
+    if not chosen.unassigned.empty:
+        st.warning(labels.REMINDERS_UNASSIGNED.format(count=len(chosen.unassigned)))
+        tables.show_table(chosen.unassigned, key="reminders_unassigned",
+                          file_name=labels.REMINDER_SHEETS["unassigned"])  # fmt: skip

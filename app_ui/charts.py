@@ -39,8 +39,8 @@ def ranking_bar(
     figure.update_xaxes(title=names.get(metric, metric), tickformat=".0%", range=[0, 1.12])
     figure.update_yaxes(title=names.get(key, key))
     figure.update_layout(title=title or names.get(metric, metric))
-    figure.update_layout(showlegend=False)
-    return _layout(figure, max(280, 36 * len(ordered) + 90))
+    # after _layout, which turns the legend on: one unnamed trace would show as "trace 0"
+    return _layout(figure, max(280, 36 * len(ordered) + 90)).update_layout(showlegend=False)
 
 
 def trend_lines(frame: pd.DataFrame, metrics: list[str], title: str) -> go.Figure:

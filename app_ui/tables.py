@@ -8,13 +8,15 @@ import streamlit as st
 from pipeline import export, labels, queries
 
 
-def column_config(frame: pd.DataFrame) -> dict:
+def column_config(frame: pd.DataFrame, styled: bool = False) -> dict:
     """Chinese header and number format per column (fractions shown as percentages)."""
     names = export.display_labels()
     config = {}
     for column in frame.columns:
         label = names.get(str(column), str(column))
-        if column in queries.FRACTIONAL_COLUMNS:
+        if column in queries.RATE_COLUMNS and styled:  # a format here would override the Styler's 55.0%
+            config[column] = st.column_config.NumberColumn(label)
+        elif column in queries.RATE_COLUMNS:  # the score, averages and the median are not percentages
             config[column] = st.column_config.NumberColumn(label, format="percent")
         elif column == "score":
             config[column] = st.column_config.NumberColumn(label, format="%.1f")
@@ -32,12 +34,14 @@ def show_table(
     file_name: str,
     selectable: bool = False,
     height: int | str = "auto",
+    styler=None,
 ):
     """Draw a table with an .xlsx download; with selectable=True, return the selected row position (or None)."""
+    # a pandas Styler of `frame` colours cells on screen and writes the rates as 55.0%; the .xlsx stays plain
     event = st.dataframe(
-        frame,
+        frame if styler is None else styler,
         hide_index=True,
-        column_config=column_config(frame),
+        column_config=column_config(frame, styled=styler is not None),
         key=key,
         on_select="rerun" if selectable else "ignore",
         selection_mode="single-row",
@@ -45,7 +49,7 @@ def show_table(
     )
     st.download_button(
         labels.DOWNLOAD_XLSX,
-        data=lambda: export.frame_workbook(frame, file_name, queries.FRACTIONAL_COLUMNS),  # built on click
+        data=lambda: export.frame_workbook(frame, file_name, queries.RATE_COLUMNS),  # built on click
         file_name=f"{file_name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_download",

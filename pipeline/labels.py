@@ -497,3 +497,551 @@ TEMPLATE_NOTE_ITEM_SEPARATOR = "　"  # between columns
 TEMPLATE_LIST_SEPARATOR = "、"
 TEMPLATE_VALIDATION_PROMPT = "请从下拉列表选择：{choices}"
 TEMPLATE_VALIDATION_ERROR = "“{label}”可填：{choices}"
+
+
+# ---------------------------------------------------------------- app: issues and reminders pages
+
+# 问题台账: an issue open on as_of that a later ledger already shows as closed
+ISSUE_STATUS_CLOSED_LATER = "期末后办结"
+ISSUE_STATUS_ORDER = ["待办理", "办理中", ISSUE_STATUS_CLOSED_LATER, "已解决", "无法解决"]
+# the age bands of pipeline/sql/intermediate/int_issue_age_band.sql, by band number
+ISSUE_AGE_BAND_LABELS = {1: "≤15天", 2: "16-30天", 3: "31-60天", 4: ">60天"}
+ISSUE_PAGE_COLUMN_LABELS = {
+    "status_on_as_of": "办理状态",
+    "age_band": "账龄",
+    "close_band": "办结用时",
+    "cadres": "需提醒干部数",
+    "reminder_text": "提醒内容",
+}
+ROW_COLUMN_LABELS.update(ISSUE_PAGE_COLUMN_LABELS)  # so that tables and .xlsx exports head them in Chinese
+
+ISSUES_KPI_HEADER = "问题概况"
+ISSUES_OPEN_LABEL = "未办结问题"
+ISSUES_DAYS_VALUE = "{value:g}天"
+ISSUES_DAYS_CHANGE = "{value:+g}天"
+ISSUES_BY_CATEGORY = "按问题类别"
+ISSUES_BY_LEVEL = "按办理层级"
+ISSUES_BY_STATUS = "按办理状态"
+ISSUES_AGEING = "未办结问题账龄"
+ISSUES_LEVEL_MIX = "未办结问题的办理层级"
+ISSUES_CLOSE_TIME = "本期办结用时"
+ISSUES_SUMMARY_TABLES = "分类汇总表"
+ISSUES_OVERDUE_LIST = "超期未办结清单"
+ISSUES_AXIS_COUNT = "问题数（个）"
+ISSUES_AXIS_AGE = "账龄（提出日期至{as_of}）"
+ISSUES_AXIS_CLOSE = "办结用时（提出日期至办结日期）"
+ISSUES_STATUS_NOTE = "办理状态按统计期末（{as_of}）计；期末之后才办结的问题记为“期末后办结”。"
+ISSUES_EMPTY = "截至{as_of}，所选范围内的对象没有登记过问题：可以换一个统计期，或把县区、单位改回“全部”。"
+ISSUES_NO_OPEN = "截至{as_of}，所选范围内没有未办结的问题。"
+ISSUES_NO_CLOSED = "本统计期内没有办结的问题。"
+ISSUES_CLOSED_WITHIN = "本期办结{count}个，其中{within}个在{days}天内办结（{share}）。"
+ISSUES_NO_OVERDUE = "截至{as_of}，没有提出超过{days}天仍未办结的问题。"
+ISSUES_OVERDUE_CAPTION = "提出超过{days}天、截至{as_of}仍未办结的问题，超期最久的在前。"
+ISSUES_FILE_SUMMARY = "问题台账_{grouping}_{period}"
+ISSUES_FILE_OVERDUE = "超期未办结问题_{period}"
+
+REMINDERS_CAPTION = (
+    "超期标准：{days}天（可在“设置”页调整）；情况截至{as_of}。姓名、证件号、电话已脱敏，提醒文本可直接复制发送。"
+)
+REMINDERS_PAST_PERIOD = "所选统计期已结束，提醒按期末（{as_of}）的情况生成；日常发送提醒请选择当前统计期。"
+REMINDERS_NONE = "截至{as_of}，所选范围内没有超过{days}天未联系的对象，也没有超期未办结的问题，无需发送督办提醒。"
+REMINDERS_FILTER_DEPARTMENT = "只看一个单位"
+REMINDERS_FILTER_CADRE = "查找干部"
+REMINDERS_FILTER_CADRE_PLACEHOLDER = "输入干部姓名"
+REMINDERS_NO_MATCH = "没有符合条件的干部：可以把单位改回“全部”，或清空查找框。"
+REMINDERS_KPI_CADRES = "需提醒干部（人）"
+REMINDERS_KPI_CONTACTS = "超期未联系对象（人）"
+REMINDERS_KPI_ISSUES = "超期未办结问题（个）"
+REMINDERS_KPI_DEPARTMENTS = "涉及单位（个）"
+REMINDERS_BY_DEPARTMENT = "按单位汇总"
+REMINDERS_TEXTS = "提醒文本"
+REMINDERS_TEXTS_COUNT = "共{count}位干部，按单位排列，同一单位中超期事项多的在前；每页{size}位。"
+REMINDERS_PAGE = "页码（共{pages}页）"
+REMINDERS_CADRE_HEADING = "**{department}｜{cadre}**　{phone}　超期未联系{contacts}人，超期未办结问题{issues}个"
+REMINDERS_DOWNLOAD = "下载督办提醒（Excel）"
+REMINDERS_FILE = "督办提醒_{as_of}"
+REMINDERS_ITEMS = "超期事项明细"
+REMINDERS_UNASSIGNED = "另有{count}个超期未办结问题的对象目前没有结对干部，无法生成个人提醒，请督促责任单位办理："
+REMINDER_SHEETS = {
+    "cadres": "督办提醒",
+    "contacts": "超期未联系",
+    "issues": "超期未办结",
+    "unassigned": "未结对对象的问题",
+}
+
+# the reminder text: one per cadre, every item of his in one message, signed by the office
+REMINDER_GREETING = "{cadre}同志："
+REMINDER_AS_OF = "截至{date}，"  # only when the facts are not today's
+REMINDER_SINGLE = "{greeting}{as_of}您结对的{item}"
+REMINDER_MULTIPLE = "{greeting}{as_of}您结对的对象中有以下{count}项事项需要抓紧办理："
+REMINDER_LINE = "{number}. {item}"
+REMINDER_CONTACT_ITEM = (
+    "{category}{name}（{place}）已超过{days}天未联系（最近联系：{last_contact}，已超期{overdue}天），请尽快联系。"
+)
+REMINDER_CONTACT_NEVER_ITEM = "{category}{name}（{place}）已超过{days}天未联系（结对以来尚无联系记录，结对日期：{paired_on}，已超期{overdue}天），请尽快联系。"
+REMINDER_ISSUE_ITEM = "{category}{name}（{place}）反映的{issue_category}方面问题（{reference}）已超期未办结（已超期{overdue}天），请抓紧推动解决。"
+REMINDER_ISSUE_REFERENCE = "编号{issue_no}，{raised_on}提出"
+REMINDER_ISSUE_REFERENCE_UNNUMBERED = "{raised_on}提出"
+REMINDER_SIGNATURE = "领导小组办公室"
+
+
+# ---------------------------------------------------------------- app: county and department pages
+
+# A department is 落后 when its 综合得分 is in the red band; the reason names its red rates.
+BEHIND_FLAG = "落后"
+BEHIND_REASON = "{metric}{value}，低于{threshold}"
+BEHIND_REASON_SEPARATOR = "；"
+# Headers of the columns these pages add; merged into ROW_COLUMN_LABELS so that tables and .xlsx
+# downloads (export.display_labels) find them like every other column.
+DRILL_COLUMN_LABELS = {
+    "rank": "排名",
+    "score_band": "评级",
+    "is_behind": "是否落后",
+    "behind_reason": "落后原因",
+    "open_issues": "未办结问题",
+}
+ROW_COLUMN_LABELS.update(DRILL_COLUMN_LABELS)
+
+DRILL_PERIOD_CAPTION = "统计期：{period}　范围：{scope}"
+DRILL_PERIOD_DATES = "{period}（{start}至{end}）"
+DRILL_SCOPE_BOTH = "{county}·{department}"
+RAG_LEGEND = "比率按红黄绿灯着色：绿灯不低于{green}，黄灯不低于{amber}，红灯低于{amber}；评级按综合得分同样分档（绿灯{green_score}分以上，黄灯{amber_score}分以上）。"
+CHART_DATE_AXIS = "联系日期"
+CHART_BENEFICIARY_AXIS = "帮扶对象"
+CHART_SCORE_AXIS = "综合得分"
+CHART_BAND_LINE = "{band}灯线{value}分"
+
+COUNTY_TABLE = "各县区指标"
+COUNTY_CHART = "县区比率排名"
+COUNTY_PICK = "选择县区"
+COUNTY_PICK_PLACEHOLDER = "请选择县区"
+COUNTY_PICK_HINT = "在上表点选一个县区（行首的选择框），或在下拉框中选择，即可查看该县区各乡镇的指标和结对明细。"
+TOWNSHIP_TABLE = "{county}各乡镇指标"
+TOWNSHIP_PICK = "选择乡镇"
+TOWNSHIP_PICK_PLACEHOLDER = "全县所有乡镇"
+PAIRS_HEADER = "{place}结对明细"
+PAIRS_FILTER = "查看哪些对象"
+PAIR_FILTER_LABELS = {
+    "all": "全部在册对象",
+    "unpaired": "未结对",
+    "not_contacted": "本期未联系",
+    "not_home_visited": "本期未入户",
+    "not_on_standard": "联系未达标",
+    "overdue_contact": "超期未联系",
+    "open_issues": "有未办结问题",
+    "issues_overdue": "有超期未办结问题",
+}
+PAIRS_COUNT = "{place}“{filter}”共{count}人（身份证号、姓名、电话已脱敏）。"
+PAIRS_EMPTY = "{place}没有“{filter}”的对象。"
+
+DEPARTMENT_TABLE = "单位排名"
+DEPARTMENT_SUMMARY = "{total}个单位中有{behind}个落后：综合得分低于{threshold}分，原因列出低于{rate}的比率。"
+DEPARTMENT_NONE_BEHIND = "{total}个单位的综合得分都不低于{threshold}分，没有落后单位。"
+DEPARTMENT_ORDER = "排序"
+DEPARTMENT_ORDER_LABELS = {"worst": "落后在前", "best": "得分从高到低"}
+DEPARTMENT_ONLY_BEHIND = "只看落后单位"
+DEPARTMENT_UNPAIRED_NOTE = "另有{count}名在册对象尚未结对，不计入单位排名。"
+DEPARTMENT_ALL_UNPAIRED = "所选统计期和范围内的对象都尚未结对，没有单位可以排名。"
+DEPARTMENT_TAB_TABLE = "排名表"
+DEPARTMENT_TAB_CHART = "得分图"
+DEPARTMENT_CHART_WORST = "综合得分最低的{count}个单位"
+DEPARTMENT_CHART_BEST = "综合得分最高的{count}个单位"
+DEPARTMENT_PICK = "选择单位"
+DEPARTMENT_PICK_PLACEHOLDER = "请选择单位"
+DEPARTMENT_PICK_HINT = "在上表点选一个单位（行首的选择框），或在下拉框中选择，即可查看该单位的结对干部。"
+DEPARTMENT_BEHIND_DETAIL = "{department}落后：综合得分{score}分。{reason}。"
+CADRE_TABLE = "{department}的结对干部"
+CADRE_TABLE_NOTE = "超期未联系、超期未办结多的干部排在前面。"
+CADRE_PICK = "选择干部"
+CADRE_PICK_PLACEHOLDER = "请选择干部"
+CADRE_OPTION = "{name}（{phone}）"
+CADRE_PICK_HINT = "在上表点选一名干部，或在下拉框中选择，即可查看他的联系时间线和问题。"
+CADRE_TIMELINE = "{cadre}的联系时间线"
+CADRE_TIMELINE_EMPTY = "{cadre}在本统计期内没有联系记录。"
+CADRE_PAIRS = "{cadre}的结对对象"
+CADRE_CONTACTS = "{cadre}本期的联系记录"
+CADRE_ISSUES = "{cadre}结对对象的问题"
+CADRE_ISSUES_EMPTY = "{cadre}结对的对象截至{as_of}没有登记问题。"
+
+# ---------------------------------------------------------------- app: upload, quality and settings pages
+
+FILE_SIZE_KB = "{size:.1f}KB"
+FILE_SIZE_MB = "{size:.1f}MB"
+KIND_UNRECOGNISED = "未识别"
+
+UPLOAD_TEMPLATES_HEADER = "空白模板"
+UPLOAD_TEMPLATES_HELP = (
+    "按模板填写最省事：表头、下拉选项和文本格式都已设好。各单位自己的台账也可以直接上传，系统按表头识别。"
+)
+UPLOAD_TEMPLATE_BUTTON = "{kind}模板"
+UPLOAD_FILES_HEADER = "上传文件"
+UPLOAD_FILES_LABEL = "选择要导入的文件（可一次选多个）"
+UPLOAD_FILES_HELP = "支持 .xlsx、.xlsm、.xls、.csv，CSV 可为 UTF-8 或 GBK 编码。"
+UPLOAD_FILES_HINT = "点“Upload”选择文件，或把文件拖到上面的框里；可一次选多个，每个文件不超过200MB。选好后先看预览，再点“开始导入”。"
+UPLOAD_ORDER_NOTE = "几类台账一起上传时，系统先导入结对台账，再导入走访记录和问题台账（走访和问题的对象须已在台账中）。"
+UPLOAD_READING = "正在读取“{file}”…"
+UPLOAD_PREVIEW_HEADER = "导入前预览"
+UPLOAD_FILE_TITLE = "{file}（{size}）"
+UPLOAD_FILE_KINDS = "识别为：{kinds}"
+UPLOAD_SHEET_TITLE = "工作表“{sheet}”：{kind}，表头在第{row}行，其下约{rows}行"
+UPLOAD_SHEET_UNRECOGNISED = "工作表“{sheet}”：没有找到可识别的表头，导入时跳过"
+UPLOAD_COLUMNS_RECOGNISED = "已识别的列：{columns}"
+UPLOAD_COLUMN_RENAMED = "{written}→{label}"
+UPLOAD_COLUMNS_UNKNOWN = "不认识的列（导入时忽略）：{columns}"
+UPLOAD_COLUMNS_MISSING = "缺少必填列：{columns}"
+UPLOAD_SAMPLE_CAPTION = (
+    "前{n}行，按标准列名显示，身份证号、电话、姓名已遮蔽。“预检问题”只查格式；"
+    "对象是否在台账、结对是否重叠，在导入时检查。"
+)
+UPLOAD_SAMPLE_ROW = "行号"
+UPLOAD_SAMPLE_PROBLEMS = "预检问题"
+UPLOAD_CANNOT_IMPORT = "本文件无法导入：{message}"
+UPLOAD_ALREADY_IMPORTED = "本文件已导入，结果见下方。要再次导入，请移除后重新选择文件。"
+UPLOAD_ALL_OR_NOTHING = "有错误则整体不导入"
+UPLOAD_ALL_OR_NOTHING_HELP = (
+    "勾选后，文件中只要有一行被拒收，整个文件都不导入；不勾选时，正确的行导入，错误的行列出原因，可下载修改后重新上传。"
+)
+UPLOAD_BUTTON = "开始导入"
+UPLOAD_BUTTON_COUNT = "开始导入（{n}个文件）"
+UPLOAD_PROGRESS = "第{index}/{total}个文件：{file}"
+UPLOAD_PROGRESS_DONE = "全部{total}个文件已处理"
+UPLOAD_STATUS_RUNNING = "正在导入“{file}”（约{rows}行）…"
+UPLOAD_STATUS_STEP = "读取文件、逐行检查、写入数据库……行数多时需要一两分钟，请勿关闭页面。"
+UPLOAD_STATUS_DONE = "“{file}”已导入"
+UPLOAD_STATUS_ROLLED_BACK = "“{file}”有错误，整体未导入"
+UPLOAD_STATUS_FAILED = "“{file}”无法导入"
+UPLOAD_DB_BUSY = "数据库正被另一项导入或程序占用，暂时无法写入，本次没有导入任何文件。请稍等一两分钟再点“开始导入”。"
+UPLOAD_RESULTS_HEADER = "导入结果"
+UPLOAD_RESULT_TITLE = "{file}"
+UPLOAD_RESULT_OK = "已导入（第{batch}批）。"
+UPLOAD_RESULT_PARTIAL = "已导入正确的行（第{batch}批）；{rejected}行被拒收。请下载拒收行，按“错误原因”修改后重新上传，已导入的行不会重复计数。"
+UPLOAD_ERRORS_HEADER = "拒收行（共{n}行）"
+UPLOAD_ERRORS_TRUNCATED = "只显示前{shown}行，全部拒收行请下载。"
+UPLOAD_DOWNLOAD_REJECTED = "下载拒收行（Excel，含错误原因）"
+UPLOAD_REJECTED_FILENAME = "{file}_拒收行.xlsx"
+UPLOAD_HISTORY_HEADER = "导入记录"
+UPLOAD_HISTORY_EMPTY = "还没有导入记录。"
+UPLOAD_HISTORY_SELECT = "点选一行，可下载该批的拒收行。"
+UPLOAD_HISTORY_DOWNLOAD = "下载第{batch}批的拒收行"
+UPLOAD_HISTORY_NO_REJECTS = "第{batch}批没有拒收行。"
+UPLOAD_HISTORY_FILENAME = "第{batch}批_{file}_拒收行.xlsx"
+UPLOAD_HISTORY_TITLE = "导入记录"
+UPLOAD_HISTORY_COLUMNS = {
+    "batch_id": "批次",
+    "imported_at": "导入时间",
+    "user_name": "操作人",
+    "file_name": "文件名",
+    "kind": "类型",
+    "rows_read": "读取行数",
+    "inserted": "新增",
+    "updated": "更新",
+    "unchanged": "未变化",
+    "duplicate": "重复",
+    "rejected": "拒收",
+}
+
+QUALITY_INTRO = "检查已导入的全部数据，不受统计期限制；县区、单位筛选有效。每项列出发现的记录，0表示没有发现问题。"
+QUALITY_CHECK_TITLES = {
+    "other_cadre_contacts": "非结对干部联系",
+    "contacts_before_pairing": "早于结对的联系",
+    "busy_cadres": "结对过多的干部",
+    "never_contacted": "从未联系的对象",
+    "unknown_columns": "不认识的列",
+    "rejected_rows": "拒收行",
+}
+QUALITY_CHECK_HELP = {
+    "other_cadre_contacts": (
+        "联系记录上的干部电话与当天结对干部的电话不同。这些联系仍计入各项指标，请核实是否为他人代为联系，或台账填错了干部。"
+    ),
+    "contacts_before_pairing": (
+        "联系日期早于对象的结对日期（或对象尚未结对），或早于纳入日期。多为日期填错，或结对台账缺少这次结对。"
+    ),
+    "busy_cadres": "截至今天结对数超过上限的干部（按干部电话识别，计其全部结对）。结对过多，难以保证联系质量。",
+    "never_contacted": "截至今天已结对、却没有任何联系记录的对象，结对最早的排在前面。",
+    "unknown_columns": "导入时不认识、已忽略的列名。反复出现的列，可能是需要补充的列名写法，也可能是填了也不会被使用的内容。",
+    "rejected_rows": "各文件最近一次导入时被拒收的行，按原因归类。改正后重新上传同名文件，就不再列在这里。",
+}
+QUALITY_MAX_PAIRS = "每名干部结对数上限"
+QUALITY_MAX_PAIRS_HELP = "结对数超过此数的干部列入本项检查"
+QUALITY_NOTHING_FOUND = "没有发现问题。"
+QUALITY_UNSCOPED = "本项按导入的文件统计，不区分县区和单位。"
+QUALITY_BEFORE_PAIRING = "早于结对"
+QUALITY_BEFORE_ENROLMENT = "早于纳入日期"
+QUALITY_PROBLEM_SEPARATOR = "、"
+QUALITY_REASON_GROUPS = "按原因归类"
+QUALITY_REASON_DETAILS = "拒收行明细"
+QUALITY_VALUE_PLACEHOLDER = "…"
+QUALITY_COLUMN_LABELS = {
+    "visit_cadre_phone": "走访干部电话",
+    "enrolled_on": "纳入日期",
+    "problem": "问题",
+    "pairs": "结对数",
+    "counties": "对象所在县区",
+    "days_paired": "已结对天数",
+    "header": "列名",
+    "imports": "出现次数（导入批次）",
+    "files": "文件",
+    "last_seen_at": "最近一次导入",
+    "batch_id": "批次",
+    "imported_at": "导入时间",
+    "file_name": "文件名",
+    "sheet": "工作表",
+    "row_no": "行号",
+    "column_name": "列",
+    "reason": "错误原因",
+    "rows": "行数",
+}
+
+SETTINGS_INTRO = "这些设置决定超期的判断、综合得分的算法和红黄绿灯的分档；保存后，所有页面立即按新设置计算。"
+SETTINGS_ACCESS_NOTE = "设置影响全市的统计口径，应由市级（领导小组办公室）修改。"
+SETTINGS_GROUP_THRESHOLDS = "超期判断"
+SETTINGS_DAYS_HELP = "超过这么多天未联系记为“超期未联系”，提出后超过这么多天未办结记为“超期未办结”。"
+SETTINGS_GROUP_WEIGHTS = "综合得分权重"
+SETTINGS_WEIGHTS_HELP = "各项权重按比例折算，合计不必等于1；某项比率无法计算时（如本期没有问题），其余各项按比例补足。"
+SETTINGS_GROUP_BANDS = "红黄绿灯分档"
+SETTINGS_BANDS_HELP = "填比率：0.90 即 90%。不低于绿灯下限为绿灯，不低于黄灯下限为黄灯，其余为红灯。"
+SETTINGS_SAVE = "保存设置"
+SETTINGS_SAVED = "设置已保存（{user}，{time}）。"
+SETTINGS_NO_CHANGE = "设置没有变化，无需保存。"
+SETTINGS_REFUSED = "未保存：{message}"
+SETTINGS_RESET = "恢复默认值"
+SETTINGS_RESET_CONFIRM = "确定把全部设置恢复为默认值吗？当前的修改将不再保留。"
+SETTINGS_RESET_BUTTON = "确定恢复"
+SETTINGS_RESET_DONE = "已恢复默认设置。"
+SETTINGS_DB_BUSY = "数据库正被导入或其他程序占用，设置未保存，请稍后再试。"
+SETTINGS_CURRENT_HEADER = "当前设置与默认值"
+SETTINGS_TABLE_COLUMNS = {
+    "label": "设置项",
+    "current": "当前值",
+    "default": "默认值",
+    "changed": "已修改",
+    "updated_by": "修改人",
+    "updated_at": "修改时间",
+}
+SETTINGS_CHANGED_MARK = "是"
+
+
+# ---------------------------------------------------------------- reports, snapshots and reminder effectiveness
+# 季度调度 / 月报 / 年度总结 (pipeline/report.py), 封存 (pipeline/snapshots.py), their commands and page.
+
+PAGE_TITLES["report"] = "季度调度"
+
+REPORT_KIND_LABELS = {"month": "月报", "quarter": "季度调度", "year": "年度总结"}
+REPORT_TITLES = {
+    "quarter": "{scope}结对关爱行动{period}调度报告",
+    "month": "{scope}结对关爱行动{period}工作月报",
+    "year": "{scope}结对关爱行动{period}工作总结",
+}
+REPORT_PERIOD_NAMES = {"month": "本月", "quarter": "本季度", "year": "本年度", "range": "本期"}
+REPORT_PREVIOUS_NAMES = {"month": "上月", "quarter": "上季度", "year": "上年", "range": "上期"}
+REPORT_PREVIOUS_END_NAMES = {"month": "上月末", "quarter": "上季度末", "year": "上年末", "range": "上期末"}
+REPORT_META_PERIOD = "统计期：{start}至{end}"
+REPORT_META_PREVIOUS = "对比期：{previous}（{start}至{end}）"
+REPORT_META_VERSION = "数据版本：第{batch}批导入"
+REPORT_META_SNAPSHOT = "封存数据：第{snapshot_id}号封存（{user}，{at}）"
+REPORT_META_MADE = "生成时间：{at}"
+REPORT_META_SEPARATOR = "　"
+CHINESE_NUMERALS = dict(enumerate("一二三四五六七八九", start=1)) | {10: "十", 11: "十一", 12: "十二"}
+REPORT_SECTION_HEADING = "{numeral}、{title}"
+REPORT_SECTION_TITLES = {
+    "summary": "总体情况",
+    "trend": "月度走势",
+    "counties": "县区排名",
+    "departments": "单位排名",
+    "behind": "后进单位",
+    "overdue": "超期督办与提醒成效",
+    "issues": "问题台账",
+    "typical": "典型单位",
+    "contact_list": "超期未联系对象名单",
+    "issue_list": "超期未办结问题名单",
+}
+REPORT_SHEET_NAMES = {
+    "summary": "总体情况",
+    "trend": "月度走势",
+    "counties": "县区排名",
+    "departments": "单位排名",
+    "behind": "后进单位",
+    "overdue": "超期督办",
+    "issues": "问题台账",
+    "typical": "典型单位",
+    "contact_list": "附1超期未联系名单",
+    "issue_list": "附2超期未办结名单",
+}
+
+# sentences of the summary, as an official writes them: "全市结对覆盖率98.2%，较上季度提高1.5个百分点。"
+REPORT_SENTENCE_BASE = "截至{as_of}，{scope}在册帮扶对象{beneficiaries}人，已结对{paired}人；{period_name}结对干部共联系帮扶对象{contacts}次，联系到{contacted}人，其中入户走访（含邀请到家）{home_visited}人。"
+REPORT_SENTENCE_RATE = "{scope}{metric}{value}，{change}。"
+REPORT_SENTENCE_OVERDUE = (
+    "截至期末，超期未联系对象{overdue_contact}人，{contact_change}；超期未办结问题{issues_overdue}个，{issue_change}。"
+)
+REPORT_SENTENCE_ISSUES = "{period_name}新增问题{issues_new}个，办结{issues_closed}个；累计登记问题{issues_total}个，已解决{issues_resolved}个。"
+REPORT_SENTENCE_SCORE = "{scope}综合得分{score}分，{change}。"
+REPORT_SENTENCE_RANKING = "参与排名的{count}个单位中，综合得分低于{threshold}分的后进单位{behind}个；综合得分最高的是{best}（{best_score}分）。"
+REPORT_SENTENCE_REMINDERS = "{previous_end}超期未联系的{contacts_before}名对象，截至期末已联系{contacted}人（{contact_rate}）；超期未办结的{issues_before}个问题，截至期末已办结{closed}个（{close_rate}）。"
+REPORT_RATE_UP = "较{previous}提高{points}个百分点"
+REPORT_RATE_DOWN = "较{previous}下降{points}个百分点"
+REPORT_COUNT_UP = "较{previous}增加{amount}{unit}"
+REPORT_COUNT_DOWN = "较{previous}减少{amount}{unit}"
+REPORT_SCORE_UP = "较{previous}提高{points}分"
+REPORT_SCORE_DOWN = "较{previous}降低{points}分"
+REPORT_FLAT = "与{previous}持平"
+REPORT_NO_COMPARISON = "{previous}无可比数据"
+UNIT_PEOPLE = "人"
+UNIT_ITEMS = "个"
+
+# rank changes against the period before
+RANK_UP = "↑{places}"
+RANK_DOWN = "↓{places}"
+RANK_SAME = "—"
+RANK_NEW = "新"
+
+# why a department is behind, what a best one does well
+REPORT_REASON = "{metric}{value}，低于{threshold}"
+REPORT_REASON_SCORE = "综合得分{score}分，低于{threshold}分"
+REPORT_STRENGTH = "{metric}{value}"
+REPORT_STRENGTH_SCORE = "综合得分{score}分，排名第{rank}"
+REPORT_LIST_SEPARATOR = "；"
+REPORT_BY_CATEGORY = "问题类别"
+REPORT_BY_LEVEL = "办理层级"
+REPORT_TOTAL = "合计"
+
+REPORT_COLUMN_LABELS = {
+    "metric": "指标",
+    "current": "本期",
+    "previous": "上期",
+    "change": "变化",
+    "band": "评级",
+    "rank": "排名",
+    "rank_change": "较上期",
+    "reasons": "主要差距",
+    "strengths": "突出亮点",
+    "dimension": "统计口径",
+    "item": "类别",
+    "issues_open": "未办结",
+    "month": "月份",
+    "overdue_contacts_before": "上期末超期未联系（人）",
+    "contacted_after": "其中已联系",
+    "not_contacted_after": "仍未联系",
+    "contact_follow_rate": "联系跟进率",
+    "overdue_issues_before": "上期末超期未办结（个）",
+    "closed_after": "其中已办结",
+    "resolved_after": "其中已解决",
+    "still_open_after": "仍未办结",
+    "issue_close_rate": "督办办结率",
+    "first_contact_on": "提醒后首次联系",
+    "days_to_contact": "提醒后几天联系",
+    "is_contacted_after": "已联系",
+    "is_closed_after": "已办结",
+    "is_resolved_after": "已解决",
+    "reminded_on": "上期末",
+    "followed_until": "本期末",
+    "comparison": "比对结果",
+    "changed_metrics": "变化的指标",
+}
+SNAPSHOT_COMPARISON_LABELS = {"same": "一致", "changed": "有变化", "added": "新增", "removed": "已无"}
+SNAPSHOT_FROZEN_SUFFIX = "（封存）"
+SNAPSHOT_LIVE_SUFFIX = "（实时）"
+SNAPSHOT_DIFF_SUFFIX = "（差值）"
+SNAPSHOT_COLUMN_LABELS = {
+    "snapshot_id": "封存编号",
+    "period": "统计期",
+    "period_label": "统计期",
+    "scope": "范围",
+    "as_of": "截至",
+    "created_at": "封存时间",
+    "created_by": "封存人",
+    "note": "备注",
+    "data_batch_id": "数据版本（导入批次）",
+}
+
+# notes under the tables
+REPORT_RANKING_NOTE = "按综合得分排名，得分相同的并列；“较上期”为与{previous}排名相比上升（↑）或下降（↓）的位次，“—”为位次不变，“新”为上期未参与排名。"
+REPORT_RAG_NOTE = "比率底色：绿色不低于{green}，黄色不低于{amber}，红色低于{amber}；综合得分按同样分档。"
+REPORT_UNPAIRED_NOTE = "另有{count}名在册对象尚未结对，不计入单位排名。"
+REPORT_BEHIND_NOTE = "综合得分低于{threshold}分的单位列为后进单位；“主要差距”列出低于{rate}的各项比率，由低到高。"
+REPORT_NONE_BEHIND = "本期没有综合得分低于{threshold}分的单位。"
+REPORT_TYPICAL_NOTE = "综合得分排名前{count}位且未列入后进的单位；“突出亮点”列出达到{green}的比率。"
+REPORT_NO_TYPICAL = "本期没有综合得分达到黄灯线的单位，暂不推荐典型。"
+REPORT_OVERDUE_NOTE = "超期：超过{days}天未联系，或提出超过{days}天仍未办结。提醒成效：{previous_end}已超期的对象和问题，截至{as_of}已联系、已办结的数量。"
+REPORT_MASKED_NOTE = "身份证号、姓名、电话已脱敏。"
+REPORT_UNMASKED_NOTE = "本表含完整的身份证号、姓名和电话，涉及个人信息，请妥善保管，不得外传。"
+REPORT_LISTS_IN_WORKBOOK = "超期未联系对象和超期未办结问题的名单（已脱敏）见Excel报告附表。"
+REPORT_PAGE_FOOTER = "第 &P 页，共 &N 页"  # Excel footer codes: &P this page, &N pages
+REPORT_PDF_PAGE = "第 {page} 页，共 {pages} 页"
+REPORT_COUNT_AXIS = "数量（个）"
+REPORT_CHART_TREND = "各月主要比率走势"
+REPORT_CHART_COUNTIES = "各县区综合得分"
+REPORT_CHART_DEPARTMENTS = "各单位综合得分"
+REPORT_CHART_DEPARTMENTS_LOWEST = "综合得分最低的{count}个单位"
+REPORT_CHART_ISSUES = "各类问题办理情况"
+REPORT_FILE_STEM = "{scope}_{period}_{kind}"
+REPORT_FILE_SNAPSHOT = "_封存{snapshot_id}"
+
+# messages
+MSG_REPORT_KIND_INVALID = "报告类型“{value}”无效，可选：month（月报）、quarter（季度调度）、year（年度总结）"
+MSG_REPORT_KIND_MISMATCH = "期间“{period}”与报告类型“{kind}”不符：月报请选月份，季度调度请选季度，年度总结请选年度"
+MSG_REPORT_PERIOD_MISSING = "请指定统计期（--period），或用 --snapshot 指定封存编号"
+MSG_SNAPSHOT_NOT_FOUND = "找不到第{snapshot_id}号封存（或该封存不属于当前范围），可用 snapshot list 查看已有封存"
+MSG_SNAPSHOT_PERIOD_MISMATCH = "第{snapshot_id}号封存是{snapshot_period}的数据，与指定的期间“{period}”不符"
+MSG_SNAPSHOT_USER_MISSING = "请填写封存人"
+MSG_SNAPSHOT_ID_INVALID = "封存编号应为正整数，收到：{value}"
+MSG_REPORT_WRITTEN = "已生成{what}：{path}"
+MSG_PDF_UNAVAILABLE = (
+    "本机没有可用的Chromium浏览器（{path}），无法生成PDF；其余文件已生成，可用浏览器打开HTML报告后打印为PDF"
+)
+MSG_SNAPSHOT_CREATED = "已封存：第{snapshot_id}号，{period}，{scope}（数据版本：第{batch}批导入）"
+MSG_FILE_WRITE_FAILED = "无法写入文件“{path}”：{detail}"
+REPORT_WHAT = {"xlsx": "Excel报告", "html": "HTML报告", "pdf": "PDF报告"}
+
+# command-line help
+HELP_REPORT_OUT = "Excel报告的输出文件（.xlsx）"
+HELP_REPORT_HTML = "同时写出可打印的HTML报告（含图表，可离线打开）"
+HELP_REPORT_PDF = "同时写出PDF报告（需要本机安装Chromium）"
+HELP_REPORT_SNAPSHOT = "按封存编号的数字生成报告（不随之后的导入变化）"
+HELP_REPORT_KIND = "报告类型：month（月报）、quarter（季度调度）、year（年度总结）；默认按期间判断"
+HELP_SNAPSHOT_ACTION = "create 封存、list 列出、compare 与实时数字比对"
+HELP_SNAPSHOT_USER = "封存人（记入封存记录）"
+HELP_SNAPSHOT_NOTE = "备注，如“第三季度调度会”"
+HELP_SNAPSHOT_ID = "封存编号"
+HELP_SNAPSHOT_ALL = "列出所有分组行（默认只列出有变化的行）"
+HELP_SNAPSHOT_CREATE = "封存一个统计期的全部数字"
+HELP_SNAPSHOT_LIST = "列出已有封存"
+HELP_SNAPSHOT_COMPARE = "把封存的数字与实时数字逐行比对"
+HELP_REPORT_COMMAND = "生成季度调度报告、月报或年度总结（Excel，可加HTML、PDF）"
+HELP_SNAPSHOT_COMMAND = "封存统计数字、列出封存、与实时数字比对"
+
+# the page 季度调度 (app_pages/report.py)
+REPORT_PAGE_KIND = "报告类型"
+REPORT_PAGE_PERIOD = "统计期"
+REPORT_PAGE_SCOPE = "范围：{scope}。报告与左侧筛选的县区、单位一致。"
+REPORT_PAGE_HEADLINE = "主要指标"
+REPORT_PAGE_SUMMARY = "情况综述"
+REPORT_PAGE_DOWNLOADS = "下载报告"
+REPORT_PAGE_DOWNLOAD_XLSX = "下载Excel报告"
+REPORT_PAGE_DOWNLOAD_HTML = "下载HTML报告（含图表）"
+REPORT_PAGE_DOWNLOAD_PDF = "下载PDF报告"
+REPORT_PAGE_NO_PDF = "本机没有可用的Chromium浏览器，暂不能生成PDF：可下载HTML报告，用浏览器打开后打印为PDF。"
+REPORT_PAGE_DOWNLOAD_NOTE = "文件在点击时生成；名单中的身份证号、姓名、电话已脱敏。"
+REPORT_PAGE_DEPARTMENTS = "单位排名"
+REPORT_PAGE_BEHIND = "后进单位"
+REPORT_PAGE_REMINDERS = "提醒成效（按单位）"
+REPORT_PAGE_REMINDERS_NOTE = (
+    "{previous_end}（{reminded_on}）超期未联系的对象和超期未办结的问题，截至{as_of}已联系、已办结的情况。"
+)
+REPORT_PAGE_NO_REMINDERS = "{previous_end}（{reminded_on}）没有超期未联系的对象，也没有超期未办结的问题。"
+REPORT_PAGE_SNAPSHOTS = "封存"
+REPORT_PAGE_SNAPSHOT_HELP = "封存会把本统计期的全部数字（各分组指标、超期名单、问题汇总、提醒成效）连同封存人、时间和数据版本保存下来；之后导入的数据改动了历史，封存的数字也不变，调度会上的数字据此可查。"
+REPORT_PAGE_SNAPSHOT_USER = "封存人"
+REPORT_PAGE_SNAPSHOT_NOTE = "备注"
+REPORT_PAGE_SNAPSHOT_NOTE_PLACEHOLDER = "如：第三季度调度会"
+REPORT_PAGE_SNAPSHOT_CREATE = "封存本期数字"
+REPORT_PAGE_SNAPSHOT_DONE = "已封存：第{snapshot_id}号（{period}，{scope}）。"
+REPORT_PAGE_SNAPSHOT_LIST = "已有封存"
+REPORT_PAGE_NO_SNAPSHOTS = "当前范围还没有封存。"
+REPORT_PAGE_SNAPSHOT_PICK = "选择封存"
+REPORT_PAGE_SNAPSHOT_OPTION = "第{snapshot_id}号　{period}　{created_by}　{created_at}"
+REPORT_PAGE_COMPARE = "与实时数字比对"
+REPORT_PAGE_COMPARE_BY = "比对分组"
+REPORT_PAGE_COMPARE_SAME = "封存以来，{grouping}的数字没有变化。"
+REPORT_PAGE_COMPARE_CHANGED = "封存以来有{count}行数字发生变化（只列出变化的行和指标）。"
+REPORT_PAGE_SNAPSHOT_DOWNLOAD = "下载按封存数字生成的Excel报告"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def mask_id(id_number: str | None) -> str | None:
     """620102********1234: area code and the last four kept."""
@@ -30,3 +32,17 @@ def mask_name(name: str | None) -> str | None:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+# An ID number (18 characters, or an old 15-digit one) or a mobile number standing on its own in a
+# text, such as the value quoted in a rejection reason ("身份证号“…”校验位错误").
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)1\d{10}(?!\d)")
+
+
+def mask_text(text: str | None) -> str | None:
+    """Free text with every ID number and mobile number in it masked (messages, reasons)."""
+    if not text:
+        return text
+    text = _ID_IN_TEXT.sub(lambda m: mask_id(m.group()), text)
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)

@@ -511,3 +511,119 @@ def overdue(
     if what not in ("contacts", "issues"):
         raise ValueError(labels.MSG_OVERDUE_WHAT_INVALID.format(value=what))
     return _rows(con, f"overdue_{what}", _period(period, today), "overall", None, scope, masked, config)
+
+
+# ---------------------------------------------------------------- county and department pages
+
+# The score rates plus 联系覆盖率: a rate below the amber band is named among a department's reasons.
+BEHIND_RATES = ("pairing_rate", "contact_rate", "on_standard_rate", "home_visit_rate", "resolution_rate",
+                "satisfaction_rate")  # fmt: skip
+_PAIR_ORDER = ["county", "township", "village", "id_number"]
+_CADRE_ORDER = ["overdue_contact", "issues_overdue", "open_issues", "cadre_name", "cadre_phone"]
+
+
+def pair_rows(
+    con: duckdb.DuckDBPyConnection,
+    period: str | periods.Period,
+    by: str,
+    key: object,
+    scope: Scope = ALL,
+    today: str | dt.date | None = None,
+    masked: bool = True,
+    config: settings.Settings | None = None,
+) -> pd.DataFrame:
+    """One row per beneficiary of a group: the cadre, last contact, contacts in the period, open issues."""
+    key_params, masked_phone = _key_parameters(by, key)
+    frame = run_model(con, "mart_cadre_pairs", [_period(period, today)], scope, config, **key_params)
+    if masked_phone is not None:
+        frame = frame.loc[_masked_phones(frame["cadre_phone"]).eq(masked_phone).fillna(False).astype(bool)]
+    frame = frame.sort_values(_PAIR_ORDER, kind="stable").reset_index(drop=True).drop(columns=["period_id"])
+    if masked:
+        frame["id_number"] = _masked(frame["id_number"], masking.mask_id)
+        frame["beneficiary_name"] = _masked(frame["beneficiary_name"], masking.mask_name)
+        frame["cadre_phone"] = _masked(frame["cadre_phone"], masking.mask_phone)
+    return frame
+
+
+def cadre_rows(
+    con: duckdb.DuckDBPyConnection,
+    period: str | periods.Period,
+    department: str,
+    scope: Scope = ALL,
+    today: str | dt.date | None = None,
+    config: settings.Settings | None = None,
+) -> pd.DataFrame:
+    """One row per cadre of a department (most overdue first): pairs, contacts, last contact, overdue, open issues."""
+    frame = run_model(con, "mart_department_cadres", [_period(period, today)], scope, config, key_department=department)
+    ascending = [False, False, False, True, True]
+    frame = frame.sort_values(_CADRE_ORDER, ascending=ascending, kind="stable").reset_index(drop=True)
+    # the same key columns as metrics(by="cadre"), so a row can be drilled with drill_rows(by="cadre")
+    frame["cadre"] = frame["cadre_name"]
+    frame["cadre_phone_masked"] = _masked_phones(frame["cadre_phone"])
+    columns = ["department", "cadre", "cadre_phone_masked", "cadre_level", "paired", "contacts", "contacted",
+               "home_visited", "on_standard", "on_standard_rate", "last_contact_on", "overdue_contact",
+               "open_issues", "issues_overdue"]  # fmt: skip
+    return frame[columns]
+
+
+def behind_reason(row: Mapping[str, object], config: settings.Settings = settings.DEFAULT_SETTINGS) -> str:
+    """The rates of a row below the amber band, worst first: 联系达标率61.0%，低于75%；…"""
+    threshold = f"{config.rag_amber:.0%}"
+    low = []
+    for rate in BEHIND_RATES:
+        value = row.get(rate)
+        if value is not None and not pd.isna(value) and settings.rag_band(float(value), config) == "red":
+            low.append((float(value), rate))
+    parts = [
+        labels.BEHIND_REASON.format(metric=labels.METRIC_LABELS[rate], value=f"{value:.1%}", threshold=threshold)
+        for value, rate in sorted(low)
+    ]
+    return labels.BEHIND_REASON_SEPARATOR.join(parts)
+
+
+def flag_behind(frame: pd.DataFrame, config: settings.Settings = settings.DEFAULT_SETTINGS) -> pd.DataFrame:
+    """Add score_band, is_behind (综合得分 in the red band) and behind_reason to metrics rows."""
+    result = frame.copy()
+    bands = [settings.rag_band(None if pd.isna(s) else s / 100, config) for s in result["score"]]
+    result["score_band"] = bands
+    result["is_behind"] = [band == "red" for band in bands]
+    reasons = [behind_reason(row, config) for row in result.to_dict("records")]
+    result["behind_reason"] = [reason if behind else "" for reason, behind in zip(reasons, result["is_behind"],
+                                                                                  strict=True)]  # fmt: skip
+    return result
+
+
+def department_ranking(
+    con: duckdb.DuckDBPyConnection,
+    period: str | periods.Period,
+    scope: Scope = ALL,
+    today: str | dt.date | None = None,
+    config: settings.Settings | None = None,
+) -> pd.DataFrame:
+    """Departments by 综合得分, worst first, with rank (1 = best), RAG band of the score and why one is behind."""
+    config = config or settings.read_settings(con)
+    frame = metrics(con, period, "department", scope, today, config)
+    # beneficiaries without an active pairing form the 未结对 row: no department to rank
+    frame = frame[frame["department"] != labels.UNPAIRED_LABEL]
+    frame = flag_behind(frame, config)
+    frame.insert(1, "rank", frame["score"].rank(ascending=False, method="min", na_option="bottom").astype("int64"))
+    return frame.sort_values(["score", "department"], na_position="first", kind="stable").reset_index(drop=True)
+
+
+# Which of a group's beneficiaries (pair_rows) a 县区 page filter keeps: each is the complement or the
+# subset of one metric, so the count matches the metrics table (本期未联系 = 已结对数 − 已联系数).
+PAIR_FILTERS = {
+    "all": lambda rows: pd.Series(True, index=rows.index),
+    "unpaired": lambda rows: ~rows["is_paired"],
+    "not_contacted": lambda rows: rows["is_paired"] & ~rows["is_contacted"],
+    "not_home_visited": lambda rows: rows["is_paired"] & ~rows["is_home_visited"],
+    "not_on_standard": lambda rows: rows["is_paired"] & ~rows["is_on_standard"],
+    "overdue_contact": lambda rows: rows["is_overdue_contact"],
+    "open_issues": lambda rows: rows["open_issues"] > 0,
+    "issues_overdue": lambda rows: rows["issues_overdue"] > 0,
+}
+
+
+def filter_pairs(rows: pd.DataFrame, which: str) -> pd.DataFrame:
+    """The rows of pair_rows that one PAIR_FILTERS entry keeps."""
+    return rows[PAIR_FILTERS[which](rows).astype(bool)].reset_index(drop=True)

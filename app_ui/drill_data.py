@@ -1,0 +1,72 @@
+"""Cached calls behind the 县区 and 部门 pages: the pairs of a place, a department's cadres, the ranking.
+
+Like app_ui/data.py, every function takes the data version and the whole view (period, today, county,
+department) as arguments, because the caches are shared by every session of the process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from app_ui import data
+from pipeline import queries
+
+
+def _days(frame: pd.DataFrame) -> pd.DataFrame:
+    """Date columns as plain dates, so tables show 2026-09-30 rather than a midnight timestamp."""
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = [None if pd.isna(v) else v.date() for v in frame[column]]
+    return frame
+
+
+def _scope(county: str | None, department: str | None) -> queries.Scope:
+    return queries.Scope(county=county or None, department=department or None)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def pair_rows(
+    version: data.Version,
+    period: str,
+    today: dt.date,
+    by: str,
+    key: tuple,
+    county: str | None,
+    department: str | None,
+) -> pd.DataFrame:
+    """queries.pair_rows: the beneficiaries of a county, township or cadre with their pairing (masked)."""
+    with data.connection() as con:
+        return _days(queries.pair_rows(con, period, by, key, _scope(county, department), today))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def cadre_rows(
+    version: data.Version, period: str, today: dt.date, of_department: str, county: str | None, department: str | None
+) -> pd.DataFrame:
+    """queries.cadre_rows: the cadres of one department, most overdue first (phones masked)."""
+    with data.connection() as con:
+        return _days(queries.cadre_rows(con, period, of_department, _scope(county, department), today))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def department_ranking(
+    version: data.Version, period: str, today: dt.date, county: str | None, department: str | None
+) -> pd.DataFrame:
+    """queries.department_ranking: departments worst first, with rank, score band and why one is behind."""
+    with data.connection() as con:
+        return queries.department_ranking(con, period, _scope(county, department), today)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def cadre_activity(
+    version: data.Version, period: str, today: dt.date, key: tuple, county: str | None, department: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A cadre's contacts in the period and his pairs' issues up to as_of (masked), for his timeline."""
+    scope = _scope(county, department)
+    with data.connection() as con:
+        contacts = queries.drill_rows(con, period, "cadre", key, "contacts", scope, today)
+        issues = queries.drill_rows(con, period, "cadre", key, "issues_total", scope, today)
+    return _days(contacts), _days(issues)
