@@ -1,5 +1,78 @@
-"""quality: to be drawn."""
+"""数据质量: what the checks under pipeline/sql/checks/ find, a count per check and the rows behind it."""
 
-from app_ui import page
+import streamlit as st
 
-view = page.start("quality")
+from app_ui import data, page, tables, upload_data
+from pipeline import export, labels, quality
+
+# not page.start's own check for data: a roster whose every row was rejected leaves nobody in the
+# database, and its rejected rows are exactly what this page should show
+view = page.start("quality", needs_data=False)
+version = data.data_version()
+status = data.data_status(version)
+if not status or not status["last_batch_id"]:
+    st.info(labels.STATUS_NO_DATA)
+    st.page_link("app_pages/upload.py", label=labels.PAGE_TITLES["upload"], icon=":material/upload_file:")
+    st.stop()
+column_names = {**export.display_labels(), **labels.QUALITY_COLUMN_LABELS}
+st.caption(labels.QUALITY_INTRO)
+
+summary = st.container()  # filled last: the counts depend on the limit chosen in the cadres tab
+titles = labels.QUALITY_CHECK_TITLES
+tabs = dict(zip(quality.CHECKS, st.tabs([titles[name] for name in quality.CHECKS]), strict=True))
+counts: dict[str, int] = {}
+
+
+def _check(name: str, max_pairs: int = quality.DEFAULT_MAX_PAIRS):
+    if name in quality.SCOPED_CHECKS:
+        frame = upload_data.quality_check(version, name, view.today, view.county, view.department, max_pairs)
+    else:
+        frame = upload_data.file_check(version, name)
+    counts[name] = len(frame)
+    return frame
+
+
+def _show(name: str, frame) -> None:
+    if frame.empty:
+        st.success(labels.QUALITY_NOTHING_FOUND, icon=":material/check_circle:")
+        return
+    tables.show_table(frame.rename(columns=column_names), key=f"quality_{name}", file_name=titles[name])
+
+
+for name in quality.CHECKS:
+    with tabs[name]:
+        st.caption(labels.QUALITY_CHECK_HELP[name])
+        if name not in quality.SCOPED_CHECKS and (view.county or view.department):
+            st.caption(labels.QUALITY_UNSCOPED)
+        if name == "busy_cadres":
+            limit = st.number_input(
+                labels.QUALITY_MAX_PAIRS,
+                min_value=1,
+                max_value=100,
+                value=quality.DEFAULT_MAX_PAIRS,
+                step=1,
+                key="max_pairs",
+                help=labels.QUALITY_MAX_PAIRS_HELP,
+                width=240,
+            )
+            _show(name, _check(name, int(limit)))
+        elif name == "rejected_rows":
+            rejected = _check(name)
+            if rejected.empty:
+                _show(name, rejected)
+                continue
+            st.markdown(f"**{labels.QUALITY_REASON_GROUPS}**")
+            tables.show_table(
+                upload_data.rejected_reasons(version).rename(columns=column_names),
+                key="quality_reasons",
+                file_name=labels.QUALITY_REASON_GROUPS,
+            )
+            st.markdown(f"**{labels.QUALITY_REASON_DETAILS}**")
+            _show(name, rejected)
+        else:
+            _show(name, _check(name))
+
+with summary:
+    cards = st.columns(3)  # six cards in two rows: the titles stay readable at 1280 pixels
+    for index, name in enumerate(quality.CHECKS):
+        cards[index % 3].metric(titles[name], f"{counts[name]:,}", border=True)

@@ -1,5 +1,157 @@
-"""settings: to be drawn."""
+"""设置: overdue days, score weights and RAG bands, stored in DuckDB with who changed them and when."""
 
-from app_ui import page
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from app_ui import data, page, upload_data
+from pipeline import db, labels, settings
+
+FLASH_KEY = "settings_flash"  # a message to show after the rerun that follows a save or a reset
+WIDGET_KEYS = {key: f"setting_{key}" for key in settings.DEFAULTS}
+WEIGHT_STEP = 0.05
+BAND_STEP = 0.01
+
+
+def _number(key: str, value: float, label: str, **options) -> float:
+    return st.number_input(label, value=value, key=WIDGET_KEYS[key], **options)
+
+
+def _form(current: settings.Settings) -> dict[str, float] | None:
+    """The form; the values entered when it was submitted, else None."""
+    values = current.as_dict()
+    entered: dict[str, float] = {}
+    with st.form("settings_form"):
+        st.markdown(f"**{labels.SETTINGS_GROUP_THRESHOLDS}**")
+        entered["overdue_days"] = _number(
+            "overdue_days",
+            int(values["overdue_days"]),
+            labels.SETTING_LABELS["overdue_days"],
+            min_value=1,
+            max_value=365,
+            step=1,
+            help=labels.SETTINGS_DAYS_HELP,
+            width=320,
+        )
+        st.markdown(f"**{labels.SETTINGS_GROUP_WEIGHTS}**")
+        st.caption(labels.SETTINGS_WEIGHTS_HELP)
+        for column, (rate, key) in zip(
+            st.columns(len(settings.WEIGHT_KEYS)), settings.WEIGHT_KEYS.items(), strict=True
+        ):
+            with column:
+                entered[key] = _number(
+                    key, values[key], labels.METRIC_LABELS[rate], min_value=0.0, step=WEIGHT_STEP, format="%.2f"
+                )
+        st.markdown(f"**{labels.SETTINGS_GROUP_BANDS}**")
+        st.caption(labels.SETTINGS_BANDS_HELP)
+        green, amber, _rest = st.columns([1, 1, 3])
+        with green:
+            entered["rag_green"] = _number(
+                "rag_green",
+                values["rag_green"],
+                labels.SETTING_LABELS["rag_green"],
+                min_value=0.0,
+                max_value=1.0,
+                step=BAND_STEP,
+                format="%.2f",
+            )
+        with amber:
+            entered["rag_amber"] = _number(
+                "rag_amber",
+                values["rag_amber"],
+                labels.SETTING_LABELS["rag_amber"],
+                min_value=0.0,
+                max_value=1.0,
+                step=BAND_STEP,
+                format="%.2f",
+            )
+        submitted = st.form_submit_button(labels.SETTINGS_SAVE, type="primary", icon=":material/save:")
+    # the browser's arithmetic on steps of 0.05 gives 0.30000000000000004: keep the figure the office typed
+    return {key: round(float(value), 6) for key, value in entered.items()} if submitted else None
+
+
+def _save(current: settings.Settings, entered: dict[str, float]) -> None:
+    before = current.as_dict()
+    changes = {key: value for key, value in entered.items() if value != before[key]}
+    if not changes:
+        st.info(labels.SETTINGS_NO_CHANGE)
+        return
+    try:
+        settings.validate({**before, **changes})
+    except settings.SettingError as exc:
+        st.error(labels.SETTINGS_REFUSED.format(message=exc), icon=":material/error:")
+        return
+    user, when = upload_data.current_user(), dt.datetime.now().replace(microsecond=0)
+    try:
+        con = db.connect(data.database_path())
+    except db.DatabaseBusy:
+        st.warning(labels.SETTINGS_DB_BUSY)
+        return
+    try:
+        settings.write_settings(con, changes, user, at=when)
+    finally:
+        con.close()
+    data.clear_caches()
+    st.session_state[FLASH_KEY] = labels.SETTINGS_SAVED.format(user=user, time=f"{when:%Y-%m-%d %H:%M}")
+    st.rerun()
+
+
+def _reset() -> None:
+    if data.database_path().exists():  # without a database the defaults are in force already
+        try:
+            con = db.connect(data.database_path())
+        except db.DatabaseBusy:
+            st.warning(labels.SETTINGS_DB_BUSY)
+            return
+        try:
+            settings.reset_settings(con)
+        finally:
+            con.close()
+        data.clear_caches()
+    for key in WIDGET_KEYS.values():  # the form shows the defaults again, not what was typed
+        st.session_state.pop(key, None)
+    st.session_state[FLASH_KEY] = labels.SETTINGS_RESET_DONE
+    st.rerun()
+
+
+def _overview(current: settings.Settings, stored: dict[str, dict]) -> pd.DataFrame:
+    """Each setting: its label, the value in force, the default, and who changed it when."""
+    values = current.as_dict()
+    rows = []
+    for key, default in settings.DEFAULTS.items():
+        row = stored.get(key, {})
+        updated_at = row.get("updated_at")
+        rows.append(
+            {
+                "label": labels.SETTING_LABELS[key],
+                "current": settings.value_text(values[key]),
+                "default": settings.value_text(default),
+                "changed": labels.SETTINGS_CHANGED_MARK if values[key] != default else "",
+                "updated_by": row.get("updated_by") or "",
+                "updated_at": f"{updated_at:%Y-%m-%d %H:%M}" if updated_at else "",
+            }
+        )
+    return pd.DataFrame(rows).rename(columns=labels.SETTINGS_TABLE_COLUMNS)
+
 
 view = page.start("settings", needs_data=False)
+version = data.data_version()
+st.caption(labels.SETTINGS_INTRO)
+st.caption(labels.SETTINGS_ACCESS_NOTE)
+flash = st.session_state.pop(FLASH_KEY, None)
+if flash:
+    st.success(flash, icon=":material/check_circle:")
+
+current, stored = upload_data.settings_state(version)
+entered = _form(current)
+if entered is not None:
+    _save(current, entered)
+
+with st.popover(labels.SETTINGS_RESET, icon=":material/restart_alt:"):
+    st.write(labels.SETTINGS_RESET_CONFIRM)
+    if st.button(labels.SETTINGS_RESET_BUTTON, key="settings_reset", type="primary"):
+        _reset()
+
+st.subheader(labels.SETTINGS_CURRENT_HEADER)
+st.dataframe(_overview(current, stored), hide_index=True, key="settings_table")

@@ -1,5 +1,273 @@
-"""upload: to be drawn."""
+"""数据导入: templates, several files at once, a preview before import, the import report, the history.
 
-from app_ui import page
+A file is imported once: behind the button, and only if its upload (UploadedFile.file_id) has not
+been imported in this session yet. Streamlit reruns the page on every click and every rerun sees
+the uploaded files again, so the previews and the reports are kept in the session by file_id.
+"""
+
+import functools
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from app_ui import data, page, tables, upload_data
+from pipeline import db, export, labels, masking, templates
+from pipeline.ingest import load, preview
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FILE_TYPES = ["xlsx", "xlsm", "xls", "csv"]
+PREVIEWS_KEY = "upload_previews"  # file_id -> FilePreview
+RESULTS_KEY = "upload_results"  # file_id -> ImportReport of this session's imports
+ERRORS_SHOWN = 1000  # rows of the error table drawn on the page; the download has them all
+
+
+def _size_text(size: int) -> str:
+    # decimal units, as the uploader itself shows the size of a file
+    if size < 1_000_000:
+        return labels.FILE_SIZE_KB.format(size=size / 1000)
+    return labels.FILE_SIZE_MB.format(size=size / 1_000_000)
+
+
+def _kinds_text(kinds) -> str:
+    return "、".join(labels.KIND_LABELS[k] for k in kinds) or labels.KIND_UNRECOGNISED
+
+
+def _templates(first_time: bool) -> None:
+    with st.expander(labels.UPLOAD_TEMPLATES_HEADER, expanded=first_time, icon=":material/description:"):
+        st.caption(labels.UPLOAD_TEMPLATES_HELP)
+        for column, kind in zip(st.columns(len(load.KIND_ORDER)), load.KIND_ORDER, strict=True):
+            column.download_button(
+                labels.UPLOAD_TEMPLATE_BUTTON.format(kind=labels.KIND_LABELS[kind]),
+                data=functools.partial(templates.template_bytes, kind),  # built on click
+                file_name=templates.template_filename(kind),
+                mime=XLSX_MIME,
+                key=f"template_{kind}",
+                icon=":material/download:",
+                on_click="ignore",
+            )
+
+
+def _previews(files) -> dict[str, preview.FilePreview]:
+    """The preview of every uploaded file, read once per upload."""
+    store = st.session_state.setdefault(PREVIEWS_KEY, {})
+    for file in files:
+        if file.file_id not in store:
+            with st.spinner(labels.UPLOAD_READING.format(file=file.name)):
+                store[file.file_id] = preview.preview_bytes(file.getvalue(), file.name, today=data.today())
+    current = {file.file_id for file in files}
+    for key in [k for k in store if k not in current]:  # forget files taken off the list
+        del store[key]
+    return store
+
+
+def _show_preview(file, found: preview.FilePreview, imported: bool) -> None:
+    title = labels.UPLOAD_FILE_TITLE.format(file=file.name, size=_size_text(found.size))
+    title += "　" + labels.UPLOAD_FILE_KINDS.format(kinds=_kinds_text(found.kinds))
+    with st.expander(title, expanded=not imported, icon=":material/table_view:"):
+        if found.error:
+            st.error(labels.UPLOAD_CANNOT_IMPORT.format(message=masking.mask_text(found.error)))
+        elif imported:
+            st.info(labels.UPLOAD_ALREADY_IMPORTED)
+        for sheet in found.sheets:
+            if sheet.kind is None:
+                st.caption(labels.UPLOAD_SHEET_UNRECOGNISED.format(sheet=sheet.sheet))
+                continue
+            st.markdown(
+                "**"
+                + labels.UPLOAD_SHEET_TITLE.format(
+                    sheet=sheet.sheet,
+                    kind=labels.KIND_LABELS[sheet.kind],
+                    row=sheet.header_row,
+                    rows=f"{sheet.data_rows:,}",
+                )
+                + "**"
+            )
+            names = [
+                label if written == label else labels.UPLOAD_COLUMN_RENAMED.format(written=written, label=label)
+                for written, label in sheet.columns
+            ]
+            st.caption(labels.UPLOAD_COLUMNS_RECOGNISED.format(columns="、".join(names)))
+            if sheet.unknown:
+                st.caption(labels.UPLOAD_COLUMNS_UNKNOWN.format(columns="、".join(sheet.unknown)))
+            if sheet.missing:
+                st.warning(labels.UPLOAD_COLUMNS_MISSING.format(columns="、".join(sheet.missing)))
+            st.dataframe(
+                sheet.sample,
+                hide_index=True,
+                key=f"sample_{file.file_id}_{sheet.sheet}",
+                # long reasons would push the columns out of sight: the full text shows on hover
+                column_config={labels.UPLOAD_SAMPLE_PROBLEMS: st.column_config.TextColumn(width="medium")},
+            )
+        if any(sheet.kind for sheet in found.sheets):
+            st.caption(labels.UPLOAD_SAMPLE_CAPTION.format(n=preview.SAMPLE_ROWS))
+
+
+def _import(pending, previews, all_or_nothing: bool) -> None:
+    """Import the files in order (rosters first), one status box each; reports go to the session."""
+    results = st.session_state.setdefault(RESULTS_KEY, {})
+    total = len(pending)
+    bar = st.progress(0.0, text=labels.UPLOAD_PROGRESS.format(index=1, total=total, file=pending[0].name))
+    try:
+        con = db.connect(data.database_path())
+    except db.DatabaseBusy:
+        bar.empty()
+        st.warning(labels.UPLOAD_DB_BUSY)
+        return
+    try:
+        for index, file in enumerate(pending, start=1):
+            bar.progress(
+                (index - 1) / total, text=labels.UPLOAD_PROGRESS.format(index=index, total=total, file=file.name)
+            )
+            rows = f"{previews[file.file_id].data_rows:,}"
+            with st.status(labels.UPLOAD_STATUS_RUNNING.format(file=file.name, rows=rows)) as box:
+                st.write(labels.UPLOAD_STATUS_STEP)
+                report = load.import_bytes(
+                    con,
+                    file.getvalue(),
+                    file.name,
+                    all_or_nothing=all_or_nothing,
+                    user=upload_data.current_user(),
+                    today=data.today(),
+                )
+                results[file.file_id] = report
+                if report.status == "ok":
+                    box.update(label=labels.UPLOAD_STATUS_DONE.format(file=file.name), state="complete")
+                elif report.status == "rolled_back":
+                    box.update(label=labels.UPLOAD_STATUS_ROLLED_BACK.format(file=file.name), state="error")
+                else:
+                    box.update(label=labels.UPLOAD_STATUS_FAILED.format(file=file.name), state="error")
+        bar.progress(1.0, text=labels.UPLOAD_PROGRESS_DONE.format(total=total))
+    except duckdb.TransactionException:
+        # another session of the app wrote the same rows at the same moment: this file was rolled back
+        st.warning(labels.UPLOAD_DB_BUSY)
+        return
+    finally:
+        con.close()
+        data.clear_caches()
+    st.rerun()  # the sidebar's data version and every page's figures now include the new rows
+
+
+def _show_report(file_id: str, report: load.ImportReport) -> None:
+    with st.container(border=True):
+        kinds = report.kind.split(",") if report.kind else []
+        st.markdown(f"**{labels.UPLOAD_RESULT_TITLE.format(file=report.file)}**　{_kinds_text(kinds)}")
+        if report.status == "failed":
+            st.error(masking.mask_text(report.message))
+            return
+        if report.status == "rolled_back":
+            st.error(report.message)
+        elif report.rejected:
+            st.warning(labels.UPLOAD_RESULT_PARTIAL.format(batch=report.batch_id, rejected=report.rejected))
+        else:
+            st.success(labels.UPLOAD_RESULT_OK.format(batch=report.batch_id))
+        summary = report.summary(max_errors=0)
+        for column, (name, label) in zip(
+            st.columns(len(labels.COUNT_LABELS)), labels.COUNT_LABELS.items(), strict=True
+        ):
+            column.metric(label, f"{summary[name]:,}")
+        for note in report.notes:
+            st.caption(masking.mask_text(note))
+        if not report.errors:
+            return
+        st.markdown(labels.UPLOAD_ERRORS_HEADER.format(n=f"{report.rejected:,}"))
+        shown = report.errors[:ERRORS_SHOWN]
+        table = pd.DataFrame(
+            {
+                labels.ERROR_SHEET_COLUMN: [e.sheet for e in shown],
+                labels.ERROR_ROW_COLUMN: [e.row for e in shown],
+                labels.ERROR_COLUMN_COLUMN: [e.column for e in shown],
+                labels.ERROR_REASON_COLUMN: [masking.mask_text(e.reason) for e in shown],
+            }
+        )
+        st.dataframe(table, hide_index=True, key=f"errors_{file_id}")
+        if len(report.errors) > ERRORS_SHOWN:
+            st.caption(labels.UPLOAD_ERRORS_TRUNCATED.format(shown=ERRORS_SHOWN))
+        st.download_button(
+            labels.UPLOAD_DOWNLOAD_REJECTED,
+            data=functools.partial(export.rejected_workbook, report.errors),  # built on click
+            file_name=labels.UPLOAD_REJECTED_FILENAME.format(file=report.file.rsplit(".", 1)[0]),
+            mime=XLSX_MIME,
+            key=f"rejected_{file_id}",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+
+
+def _history(version) -> None:
+    st.subheader(labels.UPLOAD_HISTORY_HEADER)
+    history = upload_data.import_history(version)
+    if history.empty:
+        st.caption(labels.UPLOAD_HISTORY_EMPTY)
+        return
+    shown = history.assign(kind=[_kinds_text(k.split(",") if k else []) for k in history["kind"]])
+    st.caption(labels.UPLOAD_HISTORY_SELECT)
+    selected = tables.show_table(
+        shown.rename(columns=labels.UPLOAD_HISTORY_COLUMNS),
+        key="upload_history",
+        file_name=labels.UPLOAD_HISTORY_TITLE,
+        selectable=True,
+    )
+    if selected is None:
+        return
+    batch = history.iloc[selected]
+    batch_id = int(batch["batch_id"])
+    if not batch["rejected"]:
+        st.caption(labels.UPLOAD_HISTORY_NO_REJECTS.format(batch=batch_id))
+        return
+    st.download_button(
+        labels.UPLOAD_HISTORY_DOWNLOAD.format(batch=batch_id),
+        data=upload_data.batch_rejections_workbook(version, batch_id),
+        file_name=labels.UPLOAD_HISTORY_FILENAME.format(batch=batch_id, file=batch["file_name"].rsplit(".", 1)[0]),
+        mime=XLSX_MIME,
+        key="history_rejected",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
 
 view = page.start("upload", needs_data=False)
+version = data.data_version()
+status = data.data_status(version)
+_templates(first_time=not status or not status["last_batch_id"])
+
+st.subheader(labels.UPLOAD_FILES_HEADER)
+files = (
+    st.file_uploader(
+        labels.UPLOAD_FILES_LABEL,
+        type=FILE_TYPES,
+        accept_multiple_files=True,
+        key="upload_files",
+        help=labels.UPLOAD_FILES_HELP,
+    )
+    or []
+)
+st.caption(labels.UPLOAD_FILES_HINT)  # the uploader's own button and size note are in English
+results = st.session_state.setdefault(RESULTS_KEY, {})
+for file_id in [k for k in results if k not in {f.file_id for f in files}]:
+    del results[file_id]  # a file taken off the list takes its report with it (the history keeps it)
+
+if files:
+    previews = _previews(files)
+    # rosters first: the people of a contact log or an issue ledger must be in the roster already
+    ordered = sorted(files, key=lambda f: previews[f.file_id].import_order)
+    st.subheader(labels.UPLOAD_PREVIEW_HEADER)
+    if len({previews[f.file_id].import_order for f in files}) > 1:
+        st.caption(labels.UPLOAD_ORDER_NOTE)
+    for file in ordered:
+        _show_preview(file, previews[file.file_id], file.file_id in results)
+    pending = [f for f in ordered if f.file_id not in results and previews[f.file_id].importable]
+    all_or_nothing = st.checkbox(
+        labels.UPLOAD_ALL_OR_NOTHING, key="all_or_nothing", help=labels.UPLOAD_ALL_OR_NOTHING_HELP
+    )
+    label = labels.UPLOAD_BUTTON_COUNT.format(n=len(pending)) if pending else labels.UPLOAD_BUTTON
+    if st.button(label, type="primary", disabled=not pending, key="upload_start", icon=":material/upload:"):
+        _import(pending, previews, all_or_nothing)
+
+    shown = [(f.file_id, results[f.file_id]) for f in ordered if f.file_id in results]
+    if shown:
+        st.subheader(labels.UPLOAD_RESULTS_HEADER)
+        for file_id, report in shown:
+            _show_report(file_id, report)
+
+_history(version)

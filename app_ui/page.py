@@ -18,7 +18,7 @@ def start(page: str, needs_data: bool = True) -> filters.View:
         st.page_link("app_pages/upload.py", label=labels.PAGE_TITLES["upload"], icon=":material/upload_file:")
         st.stop()
     view = filters.current_view()
-    if view.period.is_cut:
+    if needs_data and view.period.is_cut:  # the pages about files and settings show no period
         st.caption(labels.STATUS_PERIOD_CUT.format(as_of=view.period.as_of.isoformat()))
     return view
 

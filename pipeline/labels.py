@@ -677,7 +677,9 @@ UPLOAD_TEMPLATE_BUTTON = "{kind}模板"
 UPLOAD_FILES_HEADER = "上传文件"
 UPLOAD_FILES_LABEL = "选择要导入的文件（可一次选多个）"
 UPLOAD_FILES_HELP = "支持 .xlsx、.xlsm、.xls、.csv，CSV 可为 UTF-8 或 GBK 编码。"
-UPLOAD_FILES_HINT = "点“Upload”选择文件，或把文件拖到上面的框里；可一次选多个，每个文件不超过200MB。选好后先看预览，再点“开始导入”。"
+UPLOAD_FILES_HINT = (
+    "点“Upload”选择文件，或把文件拖到上面的框里；可一次选多个，每个文件不超过200MB。选好后先看预览，再点“开始导入”。"
+)
 UPLOAD_ORDER_NOTE = "几类台账一起上传时，系统先导入结对台账，再导入走访记录和问题台账（走访和问题的对象须已在台账中）。"
 UPLOAD_READING = "正在读取“{file}”…"
 UPLOAD_PREVIEW_HEADER = "导入前预览"
@@ -896,7 +898,6 @@ RANK_SAME = "—"
 RANK_NEW = "新"
 
 # why a department is behind, what a best one does well
-REPORT_REASON = "{metric}{value}，低于{threshold}"
 REPORT_REASON_SCORE = "综合得分{score}分，低于{threshold}分"
 REPORT_STRENGTH = "{metric}{value}"
 REPORT_STRENGTH_SCORE = "综合得分{score}分，排名第{rank}"
@@ -1014,7 +1015,6 @@ HELP_SNAPSHOT_COMMAND = "封存统计数字、列出封存、与实时数字比�
 REPORT_PAGE_KIND = "报告类型"
 REPORT_PAGE_PERIOD = "统计期"
 REPORT_PAGE_SCOPE = "范围：{scope}。报告与左侧筛选的县区、单位一致。"
-REPORT_PAGE_HEADLINE = "主要指标"
 REPORT_PAGE_SUMMARY = "情况综述"
 REPORT_PAGE_DOWNLOADS = "下载报告"
 REPORT_PAGE_DOWNLOAD_XLSX = "下载Excel报告"

@@ -1,0 +1,79 @@
+"""Cached reads for the upload, quality and settings pages, and the one place that names who is acting.
+
+Like app_ui.data, every cached function takes the data version, so an import or a settings change
+(which writes the database file) is seen on the next run. A database file that does not exist yet
+is never created by looking: these functions answer with empty results or the defaults instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from app_ui import data
+from pipeline import export, labels, quality, queries, settings
+
+
+def current_user() -> str:
+    """Who imports files and changes settings; the login, once the app has one, answers here."""
+    return labels.DEFAULT_USER
+
+
+def _exists(version: data.Version) -> bool:
+    return Path(version[0]).exists()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def import_history(version: data.Version) -> pd.DataFrame:
+    """The latest import batches, newest first (empty when nothing was ever imported)."""
+    columns = list(labels.UPLOAD_HISTORY_COLUMNS)
+    if not _exists(version):
+        return pd.DataFrame(columns=columns)
+    with data.connection() as con:
+        rows = export.import_history(con)
+    return pd.DataFrame(rows, columns=columns)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def batch_rejections_workbook(version: data.Version, batch_id: int) -> bytes:
+    """The .xlsx of the rows an earlier import batch rejected, with 错误原因."""
+    with data.connection() as con:
+        return export.rejected_workbook(export.stored_rejections(con, batch_id))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def settings_state(version: data.Version) -> tuple[settings.Settings, dict[str, dict]]:
+    """The settings in force and the stored rows (who changed what, when); the defaults without a database."""
+    if not _exists(version):
+        return settings.DEFAULT_SETTINGS, {}
+    with data.connection() as con:
+        return settings.read_settings(con), settings.stored(con)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def quality_check(
+    version: data.Version,
+    name: str,
+    as_of: dt.date,
+    county: str | None,
+    department: str | None,
+    max_pairs: int = quality.DEFAULT_MAX_PAIRS,
+) -> pd.DataFrame:
+    """The rows one data-quality check finds in a scope (masked)."""
+    scope = queries.Scope(county=county or None, department=department or None)
+    with data.connection() as con:
+        return quality.run_check(con, name, scope=scope, as_of=as_of, max_pairs=max_pairs)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def rejected_reasons(version: data.Version) -> pd.DataFrame:
+    """The rejected rows of the latest import of each file, counted per kind of reason."""
+    return quality.rejected_by_reason(file_check(version, "rejected_rows"))
+
+
+def file_check(version: data.Version, name: str) -> pd.DataFrame:
+    """A check about imported files (unknown columns, rejected rows): the same rows whatever the scope and day."""
+    return quality_check(version, name, dt.date.min, None, None)

@@ -1,0 +1,209 @@
+"""Data-quality checks: one SQL file per check under pipeline/sql/checks/, each returning the rows it found.
+
+A check that returns rows has found something. The rows come back masked (ID numbers, phones and
+beneficiary names) unless asked otherwise, so the page and any export show them as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from functools import cache
+
+import duckdb
+import pandas as pd
+
+from pipeline import config, db, labels, masking, queries
+
+CHECKS = (
+    "other_cadre_contacts",
+    "contacts_before_pairing",
+    "busy_cadres",
+    "never_contacted",
+    "unknown_columns",
+    "rejected_rows",
+)
+# The checks about people and pairs follow the county/department scope; the other two are about files.
+SCOPED_CHECKS = ("other_cadre_contacts", "contacts_before_pairing", "busy_cadres", "never_contacted")
+DEFAULT_MAX_PAIRS = 5
+
+_PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
+_MASKS = {
+    "id_number": masking.mask_id,
+    "beneficiary_name": masking.mask_name,
+    "cadre_phone": masking.mask_phone,
+    "visit_cadre_phone": masking.mask_phone,
+    "reason": masking.mask_text,
+}
+
+
+def check_sql(name: str) -> str:
+    """The SQL text of a check."""
+    if name not in CHECKS:
+        raise ValueError(name)
+    return db.read_sql(f"checks/{name}.sql")
+
+
+def run_check(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    *,
+    scope: queries.Scope = queries.ALL,
+    as_of: dt.date | str | None = None,
+    max_pairs: int = DEFAULT_MAX_PAIRS,
+    masked: bool = True,
+) -> pd.DataFrame:
+    """The rows a check finds (none: nothing wrong), masked by default."""
+    sql = check_sql(name)
+    params = {
+        "as_of": config.today(as_of),
+        "scope_county": scope.county,
+        "scope_department": scope.department,
+        "max_pairs": int(max_pairs),
+    }
+    used = dict.fromkeys(_PARAMETER.findall(sql))
+    cursor = con.execute(sql, {key: params[key] for key in used})
+    dates = [name for name, kind, *_rest in cursor.description if str(kind) == "DATE"]
+    frame = cursor.df()
+    for column in dates:  # pandas makes a DATE a midnight timestamp: show 2026-11-26, not 2026-11-26 00:00:00
+        frame[column] = frame[column].dt.date
+    if name == "contacts_before_pairing":
+        frame = _with_problem(frame)
+    if masked:
+        for column, mask in _MASKS.items():
+            if column in frame.columns:
+                frame[column] = [mask(v) if isinstance(v, str) else None for v in frame[column].tolist()]
+    return frame
+
+
+def run_checks(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    scope: queries.Scope = queries.ALL,
+    as_of: dt.date | str | None = None,
+    max_pairs: int = DEFAULT_MAX_PAIRS,
+    masked: bool = True,
+) -> dict[str, pd.DataFrame]:
+    """Every check's rows, by check name."""
+    return {name: run_check(con, name, scope=scope, as_of=as_of, max_pairs=max_pairs, masked=masked) for name in CHECKS}
+
+
+def _with_problem(frame: pd.DataFrame) -> pd.DataFrame:
+    """Replace the two flags of contacts_before_pairing by one readable 问题 column."""
+    problems = []
+    for before_pairing, before_enrolment in zip(
+        frame["is_before_pairing"].tolist(), frame["is_before_enrolment"].tolist(), strict=True
+    ):
+        words = [labels.QUALITY_BEFORE_PAIRING] if before_pairing else []
+        if before_enrolment:
+            words.append(labels.QUALITY_BEFORE_ENROLMENT)
+        problems.append(labels.QUALITY_PROBLEM_SEPARATOR.join(words))
+    frame = frame.drop(columns=["is_before_pairing", "is_before_enrolment"])
+    frame.insert(0, "problem", problems)
+    return frame
+
+
+# ---------------------------------------------------------------- rejected rows by reason
+
+# The messages a row can be rejected with. A reason stored with the row names the value it refused
+# (an ID number, a date …), so reasons are grouped by the message they were made from.
+_ROW_MESSAGES = (
+    labels.MSG_REQUIRED,
+    labels.MSG_ID_LENGTH,
+    labels.MSG_ID_CHARS,
+    labels.MSG_ID_CHECK,
+    labels.MSG_ID_FLOAT,
+    labels.MSG_PHONE,
+    labels.MSG_DATE,
+    labels.MSG_DATE_FUTURE,
+    labels.MSG_DATE_ORDER,
+    labels.MSG_ENUM,
+    labels.MSG_PAIRING_PARTIAL,
+    labels.MSG_PAIRING_OVERLAP,
+    labels.MSG_NOT_IN_ROSTER,
+    labels.MSG_CLOSED_DATE_MISSING,
+    labels.MSG_CLOSED_DATE_OPEN,
+)
+# Placeholders that name a column, a status or the allowed values stay in the group's name; those
+# that hold the refused value (or a date, a phone) become "…".
+_KEPT_FIELDS = {"column", "label", "later", "earlier", "allowed", "status", "missing"}
+_COLUMN_FIELDS = {"column", "label", "later", "earlier"}
+_REASON_SEPARATOR = "；"  # load.py joins the reasons of one row with it
+
+
+def _column_pattern() -> str:
+    """Any canonical column label: "{column}{value}" can only be split where the column name ends."""
+    names = {column.label for columns in labels.COLUMNS.values() for column in columns}
+    return "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+
+
+@cache
+def _message_patterns() -> tuple[tuple[re.Pattern, str], ...]:
+    """(pattern matching one reason made from a message, how the message reads with values left out)."""
+    patterns = []
+    for message in _ROW_MESSAGES:
+        regex = ""
+        for literal, field_name, _spec, _conversion in string.Formatter().parse(message):
+            regex += re.escape(literal)
+            if field_name in _COLUMN_FIELDS:
+                regex += f"(?P<{field_name}>{_column_pattern()})"
+            elif field_name is not None:
+                # a value never holds the separator of reasons, so a pattern cannot run into the next one
+                regex += f"(?P<{field_name}>[^{_REASON_SEPARATOR}]*?)"
+        patterns.append((re.compile(regex), message))
+    # the longest messages first: a short one ("{column}不能为空") must not win over a specific one
+    patterns.sort(key=lambda item: -len(item[1]))
+    return tuple(patterns)
+
+
+def reason_kinds(reason: str) -> list[str]:
+    """The messages a stored reason is made of, each with its refused values left out."""
+    text = reason.replace(labels.MSG_ID_ZEROS_HINT, "")  # a hint added to the check-digit message
+    parts = text.split(_REASON_SEPARATOR)
+    kinds: list[str] = []
+    start = 0
+    while start < len(parts):
+        for end in range(len(parts), start, -1):  # messages may contain the separator themselves
+            candidate = _REASON_SEPARATOR.join(parts[start:end])
+            kind = _kind_of(candidate)
+            if kind is not None:
+                kinds.append(kind)
+                start = end
+                break
+        else:
+            if parts[start]:  # a reason from a message not listed above: grouped as written, masked
+                kinds.append(masking.mask_text(parts[start]))
+            start += 1
+    return kinds
+
+
+def _kind_of(text: str) -> str | None:
+    for pattern, message in _message_patterns():
+        match = pattern.fullmatch(text)
+        if match:
+            values = {
+                name: (value if name in _KEPT_FIELDS else labels.QUALITY_VALUE_PLACEHOLDER)
+                for name, value in match.groupdict().items()
+            }
+            return message.format(**values)
+    return None
+
+
+def rejected_by_reason(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rejected rows (a rejected_rows result) counted per kind of reason: reason, rows, files."""
+    counts: dict[str, int] = {}
+    files: dict[str, set[str]] = {}
+    for reason, file_name in zip(rows["reason"].tolist(), rows["file_name"].tolist(), strict=True):
+        for kind in dict.fromkeys(reason_kinds(reason)):  # a row counts once per kind of reason
+            counts[kind] = counts.get(kind, 0) + 1
+            files.setdefault(kind, set()).add(file_name)
+    frame = pd.DataFrame(
+        {
+            "reason": list(counts),
+            "rows": list(counts.values()),
+            "files": ["、".join(sorted(files[kind])) for kind in counts],
+        },
+        columns=["reason", "rows", "files"],
+    )
+    return frame.sort_values(["rows", "reason"], ascending=[False, True], ignore_index=True)
