@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 
 import pytest
@@ -86,3 +87,48 @@ def test_reminders_page(app_url, page):
     page.get_by_text(labels.REMINDERS_FILTER_DEPARTMENT).first.wait_for(timeout=30_000)
     assert_no_error(page)
     screenshot(page, "reminders")
+
+
+def test_quality_page(app_url, page):
+    page.goto(url(app_url, "quality"))
+    wait_for_app(page)
+    page.get_by_text(labels.QUALITY_INTRO).first.wait_for(timeout=30_000)
+    assert_no_error(page)
+    screenshot(page, "quality")
+
+
+def test_settings_page(app_url, page):
+    page.goto(url(app_url, "settings"))
+    wait_for_app(page)
+    page.get_by_text(labels.SETTING_LABELS["overdue_days"]).first.wait_for(timeout=30_000)
+    assert_no_error(page)
+    screenshot(page, "settings")
+
+
+def test_upload_a_gbk_csv_shows_counts_and_reasons(app_url, page):
+    # one new contact in November (outside the quarters the other tests read) and one for nobody in the roster
+    csv_text = (
+        "身份证号,走访日期,联系方式,满意度\n"
+        "620102201205030014,2026-11-20,电话,满意\n"
+        "620102201205030022,2026-11-21,电话,\n"
+    )
+    page.goto(url(app_url, "upload"))
+    wait_for_app(page)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        files=[{"name": "十一月走访.csv", "mimeType": "text/csv", "buffer": csv_text.encode("gbk")}]
+    )
+    wait_for_app(page)
+    page.get_by_role("button", name=re.compile(labels.UPLOAD_BUTTON)).click()
+    wait_for_app(page)
+    page.get_by_text(labels.UPLOAD_RESULT_PARTIAL.split("（")[0]).first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    page.locator("[data-testid='stMetric']").first.wait_for(timeout=30_000)
+    shown = metric_texts(page)
+    assert shown[labels.COUNT_LABELS["inserted"]] == "1"
+    assert shown[labels.COUNT_LABELS["rejected"]] == "1"
+    # the error table is a canvas grid: its cells exist for screen readers but are not visible
+    reason = page.get_by_text("对象不在台账").first
+    reason.wait_for(state="attached", timeout=30_000)
+    assert "620102********0022" in reason.text_content()
+    assert_no_error(page)
+    screenshot(page, "upload")
