@@ -20,6 +20,8 @@ PAGES = {
     labels.NAV_SECTIONS["supervise"]: [
         st.Page("app_pages/reminders.py", title=labels.PAGE_TITLES["reminders"], icon=":material/campaign:",
                 url_path="reminders"),
+        st.Page("app_pages/report.py", title=labels.PAGE_TITLES["report"], icon=":material/summarize:",
+                url_path="report"),
     ],
     labels.NAV_SECTIONS["data"]: [
         st.Page("app_pages/upload.py", title=labels.PAGE_TITLES["upload"], icon=":material/upload_file:",

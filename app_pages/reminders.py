@@ -4,8 +4,8 @@ import math
 
 import streamlit as st
 
-from app_ui import data, issue_data, page, tables
-from pipeline import labels, reminders
+from app_ui import data, issue_data, page, report_data, tables
+from pipeline import labels, reminders, report, snapshots
 
 PAGE_SIZE = 20  # texts drawn per page: a city has thousands of cadres
 
@@ -55,11 +55,12 @@ st.download_button(
     on_click="ignore",
 )
 
-tab_texts, tab_departments, tab_contacts, tab_issues = st.tabs([
+tab_texts, tab_departments, tab_contacts, tab_issues, tab_effect = st.tabs([
     labels.REMINDERS_TEXTS,
     labels.REMINDERS_BY_DEPARTMENT,
     f"{labels.REMINDER_SHEETS['contacts']}（{len(chosen.contacts):,}）",
     f"{labels.REMINDER_SHEETS['issues']}（{len(chosen.issues) + len(chosen.unassigned):,}）",
+    labels.REPORT_PAGE_REMINDERS,
 ])  # fmt: skip
 with tab_texts:
     shown = reminders.search_cadres(chosen.cadres, search)
@@ -92,3 +93,13 @@ with tab_issues:
         st.warning(labels.REMINDERS_UNASSIGNED.format(count=len(chosen.unassigned)))
         tables.show_table(chosen.unassigned, key="reminders_unassigned",
                           file_name=labels.REMINDER_SHEETS["unassigned"])  # fmt: skip
+with tab_effect:  # did last period's reminders work: overdue then, dealt with by now
+    reminded_on = report.date_text(snapshots.reminder_period(view.period).as_of)
+    effect = report_data.reminder_effectiveness(version, *view.args)
+    previous_end = labels.REPORT_PREVIOUS_END_NAMES.get(view.period.kind, labels.REPORT_PREVIOUS_END_NAMES["range"])
+    if effect.empty:
+        st.info(labels.REPORT_PAGE_NO_REMINDERS.format(previous_end=previous_end, reminded_on=reminded_on))
+    else:
+        st.caption(labels.REPORT_PAGE_REMINDERS_NOTE.format(previous_end=previous_end, reminded_on=reminded_on,
+                                                            as_of=report.date_text(view.period.as_of)))  # fmt: skip
+        tables.show_table(effect, key="reminders_effect", file_name=labels.REPORT_PAGE_REMINDERS)

@@ -60,6 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
         overdue = commands.add_parser("overdue", parents=[common], help="超期未联系、超期未办结清单")
         metrics_cli.add_overdue_arguments(overdue)
         overdue.set_defaults(handler=metrics_cli.run_overdue)
+    from pipeline import report_cli
+
+    report = commands.add_parser("report", parents=[common], help=labels.HELP_REPORT_COMMAND)
+    report_cli.add_report_arguments(report)
+    report.set_defaults(handler=report_cli.run_report)
+    snapshot = commands.add_parser("snapshot", help=labels.HELP_SNAPSHOT_COMMAND)  # --db/--today per action
+    report_cli.add_snapshot_arguments(snapshot)
+    snapshot.set_defaults(handler=report_cli.run_snapshot)
     return parser
 
 

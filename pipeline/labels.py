@@ -943,6 +943,7 @@ SNAPSHOT_COMPARISON_LABELS = {"same": "一致", "changed": "有变化", "added":
 SNAPSHOT_FROZEN_SUFFIX = "（封存）"
 SNAPSHOT_LIVE_SUFFIX = "（实时）"
 SNAPSHOT_DIFF_SUFFIX = "（差值）"
+SNAPSHOT_DIFF_POINTS_SUFFIX = "（差值，百分点）"
 SNAPSHOT_COLUMN_LABELS = {
     "snapshot_id": "封存编号",
     "period": "统计期",

@@ -96,7 +96,7 @@ def test_figures_and_texts_equal_the_pipeline(example_db):
     assert GUO_TEXT in codes
     assert labels.REMINDERS_PAST_PERIOD.format(as_of="2026-09-30") in [w.value for w in at.warning]
     assert labels.REMINDERS_UNASSIGNED.format(count=1) in [w.value for w in at.warning]
-    by_department, contacts, issues, unassigned = (frame.value for frame in at.dataframe)
+    by_department, contacts, issues, unassigned = (frame.value for frame in at.dataframe[:4])
     assert by_department["overdue_contact"].sum() == 29 and len(contacts) == 29
     assert len(issues) == 9 and len(unassigned) == 1
     assert by_department["department"].tolist() == reminders.by_department(expected.cadres)["department"].tolist()
@@ -162,3 +162,15 @@ def test_no_full_id_or_phone_on_the_page(example_db):
     assert "郭强静" in text
     assert not FULL_ID.search(text)
     assert not FULL_PHONE.search(text)
+
+
+def test_reminder_effectiveness_tab_equals_the_pipeline(example_db):
+    from pipeline import snapshots
+
+    at = run_page("2026-10")
+    with db.session(example_db) as con:
+        expected = snapshots.reminder_effectiveness(con, "2026-10", queries.ALL, EXAMPLE_TODAY)
+    assert not expected.empty
+    shown = [frame.value for frame in at.dataframe if list(frame.value.columns) == list(expected.columns)]
+    assert len(shown) == 1
+    assert shown[0].reset_index(drop=True).equals(expected.reset_index(drop=True))

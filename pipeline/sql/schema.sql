@@ -96,3 +96,139 @@ create table if not exists settings (
     updated_at timestamp,
     updated_by varchar
 );
+
+-- ---------------------------------------------------------------- snapshots (封存)
+-- A snapshot freezes the figures of one period at one moment, so that the numbers of a dispatch
+-- meeting stay as they were shown when later imports correct the past. Every table below is keyed by
+-- snapshot_id; row_no keeps the order the rows were frozen in.
+
+create sequence if not exists report_snapshot_seq start 1;
+
+-- one row per snapshot: which period and scope, who froze it, when, and on which data version
+create table if not exists report_snapshot (
+    snapshot_id      integer primary key,
+    period           varchar not null,      -- canonical text: 2026Q3, 2026-10, 2026, a date range
+    period_kind      varchar not null,
+    start_on         date not null,
+    end_on           date not null,
+    as_of            date not null,         -- before end_on when the period was still running
+    previous_period  varchar not null,      -- the comparable period the changes are measured against
+    previous_kind    varchar not null,
+    previous_start   date not null,
+    previous_end     date not null,
+    previous_as_of   date not null,
+    scope_county     varchar,
+    scope_department varchar,
+    created_at       timestamp not null,
+    created_by       varchar not null,
+    note             varchar,
+    data_batch_id    integer,               -- the last import batch when frozen (the data version)
+    settings         varchar not null       -- JSON: thresholds, weights and RAG bands in force
+);
+
+-- one row per snapshot, period role and group: the metrics exactly as queries.metrics returned them
+create table if not exists report_snapshot_metric (
+    snapshot_id             integer not null,
+    period_role             varchar not null,  -- current | previous | month
+    period                  varchar not null,
+    grouping_name           varchar not null,
+    row_no                  integer not null,
+    overall                 varchar,
+    county                  varchar,
+    township                varchar,
+    department              varchar,
+    cadre                   varchar,
+    cadre_phone_masked      varchar,
+    cadre_level             varchar,
+    category                varchar,
+    beneficiaries           bigint,
+    paired                  bigint,
+    pairing_rate            double,
+    contacted               bigint,
+    contact_rate            double,
+    home_visited            bigint,
+    home_visit_rate         double,
+    contacts                bigint,
+    contacts_per_pair_month double,
+    on_standard             bigint,
+    on_standard_rate        double,
+    overdue_contact         bigint,
+    issues_new              bigint,
+    issues_total            bigint,
+    issues_resolved         bigint,
+    resolution_rate         double,
+    issues_closed_in_p      bigint,
+    median_days_to_close    double,
+    issues_overdue          bigint,
+    satisfaction_rate       double,
+    score                   double
+);
+
+-- one row per snapshot and pair overdue for contact on the frozen as_of (full identifiers: masked on output)
+create table if not exists report_snapshot_overdue_contact (
+    snapshot_id        integer not null,
+    row_no             integer not null,
+    id_number          varchar,
+    beneficiary_name   varchar,
+    category           varchar,
+    county             varchar,
+    township           varchar,
+    village            varchar,
+    cadre_name         varchar,
+    cadre_phone        varchar,
+    department         varchar,
+    paired_on          date,
+    last_contact_on    date,
+    days_since_contact integer,
+    days_overdue       integer
+);
+
+-- one row per snapshot and issue overdue on the frozen as_of (full identifiers: masked on output)
+create table if not exists report_snapshot_overdue_issue (
+    snapshot_id      integer not null,
+    row_no           integer not null,
+    id_number        varchar,
+    beneficiary_name varchar,
+    category         varchar,
+    county           varchar,
+    township         varchar,
+    village          varchar,
+    cadre_name       varchar,
+    cadre_phone      varchar,
+    department       varchar,
+    issue_no         varchar,
+    raised_on        date,
+    issue_category   varchar,
+    issue_level      varchar,
+    responsible_unit varchar,
+    status           varchar,
+    description      varchar,
+    days_open        integer,
+    days_overdue     integer
+);
+
+-- one row per snapshot, issue category and handling level: the ledger summary of the frozen period
+create table if not exists report_snapshot_issue_summary (
+    snapshot_id        integer not null,
+    row_no             integer not null,
+    issue_category     varchar,
+    issue_level        varchar,
+    issues_total       bigint,
+    issues_new         bigint,
+    issues_resolved    bigint,
+    issues_open        bigint,
+    issues_closed_in_p bigint,
+    issues_overdue     bigint
+);
+
+-- one row per snapshot and department: whether the reminders of the previous period worked
+create table if not exists report_snapshot_reminder (
+    snapshot_id             integer not null,
+    row_no                  integer not null,
+    department              varchar,
+    overdue_contacts_before bigint,
+    contacted_after         bigint,
+    overdue_issues_before   bigint,
+    closed_after            bigint,
+    resolved_after          bigint
+);

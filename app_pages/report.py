@@ -1,0 +1,201 @@
+"""季度调度: the report of a month, quarter or year to download, its snapshots (封存), and whether reminders worked."""
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from app_ui import data, kpi, page, report_data
+from pipeline import labels, periods, queries, report, snapshots
+
+RATE_CARDS = report.HEADLINE_RATES
+COUNT_CARDS = ("overdue_contact", "issues_overdue")
+DEPARTMENT_COLUMNS = ["rank", "rank_change", "department", "paired", "contact_rate", "on_standard_rate",
+                      "home_visit_rate", "resolution_rate", "satisfaction_rate", "overdue_contact", "issues_overdue",
+                      "score"]  # fmt: skip
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~$-])")
+
+
+def plain(text: str) -> str:
+    """Text shown through st.markdown exactly as written (a unit's name may hold markdown characters)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+RATE_LIKE = (*queries.RATE_COLUMNS, "contact_follow_rate", "issue_close_rate")
+
+
+def as_percent(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """Rates × 100, so that every one shows with one decimal (55.0%, as in the workbook)."""
+    shown = frame.copy()
+    for column in columns:
+        if column in shown.columns:
+            shown[column] = shown[column] * 100
+    return shown
+
+
+def column_config(frame: pd.DataFrame) -> dict:
+    """Chinese headers; rates (already × 100) as 55.0%, the score with one decimal."""
+    names = report.column_labels()
+    config = {}
+    for column in frame.columns:
+        label = names.get(str(column), str(column))
+        if column in RATE_LIKE:
+            config[column] = st.column_config.NumberColumn(label, format="%.1f%%")
+        elif column == "score":
+            config[column] = st.column_config.NumberColumn(label, format="%.1f")
+        else:
+            config[column] = st.column_config.Column(label)
+    return config
+
+
+def table(frame: pd.DataFrame, key: str) -> None:
+    """A read-only table with Chinese headers."""
+    shown = as_percent(frame, RATE_LIKE)
+    st.dataframe(shown, hide_index=True, column_config=column_config(shown), key=key)
+
+
+def downloads(made: report.ReportData, key: str) -> None:
+    """The .xlsx, HTML and PDF of a report; each file is built only when its button is clicked."""
+    stem = report.file_stem(made)
+    xlsx_column, html_column, pdf_column = st.columns(3)
+    xlsx_column.download_button(labels.REPORT_PAGE_DOWNLOAD_XLSX, data=lambda: report.report_workbook(made),
+                                file_name=f"{stem}.xlsx", mime=XLSX_MIME, key=f"{key}_xlsx", on_click="ignore",
+                                icon=":material/table_view:")  # fmt: skip
+    html_column.download_button(labels.REPORT_PAGE_DOWNLOAD_HTML, data=lambda: report.report_html(made),
+                                file_name=f"{stem}.html", mime="text/html", key=f"{key}_html", on_click="ignore",
+                                icon=":material/html:")  # fmt: skip
+    if report.pdf_available():
+        pdf_column.download_button(labels.REPORT_PAGE_DOWNLOAD_PDF,
+                                   data=lambda: report.report_pdf(report.report_html(made)) or b"",
+                                   file_name=f"{stem}.pdf", mime="application/pdf", key=f"{key}_pdf",
+                                   on_click="ignore", icon=":material/picture_as_pdf:")  # fmt: skip
+    else:
+        pdf_column.caption(labels.REPORT_PAGE_NO_PDF)
+
+
+view = page.start("report")
+version = data.data_version()
+options = data.filter_options(version)
+scope_args = (view.county, view.department)
+st.caption(labels.REPORT_PAGE_SCOPE.format(scope=view.scope.label))
+
+kind_column, period_column = st.columns([2, 3], vertical_alignment="bottom")
+with kind_column:
+    default_kind = view.period.kind if view.period.kind in report_data.REPORT_KINDS else "quarter"
+    kind = st.segmented_control(labels.REPORT_PAGE_KIND, report_data.REPORT_KINDS, default=default_kind,
+                                format_func=labels.REPORT_KIND_LABELS.get, required=True,
+                                key="report_kind")  # fmt: skip
+with period_column:
+    choices = report_data.period_options(kind, options["first_month"], view.today)
+    wanted = report_data.default_period(kind, view.period)
+    period_text = st.selectbox(labels.REPORT_PAGE_PERIOD, choices,
+                               index=choices.index(wanted) if wanted in choices else 0,
+                               format_func=lambda text: periods.parse_period(text, view.today).label,
+                               key=f"report_period_{kind}")  # fmt: skip
+
+made = report_data.report_data(version, period_text, kind, view.today, *scope_args)
+summary = made.summary.set_index("metric")
+if not summary.at["beneficiaries", "current"]:
+    st.info(labels.STATUS_NO_ROWS)
+    st.stop()
+
+st.subheader(made.title)
+st.caption(made.subtitle)
+cards = st.columns(4)
+for index, metric in enumerate(RATE_CARDS):
+    kpi.rate_card(cards[index % 4], labels.METRIC_LABELS[metric], summary.at[metric, "current"],
+                  summary.at[metric, "change"], made.config)  # fmt: skip
+for index, metric in enumerate(COUNT_CARDS, start=len(RATE_CARDS)):
+    kpi.count_card(cards[index % 4], labels.METRIC_LABELS[metric], summary.at[metric, "current"],
+                   summary.at[metric, "change"])  # fmt: skip
+
+st.subheader(labels.REPORT_PAGE_SUMMARY)
+st.markdown("\n".join(f"- {plain(sentence)}" for sentence in made.sentences))
+
+st.subheader(labels.REPORT_PAGE_DOWNLOADS)
+downloads(made, "report")
+st.caption(labels.REPORT_PAGE_DOWNLOAD_NOTE)
+
+ranking_tab, behind_tab, reminder_tab = st.tabs(
+    [labels.REPORT_PAGE_DEPARTMENTS, labels.REPORT_PAGE_BEHIND, labels.REPORT_PAGE_REMINDERS]
+)
+with ranking_tab:
+    table(made.departments[DEPARTMENT_COLUMNS], "report_departments")
+with behind_tab:
+    table(made.behind, "report_behind")
+with reminder_tab:
+    reminded = snapshots.reminder_period(made.period)
+    previous_end = labels.REPORT_PREVIOUS_END_NAMES.get(made.kind, labels.REPORT_PREVIOUS_END_NAMES["range"])
+    effect = report_data.reminder_effectiveness(version, period_text, view.today, *scope_args)
+    if effect.empty:
+        st.info(labels.REPORT_PAGE_NO_REMINDERS.format(previous_end=previous_end,
+                                                       reminded_on=report.date_text(reminded.as_of)))  # fmt: skip
+    else:
+        st.caption(labels.REPORT_PAGE_REMINDERS_NOTE.format(previous_end=previous_end,
+                                                            reminded_on=report.date_text(reminded.as_of),
+                                                            as_of=report.date_text(made.period.as_of)))  # fmt: skip
+        table(effect, "report_reminders")
+
+st.subheader(labels.REPORT_PAGE_SNAPSHOTS)
+st.caption(labels.REPORT_PAGE_SNAPSHOT_HELP)
+user_column, note_column, button_column = st.columns([2, 3, 2], vertical_alignment="bottom")
+user = user_column.text_input(labels.REPORT_PAGE_SNAPSHOT_USER, key="snapshot_user")
+note = note_column.text_input(labels.REPORT_PAGE_SNAPSHOT_NOTE, key="snapshot_note",
+                              placeholder=labels.REPORT_PAGE_SNAPSHOT_NOTE_PLACEHOLDER)  # fmt: skip
+if button_column.button(labels.REPORT_PAGE_SNAPSHOT_CREATE, key="snapshot_create", icon=":material/lock:"):
+    if not user.strip():
+        st.warning(labels.MSG_SNAPSHOT_USER_MISSING)
+    else:
+        created = report_data.create_snapshot(period_text, user, note, view.today, *scope_args)
+        st.success(labels.REPORT_PAGE_SNAPSHOT_DONE.format(snapshot_id=created, period=made.period.label,
+                                                           scope=view.scope.label))  # fmt: skip
+        version = data.data_version()  # the write moved the data version: the list below includes it
+
+st.markdown(f"**{labels.REPORT_PAGE_SNAPSHOT_LIST}**")
+taken = report_data.snapshot_list(version, *scope_args)
+if taken.empty:
+    st.info(labels.REPORT_PAGE_NO_SNAPSHOTS)
+    st.stop()
+listing = taken.drop(columns=["period"]).rename(columns=labels.SNAPSHOT_COLUMN_LABELS)
+st.dataframe(listing, hide_index=True, key="snapshot_table")
+
+by_id = {int(row["snapshot_id"]): row for row in taken.to_dict("records")}
+chosen = st.selectbox(
+    labels.REPORT_PAGE_SNAPSHOT_PICK,
+    list(by_id),
+    format_func=lambda i: labels.REPORT_PAGE_SNAPSHOT_OPTION.format(
+        snapshot_id=i, period=by_id[i]["period_label"], created_by=by_id[i]["created_by"],
+        created_at=f"{by_id[i]['created_at']:%Y-%m-%d %H:%M}",
+    ),
+    key="snapshot_pick",
+)  # fmt: skip
+frozen = report_data.snapshot_report(version, chosen, *scope_args)
+st.download_button(labels.REPORT_PAGE_SNAPSHOT_DOWNLOAD, data=lambda: report.report_workbook(frozen),
+                   file_name=f"{report.file_stem(frozen)}.xlsx", mime=XLSX_MIME, key="snapshot_xlsx",
+                   on_click="ignore", icon=":material/download:")  # fmt: skip
+
+st.markdown(f"**{labels.REPORT_PAGE_COMPARE}**")
+by = st.selectbox(labels.REPORT_PAGE_COMPARE_BY, queries.GROUPINGS, format_func=labels.GROUPING_LABELS.get,
+                  key="snapshot_compare_by")  # fmt: skip
+differences = report_data.compare(version, chosen, by, view.today, *scope_args)
+if differences.empty:
+    st.success(labels.REPORT_PAGE_COMPARE_SAME.format(grouping=labels.GROUPING_LABELS[by]))
+else:
+    st.warning(labels.REPORT_PAGE_COMPARE_CHANGED.format(count=len(differences)))
+    changed = list(dict.fromkeys(m for names in differences["changed_metrics"] for m in names.split(",") if m))
+    shown = differences[[*queries.KEY_COLUMNS[by], "comparison", "changed_metrics"]].copy()
+    shown["comparison"] = shown["comparison"].map(labels.SNAPSHOT_COMPARISON_LABELS)
+    shown["changed_metrics"] = ["、".join(labels.METRIC_LABELS[m] for m in names.split(",") if m)
+                                for names in shown["changed_metrics"]]  # fmt: skip
+    config = column_config(shown)
+    for metric in changed:
+        is_rate = metric in queries.RATE_COLUMNS
+        for suffix, words in (("frozen", labels.SNAPSHOT_FROZEN_SUFFIX), ("live", labels.SNAPSHOT_LIVE_SUFFIX),
+                              ("diff", labels.SNAPSHOT_DIFF_POINTS_SUFFIX if is_rate else
+                               labels.SNAPSHOT_DIFF_SUFFIX)):  # fmt: skip
+            column = f"{metric}_{suffix}"
+            shown[column] = differences[column] * 100 if is_rate else differences[column]
+            number = ("%+.1f" if suffix == "diff" else "%.1f%%") if is_rate else None
+            config[column] = st.column_config.NumberColumn(labels.METRIC_LABELS[metric] + words, format=number)
+    st.dataframe(shown, hide_index=True, column_config=config, key="snapshot_compare")

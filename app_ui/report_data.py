@@ -1,0 +1,101 @@
+"""The page 季度调度's way to the database: cached reports, snapshots and reminder effectiveness.
+
+Like app_ui.data, every cached function takes the data version and the user's scope (county,
+department) as arguments, because caches are shared by every session of the process. Writing a
+snapshot changes the database file, so the data version moves and the lists refresh by themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from app_ui import data
+from pipeline import periods, queries, report, snapshots
+
+REPORT_KINDS = ("quarter", "month", "year")
+
+
+def _scope(county: str | None, department: str | None) -> queries.Scope:
+    return queries.Scope(county=county or None, department=department or None)
+
+
+def period_options(kind: str, first_month: dt.date | None, today: dt.date) -> list[str]:
+    """The months, quarters or years from the first month with data up to today, newest first."""
+    start = first_month or dt.date(today.year - 1, 1, 1)
+    months = periods.months_touched(min(start, today), today)
+    if kind == "month":
+        texts = [f"{m:%Y-%m}" for m in months]
+    elif kind == "year":
+        texts = [f"{m.year}" for m in months]
+    else:
+        texts = [f"{m.year}Q{(m.month - 1) // 3 + 1}" for m in months]
+    return list(reversed(dict.fromkeys(texts)))
+
+
+def default_period(kind: str, view_period: periods.Period) -> str:
+    """The sidebar's period when it is of this kind, else the period of this kind that holds its last day."""
+    if view_period.kind == kind:
+        return view_period.text
+    day = view_period.as_of
+    if kind == "month":
+        return f"{day:%Y-%m}"
+    if kind == "year":
+        return f"{day.year}"
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def report_data(
+    version: data.Version, period: str, kind: str, today: dt.date, county: str | None, department: str | None
+) -> report.ReportData:
+    """report.build_report for the period and scope (identifiers masked)."""
+    with data.connection() as con:
+        return report.build_report(con, period, kind, _scope(county, department), today)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def snapshot_report(
+    version: data.Version, snapshot_id: int, county: str | None, department: str | None
+) -> report.ReportData:
+    """report.build_report from the figures frozen in a snapshot of this scope."""
+    with data.connection() as con:
+        return report.build_report(con, None, None, _scope(county, department), snapshot_id=snapshot_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def snapshot_list(version: data.Version, county: str | None, department: str | None) -> pd.DataFrame:
+    """The snapshots taken in this scope, newest first."""
+    with data.connection() as con:
+        return snapshots.list_snapshots(con, _scope(county, department))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def compare(
+    version: data.Version, snapshot_id: int, by: str, today: dt.date, county: str | None, department: str | None
+) -> pd.DataFrame:
+    """snapshots.compare_snapshot: the groups whose live figures differ from the frozen ones."""
+    with data.connection() as con:
+        snapshot = snapshots.get_snapshot(con, snapshot_id)
+        if snapshot.scope != _scope(county, department):
+            raise snapshots.SnapshotNotFound(snapshot_id)
+        return snapshots.compare_snapshot(con, snapshot_id, by, today)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def reminder_effectiveness(
+    version: data.Version, period: str, today: dt.date, county: str | None, department: str | None
+) -> pd.DataFrame:
+    """snapshots.reminder_effectiveness: per department, last period's overdue pairs and issues dealt with since."""
+    with data.connection() as con:
+        return snapshots.reminder_effectiveness(con, period, _scope(county, department), today)
+
+
+def create_snapshot(
+    period: str, user: str, note: str, today: dt.date, county: str | None, department: str | None
+) -> int:
+    """Freeze the period's figures in this scope (not cached: it writes)."""
+    with data.connection() as con:
+        return snapshots.create_snapshot(con, period, user, note, today, _scope(county, department))

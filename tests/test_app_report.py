@@ -1,0 +1,114 @@
+"""The page 季度调度 through Streamlit's AppTest: the engine's figures, downloads, snapshots made from the page.
+
+The page is run as its own script (app.py lists the pages; the sidebar is drawn by the page's first call
+to filters.current_view), with the URL of a view as the sidebar would write it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_ui import filters, kpi
+from pipeline import db, labels, queries, snapshots
+from pipeline.ingest.load import import_file
+from tests.conftest import EXAMPLE_TODAY, ROOT
+
+PAGE = ROOT / "app_pages" / "report.py"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    import streamlit as st
+
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def example_db(tmp_path, monkeypatch, example_dir):
+    path = tmp_path / "app.duckdb"
+    with db.session(path) as con:
+        for name in ("结对台账.csv", "走访记录.csv", "问题台账.csv"):
+            assert import_file(con, example_dir / name, today=EXAMPLE_TODAY).rejected == 0
+    monkeypatch.setenv("GUANAI_DB", str(path))
+    monkeypatch.setenv("GUANAI_TODAY", EXAMPLE_TODAY.isoformat())
+    return path
+
+
+def run_page(period: str = "2026Q3", **scope) -> AppTest:
+    at = AppTest.from_file(str(PAGE), default_timeout=60)
+    for name, value in filters.url_params(period, **scope).items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def snapshot_table(at: AppTest):
+    tables = [t.value for t in at.dataframe if labels.SNAPSHOT_COLUMN_LABELS["snapshot_id"] in t.value.columns]
+    return tables[0] if tables else None
+
+
+def test_headline_equals_the_engine(example_db):
+    at = run_page()
+    shown = {m.label: (m.value, m.delta) for m in at.metric}
+    assert shown[labels.METRIC_LABELS["contact_rate"]][0] == "74.1%"  # expected_2026Q3_overall.csv
+    assert shown[labels.METRIC_LABELS["overdue_contact"]][0] == "29"
+    with db.session(example_db) as con:
+        row = queries.compare_previous(con, "2026Q3", "overall", today=EXAMPLE_TODAY).iloc[0]
+    for metric in ("pairing_rate", "on_standard_rate", "resolution_rate", "satisfaction_rate"):
+        assert shown[labels.METRIC_LABELS[metric]] == (
+            kpi.rate_text(row[metric]),
+            kpi.rate_change_text(row[f"{metric}_change"]),
+        )
+    summary = next(m.value for m in at.markdown if "74.1%" in m.value)
+    assert "全市联系覆盖率74.1%，较上季度" in summary
+    assert at.subheader[0].value == "全市结对关爱行动2026年第三季度调度报告"
+    labels_shown = [b.label for b in at.get("download_button")]
+    assert labels.REPORT_PAGE_DOWNLOAD_XLSX in labels_shown and labels.REPORT_PAGE_DOWNLOAD_HTML in labels_shown
+    assert [i.value for i in at.info] == [labels.REPORT_PAGE_NO_SNAPSHOTS]
+
+
+def test_kind_switch_to_month(example_db):
+    at = run_page()
+    at.segmented_control(key="report_kind").set_value("month").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="report_period_month").value == "2026-09"  # the month that ends the sidebar's quarter
+    assert at.subheader[0].value == "全市结对关爱行动2026年9月工作月报"
+
+
+def test_a_snapshot_made_on_the_page_appears_in_the_list(example_db):
+    at = run_page()
+    at.text_input(key="snapshot_user").input("张三")
+    at.text_input(key="snapshot_note").input("三季度调度会")
+    at.button(key="snapshot_create").click().run()
+    assert not at.exception, at.exception
+    assert at.success[0].value == labels.REPORT_PAGE_SNAPSHOT_DONE.format(
+        snapshot_id=1, period="2026年第三季度", scope="全市"
+    )
+    listed = snapshot_table(at)
+    assert listed is not None
+    assert listed[labels.SNAPSHOT_COLUMN_LABELS["snapshot_id"]].tolist() == [1]
+    assert listed[labels.SNAPSHOT_COLUMN_LABELS["created_by"]].tolist() == ["张三"]
+    assert listed[labels.SNAPSHOT_COLUMN_LABELS["note"]].tolist() == ["三季度调度会"]
+    assert at.selectbox(key="snapshot_pick").value == 1
+    compare = labels.REPORT_PAGE_COMPARE_SAME.format(grouping=labels.GROUPING_LABELS["overall"])
+    assert compare in [s.value for s in at.success]
+    with db.session(example_db) as con:
+        assert snapshots.list_snapshots(con)["created_by"].tolist() == ["张三"]
+
+
+def test_a_snapshot_needs_a_name_and_belongs_to_its_scope(example_db):
+    at = run_page()
+    at.button(key="snapshot_create").click().run()
+    assert [w.value for w in at.warning] == [labels.MSG_SNAPSHOT_USER_MISSING]
+    assert snapshot_table(at) is None
+    with db.session(example_db) as con:
+        snapshots.create_snapshot(con, "2026Q3", "李四", "", EXAMPLE_TODAY, scope=queries.Scope.for_county("东川县"))
+    city = run_page()
+    assert snapshot_table(city) is None  # the county's snapshot is not the city's
+    county = run_page(county="东川县")
+    assert snapshot_table(county)[labels.SNAPSHOT_COLUMN_LABELS["scope"]].tolist() == ["东川县"]
+    assert {m.label: m.value for m in county.metric}[labels.METRIC_LABELS["contact_rate"]] == "55.0%"
