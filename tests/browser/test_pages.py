@@ -132,3 +132,11 @@ def test_upload_a_gbk_csv_shows_counts_and_reasons(app_url, page):
     assert "620102********0022" in reason.text_content()
     assert_no_error(page)
     screenshot(page, "upload")
+
+
+def test_report_page(app_url, page):
+    page.goto(url(app_url, "report"))
+    wait_for_app(page)
+    page.get_by_text(labels.REPORT_PAGE_DOWNLOADS).first.wait_for(timeout=60_000)
+    assert_no_error(page)
+    screenshot(page, "report")
