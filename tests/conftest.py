@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,3 +27,35 @@ def example_dir() -> Path:
     if not EXAMPLE_DIR.is_dir():
         pytest.fail(f"example data not found at {EXAMPLE_DIR}")
     return EXAMPLE_DIR
+
+
+@pytest.fixture(autouse=True)
+def _fresh_streamlit_caches():
+    """Streamlit's caches outlive an AppTest: every test starts and ends with them empty."""
+    streamlit = sys.modules.get("streamlit")
+    if streamlit is not None:
+        streamlit.cache_data.clear()
+    yield
+    streamlit = sys.modules.get("streamlit")
+    if streamlit is not None:
+        streamlit.cache_data.clear()
+
+
+def build_example_database(path: Path) -> Path:
+    """The spec's example ledgers imported as an office would, on the pinned day."""
+    from pipeline import db
+    from pipeline.ingest.load import import_file
+
+    with db.session(path) as con:
+        for name in ("结对台账.csv", "走访记录.csv", "问题台账.csv"):
+            assert import_file(con, EXAMPLE_DIR / name, today=EXAMPLE_TODAY).rejected == 0
+    return path
+
+
+@pytest.fixture
+def example_db(tmp_path, monkeypatch) -> Path:
+    """The example database, opened by the app through $GUANAI_DB with today pinned."""
+    path = build_example_database(tmp_path / "app.duckdb")
+    monkeypatch.setenv("GUANAI_DB", str(path))
+    monkeypatch.setenv("GUANAI_TODAY", EXAMPLE_TODAY.isoformat())
+    return path

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -11,21 +10,11 @@ from google.protobuf.json_format import MessageToJson
 from streamlit.testing.v1 import AppTest
 
 from app_ui import filters
-from pipeline import db
-from pipeline.ingest.load import import_file
-from tests.conftest import EXAMPLE_DIR, EXAMPLE_TODAY, ROOT
+from tests.conftest import ROOT
 
 FULL_ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
 FULL_PHONE = re.compile(r"(?<![0-9])1[0-9]{10}(?![0-9])")
 _WIDGET_ID = re.compile(r'"(id|formId|fragmentId)": "[^"]*"')
-
-
-def build_example_database(path: Path) -> Path:
-    """The spec's example ledgers imported as an office would, on the pinned day."""
-    with db.session(path) as con:
-        for name in ("结对台账.csv", "走访记录.csv", "问题台账.csv"):
-            assert import_file(con, EXAMPLE_DIR / name, today=EXAMPLE_TODAY).rejected == 0
-    return path
 
 
 def open_page(page: str, period: str = "2026Q3", county: str | None = None, department: str | None = None) -> AppTest:

@@ -7,11 +7,10 @@ import pytest
 
 from pipeline import db, labels, queries
 from pipeline.queries import Scope
-from tests.conftest import EXAMPLE_TODAY
+from tests.conftest import EXAMPLE_TODAY, build_example_database
 from tests.drill_helpers import (
     FULL_ID,
     FULL_PHONE,
-    build_example_database,
     open_page,
     pick,
     rendered_text,
@@ -21,15 +20,6 @@ from tests.drill_helpers import (
     table_with,
 )
 from tests.test_metrics_edges import Ledger
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    import streamlit as st
-
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
 
 
 @pytest.fixture(scope="module")

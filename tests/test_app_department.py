@@ -8,11 +8,10 @@ import pytest
 
 from pipeline import db, labels, queries, settings
 from pipeline.queries import Scope
-from tests.conftest import EXAMPLE_TODAY
+from tests.conftest import EXAMPLE_TODAY, build_example_database
 from tests.drill_helpers import (
     FULL_ID,
     FULL_PHONE,
-    build_example_database,
     open_page,
     pick,
     rendered_text,
@@ -25,15 +24,6 @@ from tests.drill_helpers import (
 from tests.test_metrics_edges import Ledger
 
 WORST_FIRST = "department_table_worst_0"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    import streamlit as st
-
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
 
 
 @pytest.fixture(scope="module")

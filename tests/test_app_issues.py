@@ -6,39 +6,17 @@ import datetime as dt
 import re
 
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_ui import filters, kpi
 from pipeline import db, issue_stats, labels, queries
-from pipeline.ingest.load import import_file
 from pipeline.queries import Scope
-from tests.conftest import EXAMPLE_DIR, EXAMPLE_TODAY, ROOT
+from tests.conftest import EXAMPLE_TODAY, ROOT
 from tests.test_issue_stats import add_beneficiary, add_issue, add_pairing
 
 FULL_ID = re.compile(r"\d{17}[\dX]")
 FULL_PHONE = re.compile(r"(?<!\d)1\d{10}(?!\d)")
 SUMMARY = ["issue_category", "issue_level", "status_on_as_of"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    import streamlit as st
-
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
-
-
-@pytest.fixture
-def example_db(tmp_path, monkeypatch):
-    path = tmp_path / "app.duckdb"
-    with db.session(path) as con:
-        for name in ("结对台账.csv", "走访记录.csv", "问题台账.csv"):
-            assert import_file(con, EXAMPLE_DIR / name, today=EXAMPLE_TODAY).rejected == 0
-    monkeypatch.setenv("GUANAI_DB", str(path))
-    monkeypatch.setenv("GUANAI_TODAY", EXAMPLE_TODAY.isoformat())
-    return path
 
 
 def run_page(period: str, county: str | None = None, department: str | None = None) -> AppTest:

@@ -15,15 +15,6 @@ from tests.test_quality import P, build_quality_db
 TITLES = labels.QUALITY_CHECK_TITLES
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    import streamlit as st
-
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
-
-
 @pytest.fixture
 def quality_db(tmp_path, monkeypatch):
     build_quality_db(tmp_path, "app.duckdb").close()

@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_ui import filters
 from pipeline import db, labels, periods, queries, reminders, settings
-from pipeline.ingest.load import import_file
-from tests.conftest import EXAMPLE_DIR, EXAMPLE_TODAY, ROOT
+from tests.conftest import EXAMPLE_TODAY, ROOT
 from tests.test_issue_stats import add_beneficiary, add_contact, add_pairing
 
 FULL_ID = re.compile(r"\d{17}[\dX]")
@@ -27,26 +25,6 @@ GUO_TEXT = (
     "请抓紧推动解决。\n"
     "领导小组办公室\n2026年11月28日"
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    import streamlit as st
-
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
-
-
-@pytest.fixture
-def example_db(tmp_path, monkeypatch):
-    path = tmp_path / "app.duckdb"
-    with db.session(path) as con:
-        for name in ("结对台账.csv", "走访记录.csv", "问题台账.csv"):
-            assert import_file(con, EXAMPLE_DIR / name, today=EXAMPLE_TODAY).rejected == 0
-    monkeypatch.setenv("GUANAI_DB", str(path))
-    monkeypatch.setenv("GUANAI_TODAY", EXAMPLE_TODAY.isoformat())
-    return path
 
 
 def pipeline_reminders(path, period: str) -> reminders.Reminders:

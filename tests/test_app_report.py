@@ -6,35 +6,13 @@ to filters.current_view), with the URL of a view as the sidebar would write it.
 
 from __future__ import annotations
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_ui import filters, kpi
 from pipeline import db, labels, queries, snapshots
-from pipeline.ingest.load import import_file
 from tests.conftest import EXAMPLE_TODAY, ROOT
 
 PAGE = ROOT / "app_pages" / "report.py"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    import streamlit as st
-
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
-
-
-@pytest.fixture
-def example_db(tmp_path, monkeypatch, example_dir):
-    path = tmp_path / "app.duckdb"
-    with db.session(path) as con:
-        for name in ("结对台账.csv", "走访记录.csv", "问题台账.csv"):
-            assert import_file(con, example_dir / name, today=EXAMPLE_TODAY).rejected == 0
-    monkeypatch.setenv("GUANAI_DB", str(path))
-    monkeypatch.setenv("GUANAI_TODAY", EXAMPLE_TODAY.isoformat())
-    return path
 
 
 def run_page(period: str = "2026Q3", **scope) -> AppTest:

@@ -12,15 +12,6 @@ from tests.conftest import EXAMPLE_TODAY, ROOT
 KEYS = {key: f"setting_{key}" for key in settings.DEFAULTS}
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    import streamlit as st
-
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
-
-
 @pytest.fixture
 def database(tmp_path, monkeypatch):
     path = tmp_path / "settings.duckdb"

@@ -61,15 +61,6 @@ def _visits_xlsx() -> bytes:
     return xlsx_bytes({"走访": [["临河区结对关爱走访记录（2026年11月）"], top, sub, *body]}, merges=merges)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    import streamlit as st
-
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
-
-
 @pytest.fixture
 def database(tmp_path, monkeypatch):
     path = tmp_path / "upload.duckdb"

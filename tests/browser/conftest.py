@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import db
-from pipeline.ingest.load import import_file
-from tests.conftest import EXAMPLE_DIR, EXAMPLE_TODAY, ROOT
+from tests.conftest import EXAMPLE_TODAY, ROOT, build_example_database
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
@@ -38,11 +36,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def example_database(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("browser") / "example.duckdb"
-    with db.session(path) as con:
-        for name in ("结对台账.csv", "走访记录.csv", "问题台账.csv"):
-            assert import_file(con, EXAMPLE_DIR / name, today=EXAMPLE_TODAY).rejected == 0
-    return path
+    return build_example_database(tmp_path_factory.mktemp("browser") / "example.duckdb")
 
 
 @pytest.fixture(scope="session")
