@@ -224,6 +224,7 @@ MSG_PAIRING_OVERLAP = (
     "与该对象的另一结对（干部电话{other_phone}，{other_start}起）时间重叠：同一对象同一时间只能有一个结对干部"
 )
 MSG_NOT_IN_ROSTER = "对象不在台账：身份证号{value}未在结对台账中，请先导入结对台账"
+MSG_OUT_OF_COUNTY = "不属于本县区：您只能导入{county}的对象，该行已拒收"
 MSG_CLOSED_DATE_MISSING = "办理状态为“{status}”时必须填写办结日期"
 MSG_CLOSED_DATE_OPEN = "办理状态为“{status}”（未办结）却填写了办结日期{value}"
 

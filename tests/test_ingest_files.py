@@ -1255,3 +1255,29 @@ def test_example_files_import_exactly_their_rows(con):
     ]
     assert [(r.inserted, r.updated, r.rejected) for r in again] == [(0, 0, 0)] * 3
     assert [r.unchanged for r in again] == [r.inserted for r in reports]
+
+
+def test_a_county_users_upload_touches_only_his_county(tmp_path):
+    """Issue 6: rows of other counties are rejected, and nobody is moved in from another county."""
+    from pipeline import db
+    from tests.conftest import EXAMPLE_TODAY, build_example_database
+
+    path = build_example_database(tmp_path / "county.duckdb")
+    with db.session(path) as con:
+        before = con.execute("select count(*) from contact").fetchall()[0][0]
+        stored = dict(con.execute("select id_number, county from beneficiary").fetchall())
+        own = next(i for i, c in stored.items() if c == "东川县")
+        other = next(i for i, c in stored.items() if c == "临河区")
+        visits = f"身份证号,走访日期,联系方式\n{own},2026-11-20,电话\n{other},2026-11-20,电话\n"
+        report = load.import_bytes(con, visits.encode(), "走访.csv", today=EXAMPLE_TODAY, county="东川县")
+        assert (report.inserted, report.rejected) == (1, 1)
+        assert report.errors[0].row == 3 and "东川县" in report.errors[0].reason
+        assert con.execute("select count(*) from contact").fetchall()[0][0] == before + 1
+        roster = (
+            "身份证号,姓名,对象类别,县区,乡镇\n"
+            f"{other},某某,孤儿,东川县,东川乡\n"  # someone of 临河区 "moved" into 东川县
+            f"{own},某甲,孤儿,临河区,临河镇\n"  # his own person written under another county
+        )
+        report = load.import_bytes(con, roster.encode(), "台账.csv", today=EXAMPLE_TODAY, county="东川县")
+        assert (report.inserted + report.updated, report.rejected) == (0, 2)
+        assert dict(con.execute("select id_number, county from beneficiary").fetchall()) == stored

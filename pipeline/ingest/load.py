@@ -163,6 +163,7 @@ class Rows:
     source: list[tuple[int, int]] = field(default_factory=list)  # (sheet number, row index) of each row
     sheets: list[tuple[list[list[object]], dict[int, str]]] = field(default_factory=list)  # rows, headers
     absent_by_sheet: list[frozenset[str]] = field(default_factory=list)  # fields a sheet has no column for
+    county_only: str | None = None  # a county user's upload may only touch that county's people
     errors: dict[int, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     duplicate: set[int] = field(default_factory=set)  # positions superseded within the file
 
@@ -337,21 +338,41 @@ def _arrow(rows: Rows, positions: list[int], fields: tuple[str, ...], extra: dic
     return pa.Table.from_arrays(arrays, names=names)
 
 
+def _stored_counties(con, rows: Rows, positions: list[int]) -> dict[str, str]:
+    """The stored county of each incoming person that is already in the roster."""
+    ids = pa.table({"id_number": pa.array(sorted({rows.values["id_number"][i] for i in positions}), pa.string())})
+    con.register("incoming_ids", ids)
+    try:
+        return dict(con.execute(db.read_sql("load/known_beneficiaries.sql")).fetchall())
+    finally:
+        con.unregister("incoming_ids")
+
+
 def _reject_unknown_beneficiaries(con, rows: Rows) -> None:
     positions = rows.valid()
     if not positions:
         return
-    ids = pa.table({"id_number": pa.array(sorted({rows.values["id_number"][i] for i in positions}))})
-    con.register("incoming_ids", ids)
-    try:
-        known = {r[0] for r in con.execute(db.read_sql("load/known_beneficiaries.sql")).fetchall()}
-    finally:
-        con.unregister("incoming_ids")
+    known = _stored_counties(con, rows, positions)
     label = labels.column_label(rows.kind, "id_number")
     for i in positions:
         value = rows.values["id_number"][i]
         if value not in known:
             rows.reject(i, label, labels.MSG_NOT_IN_ROSTER.format(value=value))
+        elif rows.county_only and known[value] != rows.county_only:
+            rows.reject(i, label, labels.MSG_OUT_OF_COUNTY.format(county=rows.county_only))
+
+
+def _reject_other_counties(con, rows: Rows) -> None:
+    """A county user's roster rows must be of his county, and must not move someone in from another."""
+    positions = rows.valid()
+    if not rows.county_only or not positions:
+        return
+    known = _stored_counties(con, rows, positions)
+    label = labels.column_label("roster", "county")
+    for i in positions:
+        stored = known.get(rows.values["id_number"][i])
+        if rows.values["county"][i] != rows.county_only or (stored is not None and stored != rows.county_only):
+            rows.reject(i, label, labels.MSG_OUT_OF_COUNTY.format(county=rows.county_only))
 
 
 def _supersede_by_key(rows: Rows, positions: list[int], key_of) -> None:
@@ -487,6 +508,7 @@ def _staged(rows: Rows, positions: list[int], fields: tuple[str, ...], keep: tup
 
 
 def _load_roster(con, rows: Rows, batch_id: int) -> dict[int, str]:
+    _reject_other_counties(con, rows)
     _check_overlaps(con, rows)
     v = rows.values
     valid = rows.valid()
@@ -728,20 +750,27 @@ def import_bytes(
     all_or_nothing: bool = False,
     user: str = labels.DEFAULT_USER,
     today: dt.date | str | None = None,
+    county: str | None = None,
 ) -> ImportReport:
-    """Import one file given as bytes; the report says what happened to every row."""
+    """Import one file given as bytes; the report says what happened to every row (`county`: a county user's)."""
     report = ImportReport(file=file_name, sha256=hashlib.sha256(data).hexdigest())
     try:
         sheets = read_file(data, file_name)
     except ReadError as exc:
         report.status, report.message = "failed", str(exc)
         return report
-    return import_sheets(con, sheets, report, kind=kind, all_or_nothing=all_or_nothing, user=user, today=today)
+    return import_sheets(
+        con, sheets, report, kind=kind, all_or_nothing=all_or_nothing, user=user, today=today, county=county
+    )
 
 
-def import_sheets(con, sheets, report, *, kind=None, all_or_nothing=False, user=labels.DEFAULT_USER, today=None):
-    """Import sheets already read (shared by files and by in-memory tables)."""
+def import_sheets(
+    con, sheets, report, *, kind=None, all_or_nothing=False, user=labels.DEFAULT_USER, today=None, county=None
+):
+    """Import sheets already read (shared by files and by in-memory tables); `county` limits a county user."""
     parsed = prepare(sheets, report, kind, config.today(today))
+    for rows in parsed.values():
+        rows.county_only = county
     if report.status == "failed":
         return report
     _write(con, parsed, report, all_or_nothing, user)
