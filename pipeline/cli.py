@@ -68,6 +68,19 @@ def build_parser() -> argparse.ArgumentParser:
     snapshot = commands.add_parser("snapshot", help=labels.HELP_SNAPSHOT_COMMAND)  # --db/--today per action
     report_cli.add_snapshot_arguments(snapshot)
     snapshot.set_defaults(handler=report_cli.run_snapshot)
+    from pipeline import backup_cli
+
+    backup = commands.add_parser("backup", parents=[common], help=labels.HELP_BACKUP_COMMAND)
+    backup_cli.add_backup_arguments(backup)
+    backup.set_defaults(handler=backup_cli.run_backup)
+    restore = commands.add_parser("restore", parents=[common], help=labels.HELP_RESTORE_COMMAND)
+    backup_cli.add_restore_arguments(restore)
+    restore.set_defaults(handler=backup_cli.run_restore)
+    from pipeline import user_cli
+
+    user = commands.add_parser("user", help=labels.HELP_USER_COMMAND)  # --db/--today per action
+    user_cli.add_user_arguments(user)
+    user.set_defaults(handler=user_cli.run_user)
     return parser
 
 

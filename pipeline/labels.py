@@ -1046,4 +1046,149 @@ REPORT_PAGE_COMPARE = "与实时数字比对"
 REPORT_PAGE_COMPARE_BY = "比对分组"
 REPORT_PAGE_COMPARE_SAME = "封存以来，{grouping}的数字没有变化。"
 REPORT_PAGE_COMPARE_CHANGED = "封存以来有{count}行数字发生变化（只列出变化的行和指标）。"
+
+
+# ---------------------------------------------------------------- accounts, roles and audit
+# 账号、角色与审计日志 (pipeline/access.py, pipeline/user_cli.py, docs/access.md).
+
+ROLE_LABELS = {"city": "市级", "county": "县区", "department": "单位", "readonly": "只读"}
+ROLE_DESCRIPTIONS = {
+    "city": "全市数据；可导入、修改设置、管理账号、查看审计日志",
+    "county": "只看本县区的帮扶对象；可导入本县区的数据",
+    "department": "只看本单位干部当前结对的对象",
+    "readonly": "全市数据，只能查看，不能导入或修改设置",
+}
+YES_LABEL = "是"
+NO_LABEL = "否"
+
+# the scope of an account or an action, as written in the audit log and shown beside the figures
+SCOPE_TEXT_COUNTY = "县区：{county}"
+SCOPE_TEXT_DEPARTMENT = "单位：{department}"
+SCOPE_TEXT_SEPARATOR = "；"
+SCOPE_NONE_LABEL = "无权查看"
+MSG_SCOPE_NONE = "所选县区或单位不在您的权限范围内，没有可显示的数据。"
+
+AUDIT_ACTION_LABELS = {
+    "login": "登录",
+    "login_failed": "登录失败",
+    "logout": "退出登录",
+    "import": "导入数据",
+    "export": "导出数据",
+    "unmask": "查看完整信息",
+    "settings_change": "修改设置",
+    "user_add": "添加账号",
+    "user_disable": "停用账号",
+    "user_passwd": "重设密码",
+    "snapshot": "封存数字",
+}
+AUDIT_COLUMN_LABELS = {
+    "audit_id": "序号",
+    "logged_at": "时间",
+    "user_name": "用户",
+    "action": "操作",
+    "scope_text": "范围",
+    "detail": "详情",
+    "row_count": "涉及行数",
+}
+USER_COLUMN_LABELS = {
+    "user_name": "用户名",
+    "role": "角色代码",
+    "role_label": "角色",
+    "county": "县区",
+    "department": "单位",
+    "can_unmask": "可查看完整信息",
+    "disabled": "已停用",
+    "locked_until": "锁定至",
+    "last_login_at": "最近登录",
+    "created_at": "创建时间",
+    "created_by": "创建人",
+    "updated_at": "修改时间",
+    "updated_by": "修改人",
+}
+
+# what the audit log says about a login, and about the account commands (never a password, never a beneficiary)
+AUDIT_UNKNOWN_USER = "（未知用户名）"  # the name typed is not kept: it may be a mistyped password
+AUDIT_DETAIL_UNKNOWN_USER = "用户名不存在"
+AUDIT_DETAIL_WRONG_PASSWORD = "密码错误（{minutes}分钟内第{count}次）"
+AUDIT_DETAIL_LOCKED_NOW = "密码错误（{minutes}分钟内第{count}次），账号锁定至{until}"
+AUDIT_DETAIL_STILL_LOCKED = "账号锁定中（至{until}），未核对密码"
+AUDIT_DETAIL_DISABLED = "账号已停用"
+AUDIT_DETAIL_USER_ADD = "账号“{name}”，角色：{role}，可查看完整信息：{unmask}"
+AUDIT_DETAIL_USER_DISABLE = "账号“{name}”"
+AUDIT_DETAIL_USER_PASSWD = "账号“{name}”的密码已重设，登录失败计数和锁定已清除"
+
+# messages
+MSG_LOGIN_FAILED = "用户名或密码错误"
+MSG_LOGIN_LOCKED = "登录失败次数过多，账号已暂时锁定，请{minutes}分钟后再试"
+MSG_ROLE_INVALID = "角色“{value}”无效，可选：city（市级）、county（县区）、department（单位）、readonly（只读）"
+MSG_ROLE_NEEDS_COUNTY = "县区账号必须指定县区（--county）"
+MSG_ROLE_NEEDS_DEPARTMENT = "单位账号必须指定单位（--department）"
+MSG_ROLE_NO_COUNTY = "只有县区账号指定县区（--county），{role}账号不需要"
+MSG_ROLE_NO_DEPARTMENT = "只有单位账号指定单位（--department），{role}账号不需要"
+MSG_USER_NAME_EMPTY = "用户名不能为空"
+MSG_USER_NAME_INVALID = "用户名“{value}”不可用：不能含空格、换行等字符，最多{limit}个字"
+MSG_SCOPE_VALUE_INVALID = "{what}“{value}”不可用：不能为空或含换行等字符，最多{limit}个字"
+MSG_USER_EXISTS = "用户名“{name}”已被使用"
+MSG_USER_NOT_FOUND = "找不到账号“{name}”"
+MSG_USER_ALREADY_DISABLED = "账号“{name}”已经停用"
+MSG_PASSWORD_TOO_SHORT = "密码至少{minimum}个字符"
+MSG_PASSWORD_TOO_LONG = "密码最多{maximum}个字符"
+MSG_PASSWORD_SAME_AS_NAME = "密码不能与用户名相同"
+MSG_PASSWORD_STDIN_REQUIRED = "请加 --password-stdin，从标准输入提供密码（密码不写在命令行上，以免被他人看到）"
+MSG_PASSWORD_STDIN_EMPTY = "没有从标准输入读到密码"
+MSG_PASSWORD_MISMATCH = "两次输入的密码不一致"
+MSG_AUDIT_ACTION_INVALID = "审计操作“{value}”无效，可选：{allowed}"
+MSG_AUDIT_USER_EMPTY = "审计记录必须写明操作人"
+MSG_AUDIT_ROW_COUNT_INVALID = "涉及行数应为不小于0的整数，收到：{value}"
+MSG_AUDIT_LIMIT_INVALID = "条数上限应为1到{maximum}之间的整数，收到：{value}"
+MSG_USER_ADDED = "已添加账号“{name}”：{role}，范围：{scope}{unmask}（数据库：{db}）"
+MSG_USER_ADDED_UNMASK = "，可查看完整信息"
+MSG_USER_DISABLED = "已停用账号“{name}”"
+MSG_PASSWORD_SET = "已重设账号“{name}”的密码"
+MSG_SCOPE_VALUE_UNKNOWN = (
+    "提示：数据库中还没有{what}为“{value}”的记录，请核对名称；导入相应台账之前，该账号登录后看不到任何数据"
+)
+PROMPT_PASSWORD = "密码："
+PROMPT_PASSWORD_AGAIN = "再次输入密码："
+
+# command-line help
+HELP_USER_COMMAND = "管理登录账号：添加、列出、停用、重设密码"
+HELP_USER_ACTION = "add 添加、list 列出、disable 停用、passwd 重设密码"
+HELP_USER_ADD = "添加账号（密码从标准输入读取）"
+HELP_USER_LIST = "列出账号（不显示密码）"
+HELP_USER_DISABLE = "停用账号（停用后不能登录，记录保留）"
+HELP_USER_PASSWD = "重设账号的密码（密码从标准输入读取），同时解除锁定"
+HELP_USER_NAME = "用户名（登录时填写）"
+HELP_USER_ROLE = "角色：city（市级）、county（县区）、department（单位）、readonly（只读）"
+HELP_USER_COUNTY = "县区账号所属的县区，须与台账中的县区名称一致"
+HELP_USER_DEPARTMENT = "单位账号所属的单位，须与台账中的干部单位名称一致"
+HELP_USER_CAN_UNMASK = "允许查看完整的身份证号和电话（每次查看都记入审计日志）"
+HELP_PASSWORD_STDIN = "从标准输入读取密码（第一行）；在终端中运行时提示输入两次"
 REPORT_PAGE_SNAPSHOT_DOWNLOAD = "下载按封存数字生成的Excel报告"
+
+
+# ---------------------------------------------------------------- hardening, durability and backup
+
+MSG_FILE_PARSE_LIMIT = "文件“{file}”读取时超出了内存或时间上限（文件可能已损坏，或工作表中有远离表格的单元格），为保护系统已停止读取：请在Excel中打开，删除多余的行和列后另存为 .xlsx 再导入"
+MSG_CELL_TOO_LONG = (
+    "文件“{file}”中有单元格超过{cap}个字符（可能是引号没有配对），无法按表格读取：请在Excel中打开检查后另存再导入"
+)
+MSG_TOO_MANY_COLUMNS = "文件“{file}”有一行多达{cols}列，超过上限（{cap}列），不是可导入的台账：请删除多余的列后再导入"
+MSG_NO_DATA_ROWS = "文件“{file}”只有表头，没有数据行，没有导入任何记录"
+HELP_BACKUP_COMMAND = "把数据库备份到一个文件（看板运行时也可进行；正在导入时会等待导入结束）"
+HELP_RESTORE_COMMAND = "从备份文件恢复数据库"
+HELP_BACKUP_OUT = "备份文件，如 backup/guanai-2026-11-28.duckdb"
+HELP_BACKUP_FORCE = "备份文件已存在时覆盖它"
+HELP_RESTORE_FROM = "由 backup 命令生成的备份文件"
+HELP_RESTORE_FORCE = "数据库已存在时用备份覆盖它（请先停止看板和定时导入）"
+MSG_BACKUP_NO_DATABASE = "找不到数据库文件“{db}”，没有可备份的数据"
+MSG_BACKUP_EXISTS = "备份文件“{out}”已存在：请换一个文件名，或加 --force 覆盖"
+MSG_BACKUP_SAME_FILE = "备份文件与数据库是同一个文件（“{out}”），请换一个文件名"
+MSG_BACKUP_WRITE_FAILED = "无法写入“{path}”：请检查目录是否存在、是否有写权限、磁盘空间是否足够"
+MSG_BACKUP_DONE = "已备份：{db} → {out}（{tables}张表，共{rows}行）"
+MSG_RESTORE_NO_FILE = "找不到备份文件“{file}”"
+MSG_RESTORE_NOT_A_BACKUP = "文件“{file}”不是本系统的备份文件，无法恢复"
+MSG_RESTORE_EXISTS = (
+    "数据库“{db}”已存在，恢复会用备份替换其中的全部数据：确认无误请加 --force（并先停止看板和定时导入）"
+)
+MSG_RESTORE_DONE = "已恢复：{file} → {db}（{tables}张表，共{rows}行）"

@@ -13,7 +13,7 @@ import sys
 import duckdb
 import pandas as pd
 
-from pipeline import config, db, labels, periods, queries
+from pipeline import config, db, export, labels, periods, queries
 
 EXIT_OK, EXIT_FAILED = 0, 2
 FORMATS = ("csv", "json")
@@ -126,7 +126,8 @@ def _write(frame: pd.DataFrame, fmt: str) -> None:
         writer = csv.writer(buffer)
         writer.writerow(frame.columns)
         for record in records:
-            writer.writerow("" if value is None else value for value in record.values())
+            # names come from the uploaded ledgers: one starting with = + - @ is quoted, never run by Excel
+            writer.writerow("" if value is None else export.neutralize(value) for value in record.values())
         data = buffer.getvalue().encode("utf-8-sig")
     out = getattr(sys.stdout, "buffer", None)
     if out is not None:

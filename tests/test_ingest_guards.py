@@ -300,7 +300,7 @@ def test_row_cap_of_a_workbook_is_checked_before_parsing(con, monkeypatch):
     def must_not_parse(*args, **kwargs):
         raise AssertionError("the workbook was parsed although its dimension is over the cap")
 
-    monkeypatch.setattr(read.python_calamine.CalamineWorkbook, "from_filelike", must_not_parse)
+    monkeypatch.setattr(read, "_parse_isolated", must_not_parse)
     before = snapshot(con)
     report = run_import(con, data, "多行.xlsx")
     assert_refused(con, report, before, "超过上限")

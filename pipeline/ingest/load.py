@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -651,6 +652,8 @@ def prepare(sheets: list[RawSheet], report: ImportReport, kind: str | None, toda
         if report.notes:
             report.message += "（" + "；".join(report.notes) + "）"
     report.kind = ",".join(k for k in KIND_ORDER if k in parsed)
+    if parsed and report.read == 0:  # a blank template: recorded as an empty batch, and said so
+        report.notes.append(labels.MSG_NO_DATA_ROWS.format(file=report.file))
     return parsed
 
 
@@ -733,12 +736,46 @@ def _write(con, parsed: dict[str, Rows], report: ImportReport, all_or_nothing: b
                 "rejected": report.rejected,
             },
         )
+        _test_pause("before_commit")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         report.batch_id = None
         raise
-    con.execute("checkpoint")
+    _test_pause("after_commit")
+    _checkpoint(con)
+
+
+def _checkpoint(con) -> None:
+    """Move the committed batch from the WAL into the database file now, not at some later open.
+
+    DuckDB refuses while another connection of this process (another session, or one merely opening
+    the database: schema.sql is a write) has a write transaction open. Those are short, so try again
+    for a second; past that the batch stays in the WAL, where the commit already made it durable, and
+    the next checkpoint (another import's, or the last connection closing) moves it.
+    """
+    for _ in range(20):
+        try:
+            con.execute("checkpoint")
+            return
+        except duckdb.TransactionException:
+            time.sleep(0.05)
+
+
+# Test-only hook, never set in real use: tests/test_durability.py sets GUANAI_TEST_IMPORT_PAUSE to
+# "POINT:SECONDS:MARKER" to hold an import at a known point, before_commit (rows written, transaction
+# open) or after_commit (committed, not yet checkpointed), and kill it there; MARKER is created on arrival.
+TEST_PAUSE_VARIABLE = "GUANAI_TEST_IMPORT_PAUSE"
+
+
+def _test_pause(point: str) -> None:
+    setting = os.environ.get(TEST_PAUSE_VARIABLE)
+    if not setting:
+        return
+    where, seconds, marker = setting.split(":", 2)
+    if where == point:
+        Path(marker).touch()
+        time.sleep(float(seconds))
 
 
 def import_bytes(

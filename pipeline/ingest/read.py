@@ -8,10 +8,16 @@ filled with their top-left value, so a county name merged down fifty rows belong
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import datetime as dt
 import io
+import pickle
 import re
+import subprocess
+import sys
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 import python_calamine
@@ -76,8 +82,10 @@ def _check_zip(data: bytes, file_name: str) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, EOFError) as exc:
         raise ReadError(labels.MSG_FILE_CORRUPT.format(file=file_name)) from exc
+    if any(info.flag_bits & 0x1 for info in infos):  # a part locked by the zip tool's own password
+        raise ReadError(labels.MSG_FILE_ENCRYPTED.format(file=file_name))
     if len(infos) > config.MAX_ZIP_ENTRIES:
         raise ReadError(labels.MSG_ZIP_BOMB.format(file=file_name, detail=f"内含{len(infos)}个部件"))
     total = sum(info.file_size for info in infos)
@@ -98,7 +106,15 @@ def _check_zip(data: bytes, file_name: str) -> None:
         try:
             with archive.open(info) as part:
                 head = _xml_prolog(part)
-        except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError, EOFError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            NotImplementedError,
+            RuntimeError,
+            EOFError,
+            ValueError,
+        ) as exc:
             raise ReadError(labels.MSG_FILE_CORRUPT.format(file=file_name)) from exc
         if head is None or any(mark in head for mark in _DANGEROUS_XML):
             raise ReadError(labels.MSG_XML_ENTITY.format(file=file_name))
@@ -141,38 +157,94 @@ def _xml_prolog(part) -> bytes | None:
 
 
 def _read_workbook(data: bytes, file_name: str) -> list[RawSheet]:
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises its own error types for every kind of damage
-        raise ReadError(labels.MSG_FILE_CORRUPT.format(file=file_name)) from exc
+    outcome = _parse_isolated(data, file_name)
+    if outcome[0] == "too_big":
+        _, name, height, width = outcome
+        raise ReadError(labels.MSG_SHEET_TOO_BIG.format(sheet=name, rows=height, cols=width, cap_rows=config.MAX_ROWS))
+    if outcome[0] == "too_many_rows":
+        raise ReadError(labels.MSG_TOO_MANY_ROWS.format(file=file_name, cap_rows=config.MAX_ROWS))
+    if outcome[0] == "limit":
+        raise ReadError(labels.MSG_FILE_PARSE_LIMIT.format(file=file_name))
+    if outcome[0] != "ok":
+        raise ReadError(labels.MSG_FILE_CORRUPT.format(file=file_name))
     sheets: list[RawSheet] = []
-    total_rows = 0
-    for name in workbook.sheet_names:
-        try:
-            sheet = workbook.get_sheet_by_name(name)
-            height, width = sheet.total_height, sheet.total_width
-            if height > config.MAX_ROWS + 100 or height * width > config.MAX_SHEET_CELLS:
-                raise ReadError(
-                    labels.MSG_SHEET_TOO_BIG.format(sheet=name, rows=height, cols=width, cap_rows=config.MAX_ROWS)
-                )
-            rows = sheet.to_python(skip_empty_area=False)
-            merged = sheet.merged_cell_ranges or []
-        except ReadError:
-            raise
-        except Exception as exc:
-            raise ReadError(labels.MSG_FILE_CORRUPT.format(file=file_name)) from exc
-        total_rows += len(rows)
-        if total_rows > config.MAX_ROWS + 100:
-            raise ReadError(labels.MSG_TOO_MANY_ROWS.format(file=file_name, cap_rows=config.MAX_ROWS))
+    for name, rows, merged in outcome[1]:
         rows = [list(row) for row in rows]
         _fill_merged(rows, merged)
         sheets.append(RawSheet(name, rows))
     return sheets
 
 
+# The workbook parser is native code: on some malformed files it aborts the whole process (an
+# allocation of terabytes for a cell placed at XFD1048576 or a forged .xls record) or panics. So it
+# runs in a child process with a memory and a time limit, and only plain cell values come back.
+_CHILD = "import sys; sys.path.insert(0, sys.argv[1]); from pipeline.ingest.read import child_main; child_main()"
+_CELL_TYPES = {"date": dt.date, "datetime": dt.datetime, "time": dt.time, "timedelta": dt.timedelta}
+
+
+class _CellUnpickler(pickle.Unpickler):
+    """Reads the child's answer: lists of str, numbers, bools and datetime values, nothing that runs code."""
+
+    def find_class(self, module: str, name: str):
+        if module == "datetime" and name in _CELL_TYPES:
+            return _CELL_TYPES[name]
+        raise pickle.UnpicklingError(f"{module}.{name}")
+
+
+def _parse_isolated(data: bytes, file_name: str) -> tuple:
+    """parse_workbook run in a child process; ("limit",) when the child ran out of memory or time."""
+    command = [sys.executable, "-c", _CHILD, str(config.ROOT), str(config.MAX_PARSE_MEMORY)]
+    command += [str(config.MAX_ROWS), str(config.MAX_SHEET_CELLS)]
+    try:
+        child = subprocess.run(command, input=data, capture_output=True, timeout=config.MAX_PARSE_SECONDS)
+    except subprocess.TimeoutExpired:
+        return ("limit",)
+    if child.returncode < 0:  # killed by a signal: the parser aborted on a failed allocation
+        return ("limit",)
+    try:
+        return _CellUnpickler(io.BytesIO(child.stdout)).load()
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+        return ("corrupt",)
+
+
+def parse_workbook(data: bytes, max_rows: int, max_cells: int) -> tuple:
+    """Parse with calamine: ("ok", [(sheet, rows, merged ranges)]) or why the file is refused."""
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets, total_rows = [], 0
+        for name in workbook.sheet_names:
+            sheet = workbook.get_sheet_by_name(name)
+            height, width = sheet.total_height, sheet.total_width
+            if height > max_rows + 100 or height * width > max_cells:
+                return ("too_big", name, height, width)
+            rows = sheet.to_python(skip_empty_area=False)
+            total_rows += len(rows)
+            if total_rows > max_rows + 100:
+                return ("too_many_rows",)
+            sheets.append((name, rows, list(sheet.merged_cell_ranges or [])))
+    except MemoryError:
+        return ("limit",)
+    except BaseException:  # calamine's own errors, and its panics on damaged files (a BaseException)
+        return ("corrupt",)
+    return ("ok", sheets)
+
+
+def child_main() -> None:
+    """Entry of the parsing child: workbook bytes on stdin, the pickled outcome of parse_workbook on stdout."""
+    memory, max_rows, max_cells = (int(value) for value in sys.argv[2:5])
+    with contextlib.suppress(ImportError, ValueError, OSError):
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    outcome = parse_workbook(sys.stdin.buffer.read(), max_rows, max_cells)
+    pickle.dump(outcome, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def _fill_merged(rows: list[list[object]], merged: list) -> None:
     """Give every cell of a merged range the value of its top-left cell."""
+    width = max((len(row) for row in rows), default=0)
     for (top, left), (bottom, right) in merged:
+        right = min(right, width - 1)  # past the last used column a merge adds only empty cells, 16,384 a row
         if top >= len(rows) or left >= len(rows[top]):
             continue
         value = rows[top][left]
@@ -228,10 +300,16 @@ def _read_csv(data: bytes, file_name: str) -> RawSheet:
     rows: list[list[object]] = []
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if len(row) > config.MAX_COLUMNS:  # wider than Excel allows: not a ledger, and slow to match
+                raise ReadError(
+                    labels.MSG_TOO_MANY_COLUMNS.format(file=file_name, cols=len(row), cap=config.MAX_COLUMNS)
+                )
             rows.append(row)
             if len(rows) > config.MAX_ROWS + 100:
                 raise ReadError(labels.MSG_TOO_MANY_ROWS.format(file=file_name, cap_rows=config.MAX_ROWS))
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):  # a cell of megabytes, or a quote never closed
+            raise ReadError(labels.MSG_CELL_TOO_LONG.format(file=file_name, cap=csv.field_size_limit())) from exc
         raise ReadError(labels.MSG_CSV_ENCODING.format(file=file_name)) from exc
     name = file_name.rsplit("/", 1)[-1]
     return RawSheet(name.rsplit(".", 1)[0] if "." in name else name, rows)

@@ -232,3 +232,46 @@ create table if not exists report_snapshot_reminder (
     closed_after            bigint,
     resolved_after          bigint
 );
+
+-- ---------------------------------------------------------------- accounts and audit log (pipeline/access.py)
+-- Local accounts of the dashboard and the record of who did what. A password is kept only as its scrypt
+-- hash. The audit log is append-only: nothing in the code updates or deletes it, and the two triggers at
+-- the end refuse UPDATE and DELETE on it from any connection.
+
+-- one row per account; an account is disabled, never deleted, so that its audit records keep their author
+create table if not exists app_user (
+    user_name     varchar primary key,
+    role          varchar not null,         -- city | county | department | readonly
+    county        varchar,                  -- set for a county account only
+    department    varchar,                  -- set for a department account only
+    can_unmask    boolean not null,         -- may show full ID numbers and phones (each view is audited)
+    password_hash varchar not null,         -- scrypt$n=…,r=…,p=…$salt$key (base64), see access.hash_password
+    disabled      boolean not null,
+    failed_logins timestamp[] not null,     -- the failed logins inside the lock-out window, oldest first
+    locked_until  timestamp,
+    last_login_at timestamp,
+    created_at    timestamp not null,
+    created_by    varchar not null,
+    updated_at    timestamp,
+    updated_by    varchar
+);
+
+create sequence if not exists audit_log_seq start 1;
+
+-- one row per audited action: who, when, what, in which scope, how many rows; never a personal value
+create table if not exists audit_log (
+    audit_id   bigint primary key default nextval('audit_log_seq'),
+    logged_at  timestamp not null,
+    user_name  varchar not null,
+    action     varchar not null,            -- one of access.AUDIT_ACTIONS
+    scope_text varchar not null,            -- 全市, 县区：…, 单位：…
+    detail     varchar not null,            -- masked before it is written (access.audit)
+    row_count  bigint
+);
+
+-- always empty: the triggers below insert into it a row whose computation fails, which aborts the statement
+create table if not exists audit_log_guard (refused varchar);
+create trigger if not exists audit_log_no_update before update on audit_log for each statement
+    insert into audit_log_guard select error('audit_log is append-only');
+create trigger if not exists audit_log_no_delete before delete on audit_log for each statement
+    insert into audit_log_guard select error('audit_log is append-only');

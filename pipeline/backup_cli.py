@@ -1,0 +1,61 @@
+"""`python -m pipeline backup --out FILE` and `… restore --from FILE [--force]`: see pipeline/backup.py.
+
+Exit status 0 when the copy was written, 2 when it was refused or failed (the database busy past the
+wait, a file that exists, a file that is not a backup); the message goes to stderr in Chinese, the
+rows per table as one JSON object on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from pipeline import backup, config, db, labels
+
+EXIT_OK, EXIT_FAILED = 0, 2
+
+
+def add_backup_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `backup` (besides --db and --today)."""
+    parser.add_argument("--out", required=True, metavar="FILE", help=labels.HELP_BACKUP_OUT)
+    parser.add_argument("--force", action="store_true", help=labels.HELP_BACKUP_FORCE)
+
+
+def add_restore_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `restore` (besides --db and --today)."""
+    parser.add_argument("--from", required=True, dest="source", metavar="FILE", help=labels.HELP_RESTORE_FROM)
+    parser.add_argument("--force", action="store_true", help=labels.HELP_RESTORE_FORCE)
+
+
+def run_backup(args) -> int:
+    """Write a backup of the database to --out."""
+    return _run(
+        lambda: backup.backup(args.db, args.out, force=args.force),
+        lambda counts: labels.MSG_BACKUP_DONE.format(
+            db=config.db_path(args.db), out=args.out, tables=len(counts), rows=sum(counts.values())
+        ),
+        {"db": str(config.db_path(args.db)), "backup": args.out},
+    )
+
+
+def run_restore(args) -> int:
+    """Restore the database at --db from the backup file --from."""
+    return _run(
+        lambda: backup.restore(args.db, args.source, force=args.force),
+        lambda counts: labels.MSG_RESTORE_DONE.format(
+            file=args.source, db=config.db_path(args.db), tables=len(counts), rows=sum(counts.values())
+        ),
+        {"db": str(config.db_path(args.db)), "backup": args.source},
+    )
+
+
+def _run(action, done_message, summary: dict) -> int:
+    try:
+        counts = action()
+    except (backup.BackupError, db.DatabaseBusy) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILED
+    print(json.dumps({**summary, "tables": counts}, ensure_ascii=False))
+    print(done_message(counts), file=sys.stderr)
+    return EXIT_OK
