@@ -30,3 +30,14 @@ def test_no_legacy_pages_folder():
     # a folder named pages/ beside app.py switches Streamlit to its legacy multipage mode
     assert not (ROOT / "pages").exists()
     assert (ROOT / "app_pages").is_dir()
+
+
+def test_streamlit_config_is_hardened():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["server"]["enableStaticServing"] is False
+    assert 0 < config["server"]["maxUploadSize"] <= 200  # MB, the same cap as pipeline.config.MAX_FILE_BYTES
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["client"]["showErrorDetails"] == "none"  # tracebacks never reach the office's screen
