@@ -59,3 +59,17 @@ def example_db(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("GUANAI_DB", str(path))
     monkeypatch.setenv("GUANAI_TODAY", EXAMPLE_TODAY.isoformat())
     return path
+
+
+@pytest.fixture(scope="module")
+def module_example_path(tmp_path_factory) -> Path:
+    """One example database shared by the tests of a module that only read it."""
+    return build_example_database(tmp_path_factory.mktemp("example") / "example.duckdb")
+
+
+@pytest.fixture
+def read_only_example_db(module_example_path, monkeypatch) -> Path:
+    """The shared example database, opened by the app through $GUANAI_DB with today pinned."""
+    monkeypatch.setenv("GUANAI_DB", str(module_example_path))
+    monkeypatch.setenv("GUANAI_TODAY", EXAMPLE_TODAY.isoformat())
+    return module_example_path

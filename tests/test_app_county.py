@@ -7,7 +7,7 @@ import pytest
 
 from pipeline import db, labels, queries
 from pipeline.queries import Scope
-from tests.conftest import EXAMPLE_TODAY, build_example_database
+from tests.conftest import EXAMPLE_TODAY
 from tests.drill_helpers import (
     FULL_ID,
     FULL_PHONE,
@@ -22,16 +22,9 @@ from tests.drill_helpers import (
 from tests.test_metrics_edges import Ledger
 
 
-@pytest.fixture(scope="module")
-def example_path(tmp_path_factory):
-    return build_example_database(tmp_path_factory.mktemp("county") / "example.duckdb")
-
-
 @pytest.fixture
-def example_db(example_path, monkeypatch):
-    monkeypatch.setenv("GUANAI_DB", str(example_path))
-    monkeypatch.setenv("GUANAI_TODAY", EXAMPLE_TODAY.isoformat())
-    return example_path
+def example_db(read_only_example_db):
+    return read_only_example_db
 
 
 @pytest.fixture
