@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_ui import charts, data, drill_data, drill_view, page, tables
+from app_ui import auth, charts, data, drill_data, drill_view, page, tables
 from pipeline import labels, queries
 
 RANKING_METRICS = ["on_standard_rate", "contact_rate", "home_visit_rate", "pairing_rate", "resolution_rate",
@@ -72,7 +72,8 @@ if township is None:
     place, by, key = county, "county", (county,)
 else:
     place, by, key = f"{county}{township}", "township", (county, township)
-pairs = queries.filter_pairs(drill_data.pair_rows(version, *view.args[:2], by, key, *view.args[2:]), which)
+masked = auth.masked_view("county", view.period.text, view.scope)
+pairs = queries.filter_pairs(drill_data.pair_rows(version, *view.args[:2], by, key, *view.args[2:], masked), which)
 filter_label = labels.PAIR_FILTER_LABELS[which]
 if pairs.empty:
     st.info(labels.PAIRS_EMPTY.format(place=place, filter=filter_label))
@@ -81,5 +82,6 @@ else:
     shown = pairs[PAIR_COLUMNS]
     height = "auto" if len(shown) <= 10 else 420  # a long list scrolls inside the table, a short one fits it
     tables.show_table(shown, key="pairs_table", file_name=labels.PAIRS_HEADER.format(place=place), height=height,
+                      masked=masked,
                       styler=drill_view.rag_styler(shown, config, None, alerts=PAIR_ALERTS,
                                                    warnings=["open_issues"]))  # fmt: skip

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_ui import data, drill_data, drill_view, page, tables
+from app_ui import auth, data, drill_data, drill_view, page, tables
 from pipeline import labels
 
 CHART_ROWS = 20  # bars a projector still shows legibly
@@ -108,8 +108,9 @@ cadre = cadres.iloc[options.index(choice)]
 # file and sheet names take the name only: a masked phone's "*" is not allowed in either
 file_part = cadre["cadre"]
 key = (department, cadre["cadre"], cadre["cadre_phone_masked"])
-contacts, issues = drill_data.cadre_activity(version, *view.args[:2], key, *view.args[2:])
-pairs = drill_data.pair_rows(version, *view.args[:2], "cadre", key, *view.args[2:])
+masked = auth.masked_view("department", view.period.text, view.scope)
+contacts, issues = drill_data.cadre_activity(version, *view.args[:2], key, *view.args[2:], masked)
+pairs = drill_data.pair_rows(version, *view.args[:2], "cadre", key, *view.args[2:], masked)
 
 st.subheader(labels.CADRE_TIMELINE.format(cadre=choice))
 if contacts.empty:
@@ -119,6 +120,7 @@ else:
 
 st.subheader(labels.CADRE_PAIRS.format(cadre=choice))
 tables.show_table(pairs[PAIR_COLUMNS], key="cadre_pairs", file_name=labels.CADRE_PAIRS.format(cadre=file_part),
+                  masked=masked,
                   styler=drill_view.rag_styler(pairs[PAIR_COLUMNS], config, None, alerts=["is_overdue_contact",
                                                "issues_overdue"], warnings=["open_issues"]))  # fmt: skip
 
@@ -131,10 +133,11 @@ else:
         ["is_overdue", "is_open", "raised_on"], ascending=[False, False, True], kind="stable"
     )[ISSUE_COLUMNS]  # fmt: skip
     tables.show_table(ordered, key="cadre_issues", file_name=labels.CADRE_ISSUES.format(cadre=file_part),
+                      masked=masked,
                       styler=drill_view.rag_styler(ordered, config, None, alerts=["is_overdue"]))  # fmt: skip
 
 if not contacts.empty:
     st.subheader(labels.CADRE_CONTACTS.format(cadre=choice))
-    tables.show_table(contacts[CONTACT_COLUMNS], key="cadre_contacts",
+    tables.show_table(contacts[CONTACT_COLUMNS], key="cadre_contacts", masked=masked,
                       file_name=labels.CADRE_CONTACTS.format(cadre=file_part),
                       styler=drill_view.rag_styler(contacts[CONTACT_COLUMNS], config, None))  # fmt: skip

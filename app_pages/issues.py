@@ -4,7 +4,7 @@ import math
 
 import streamlit as st
 
-from app_ui import data, issue_charts, issue_data, kpi, page, tables
+from app_ui import auth, data, issue_charts, issue_data, kpi, page, tables
 from pipeline import export, issue_stats, labels, periods
 
 # (metric, colour of its change): a count that should shrink turns red when it grows
@@ -114,10 +114,11 @@ for tab, dimension in zip(st.tabs([names[d] for d in SUMMARY_TABS]), SUMMARY_TAB
                           file_name=file_name)  # fmt: skip
 
 st.subheader(labels.ISSUES_OVERDUE_LIST)
-overdue = issue_data.overdue_issues(version, *view.args)
+masked = auth.masked_view("issues", view.period.text, view.scope)
+overdue = issue_data.overdue_issues(version, *view.args, masked)
 if overdue.empty:
     st.success(labels.ISSUES_NO_OVERDUE.format(as_of=as_of, days=config.overdue_days))
 else:
     st.caption(labels.ISSUES_OVERDUE_CAPTION.format(days=config.overdue_days, as_of=as_of))
-    tables.show_table(overdue, key="overdue_issues", height=min(420, 38 + 35 * len(overdue)),
+    tables.show_table(overdue, key="overdue_issues", height=min(420, 38 + 35 * len(overdue)), masked=masked,
                       file_name=labels.ISSUES_FILE_OVERDUE.format(period=view.period.text))  # fmt: skip

@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from app_ui import data, page, tables, upload_data
+from app_ui import auth, data, page, tables, upload_data
 from pipeline import export, labels, quality
 
 # not page.start's own check for data: a roster whose every row was rejected leaves nobody in the
 # database, and its rejected rows are exactly what this page should show
 view = page.start("quality", needs_data=False)
+user = auth.require_user()
 version = data.data_version()
 status = data.data_status(version)
 if not status or not status["last_batch_id"]:
@@ -16,16 +17,21 @@ if not status or not status["last_batch_id"]:
     st.stop()
 column_names = {**export.display_labels(), **labels.QUALITY_COLUMN_LABELS}
 st.caption(labels.QUALITY_INTRO)
+masked = auth.masked_view("quality", view.period.text, view.scope)
+# the checks of imported files are not scoped (a rejected row may not even name a county): 市级 only
+checks = [name for name in quality.CHECKS if name in quality.SCOPED_CHECKS or user.may_inspect_imports]
+if len(checks) < len(quality.CHECKS):
+    st.caption(labels.QUALITY_FILE_CHECKS_CITY_ONLY)
 
 summary = st.container()  # filled last: the counts depend on the limit chosen in the cadres tab
 titles = labels.QUALITY_CHECK_TITLES
-tabs = dict(zip(quality.CHECKS, st.tabs([titles[name] for name in quality.CHECKS]), strict=True))
+tabs = dict(zip(checks, st.tabs([titles[name] for name in checks]), strict=True))
 counts: dict[str, int] = {}
 
 
 def _check(name: str, max_pairs: int = quality.DEFAULT_MAX_PAIRS):
     if name in quality.SCOPED_CHECKS:
-        frame = upload_data.quality_check(version, name, view.today, view.county, view.department, max_pairs)
+        frame = upload_data.quality_check(version, name, view.today, view.county, view.department, max_pairs, masked)
     else:
         frame = upload_data.file_check(version, name)
     counts[name] = len(frame)
@@ -36,10 +42,11 @@ def _show(name: str, frame) -> None:
     if frame.empty:
         st.success(labels.QUALITY_NOTHING_FOUND, icon=":material/check_circle:")
         return
-    tables.show_table(frame.rename(columns=column_names), key=f"quality_{name}", file_name=titles[name])
+    tables.show_table(frame.rename(columns=column_names), key=f"quality_{name}", file_name=titles[name],
+                      masked=masked or name not in quality.SCOPED_CHECKS)  # fmt: skip
 
 
-for name in quality.CHECKS:
+for name in checks:
     with tabs[name]:
         st.caption(labels.QUALITY_CHECK_HELP[name])
         if name not in quality.SCOPED_CHECKS and (view.county or view.department):
@@ -74,5 +81,5 @@ for name in quality.CHECKS:
 
 with summary:
     cards = st.columns(3)  # six cards in two rows: the titles stay readable at 1280 pixels
-    for index, name in enumerate(quality.CHECKS):
+    for index, name in enumerate(checks):
         cards[index % 3].metric(titles[name], f"{counts[name]:,}", border=True)

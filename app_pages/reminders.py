@@ -4,7 +4,7 @@ import math
 
 import streamlit as st
 
-from app_ui import data, issue_data, page, report_data, tables
+from app_ui import auth, data, issue_data, page, report_data, tables
 from pipeline import labels, reminders, report, snapshots
 
 PAGE_SIZE = 20  # texts drawn per page: a city has thousands of cadres
@@ -44,15 +44,14 @@ figures = [
 for column, (title, value) in zip(cards, figures, strict=True):
     column.metric(title, f"{value:,}", border=True)
 
-st.download_button(
+auth.download_button(
     labels.REMINDERS_DOWNLOAD,
-    data=lambda: reminders.workbook(chosen),  # built on click only
-    file_name=labels.REMINDERS_FILE.format(as_of=as_of) + ".xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    lambda: reminders.workbook(chosen),  # built on click only
+    labels.REMINDERS_FILE.format(as_of=as_of) + ".xlsx",
     key="reminders_download",
+    row_count=len(chosen.contacts) + len(chosen.issues) + len(chosen.unassigned),
     icon=":material/download:",
     type="primary",
-    on_click="ignore",
 )
 
 tab_texts, tab_departments, tab_contacts, tab_issues, tab_effect = st.tabs([

@@ -5,7 +5,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from app_ui import data, kpi, page, report_data
+from app_ui import auth, data, kpi, page, report_data
 from pipeline import labels, periods, queries, report, snapshots
 
 RATE_CARDS = report.HEADLINE_RATES
@@ -13,7 +13,6 @@ COUNT_CARDS = ("overdue_contact", "issues_overdue")
 DEPARTMENT_COLUMNS = ["rank", "rank_change", "department", "paired", "contact_rate", "on_standard_rate",
                       "home_visit_rate", "resolution_rate", "satisfaction_rate", "overdue_contact", "issues_overdue",
                       "score"]  # fmt: skip
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~$-])")
 
 
@@ -59,24 +58,23 @@ def downloads(made: report.ReportData, key: str) -> None:
     """The .xlsx, HTML and PDF of a report; each file is built only when its button is clicked."""
     stem = report.file_stem(made)
     xlsx_column, html_column, pdf_column = st.columns(3)
-    xlsx_column.download_button(labels.REPORT_PAGE_DOWNLOAD_XLSX, data=lambda: report.report_workbook(made),
-                                file_name=f"{stem}.xlsx", mime=XLSX_MIME, key=f"{key}_xlsx", on_click="ignore",
-                                icon=":material/table_view:")  # fmt: skip
-    html_column.download_button(labels.REPORT_PAGE_DOWNLOAD_HTML, data=lambda: report.report_html(made),
-                                file_name=f"{stem}.html", mime="text/html", key=f"{key}_html", on_click="ignore",
-                                icon=":material/html:")  # fmt: skip
+    auth.download_button(labels.REPORT_PAGE_DOWNLOAD_XLSX, lambda: report.report_workbook(made), f"{stem}.xlsx",
+                         key=f"{key}_xlsx", icon=":material/table_view:", container=xlsx_column)  # fmt: skip
+    auth.download_button(labels.REPORT_PAGE_DOWNLOAD_HTML, lambda: report.report_html(made).encode("utf-8"),
+                         f"{stem}.html", key=f"{key}_html", mime="text/html", icon=":material/html:",
+                         container=html_column)  # fmt: skip
     if report.pdf_available():
-        pdf_column.download_button(labels.REPORT_PAGE_DOWNLOAD_PDF,
-                                   data=lambda: report.report_pdf(report.report_html(made)) or b"",
-                                   file_name=f"{stem}.pdf", mime="application/pdf", key=f"{key}_pdf",
-                                   on_click="ignore", icon=":material/picture_as_pdf:")  # fmt: skip
+        auth.download_button(labels.REPORT_PAGE_DOWNLOAD_PDF,
+                             lambda: report.report_pdf(report.report_html(made)) or b"", f"{stem}.pdf",
+                             key=f"{key}_pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
+                             container=pdf_column)  # fmt: skip
     else:
         pdf_column.caption(labels.REPORT_PAGE_NO_PDF)
 
 
 view = page.start("report")
 version = data.data_version()
-options = data.filter_options(version)
+options = data.filter_options(version, view.county, view.department)
 scope_args = (view.county, view.department)
 st.caption(labels.REPORT_PAGE_SCOPE.format(scope=view.scope.label))
 
@@ -139,14 +137,12 @@ with reminder_tab:
 
 st.subheader(labels.REPORT_PAGE_SNAPSHOTS)
 st.caption(labels.REPORT_PAGE_SNAPSHOT_HELP)
-user_column, note_column, button_column = st.columns([2, 3, 2], vertical_alignment="bottom")
-user = user_column.text_input(labels.REPORT_PAGE_SNAPSHOT_USER, key="snapshot_user")
-note = note_column.text_input(labels.REPORT_PAGE_SNAPSHOT_NOTE, key="snapshot_note",
-                              placeholder=labels.REPORT_PAGE_SNAPSHOT_NOTE_PLACEHOLDER)  # fmt: skip
-if button_column.button(labels.REPORT_PAGE_SNAPSHOT_CREATE, key="snapshot_create", icon=":material/lock:"):
-    if not user.strip():
-        st.warning(labels.MSG_SNAPSHOT_USER_MISSING)
-    else:
+user = auth.require_user()
+if user.may_snapshot:  # the snapshot is made in the signed-in user's name, and audited
+    note_column, button_column = st.columns([3, 2], vertical_alignment="bottom")
+    note = note_column.text_input(labels.REPORT_PAGE_SNAPSHOT_NOTE, key="snapshot_note",
+                                  placeholder=labels.REPORT_PAGE_SNAPSHOT_NOTE_PLACEHOLDER)  # fmt: skip
+    if button_column.button(labels.REPORT_PAGE_SNAPSHOT_CREATE, key="snapshot_create", icon=":material/lock:"):
         created = report_data.create_snapshot(period_text, user, note, view.today, *scope_args)
         st.success(labels.REPORT_PAGE_SNAPSHOT_DONE.format(snapshot_id=created, period=made.period.label,
                                                            scope=view.scope.label))  # fmt: skip
@@ -171,9 +167,13 @@ chosen = st.selectbox(
     key="snapshot_pick",
 )  # fmt: skip
 frozen = report_data.snapshot_report(version, chosen, *scope_args)
-st.download_button(labels.REPORT_PAGE_SNAPSHOT_DOWNLOAD, data=lambda: report.report_workbook(frozen),
-                   file_name=f"{report.file_stem(frozen)}.xlsx", mime=XLSX_MIME, key="snapshot_xlsx",
-                   on_click="ignore", icon=":material/download:")  # fmt: skip
+auth.download_button(
+    labels.REPORT_PAGE_SNAPSHOT_DOWNLOAD,
+    lambda: report.report_workbook(frozen),
+    f"{report.file_stem(frozen)}.xlsx",
+    key="snapshot_xlsx",
+    icon=":material/download:",
+)
 
 st.markdown(f"**{labels.REPORT_PAGE_COMPARE}**")
 by = st.selectbox(labels.REPORT_PAGE_COMPARE_BY, queries.GROUPINGS, format_func=labels.GROUPING_LABELS.get,

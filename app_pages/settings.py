@@ -5,8 +5,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from app_ui import data, page, upload_data
-from pipeline import db, labels, settings
+from app_ui import auth, data, page, upload_data
+from pipeline import access, db, labels, settings
 
 FLASH_KEY = "settings_flash"  # a message to show after the rerun that follows a save or a reset
 WIDGET_KEYS = {key: f"setting_{key}" for key in settings.DEFAULTS}
@@ -82,19 +82,26 @@ def _save(current: settings.Settings, entered: dict[str, float]) -> None:
     except settings.SettingError as exc:
         st.error(labels.SETTINGS_REFUSED.format(message=exc), icon=":material/error:")
         return
-    user, when = upload_data.current_user(), dt.datetime.now().replace(microsecond=0)
+    user, when = auth.require_user(), dt.datetime.now().replace(microsecond=0)
     try:
         con = db.connect(data.database_path())
     except db.DatabaseBusy:
         st.warning(labels.SETTINGS_DB_BUSY)
         return
     try:
-        settings.write_settings(con, changes, user, at=when)
+        settings.write_settings(con, changes, user.name, at=when)
+        _audit(con, user, labels.AUDIT_DETAIL_SETTINGS_SAVE, changes)
     finally:
         con.close()
     data.clear_caches()
-    st.session_state[FLASH_KEY] = labels.SETTINGS_SAVED.format(user=user, time=f"{when:%Y-%m-%d %H:%M}")
+    st.session_state[FLASH_KEY] = labels.SETTINGS_SAVED.format(user=user.name, time=f"{when:%Y-%m-%d %H:%M}")
     st.rerun()
+
+
+def _audit(con, user, action: str, values: dict) -> None:
+    names = "、".join(f"{labels.SETTING_LABELS[key]}={settings.value_text(value)}" for key, value in values.items())
+    detail = labels.AUDIT_DETAIL_SETTINGS.format(action=action, names=names)
+    access.log_action(con, user, "settings_change", detail, len(values))
 
 
 def _reset() -> None:
@@ -106,6 +113,7 @@ def _reset() -> None:
             return
         try:
             settings.reset_settings(con)
+            _audit(con, auth.require_user(), labels.AUDIT_DETAIL_SETTINGS_RESET, settings.DEFAULTS)
         finally:
             con.close()
         data.clear_caches()
@@ -135,7 +143,7 @@ def _overview(current: settings.Settings, stored: dict[str, dict]) -> pd.DataFra
     return pd.DataFrame(rows).rename(columns=labels.SETTINGS_TABLE_COLUMNS)
 
 
-view = page.start("settings", needs_data=False)
+view = page.start("settings", needs_data=False, allowed=lambda user: user.may_change_settings)
 version = data.data_version()
 st.caption(labels.SETTINGS_INTRO)
 st.caption(labels.SETTINGS_ACCESS_NOTE)

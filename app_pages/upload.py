@@ -11,8 +11,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from app_ui import data, page, tables, upload_data
-from pipeline import db, export, labels, masking, templates
+from app_ui import auth, data, page, tables, upload_data
+from pipeline import access, db, export, labels, masking, templates
 from pipeline.ingest import load, preview
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -104,7 +104,13 @@ def _show_preview(file, found: preview.FilePreview, imported: bool) -> None:
 
 
 def _import(pending, previews, all_or_nothing: bool) -> None:
-    """Import the files in order (rosters first), one status box each; reports go to the session."""
+    """Import the files in order (rosters first), one status box each; reports go to the session.
+
+    A 县区 account's files may only touch beneficiaries of its county (the import rejects other rows);
+    each file imported gives one audit record.
+    """
+    user = auth.require(lambda u: u.may_import)
+    county = user.county if user.role == "county" else None
     results = st.session_state.setdefault(RESULTS_KEY, {})
     total = len(pending)
     bar = st.progress(0.0, text=labels.UPLOAD_PROGRESS.format(index=1, total=total, file=pending[0].name))
@@ -127,10 +133,12 @@ def _import(pending, previews, all_or_nothing: bool) -> None:
                     file.getvalue(),
                     file.name,
                     all_or_nothing=all_or_nothing,
-                    user=upload_data.current_user(),
+                    user=user.name,
                     today=data.today(),
+                    county=county,
                 )
                 results[file.file_id] = report
+                access.log_action(con, user, "import", _audit_detail(report), report.inserted + report.updated)
                 if report.status == "ok":
                     box.update(label=labels.UPLOAD_STATUS_DONE.format(file=file.name), state="complete")
                 elif report.status == "rolled_back":
@@ -146,6 +154,17 @@ def _import(pending, previews, all_or_nothing: bool) -> None:
         con.close()
         data.clear_caches()
     st.rerun()  # the sidebar's data version and every page's figures now include the new rows
+
+
+def _audit_detail(report: load.ImportReport) -> str:
+    return labels.AUDIT_DETAIL_IMPORT.format(
+        file=report.file,
+        status=labels.UPLOAD_AUDIT_STATUS[report.status],
+        inserted=report.inserted,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        rejected=report.rejected,
+    )
 
 
 def _show_report(file_id: str, report: load.ImportReport) -> None:
@@ -183,20 +202,23 @@ def _show_report(file_id: str, report: load.ImportReport) -> None:
         st.dataframe(table, hide_index=True, key=f"errors_{file_id}")
         if len(report.errors) > ERRORS_SHOWN:
             st.caption(labels.UPLOAD_ERRORS_TRUNCATED.format(shown=ERRORS_SHOWN))
-        st.download_button(
+        # the rows as the office wrote them (full ID numbers): its own file handed back, audited all the same
+        auth.download_button(
             labels.UPLOAD_DOWNLOAD_REJECTED,
-            data=functools.partial(export.rejected_workbook, report.errors),  # built on click
-            file_name=labels.UPLOAD_REJECTED_FILENAME.format(file=report.file.rsplit(".", 1)[0]),
-            mime=XLSX_MIME,
+            functools.partial(export.rejected_workbook, report.errors),  # built on click
+            labels.UPLOAD_REJECTED_FILENAME.format(file=report.file.rsplit(".", 1)[0]),
             key=f"rejected_{file_id}",
+            row_count=report.rejected,
+            masked=False,
             icon=":material/download:",
-            on_click="ignore",
         )
 
 
-def _history(version) -> None:
+def _history(version, user: access.User) -> None:
     st.subheader(labels.UPLOAD_HISTORY_HEADER)
     history = upload_data.import_history(version)
+    if not user.may_inspect_imports:  # a county office sees its own imports: others' files hold other counties
+        history = history[history["user_name"] == user.name].reset_index(drop=True)
     if history.empty:
         st.caption(labels.UPLOAD_HISTORY_EMPTY)
         return
@@ -215,18 +237,19 @@ def _history(version) -> None:
     if not batch["rejected"]:
         st.caption(labels.UPLOAD_HISTORY_NO_REJECTS.format(batch=batch_id))
         return
-    st.download_button(
+    auth.download_button(
         labels.UPLOAD_HISTORY_DOWNLOAD.format(batch=batch_id),
-        data=upload_data.batch_rejections_workbook(version, batch_id),
-        file_name=labels.UPLOAD_HISTORY_FILENAME.format(batch=batch_id, file=batch["file_name"].rsplit(".", 1)[0]),
-        mime=XLSX_MIME,
+        functools.partial(upload_data.batch_rejections_workbook, version, batch_id),
+        labels.UPLOAD_HISTORY_FILENAME.format(batch=batch_id, file=batch["file_name"].rsplit(".", 1)[0]),
         key="history_rejected",
+        row_count=int(batch["rejected"]),
+        masked=False,
         icon=":material/download:",
-        on_click="ignore",
     )
 
 
-view = page.start("upload", needs_data=False)
+view = page.start("upload", needs_data=False, allowed=lambda user: user.may_import)
+user = auth.require_user()
 version = data.data_version()
 status = data.data_status(version)
 _templates(first_time=not status or not status["last_batch_id"])
@@ -270,4 +293,4 @@ if files:
         for file_id, report in shown:
             _show_report(file_id, report)
 
-_history(version)
+_history(version, user)

@@ -67,10 +67,10 @@ def data_status(version: Version) -> dict | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def filter_options(version: Version) -> dict[str, list]:
-    """Counties and departments present in the data, and the first month with any contact."""
+def filter_options(version: Version, county: str | None = None, department: str | None = None) -> dict[str, list]:
+    """Counties and departments a scope can narrow to, and the first month with any contact."""
     with connection() as con:
-        return status.filter_options(con)
+        return status.filter_options(con, _scope(county, department))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -123,19 +123,26 @@ def drill_rows(
     metric: str,
     county: str | None,
     department: str | None,
+    masked: bool = True,
 ) -> pd.DataFrame:
-    """queries.drill_rows: the rows behind one cell of a metrics table (masked)."""
+    """queries.drill_rows: the rows behind one cell of a metrics table (masked by default)."""
     with connection() as con:
-        return queries.drill_rows(con, period, by, key, metric, _scope(county, department), today)
+        return queries.drill_rows(con, period, by, key, metric, _scope(county, department), today, masked=masked)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def overdue(
-    version: Version, period: str, today: dt.date, what: str, county: str | None, department: str | None
+    version: Version,
+    period: str,
+    today: dt.date,
+    what: str,
+    county: str | None,
+    department: str | None,
+    masked: bool = True,
 ) -> pd.DataFrame:
-    """queries.overdue: the 督办 list of overdue contacts or issues (masked)."""
+    """queries.overdue: the 督办 list of overdue contacts or issues (masked by default)."""
     with connection() as con:
-        return queries.overdue(con, period, what, _scope(county, department), today)
+        return queries.overdue(con, period, what, _scope(county, department), today, masked=masked)
 
 
 def clear_caches() -> None:

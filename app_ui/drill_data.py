@@ -36,10 +36,11 @@ def pair_rows(
     key: tuple,
     county: str | None,
     department: str | None,
+    masked: bool = True,
 ) -> pd.DataFrame:
-    """queries.pair_rows: the beneficiaries of a county, township or cadre with their pairing (masked)."""
+    """queries.pair_rows: the beneficiaries of a county, township or cadre with their pairing (masked by default)."""
     with data.connection() as con:
-        return _days(queries.pair_rows(con, period, by, key, _scope(county, department), today))
+        return _days(queries.pair_rows(con, period, by, key, _scope(county, department), today, masked=masked))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -62,11 +63,17 @@ def department_ranking(
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def cadre_activity(
-    version: data.Version, period: str, today: dt.date, key: tuple, county: str | None, department: str | None
+    version: data.Version,
+    period: str,
+    today: dt.date,
+    key: tuple,
+    county: str | None,
+    department: str | None,
+    masked: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A cadre's contacts in the period and his pairs' issues up to as_of (masked), for his timeline."""
+    """A cadre's contacts in the period and his pairs' issues up to as_of (masked by default), for his timeline."""
     scope = _scope(county, department)
     with data.connection() as con:
-        contacts = queries.drill_rows(con, period, "cadre", key, "contacts", scope, today)
-        issues = queries.drill_rows(con, period, "cadre", key, "issues_total", scope, today)
+        contacts = queries.drill_rows(con, period, "cadre", key, "contacts", scope, today, masked=masked)
+        issues = queries.drill_rows(con, period, "cadre", key, "issues_total", scope, today, masked=masked)
     return _days(contacts), _days(issues)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from app_ui import data
-from pipeline import labels, periods, queries
+from pipeline import access, labels, periods, queries
 
 VIEW_KEY = "_view"
 KINDS = ("month", "quarter", "year", "range")
@@ -63,14 +63,24 @@ def _label(text: str) -> str:
     return periods.period_label(periods.parse_period(text, dt.date(9999, 12, 31)))
 
 
-def sidebar() -> View:
-    """Draw the filters in the sidebar and remember the chosen view for the pages."""
+def _choices(own: str | None, present: list[str]) -> list[str]:
+    # a role bound to one county or department is offered that one only; the others choose or take all
+    return [own] if own else [labels.ALL_OPTION, *present]
+
+
+def sidebar(user: access.User) -> View:
+    """Draw the filters in the sidebar and remember the chosen view for the pages.
+
+    The filters only ever narrow the user's own scope (`User.combine`): a county or department typed
+    into the URL that lies outside it gives a view with no rows, never someone else's.
+    """
     today = data.today()
     version = data.data_version()
     status = data.data_status(version)
+    own = user.scope
     options = (
-        data.filter_options(version)
-        if status and status["beneficiaries"]
+        data.filter_options(version, own.county, own.department)
+        if status and status["beneficiaries"] and not access.is_empty(own)
         else {"county": [], "department": [], "first_month": None}
     )
     months = _month_options(options["first_month"], today)
@@ -99,23 +109,25 @@ def sidebar() -> View:
                 labels.SIDEBAR_QUARTER, _quarter_options(months), format_func=_label, key="q", bind="query-params"
             )
         county = st.selectbox(
-            labels.SIDEBAR_COUNTY, [labels.ALL_OPTION, *options["county"]], key="county", bind="query-params"
+            labels.SIDEBAR_COUNTY, _choices(own.county, options["county"]), key="county", bind="query-params"
         )
         department = st.selectbox(
             labels.SIDEBAR_DEPARTMENT,
-            [labels.ALL_OPTION, *options["department"]],
+            _choices(own.department, options["department"]),
             key="dept",
             bind="query-params",
             help=labels.SIDEBAR_SCOPE_HELP,
         )
+        if own.county or own.department:
+            st.caption(labels.MSG_SCOPE_FIXED.format(scope=user.scope_text))
         if status and status["last_batch_id"]:
             st.caption(labels.STATUS_LAST_IMPORT.format(batch=status["last_batch_id"], time=status["last_import_at"]))
-    view = View(
-        periods.parse_period(text, today),
-        today,
-        None if county == labels.ALL_OPTION else county,
-        None if department == labels.ALL_OPTION else department,
+    wanted = queries.Scope(
+        county=None if county in (None, labels.ALL_OPTION) else county,
+        department=None if department in (None, labels.ALL_OPTION) else department,
     )
+    scope = user.combine(wanted)
+    view = View(periods.parse_period(text, today), today, scope.county, scope.department)
     st.session_state[VIEW_KEY] = view
     return view
 
@@ -133,10 +145,17 @@ def _range_input(today: dt.date) -> str:
     return f"{start.isoformat()}..{end.isoformat()}"
 
 
-def current_view() -> View:
-    """The view chosen in the sidebar of this run."""
+def current_view(user: access.User) -> View:
+    """The view chosen in the sidebar of this run (drawn here when a page runs without the app's frame)."""
     view = st.session_state.get(VIEW_KEY)
-    return view if view is not None else sidebar()
+    if view is None or not _within(view, user):
+        view = sidebar(user)
+    return view
+
+
+def _within(view: View, user: access.User) -> bool:
+    # a view remembered from an earlier run must still lie within the account as it is now
+    return view.scope == user.combine(view.scope) or access.is_empty(view.scope)
 
 
 _PERIOD_KEYS = {"month": "m", "quarter": "q", "year": "y"}

@@ -25,9 +25,11 @@ def issue_stats(
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def overdue_issues(version: data.Version, period: str, today: dt.date, county: str | None, department: str | None):
-    """The 超期未办结 list as the 问题台账 page shows it (masked)."""
-    return stats.overdue_table(data.overdue(version, period, today, "issues", county, department))
+def overdue_issues(
+    version: data.Version, period: str, today: dt.date, county: str | None, department: str | None, masked: bool = True
+):
+    """The 超期未办结 list as the 问题台账 page shows it (masked by default)."""
+    return stats.overdue_table(data.overdue(version, period, today, "issues", county, department, masked))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

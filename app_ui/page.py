@@ -1,23 +1,34 @@
-"""What every page does first: its title, and a plain explanation when there is nothing to show."""
+"""What every page does first: the signed-in user, its title, and a plain explanation when there is nothing to show."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
-from app_ui import data, filters
-from pipeline import labels
+from app_ui import auth, data, filters
+from pipeline import access, labels
 
 
-def start(page: str, needs_data: bool = True) -> filters.View:
-    """Title the page and return the sidebar's view; stop with an explanation when no data is imported."""
+def start(page: str, needs_data: bool = True, allowed: Callable[[access.User], bool] | None = None) -> filters.View:
+    """Check the user (and the page's permission), title the page and return the sidebar's view.
+
+    Stops with an explanation when no data is imported, or when the chosen county or department lies
+    outside the user's scope.
+    """
+    user = auth.require_user() if allowed is None else auth.require(allowed)
     st.title(labels.PAGE_TITLES[page])
     status = data.data_status(data.data_version())
     if needs_data and (not status or not status["beneficiaries"]):
         st.info(labels.STATUS_NO_DATA)
-        st.page_link("app_pages/upload.py", label=labels.PAGE_TITLES["upload"], icon=":material/upload_file:")
+        if user.may_import:
+            st.page_link("app_pages/upload.py", label=labels.PAGE_TITLES["upload"], icon=":material/upload_file:")
         st.stop()
-    view = filters.current_view()
+    view = filters.current_view(user)
+    if access.is_empty(view.scope):
+        st.warning(labels.MSG_SCOPE_NONE)
+        st.stop()
     if needs_data and view.period.is_cut:  # the pages about files and settings show no period
         st.caption(labels.STATUS_PERIOD_CUT.format(as_of=view.period.as_of.isoformat()))
     return view

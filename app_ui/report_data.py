@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from app_ui import data
-from pipeline import periods, queries, report, snapshots
+from pipeline import access, labels, periods, queries, report, snapshots
 
 REPORT_KINDS = ("quarter", "month", "year")
 
@@ -94,8 +94,12 @@ def reminder_effectiveness(
 
 
 def create_snapshot(
-    period: str, user: str, note: str, today: dt.date, county: str | None, department: str | None
+    period: str, user: access.User, note: str, today: dt.date, county: str | None, department: str | None
 ) -> int:
-    """Freeze the period's figures in this scope (not cached: it writes)."""
+    """Freeze the period's figures in this scope in the user's name, and audit it (not cached: it writes)."""
+    scope = _scope(county, department)
     with data.connection() as con:
-        return snapshots.create_snapshot(con, period, user, note, today, _scope(county, department))
+        created = snapshots.create_snapshot(con, period, user.name, note, today, scope)
+        detail = labels.AUDIT_DETAIL_SNAPSHOT.format(snapshot_id=created, period=period)
+        access.log_action(con, user, "snapshot", detail, scope=scope)
+    return created

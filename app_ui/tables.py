@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app_ui import auth
 from pipeline import export, labels, queries
 
 
@@ -35,8 +36,12 @@ def show_table(
     selectable: bool = False,
     height: int | str = "auto",
     styler=None,
+    masked: bool = True,
 ):
-    """Draw a table with an .xlsx download; with selectable=True, return the selected row position (or None)."""
+    """Draw a table with an .xlsx download; with selectable=True, return the selected row position (or None).
+
+    `masked` says whether the frame's identifiers are masked; it is written with the export's audit record.
+    """
     # a pandas Styler of `frame` colours cells on screen and writes the rates as 55.0%; the .xlsx stays plain
     event = st.dataframe(
         frame if styler is None else styler,
@@ -47,14 +52,14 @@ def show_table(
         selection_mode="single-row",
         height=height,
     )
-    st.download_button(
+    auth.download_button(
         labels.DOWNLOAD_XLSX,
-        data=lambda: export.frame_workbook(frame, file_name, queries.RATE_COLUMNS),  # built on click
-        file_name=f"{file_name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        lambda: export.frame_workbook(frame, file_name, queries.RATE_COLUMNS),  # built on click
+        f"{file_name}.xlsx",
         key=f"{key}_download",
+        row_count=len(frame),
+        masked=masked,
         icon=":material/download:",
-        on_click="ignore",
     )
     if selectable and event is not None and event.selection.rows:
         return event.selection.rows[0]

@@ -1,4 +1,4 @@
-"""Cached reads for the upload, quality and settings pages, and the one place that names who is acting.
+"""Cached reads for the upload, quality, settings and audit pages.
 
 Like app_ui.data, every cached function takes the data version, so an import or a settings change
 (which writes the database file) is seen on the next run. A database file that does not exist yet
@@ -14,12 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from app_ui import data
-from pipeline import export, labels, quality, queries, settings
-
-
-def current_user() -> str:
-    """Who imports files and changes settings; the login, once the app has one, answers here."""
-    return labels.DEFAULT_USER
+from pipeline import access, export, labels, quality, queries, settings
 
 
 def _exists(version: data.Version) -> bool:
@@ -61,11 +56,12 @@ def quality_check(
     county: str | None,
     department: str | None,
     max_pairs: int = quality.DEFAULT_MAX_PAIRS,
+    masked: bool = True,
 ) -> pd.DataFrame:
-    """The rows one data-quality check finds in a scope (masked)."""
+    """The rows one data-quality check finds in a scope (masked by default)."""
     scope = queries.Scope(county=county or None, department=department or None)
     with data.connection() as con:
-        return quality.run_check(con, name, scope=scope, as_of=as_of, max_pairs=max_pairs)
+        return quality.run_check(con, name, scope=scope, as_of=as_of, max_pairs=max_pairs, masked=masked)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -77,3 +73,19 @@ def rejected_reasons(version: data.Version) -> pd.DataFrame:
 def file_check(version: data.Version, name: str) -> pd.DataFrame:
     """A check about imported files (unknown columns, rejected rows): the same rows whatever the scope and day."""
     return quality_check(version, name, dt.date.min, None, None)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def audit_records(
+    version: data.Version, since: dt.date | None, user_name: str | None, action: str | None, limit: int
+) -> pd.DataFrame:
+    """The audit log newest first, filtered as the 审计日志 page asks (its text is masked when written)."""
+    with data.connection() as con:
+        return access.read_audit(con, since=since, user=user_name, action=action, limit=limit)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def account_names(version: data.Version) -> list[str]:
+    """Every account name, for the 审计日志 page's user filter."""
+    with data.connection() as con:
+        return access.list_users(con)["user_name"].tolist()

@@ -60,6 +60,8 @@ _IMPORT_ROLES = frozenset({"city", "county"})
 _SETTINGS_ROLES = frozenset({"city"})
 _USER_ADMIN_ROLES = frozenset({"city"})
 _AUDIT_READER_ROLES = frozenset({"city"})
+_IMPORT_FILE_READER_ROLES = frozenset({"city"})  # rejected rows and unknown columns of any county's files
+_SNAPSHOT_ROLES = frozenset({"city", "county", "department"})  # 只读 changes nothing
 
 # scrypt at OWASP's recommended minimum (N=2^17, r=8, p=1: 128 MiB and about 0.3 s a hash on the
 # machines this runs on). The parameters are stored with each hash, so raising them later only
@@ -246,6 +248,16 @@ class User:
     def may_read_audit(self) -> bool:
         """Only 市级 reads the audit log."""
         return self._has(_AUDIT_READER_ROLES)
+
+    @property
+    def may_inspect_imports(self) -> bool:
+        """Only 市级 sees the rows rejected from any file and the columns not recognised (not scoped by county)."""
+        return self._has(_IMPORT_FILE_READER_ROLES)
+
+    @property
+    def may_snapshot(self) -> bool:
+        """Everyone but 只读 may freeze the figures of his own scope for a meeting."""
+        return self._has(_SNAPSHOT_ROLES)
 
     @property
     def may_unmask(self) -> bool:

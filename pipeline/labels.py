@@ -1192,3 +1192,48 @@ MSG_RESTORE_EXISTS = (
     "数据库“{db}”已存在，恢复会用备份替换其中的全部数据：确认无误请加 --force（并先停止看板和定时导入）"
 )
 MSG_RESTORE_DONE = "已恢复：{file} → {db}（{tables}张表，共{rows}行）"
+
+
+# ---------------------------------------------------------------- app: login, roles, unmasking, audit page
+# 登录页、侧栏中的账号信息、按权限显示的页面、查看完整信息的开关和审计日志页 (app_ui/auth.py, app_pages/audit.py).
+
+LOGIN_TITLE = "登录"
+LOGIN_INTRO = "请用市、县区或单位领导小组办公室分配的账号登录。"
+LOGIN_NAME = "用户名"
+LOGIN_PASSWORD = "密码"
+LOGIN_SUBMIT = "登录"
+LOGIN_EMPTY = "请填写用户名和密码"
+LOGIN_NO_ACCOUNTS = (
+    "系统还没有任何账号。请系统管理员在服务器上运行 "
+    "python -m pipeline user add --name 用户名 --role city --password-stdin 创建第一个市级账号，再来登录。"
+)
+LOGOUT = "退出登录"
+SIDEBAR_ACCOUNT = "{name}（{role}）"
+SIDEBAR_ACCOUNT_SCOPE = "可查看范围：{scope}"
+MSG_SIGN_IN_FIRST = "请先登录。"
+MSG_SESSION_ENDED = "您的账号已停用或不存在，已退出登录。"
+MSG_NO_PERMISSION = "您的账号（{role}）没有使用此页面的权限。"
+MSG_SCOPE_FIXED = "您的账号只能查看：{scope}"
+UNMASK_TOGGLE = "显示完整身份证号和电话"
+UNMASK_HELP = "仅对本页当前的统计期和范围有效；打开时记入审计日志。导出的Excel同样含完整信息，请妥善保管。"
+UNMASK_ON = "本页正显示完整的身份证号和电话，已记入审计日志。"
+AUDIT_DETAIL_UNMASK = "页面：{page}；统计期：{period}"
+AUDIT_DETAIL_EXPORT = "文件：{file}；{masking}"
+AUDIT_DETAIL_EXPORT_MASKED = "已脱敏"
+AUDIT_DETAIL_EXPORT_FULL = "含完整身份证号和电话"
+AUDIT_DETAIL_IMPORT = "文件：{file}；{status}；新增{inserted}、更新{updated}、未变{unchanged}、拒收{rejected}"
+AUDIT_DETAIL_SETTINGS = "{action}：{names}"
+AUDIT_DETAIL_SETTINGS_SAVE = "保存设置"
+AUDIT_DETAIL_SETTINGS_RESET = "恢复默认"
+AUDIT_DETAIL_SNAPSHOT = "第{snapshot_id}号封存，统计期：{period}"
+MSG_EXPORT_NOT_AUDITED = "无法写入审计日志（数据库正忙），为保护个人信息，本次没有导出。请稍后再试。"
+PAGE_TITLES["audit"] = "审计日志"
+AUDIT_PAGE_INTRO = "登录、导入、导出、查看完整信息、修改设置和账号管理都记在这里，只能追加，不能修改或删除。"
+AUDIT_FILTER_SINCE = "起始日期"
+AUDIT_FILTER_USER = "用户"
+AUDIT_FILTER_ACTION = "操作"
+AUDIT_PAGE_EMPTY = "没有符合条件的审计记录。"
+AUDIT_PAGE_COUNT = "共{count}条（最多显示{limit}条，最新的在前）"
+AUDIT_FILE_NAME = "审计日志"
+QUALITY_FILE_CHECKS_CITY_ONLY = "导入文件的检查（不认识的列、拒收的行）涉及全市的原始数据，只对市级账号显示。"
+UPLOAD_AUDIT_STATUS = {"ok": "已导入", "rolled_back": "整批撤回", "failed": "无法读取"}

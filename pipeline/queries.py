@@ -441,6 +441,9 @@ def _key_parameters(by: str, key: object) -> tuple[dict[str, object], str | None
     return {f"key_{name}": value for name, value in named.items()}, masked_phone
 
 
+_FREE_TEXT_COLUMNS = frozenset({"summary", "description"})
+
+
 def _finish_rows(frame: pd.DataFrame, kind: str, masked: bool) -> pd.DataFrame:
     order = _ROW_ORDER[kind]
     ascending = [kind not in _DESCENDING_FIRST] + [True] * (len(order) - 1)
@@ -451,6 +454,8 @@ def _finish_rows(frame: pd.DataFrame, kind: str, masked: bool) -> pd.DataFrame:
         frame["cadre_phone"] = _masked(frame["cadre_phone"], masking.mask_phone)
         if "beneficiary_name" in frame.columns:
             frame["beneficiary_name"] = _masked(frame["beneficiary_name"], masking.mask_name)
+        for column in _FREE_TEXT_COLUMNS.intersection(frame.columns):  # a number typed into a 情况摘要
+            frame[column] = _masked(frame[column], masking.mask_text)
     return frame
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from pipeline import db
+from pipeline.queries import ALL, Scope
 
 
 def data_status(con: duckdb.DuckDBPyConnection) -> dict:
@@ -14,10 +15,11 @@ def data_status(con: duckdb.DuckDBPyConnection) -> dict:
     return dict(zip(names, cursor.fetchall()[0], strict=True))
 
 
-def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
-    """The counties and departments in the data, and the first month with a contact or issue."""
+def filter_options(con: duckdb.DuckDBPyConnection, scope: Scope = ALL) -> dict[str, list]:
+    """The counties and departments a scope can narrow to, and the first month with a contact or issue."""
     options: dict[str, list] = {"county": [], "department": []}
-    for kind, value in con.execute(db.read_sql("status/filter_options.sql")).fetchall():
+    params = {"scope_county": scope.county, "scope_department": scope.department}
+    for kind, value in con.execute(db.read_sql("status/filter_options.sql"), params).fetchall():
         options[kind].append(value)
     options["first_month"] = con.execute(db.read_sql("status/first_month.sql")).fetchall()[0][0]
     return options

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -41,14 +44,64 @@ def _fresh_streamlit_caches():
         streamlit.cache_data.clear()
 
 
+# Accounts of every role for the app's tests: name -> (role, county, department, may show full identifiers).
+# The county and department are the example data's 东川县 and 市民政局.
+CITY_USER = "市级测试"
+ACCOUNTS = {
+    CITY_USER: ("city", None, None, False),
+    "市级可查看": ("city", None, None, True),
+    "县区测试": ("county", "东川县", None, False),
+    "县区可查看": ("county", "东川县", None, True),
+    "单位测试": ("department", None, "市民政局", False),
+    "只读测试": ("readonly", None, None, False),
+}
+TEST_PASSWORD = "测试密码-2026"
+
+
+@functools.cache
+def _test_password_hash() -> str:
+    from pipeline import access
+
+    return access.hash_password(TEST_PASSWORD)
+
+
+def add_accounts(path: Path, *names: str) -> None:
+    """Create the named test accounts (all of them by default) unless they exist; one scrypt hash for all."""
+    from pipeline import access, db
+
+    known_hash = _test_password_hash()  # computed before the patch below
+    with db.session(path) as con, mock.patch.object(access, "hash_password", lambda _: known_hash):
+        for name in names or ACCOUNTS:
+            if access.load_user(con, name) is None:
+                role, county, department, can_unmask = ACCOUNTS[name]
+                access.add_user(con, name, role, TEST_PASSWORD, county, department, can_unmask)
+
+
+def app_test(script: Path | str = ROOT / "app.py", user: str | None = CITY_USER):
+    """An AppTest of the app (or one page) with `user` signed in, his account created in $GUANAI_DB if needed.
+
+    user=None opens the app as a visitor who has not logged in.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    from app_ui import auth
+
+    at = AppTest.from_file(str(script), default_timeout=60)
+    if user is not None:
+        add_accounts(Path(os.environ["GUANAI_DB"]), user)
+        at.session_state[auth.SESSION_USER] = user
+    return at
+
+
 def build_example_database(path: Path) -> Path:
-    """The spec's example ledgers imported as an office would, on the pinned day."""
+    """The spec's example ledgers imported as an office would, on the pinned day, with the test accounts."""
     from pipeline import db
     from pipeline.ingest.load import import_file
 
     with db.session(path) as con:
         for name in ("结对台账.csv", "走访记录.csv", "问题台账.csv"):
             assert import_file(con, EXAMPLE_DIR / name, today=EXAMPLE_TODAY).rejected == 0
+    add_accounts(path)
     return path
 
 

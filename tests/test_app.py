@@ -6,11 +6,11 @@ from streamlit.testing.v1 import AppTest
 
 from app_ui import filters, kpi
 from pipeline import db, labels, queries
-from tests.conftest import EXAMPLE_TODAY, ROOT
+from tests.conftest import EXAMPLE_TODAY, app_test
 
 
 def run_app(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = app_test()
     for name, value in (query or {}).items():
         at.query_params[name] = value
     at.run()
@@ -43,9 +43,19 @@ def test_county_filter_narrows_the_overview(example_db):
     assert shown[labels.METRIC_LABELS["overdue_contact"]] == "11"
 
 
-def test_empty_database_explains_itself(tmp_path, monkeypatch):
+def test_without_a_database_the_login_page_says_how_to_create_the_first_account(tmp_path, monkeypatch):
     monkeypatch.setenv("GUANAI_DB", str(tmp_path / "missing.duckdb"))
-    at = run_app()
+    at = app_test(user=None)
+    at.run()
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == [labels.LOGIN_TITLE]
+    assert at.info[0].value == labels.LOGIN_NO_ACCOUNTS
+    assert not at.text_input  # no form to try passwords on
+    assert not (tmp_path / "missing.duckdb").exists()  # looking does not create a database
+
+
+def test_signed_in_without_data_explains_itself(tmp_path, monkeypatch):
+    monkeypatch.setenv("GUANAI_DB", str(tmp_path / "empty.duckdb"))
+    at = run_app()  # creates the database with the account only
     assert at.info[0].value == labels.STATUS_NO_DATA
     assert not at.metric
-    assert not (tmp_path / "missing.duckdb").exists()  # looking does not create a database

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from app_ui import filters, kpi
 from pipeline import db, issue_stats, labels, queries
 from pipeline.queries import Scope
-from tests.conftest import EXAMPLE_TODAY, ROOT
+from tests.conftest import EXAMPLE_TODAY, app_test
 from tests.test_issue_stats import add_beneficiary, add_issue, add_pairing
 
 FULL_ID = re.compile(r"\d{17}[\dX]")
@@ -20,7 +20,7 @@ SUMMARY = ["issue_category", "issue_level", "status_on_as_of"]
 
 
 def run_page(period: str, county: str | None = None, department: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = app_test()
     for name, value in filters.url_params(period, county, department).items():
         at.query_params[name] = value
     at.switch_page("app_pages/issues.py")

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipeline import db, labels, masking
-from tests.conftest import EXAMPLE_TODAY, ROOT
+from tests.conftest import EXAMPLE_TODAY, app_test
 from tests.ingest_helpers import csv_bytes, run_import, wrong_check
 from tests.test_quality import P, build_quality_db
 
@@ -25,7 +25,7 @@ def quality_db(tmp_path, monkeypatch):
 
 
 def open_quality_page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = app_test()
     at.run()
     at.switch_page("app_pages/quality.py")
     at.run()
@@ -110,8 +110,7 @@ def test_rejected_rows_show_even_when_nobody_could_be_imported(tmp_path, monkeyp
 
 
 def test_quality_page_with_an_empty_database_explains_itself(tmp_path, monkeypatch):
-    monkeypatch.setenv("GUANAI_DB", str(tmp_path / "none.duckdb"))
+    monkeypatch.setenv("GUANAI_DB", str(tmp_path / "none.duckdb"))  # the account only, nothing imported
     at = open_quality_page()
     assert labels.STATUS_NO_DATA in [i.value for i in at.info]
     assert not at.metric
-    assert not (tmp_path / "none.duckdb").exists()

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_ui import filters
 from pipeline import db, labels, periods, queries, reminders, settings
-from tests.conftest import EXAMPLE_TODAY, ROOT
+from tests.conftest import EXAMPLE_TODAY, app_test
 from tests.test_issue_stats import add_beneficiary, add_contact, add_pairing
 
 FULL_ID = re.compile(r"\d{17}[\dX]")
@@ -38,7 +38,7 @@ def pipeline_reminders(path, period: str) -> reminders.Reminders:
 
 
 def run_page(period: str, **query: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = app_test()
     for name, value in {**filters.url_params(period), **query}.items():
         at.query_params[name] = value
     at.switch_page("app_pages/reminders.py")

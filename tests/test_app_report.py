@@ -9,14 +9,14 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from app_ui import filters, kpi
-from pipeline import db, labels, queries, snapshots
-from tests.conftest import EXAMPLE_TODAY, ROOT
+from pipeline import access, db, labels, queries, snapshots
+from tests.conftest import CITY_USER, EXAMPLE_TODAY, ROOT, app_test
 
 PAGE = ROOT / "app_pages" / "report.py"
 
 
 def run_page(period: str = "2026Q3", **scope) -> AppTest:
-    at = AppTest.from_file(str(PAGE), default_timeout=60)
+    at = app_test(PAGE)
     for name, value in filters.url_params(period, **scope).items():
         at.query_params[name] = value
     at.run()
@@ -59,7 +59,6 @@ def test_kind_switch_to_month(example_db):
 
 def test_a_snapshot_made_on_the_page_appears_in_the_list(example_db):
     at = run_page()
-    at.text_input(key="snapshot_user").input("张三")
     at.text_input(key="snapshot_note").input("三季度调度会")
     at.button(key="snapshot_create").click().run()
     assert not at.exception, at.exception
@@ -69,20 +68,39 @@ def test_a_snapshot_made_on_the_page_appears_in_the_list(example_db):
     listed = snapshot_table(at)
     assert listed is not None
     assert listed[labels.SNAPSHOT_COLUMN_LABELS["snapshot_id"]].tolist() == [1]
-    assert listed[labels.SNAPSHOT_COLUMN_LABELS["created_by"]].tolist() == ["张三"]
+    assert listed[labels.SNAPSHOT_COLUMN_LABELS["created_by"]].tolist() == [CITY_USER]  # the signed-in user
     assert listed[labels.SNAPSHOT_COLUMN_LABELS["note"]].tolist() == ["三季度调度会"]
     assert at.selectbox(key="snapshot_pick").value == 1
     compare = labels.REPORT_PAGE_COMPARE_SAME.format(grouping=labels.GROUPING_LABELS["overall"])
     assert compare in [s.value for s in at.success]
     with db.session(example_db) as con:
-        assert snapshots.list_snapshots(con)["created_by"].tolist() == ["张三"]
+        assert snapshots.list_snapshots(con)["created_by"].tolist() == [CITY_USER]
+        audited = access.read_audit(con, action="snapshot")
+    assert audited[["user_name", "scope_text"]].values.tolist() == [[CITY_USER, "全市"]]
+    assert audited["detail"].tolist() == [labels.AUDIT_DETAIL_SNAPSHOT.format(snapshot_id=1, period="2026Q3")]
 
 
-def test_a_snapshot_needs_a_name_and_belongs_to_its_scope(example_db):
-    at = run_page()
+def test_readonly_users_cannot_freeze_figures(example_db):
+    at = app_test(PAGE, user="只读测试")
+    at.run()
+    assert not at.exception, at.exception
+    assert "snapshot_create" not in [b.key for b in at.button]
+    assert [i.value for i in at.info] == [labels.REPORT_PAGE_NO_SNAPSHOTS]  # the list is still shown
+
+
+def test_a_county_users_snapshot_is_of_his_county_whatever_the_link_asks(example_db):
+    at = app_test(PAGE, user="县区测试")
+    for name, value in filters.url_params("2026Q3", county="西坪县").items():  # a tampered link
+        at.query_params[name] = value
+    at.run()
     at.button(key="snapshot_create").click().run()
-    assert [w.value for w in at.warning] == [labels.MSG_SNAPSHOT_USER_MISSING]
-    assert snapshot_table(at) is None
+    assert not at.exception, at.exception
+    with db.session(example_db) as con:
+        listed = snapshots.list_snapshots(con)
+    assert listed[["scope", "created_by"]].values.tolist() == [["东川县", "县区测试"]]
+
+
+def test_a_snapshot_belongs_to_its_scope(example_db):
     with db.session(example_db) as con:
         snapshots.create_snapshot(con, "2026Q3", "李四", "", EXAMPLE_TODAY, scope=queries.Scope.for_county("东川县"))
     city = run_page()

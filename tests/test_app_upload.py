@@ -13,7 +13,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from pipeline import db, labels, masking, templates
-from tests.conftest import EXAMPLE_TODAY, ROOT
+from tests.conftest import CITY_USER, EXAMPLE_TODAY, app_test
 from tests.ingest_helpers import (
     csv_bytes,
     mobile,
@@ -89,7 +89,7 @@ def downloads(monkeypatch):
 
 
 def open_upload_page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = app_test()
     at.run()
     at.switch_page("app_pages/upload.py")
     at.run()
@@ -232,7 +232,7 @@ def test_history_lists_the_imports_and_offers_a_batchs_rejected_rows(database, d
                                                                 "inserted", "rejected")]].values.tolist() == [
         [1, "结对台账.csv", "结对台账", 6, 3, 2]
     ]  # fmt: skip
-    assert history[labels.UPLOAD_HISTORY_COLUMNS["user_name"]].tolist() == [labels.DEFAULT_USER]
+    assert history[labels.UPLOAD_HISTORY_COLUMNS["user_name"]].tolist() == [CITY_USER]
     at.session_state["upload_history"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
     assert not at.exception, at.exception
@@ -250,7 +250,7 @@ def test_a_file_that_cannot_be_imported_is_explained_and_not_offered(database):
         e.value for e in at.error
     ]
     assert at.button(key="upload_start").disabled
-    assert not database.exists()
+    assert table_rows(database, "import_batch") == 0
 
 
 def test_a_busy_database_gives_a_plain_message(database, monkeypatch):
@@ -284,4 +284,4 @@ def test_empty_database_page_offers_templates_and_says_there_is_no_history(datab
     ]
     for kind in ("roster", "visits", "issues"):
         assert downloads[templates.template_filename(kind)]() == templates.template_bytes(kind)
-    assert not database.exists()  # looking does not create a database
+    assert table_rows(database, "import_batch") == 0

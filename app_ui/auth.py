@@ -1,0 +1,236 @@
+"""Who is signed in: the login page, the account re-read on every run, logout, and the audit of each action.
+
+The session keeps only the account name (`SESSION_USER`). Every run reads the account back from the
+database (`current_user`), cached by the data version: disabling an account or changing its role
+writes the database, which changes the version, so the next run of every session of that account
+sees the change. A page never trusts anything else about who is asking.
+
+Audit records are written here for what a signed-in user does in the app: export (from inside the
+download's callable, so one click gives one record), unmasking a view, imports, settings changes
+and snapshots (pipeline/access.py writes those of login, failed login and logout).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import urllib.parse
+from collections.abc import Callable
+from pathlib import Path
+
+import streamlit as st
+
+from app_ui import data, filters
+from pipeline import access, db, labels
+from pipeline.queries import Scope
+
+SESSION_USER = "auth_user"
+_WANTED = "_wanted_page"  # the page and query parameters a link asked for, opened once the user is signed in
+_UNMASK_PREFIX = "unmask_"
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _account(version: data.Version, name: str) -> access.User | None:
+    if not Path(version[0]).exists():
+        return None
+    with data.connection() as con:
+        return access.load_user(con, name)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _has_accounts(version: data.Version) -> bool:
+    if not Path(version[0]).exists():
+        return False
+    with data.connection() as con:
+        return not access.list_users(con).empty
+
+
+def current_user() -> access.User | None:
+    """The signed-in account as stored now; None before login or once the account is disabled."""
+    name = st.session_state.get(SESSION_USER)
+    if not name:
+        return None
+    user = _account(data.data_version(), name)
+    if user is None:  # disabled or gone since the login: the session ends here
+        st.session_state.pop(SESSION_USER, None)
+        st.session_state["_session_ended"] = True
+    return user
+
+
+def require_user() -> access.User:
+    """The signed-in user, or stop the page (a page file run without the app's login gate)."""
+    user = current_user()
+    if user is None:
+        st.warning(labels.MSG_SIGN_IN_FIRST)
+        st.stop()
+    return user
+
+
+def require(allowed: Callable[[access.User], bool]) -> access.User:
+    """The signed-in user if `allowed(user)`, else stop the page with a message (e.g. upload for 只读)."""
+    user = require_user()
+    if not allowed(user):
+        st.error(labels.MSG_NO_PERMISSION.format(role=user.role_label))
+        st.stop()
+    return user
+
+
+def _remember_link() -> None:
+    # a link to a page and view (/county?county=…) opens after the login instead of the overview
+    if _WANTED in st.session_state:
+        return
+    path = urllib.parse.urlsplit(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    st.session_state[_WANTED] = (path, params)
+
+
+def open_wanted_page(permitted: dict[str, object]) -> None:
+    """After a login, go to the page the link named, if this user may use it, with the link's view."""
+    wanted = st.session_state.pop(_WANTED, None)
+    if wanted is None:
+        return
+    path, params = wanted
+    if path in permitted:
+        st.switch_page(permitted[path], query_params=params)
+
+
+def login_page() -> None:
+    """The only page before login: 用户名, 密码, and the reason when a login is refused."""
+    _remember_link()
+    st.title(labels.LOGIN_TITLE)
+    if st.session_state.pop("_session_ended", False):
+        st.warning(labels.MSG_SESSION_ENDED)
+    if not _has_accounts(data.data_version()):  # looking never creates a database
+        st.info(labels.LOGIN_NO_ACCOUNTS)
+        return
+    st.caption(labels.LOGIN_INTRO)
+    with st.form("login", enter_to_submit=True):
+        name = st.text_input(labels.LOGIN_NAME, max_chars=access.MAX_NAME_LENGTH, autocomplete="username")
+        password = st.text_input(
+            labels.LOGIN_PASSWORD,
+            type="password",
+            max_chars=access.MAX_PASSWORD_LENGTH,
+            autocomplete="current-password",
+        )
+        submitted = st.form_submit_button(labels.LOGIN_SUBMIT, type="primary")
+    if not submitted:
+        return
+    if not name.strip() or not password:
+        st.error(labels.LOGIN_EMPTY)
+        return
+    try:
+        with data.connection() as con:
+            user = access.authenticate(con, name, password)
+    except access.LoginError as exc:
+        st.error(str(exc))
+        return
+    wanted = st.session_state.get(_WANTED)
+    st.session_state.clear()  # nothing of an earlier session (unmask switches, previews) carries over
+    st.session_state[SESSION_USER] = user.name
+    if wanted is not None:
+        st.session_state[_WANTED] = wanted
+    st.rerun()
+
+
+def _logout() -> None:
+    user = current_user()
+    if user is not None:
+        with data.connection() as con:
+            access.logout(con, user)
+    st.session_state.clear()
+
+
+def account_box(user: access.User) -> None:
+    """The sidebar's account lines and the logout button."""
+    with st.sidebar:
+        st.caption(labels.SIDEBAR_ACCOUNT.format(name=user.name, role=user.role_label))
+        st.caption(labels.SIDEBAR_ACCOUNT_SCOPE.format(scope=user.scope_text))
+        st.button(labels.LOGOUT, key="logout", on_click=_logout, icon=":material/logout:")
+
+
+# ---------------------------------------------------------------- audit of actions in the app
+
+
+def record(user: access.User, action: str, detail: str = "", row_count: int | None = None, scope: Scope | None = None):
+    """One audit record of an action of this user, written now (raises db.DatabaseBusy when it cannot be)."""
+    with contextlib.closing(db.connect(data.database_path())) as con:
+        access.log_action(con, user, action, detail, row_count, scope=scope)
+
+
+def audited_export(
+    build: Callable[[], bytes], user: access.User, file_name: str, row_count: int | None, scope: Scope, masked: bool
+) -> Callable[[], bytes]:
+    """A download's callable that writes the export's audit record when (and each time) it is clicked.
+
+    It runs outside the page's script, so the user and scope are taken now. When the record cannot be
+    written the file is not handed over: an export nobody can trace is not allowed.
+    """
+    masking = labels.AUDIT_DETAIL_EXPORT_MASKED if masked else labels.AUDIT_DETAIL_EXPORT_FULL
+    detail = labels.AUDIT_DETAIL_EXPORT.format(file=file_name, masking=masking)
+
+    def deliver() -> bytes:
+        content = build()
+        try:
+            record(user, "export", detail, row_count, scope)
+        except db.DatabaseBusy as exc:
+            raise RuntimeError(labels.MSG_EXPORT_NOT_AUDITED) from exc
+        return content
+
+    return deliver
+
+
+def _unmask_changed(key: str, user: access.User, page: str, period: str, scope: Scope) -> None:
+    if not st.session_state.get(key):
+        return
+    detail = labels.AUDIT_DETAIL_UNMASK.format(page=labels.PAGE_TITLES[page], period=period)
+    try:
+        record(user, "unmask", detail, None, scope)
+    except db.DatabaseBusy:  # not recorded, so not shown: the switch goes back off
+        st.session_state[key] = False
+        st.toast(labels.STATUS_DB_BUSY)
+
+
+def masked_view(page: str, period: str, scope: Scope) -> bool:
+    """Whether this page shows identifiers masked: a switch for accounts allowed to unmask, audited when on.
+
+    The switch belongs to one view (page, period, scope): a new period or scope starts masked again,
+    so every unmasked view has its own audit record.
+    """
+    user = current_user()
+    if user is None or not user.may_unmask:
+        return True
+    key = f"{_UNMASK_PREFIX}{page}_{period}_{scope.county}_{scope.department}"
+    shown = st.toggle(
+        labels.UNMASK_TOGGLE,
+        key=key,
+        help=labels.UNMASK_HELP,
+        on_change=_unmask_changed,
+        args=(key, user, page, period, scope),
+    )
+    if shown:
+        st.caption(labels.UNMASK_ON)
+    return not shown
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download_button(
+    label: str,
+    build: Callable[[], bytes],
+    file_name: str,
+    *,
+    key: str,
+    row_count: int | None = None,
+    masked: bool = True,
+    mime: str = XLSX_MIME,
+    container=None,
+    **options,
+) -> None:
+    """A download of data built on click, written to the audit log as an export of the page's scope."""
+    user = require_user()
+    view = st.session_state.get(filters.VIEW_KEY)
+    scope = view.scope if view is not None else user.scope
+    deliver = audited_export(build, user, file_name, row_count, scope, masked)
+    (container or st).download_button(
+        label, data=deliver, file_name=file_name, mime=mime, key=key, on_click="ignore", **options
+    )
