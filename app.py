@@ -7,38 +7,39 @@ from pipeline import labels
 
 st.set_page_config(page_title=labels.APP_TITLE, layout="wide")
 
-user = auth.current_user()
-if user is None:  # before login the login page is the only page there is
-    login = st.Page(auth.login_page, title=labels.LOGIN_TITLE, icon=":material/login:", url_path="login")
-    st.navigation([login], position="hidden").run()
-    st.stop()
-
-# (section, page name = file and URL path, icon, whether this user may use it); a page the role may not
-# use is not offered at all, and checks the permission again itself when run
+# (section, page name = file and URL path, icon, the permission it needs); a page the role may not use
+# is not offered at all, and checks the permission again itself when run
 PAGES = [
-    ("dashboard", "overview", ":material/dashboard:", True),
-    ("dashboard", "county", ":material/map:", True),
-    ("dashboard", "department", ":material/apartment:", True),
-    ("dashboard", "issues", ":material/assignment:", True),
-    ("supervise", "reminders", ":material/campaign:", True),
-    ("supervise", "report", ":material/summarize:", True),
-    ("data", "upload", ":material/upload_file:", user.may_import),
-    ("data", "quality", ":material/fact_check:", True),
-    ("data", "settings", ":material/tune:", user.may_change_settings),
-    ("data", "audit", ":material/policy:", user.may_read_audit),
+    ("dashboard", "overview", ":material/dashboard:", None),
+    ("dashboard", "county", ":material/map:", None),
+    ("dashboard", "department", ":material/apartment:", None),
+    ("dashboard", "issues", ":material/assignment:", None),
+    ("supervise", "reminders", ":material/campaign:", None),
+    ("supervise", "report", ":material/summarize:", None),
+    ("data", "upload", ":material/upload_file:", "may_import"),
+    ("data", "quality", ":material/fact_check:", None),
+    ("data", "settings", ":material/tune:", "may_change_settings"),
+    ("data", "audit", ":material/policy:", "may_read_audit"),
 ]
 
+user = auth.current_user()
+if user is None:
+    # Before login every address shows the login form, under the page's own address: a link to
+    # /county?county=… opens that page and view once the user has signed in (a page's identity is
+    # its address), and no address is "not found".
+    login = [st.Page(auth.login_page, title=labels.LOGIN_TITLE, icon=":material/login:", url_path=name,
+                     default=name == "overview") for _, name, _, _ in PAGES]  # fmt: skip
+    st.navigation(login, position="hidden").run()
+    st.stop()
+
 sections: dict[str, list] = {}
-by_name = {}
-for section, name, icon, permitted in PAGES:
-    if permitted:
+for section, name, icon, permission in PAGES:
+    if permission is None or getattr(user, permission):
         page = st.Page(f"app_pages/{name}.py", title=labels.PAGE_TITLES[name], icon=icon, url_path=name,
                        default=name == "overview")  # fmt: skip
         sections.setdefault(labels.NAV_SECTIONS[section], []).append(page)
-        by_name[name] = page
 
 navigation = st.navigation(sections)
-auth.open_wanted_page(by_name)
 auth.account_box(user)
 filters.sidebar(user)
 navigation.run()

@@ -13,7 +13,6 @@ and snapshots (pipeline/access.py writes those of login, failed login and logout
 from __future__ import annotations
 
 import contextlib
-import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,7 +23,6 @@ from pipeline import access, db, labels
 from pipeline.queries import Scope
 
 SESSION_USER = "auth_user"
-_WANTED = "_wanted_page"  # the page and query parameters a link asked for, opened once the user is signed in
 _UNMASK_PREFIX = "unmask_"
 
 
@@ -74,28 +72,8 @@ def require(allowed: Callable[[access.User], bool]) -> access.User:
     return user
 
 
-def _remember_link() -> None:
-    # a link to a page and view (/county?county=…) opens after the login instead of the overview
-    if _WANTED in st.session_state:
-        return
-    path = urllib.parse.urlsplit(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
-    params = {key: st.query_params.get_all(key) for key in st.query_params}
-    st.session_state[_WANTED] = (path, params)
-
-
-def open_wanted_page(permitted: dict[str, object]) -> None:
-    """After a login, go to the page the link named, if this user may use it, with the link's view."""
-    wanted = st.session_state.pop(_WANTED, None)
-    if wanted is None:
-        return
-    path, params = wanted
-    if path in permitted:
-        st.switch_page(permitted[path], query_params=params)
-
-
 def login_page() -> None:
     """The only page before login: 用户名, 密码, and the reason when a login is refused."""
-    _remember_link()
     st.title(labels.LOGIN_TITLE)
     if st.session_state.pop("_session_ended", False):
         st.warning(labels.MSG_SESSION_ENDED)
@@ -123,11 +101,11 @@ def login_page() -> None:
     except access.LoginError as exc:
         st.error(str(exc))
         return
-    wanted = st.session_state.get(_WANTED)
+    # the view a link asked for (period, county, department) is the view after the login
+    asked = {key: st.query_params.get_all(key) for key in st.query_params}
     st.session_state.clear()  # nothing of an earlier session (unmask switches, previews) carries over
     st.session_state[SESSION_USER] = user.name
-    if wanted is not None:
-        st.session_state[_WANTED] = wanted
+    st.query_params.from_dict(asked)
     st.rerun()
 
 

@@ -1096,6 +1096,31 @@ def write_xlsx(frames: dict[str, pd.DataFrame], out_dir: str | os.PathLike) -> l
 # ---------------------------------------------------------------- loading through the real import
 
 
+# One account of each role for trying the demo (README lists them). Demo databases only: a real
+# deployment starts without accounts and creates them with `python -m pipeline user add`.
+DEMO_PASSWORD = "guanai-demo"
+
+
+def add_demo_accounts(con, roster: pd.DataFrame) -> list[dict[str, str]]:
+    """演示市级, 演示县区 (the first county), 演示单位 (the department with most pairs), 演示只读; unless present."""
+    from pipeline import access
+
+    county = sorted(roster["county"].dropna().unique())[0]
+    department = roster["department"].dropna().value_counts().sort_index().idxmax()
+    wanted = [
+        (labels.DEMO_ACCOUNTS["city"], "city", None, None, True),
+        (labels.DEMO_ACCOUNTS["county"], "county", county, None, False),
+        (labels.DEMO_ACCOUNTS["department"], "department", None, department, False),
+        (labels.DEMO_ACCOUNTS["readonly"], "readonly", None, None, False),
+    ]
+    made = []
+    for name, role, own_county, own_department, can_unmask in wanted:
+        if access.load_user(con, name) is None:
+            access.add_user(con, name, role, DEMO_PASSWORD, own_county, own_department, can_unmask, labels.DEMO_USER)
+        made.append({"name": name, "role": labels.ROLE_LABELS[role], "scope": own_county or own_department or ""})
+    return made
+
+
 def build(
     db_path: str | os.PathLike | None,
     scale: str = "city",
@@ -1134,10 +1159,12 @@ def build(
                 for key in totals:
                     totals[key] += getattr(report, key)
                 errors.extend(error.as_dict() for error in report.errors[: max(0, 20 - len(errors))])
+        accounts = add_demo_accounts(con, frames["roster"])
         counts = status.data_status(con)
     finally:
         con.close()
     return {
+        "accounts": accounts,
         "beneficiaries": counts["beneficiaries"],
         "pairings": counts["pairings"],
         "contacts": counts["contacts"],

@@ -1237,3 +1237,4 @@ AUDIT_PAGE_COUNT = "共{count}条（最多显示{limit}条，最新的在前）"
 AUDIT_FILE_NAME = "审计日志"
 QUALITY_FILE_CHECKS_CITY_ONLY = "导入文件的检查（不认识的列、拒收的行）涉及全市的原始数据，只对市级账号显示。"
 UPLOAD_AUDIT_STATUS = {"ok": "已导入", "rolled_back": "整批撤回", "failed": "无法读取"}
+DEMO_ACCOUNTS = {"city": "演示市级", "county": "演示县区", "department": "演示单位", "readonly": "演示只读"}

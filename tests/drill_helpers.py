@@ -10,16 +10,22 @@ from google.protobuf.json_format import MessageToJson
 from streamlit.testing.v1 import AppTest
 
 from app_ui import filters
-from tests.conftest import app_test
+from tests.conftest import CITY_USER, app_test
 
 FULL_ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
 FULL_PHONE = re.compile(r"(?<![0-9])1[0-9]{10}(?![0-9])")
 _WIDGET_ID = re.compile(r'"(id|formId|fragmentId)": "[^"]*"')
 
 
-def open_page(page: str, period: str = "2026Q3", county: str | None = None, department: str | None = None) -> AppTest:
-    """Run the app on a view given by URL parameters and switch to app_pages/<page>.py."""
-    at = app_test()
+def open_page(
+    page: str,
+    period: str = "2026Q3",
+    county: str | None = None,
+    department: str | None = None,
+    user: str = CITY_USER,
+) -> AppTest:
+    """Run the app signed in as `user` on a view given by URL parameters and switch to app_pages/<page>.py."""
+    at = app_test(user=user)
     for name, value in filters.url_params(period, county, department).items():
         at.query_params[name] = value
     at.run()

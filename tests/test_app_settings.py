@@ -102,7 +102,8 @@ def test_reset_brings_back_the_defaults(database):
     assert stored(database) == {}
     with db.session(database) as con:  # one record for the change, one for the reset
         details = access.read_audit(con, action="settings_change")["detail"].tolist()
-    assert [d.split("：")[0] for d in details] == [labels.AUDIT_DETAIL_SETTINGS_RESET, labels.AUDIT_DETAIL_SETTINGS_SAVE]
+    newest_first = [labels.AUDIT_DETAIL_SETTINGS_RESET, labels.AUDIT_DETAIL_SETTINGS_SAVE]
+    assert [d.split("：")[0] for d in details] == newest_first
     assert [s.value for s in at.success] == [labels.SETTINGS_RESET_DONE]
     assert at.number_input(key=KEYS["overdue_days"]).value == 30
     assert at.number_input(key=KEYS["weight_satisfaction_rate"]).value == pytest.approx(0.1)

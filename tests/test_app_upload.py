@@ -9,7 +9,6 @@ import sys
 
 import openpyxl
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from pipeline import db, labels, masking, templates
@@ -67,25 +66,6 @@ def database(tmp_path, monkeypatch):
     monkeypatch.setenv("GUANAI_DB", str(path))
     monkeypatch.setenv("GUANAI_TODAY", EXAMPLE_TODAY.isoformat())
     return path
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    """What each download button would hand over, by file name (built-on-click and ready-made data)."""
-    found: dict[str, object] = {}
-    add, add_deferred = MediaFileManager.add, MediaFileManager.add_deferred
-
-    def record(self, path_or_data, mimetype, coordinates, file_name=None, **kwargs):
-        found[file_name] = lambda: path_or_data
-        return add(self, path_or_data, mimetype, coordinates, file_name=file_name, **kwargs)
-
-    def record_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        found[file_name] = data_callable
-        return add_deferred(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add", record)
-    monkeypatch.setattr(MediaFileManager, "add_deferred", record_deferred)
-    return found
 
 
 def open_upload_page() -> AppTest:

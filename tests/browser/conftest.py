@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE_TODAY, ROOT, build_example_database
+from pipeline import labels
+from tests.conftest import CITY_USER, EXAMPLE_TODAY, ROOT, TEST_PASSWORD, build_example_database
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
@@ -107,3 +108,15 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def open_signed_in(page, link: str, user: str = CITY_USER, password: str = TEST_PASSWORD) -> None:
+    """Open a link as an office user would: the login page first, then the page and view the link named."""
+    page.goto(link)
+    page.get_by_label(labels.LOGIN_PASSWORD).wait_for(timeout=60_000)
+    wait_for_app(page)
+    page.get_by_label(labels.LOGIN_NAME).fill(user)
+    page.get_by_label(labels.LOGIN_PASSWORD).fill(password)
+    page.get_by_role("button", name=labels.LOGIN_SUBMIT).click()
+    page.get_by_role("button", name=labels.LOGOUT).wait_for(timeout=30_000)  # signed in: the sidebar has it
+    wait_for_app(page)

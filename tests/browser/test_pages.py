@@ -9,12 +9,13 @@ import pytest
 
 from app_ui import filters
 from pipeline import labels
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import open_signed_in, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
 
 def url(app_url: str, path: str, period: str = "2026Q3", **scope) -> str:
+    path = "" if path == "overview" else path  # the default page lives at the root address
     return f"{app_url}/{path}?" + urllib.parse.urlencode(filters.url_params(period, **scope), doseq=True)
 
 
@@ -28,8 +29,7 @@ def metric_texts(page) -> dict[str, str]:
 
 
 def test_overview_renders_the_pipeline_figures(app_url, page):
-    page.goto(url(app_url, "overview"))
-    wait_for_app(page)
+    open_signed_in(page, url(app_url, "overview"))
     page.get_by_text(labels.METRIC_LABELS["contact_rate"]).first.wait_for(timeout=30_000)
     shown = metric_texts(page)
     # expected_2026Q3_overall.csv
@@ -53,8 +53,7 @@ def assert_no_error(page) -> None:
 
 
 def test_county_drill_down_to_the_pairs(app_url, page):
-    page.goto(url(app_url, "county"))
-    wait_for_app(page)
+    open_signed_in(page, url(app_url, "county"))
     page.get_by_text(labels.COUNTY_TABLE).first.wait_for(timeout=30_000)
     choose(page, labels.COUNTY_PICK, "东川县")
     page.get_by_text(labels.TOWNSHIP_TABLE.format(county="东川县")).first.wait_for(timeout=30_000)
@@ -66,40 +65,35 @@ def test_county_drill_down_to_the_pairs(app_url, page):
 
 
 def test_department_page_shows_the_ranking(app_url, page):
-    page.goto(url(app_url, "department"))
-    wait_for_app(page)
+    open_signed_in(page, url(app_url, "department"))
     page.get_by_text(labels.DEPARTMENT_TABLE).first.wait_for(timeout=30_000)
     assert_no_error(page)
     screenshot(page, "department")
 
 
 def test_issues_page(app_url, page):
-    page.goto(url(app_url, "issues"))
-    wait_for_app(page)
+    open_signed_in(page, url(app_url, "issues"))
     page.get_by_text(labels.ISSUES_OVERDUE_LIST).first.wait_for(timeout=30_000)
     assert_no_error(page)
     screenshot(page, "issues")
 
 
 def test_reminders_page(app_url, page):
-    page.goto(url(app_url, "reminders"))
-    wait_for_app(page)
+    open_signed_in(page, url(app_url, "reminders"))
     page.get_by_text(labels.REMINDERS_FILTER_DEPARTMENT).first.wait_for(timeout=30_000)
     assert_no_error(page)
     screenshot(page, "reminders")
 
 
 def test_quality_page(app_url, page):
-    page.goto(url(app_url, "quality"))
-    wait_for_app(page)
+    open_signed_in(page, url(app_url, "quality"))
     page.get_by_text(labels.QUALITY_INTRO).first.wait_for(timeout=30_000)
     assert_no_error(page)
     screenshot(page, "quality")
 
 
 def test_settings_page(app_url, page):
-    page.goto(url(app_url, "settings"))
-    wait_for_app(page)
+    open_signed_in(page, url(app_url, "settings"))
     page.get_by_text(labels.SETTING_LABELS["overdue_days"]).first.wait_for(timeout=30_000)
     assert_no_error(page)
     screenshot(page, "settings")
@@ -112,8 +106,7 @@ def test_upload_a_gbk_csv_shows_counts_and_reasons(app_url, page):
         "620102201205030014,2026-11-20,电话,满意\n"
         "620102201205030022,2026-11-21,电话,\n"
     )
-    page.goto(url(app_url, "upload"))
-    wait_for_app(page)
+    open_signed_in(page, url(app_url, "upload"))
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
         files=[{"name": "十一月走访.csv", "mimeType": "text/csv", "buffer": csv_text.encode("gbk")}]
     )
@@ -135,8 +128,23 @@ def test_upload_a_gbk_csv_shows_counts_and_reasons(app_url, page):
 
 
 def test_report_page(app_url, page):
-    page.goto(url(app_url, "report"))
-    wait_for_app(page)
+    open_signed_in(page, url(app_url, "report"))
     page.get_by_text(labels.REPORT_PAGE_DOWNLOADS).first.wait_for(timeout=60_000)
     assert_no_error(page)
     screenshot(page, "report")
+
+
+def test_a_county_user_logs_in_and_sees_only_his_county_whatever_the_link_asks(app_url, page):
+    page.goto(url(app_url, "county", county="西坪县"))
+    page.get_by_label(labels.LOGIN_PASSWORD).wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert page.locator("[data-testid='stMetric']").count() == 0  # nothing before the login
+    screenshot(page, "login")
+    open_signed_in(page, url(app_url, "county", county="西坪县"), user="县区测试")
+    page.get_by_text(labels.COUNTY_TABLE).first.wait_for(timeout=30_000)  # the page the link named
+    main = page.locator("[data-testid='stMain']").inner_text()
+    sidebar = page.locator("[data-testid='stSidebar']").inner_text()
+    assert "东川县" in sidebar and "西坪县" not in sidebar and "临河区" not in sidebar
+    assert "西坪县" not in main and "临河区" not in main
+    assert_no_error(page)
+    screenshot(page, "county_user")
