@@ -1101,12 +1101,12 @@ def write_xlsx(frames: dict[str, pd.DataFrame], out_dir: str | os.PathLike) -> l
 DEMO_PASSWORD = "guanai-demo"
 
 
-def add_demo_accounts(con, roster: pd.DataFrame) -> list[dict[str, str]]:
-    """演示市级, 演示县区 (the first county), 演示单位 (the department with most pairs), 演示只读; unless present."""
+def add_demo_accounts(con) -> list[dict[str, str]]:
+    """演示市级, 演示县区 and 演示单位 (the first county and department by name), 演示只读; unless present."""
     from pipeline import access
 
-    county = sorted(roster["county"].dropna().unique())[0]
-    department = roster["department"].dropna().value_counts().sort_index().idxmax()
+    options = status.filter_options(con)
+    county, department = options["county"][0], options["department"][0]
     wanted = [
         (labels.DEMO_ACCOUNTS["city"], "city", None, None, True),
         (labels.DEMO_ACCOUNTS["county"], "county", county, None, False),
@@ -1159,7 +1159,7 @@ def build(
                 for key in totals:
                     totals[key] += getattr(report, key)
                 errors.extend(error.as_dict() for error in report.errors[: max(0, 20 - len(errors))])
-        accounts = add_demo_accounts(con, frames["roster"])
+        accounts = add_demo_accounts(con)
         counts = status.data_status(con)
     finally:
         con.close()
