@@ -11,7 +11,7 @@ LIMIT = 1000  # the newest records; a narrower filter reaches older ones
 DAYS_BACK = 30
 
 view = page.start("audit", needs_data=False, allowed=lambda user: user.may_read_audit)
-version = data.data_version()
+version = data.file_version()  # every audit record writes the file: the data version would not move
 st.caption(labels.AUDIT_PAGE_INTRO)
 
 since_column, user_column, action_column = st.columns(3)

@@ -47,7 +47,7 @@ def current_user() -> access.User | None:
     name = st.session_state.get(SESSION_USER)
     if not name:
         return None
-    user = _account(data.data_version(), name)
+    user = _account(data.file_version(), name)  # accounts change without new data: the file's own version
     if user is None:  # disabled or gone since the login: the session ends here
         st.session_state.pop(SESSION_USER, None)
         st.session_state["_session_ended"] = True
@@ -77,7 +77,7 @@ def login_page() -> None:
     st.title(labels.LOGIN_TITLE)
     if st.session_state.pop("_session_ended", False):
         st.warning(labels.MSG_SESSION_ENDED)
-    if not _has_accounts(data.data_version()):  # looking never creates a database
+    if not _has_accounts(data.file_version()):  # looking never creates a database
         st.info(labels.LOGIN_NO_ACCOUNTS)
         return
     st.caption(labels.LOGIN_INTRO)

@@ -1,10 +1,14 @@
 """The pages' only way to the database: cached calls into pipeline.queries, keyed by the data version.
 
 Caches are shared by every session of the process, so each cached function takes everything that
-decides its answer as arguments: the data version (the database file's path and modification time,
-which change with every import or settings change), the period, "today" and the scope. A
-connection is opened per cache miss and closed right after, so a command-line import can take the
-file between two page loads.
+decides its answer as arguments: the data version, the period, "today" and the scope. A connection
+is opened per cache miss and closed right after, so a command-line import can take the file between
+two page loads.
+
+The data version names what the figures depend on: the last import batch, the settings and the last
+snapshot (and the file itself, which a restore replaces). It is read from the database once each
+time the file changes (`file_version`). A login, an export or any other audit record also writes the
+file, but leaves the data version as it was, so one user's login does not empty everyone's caches.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import streamlit as st
 
 from pipeline import config, db, labels, queries, settings, status
 
-Version = tuple[str, int]
+Version = tuple  # (database path, …): the path first, then whatever identifies the state
 
 
 def database_path() -> Path:
@@ -26,12 +30,27 @@ def database_path() -> Path:
     return config.db_path()
 
 
-def data_version() -> Version:
-    """Changes whenever the database file is written: part of the key of every cached query."""
+def file_version() -> Version:
+    """Changes whenever the database file is written, audit records included (path, inode, modification time)."""
     path = database_path()
     wal = path.with_name(path.name + ".wal")
     stamps = [p.stat().st_mtime_ns for p in (path, wal) if p.exists()]
-    return str(path), max(stamps, default=0)
+    inode = path.stat().st_ino if path.exists() else 0
+    return str(path), inode, max(stamps, default=0)
+
+
+def data_version() -> Version:
+    """Changes when the figures may change (import, settings, snapshot, restore): the key of every cached query."""
+    return _generation(file_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _generation(current: Version) -> Version:
+    path, inode, _ = current
+    if not Path(path).exists():
+        return path, 0
+    with connection() as con:
+        return path, inode, *status.data_generation(con)
 
 
 def today() -> dt.date:

@@ -23,3 +23,8 @@ def filter_options(con: duckdb.DuckDBPyConnection, scope: Scope = ALL) -> dict[s
         options[kind].append(value)
     options["first_month"] = con.execute(db.read_sql("status/first_month.sql")).fetchall()[0][0]
     return options
+
+
+def data_generation(con: duckdb.DuckDBPyConnection) -> tuple:
+    """(last batch, settings rows, last settings change, last snapshot): changes exactly when figures may change."""
+    return tuple(con.execute(db.read_sql("status/data_generation.sql")).fetchall()[0])

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_ui import filters
 from pipeline import access, db, labels, masking, templates
-from tests.conftest import ACCOUNTS, CITY_USER, ROOT, TEST_PASSWORD, app_test
+from tests.conftest import ACCOUNTS, CITY_USER, EXAMPLE_TODAY, ROOT, TEST_PASSWORD, app_test
 from tests.drill_helpers import FULL_ID, FULL_PHONE, open_page, rendered_text, rerun, select_row, table, table_with
 from tests.ingest_helpers import csv_bytes, mobile, pid
 
@@ -317,3 +317,28 @@ def test_the_audit_page_lists_and_filters_the_records(example_db):
     at.selectbox(key="audit_action").select("user_add")
     rerun(at)
     assert set(table_with(at, action_column)[action_column]) == {labels.AUDIT_ACTION_LABELS["user_add"]}
+
+
+# ---------------------------------------------------------------- caches survive logins and exports
+
+
+def test_a_login_or_export_keeps_the_cached_figures_an_import_settings_change_or_snapshot_does_not(example_db):
+    from app_ui import data
+    from pipeline import settings, snapshots
+    from pipeline.ingest.load import import_bytes
+
+    def after(step) -> bool:
+        before_file, before_data = data.file_version(), data.data_version()
+        with db.session(example_db) as con:
+            step(con)
+        assert data.file_version() != before_file  # every one of these writes the file
+        return data.data_version() != before_data
+
+    user = access.User(CITY_USER, "city")
+    assert not after(lambda con: access.authenticate(con, CITY_USER, TEST_PASSWORD))
+    assert not after(lambda con: access.log_action(con, user, "export", "文件：x.xlsx", 3))
+    header = ["身份证号", "姓名", "对象类别", "县区", "乡镇", "结对干部", "干部电话", "干部单位", "结对日期"]
+    row = [pid(903), "新丙", "孤儿", "东川县", "东川乡", "郭斌", mobile(803), "市教育局", "2026-10-01"]
+    assert after(lambda con: import_bytes(con, csv_bytes([header, row]), "新增.csv", today=EXAMPLE_TODAY))
+    assert after(lambda con: settings.write_settings(con, {"overdue_days": 45}, CITY_USER))
+    assert after(lambda con: snapshots.create_snapshot(con, "2026Q3", CITY_USER, "", EXAMPLE_TODAY))
