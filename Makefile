@@ -34,6 +34,11 @@ run: $(BIN)/.runtime
 demo: $(BIN)/.runtime
 	$(BIN)/python -m pipeline demo --db "$(DB)" --seed $(SEED)
 
+# Benchmarks at province scale: the demo is built once into bench/cache/; writes docs/benchmarks.md.
+# BENCH_ARGS passes options, e.g. make bench BENCH_ARGS="--scale city --runs 5".
+bench: $(BIN)/.dev
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
 test: $(BIN)/.dev system-deps
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m ruff format --check .

@@ -1,0 +1,191 @@
+"""Import throughput: CSV and .xlsx ledgers through the real import, one child process per run.
+
+The files are cut from the demo's own frames (`pipeline.demo.build_frames`, `write_xlsx`) and kept
+under bench/cache/. Every run imports one file with `pipeline.ingest.load.import_file` (what the CLI
+and the upload page call) into a fresh database: an empty one for the roster, a copy of a database
+that already holds the roster for the contact log (a contact must name a known beneficiary).
+
+rows/s = data rows read / seconds of the import_file call (reading the file, parsing, cleaning,
+loading, commit and checkpoint; not the interpreter's start-up). The peak memory is polled from /proc
+over the child and its own children (the .xlsx parser runs in a grandchild), see timing.TreeMemory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.demo_cache import CACHE_DIR, ROOT
+from bench.timing import Samples, TreeMemory, own_peak_bytes
+
+# The demo drawn for the import files (beneficiaries), and how many contact rows each format gets.
+SIZES = {
+    "province": {"beneficiaries": 100_000, "csv_visits": 300_000, "xlsx_visits": 200_000},
+    "city": {"beneficiaries": None, "csv_visits": 100_000, "xlsx_visits": 50_000},
+}
+
+
+@dataclass
+class ImportFiles:
+    """The files one benchmark imports, and their data rows."""
+
+    roster_csv: Path
+    visits_csv: Path
+    roster_xlsx: Path
+    visits_xlsx: Path
+    rows: dict[str, int]
+
+
+@dataclass
+class ImportResult:
+    """Repeated runs of one file's import."""
+
+    name: str
+    file: Path
+    rows: int
+    rows_per_second: Samples = field(default_factory=Samples)
+    seconds: Samples = field(default_factory=Samples)
+    peak_bytes: Samples = field(default_factory=Samples)
+    rejected: int = 0
+    error: str = ""
+
+
+def prepare_files(scale: str, seed: int, today: dt.date, log=print) -> ImportFiles:
+    """Write (once) the roster and contact-log files as CSV (UTF-8 with BOM) and .xlsx."""
+    from pipeline import demo, labels
+
+    sizes = SIZES[scale]
+    folder = CACHE_DIR / f"imports-{scale}-seed{seed}-{today.isoformat()}-{sizes['beneficiaries']}"
+    names = {kind: labels.KIND_LABELS[kind] for kind in ("roster", "visits")}
+    files = ImportFiles(
+        roster_csv=folder / "csv" / f"{names['roster']}.csv",
+        visits_csv=folder / "csv" / f"{names['visits']}.csv",
+        roster_xlsx=folder / "xlsx" / f"{names['roster']}.xlsx",
+        visits_xlsx=folder / "xlsx" / f"{names['visits']}.xlsx",
+        rows={},
+    )
+    done = folder / "rows.json"
+    if done.exists():
+        files.rows = json.loads(done.read_text())
+        return files
+    log(f"writing the import files into {folder} ...")
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "csv").mkdir(parents=True)
+    frames = demo.build_frames(scale, seed, today, sizes["beneficiaries"])
+    roster = frames["roster"]
+    csv_visits = frames["visits"].iloc[: sizes["csv_visits"]]
+    xlsx_visits = frames["visits"].iloc[: sizes["xlsx_visits"]]
+    roster.to_csv(files.roster_csv, index=False, encoding="utf-8-sig")
+    csv_visits.to_csv(files.visits_csv, index=False, encoding="utf-8-sig")
+    # write_xlsx writes one workbook per kind; the issue ledger is left empty (it is not measured)
+    demo.write_xlsx({"roster": roster, "visits": xlsx_visits, "issues": frames["issues"].iloc[:0]}, folder / "xlsx")
+    rows = {"roster": len(roster), "csv_visits": len(csv_visits), "xlsx_visits": len(xlsx_visits)}
+    done.write_text(json.dumps(rows))
+    files.rows = rows
+    return files
+
+
+def _run_child(db_path: Path, file: Path, today: dt.date) -> tuple[dict, int]:
+    """Import one file in a child process; its JSON answer and the peak memory of its process tree."""
+    command = [sys.executable, "-m", "bench.imports", "child", str(db_path), str(file), today.isoformat()]
+    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with TreeMemory(child.pid) as memory:
+        out, err = child.communicate()
+    if child.returncode != 0:
+        raise RuntimeError(f"import child failed ({child.returncode}): {err.strip()[-2000:]}")
+    answer = json.loads(out.strip().splitlines()[-1])
+    return answer, max(memory.peak_bytes, answer["own_peak_bytes"])
+
+
+def _fresh(work: Path, base: Path | None) -> Path:
+    """An empty database path, or a copy of base."""
+    target = work / "import.duckdb"
+    for path in (target, target.with_name(target.name + ".wal")):
+        path.unlink(missing_ok=True)
+    if base is not None:
+        shutil.copyfile(base, target)
+    return target
+
+
+def measure(scale: str, seed: int, today: dt.date, runs: int, log=print) -> list[ImportResult]:
+    """rows/s and peak memory of importing each file `runs` times."""
+    files = prepare_files(scale, seed, today, log)
+    work = CACHE_DIR / "import-work"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    # a database that already holds the roster, for the contact-log imports
+    base = work / "roster-base.duckdb"
+    answer, _ = _run_child(base, files.roster_csv, today)
+    if answer["status"] != "ok":
+        raise RuntimeError(f"the roster did not import: {answer['message']}")
+
+    plan = [
+        ("CSV roster (结对台账)", files.roster_csv, None, files.rows["roster"]),
+        ("CSV contact log (走访记录)", files.visits_csv, base, files.rows["csv_visits"]),
+        (".xlsx roster (结对台账)", files.roster_xlsx, None, files.rows["roster"]),
+        (".xlsx contact log (走访记录)", files.visits_xlsx, base, files.rows["xlsx_visits"]),
+    ]
+    results = []
+    for name, file, base_db, rows in plan:
+        result = ImportResult(name, file, rows)
+        log(f"import: {name}, {rows:,} rows x {runs}")
+        try:
+            for _ in range(runs):
+                answer, peak = _run_child(_fresh(work, base_db), file, today)
+                if answer["status"] != "ok" or answer["read"] != rows:
+                    raise RuntimeError(f"status {answer['status']}, read {answer['read']}: {answer['message']}")
+                result.rejected = answer["rejected"]
+                result.seconds.add(answer["seconds"])
+                result.rows_per_second.add(answer["read"] / answer["seconds"])
+                result.peak_bytes.add(peak)
+        except Exception as exc:  # one broken import must not hide the other measurements
+            result.error = str(exc)
+            log(f"  failed: {exc}")
+        results.append(result)
+    shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def child(db_path: str, file: str, today: str) -> None:
+    """Entry of one import run: import the file, print the outcome as one JSON line."""
+    from pipeline import db
+    from pipeline.ingest.load import import_file
+
+    con = db.connect(db_path)
+    try:
+        started = time.perf_counter()
+        report = import_file(con, file, today=dt.date.fromisoformat(today))
+        seconds = time.perf_counter() - started
+    finally:
+        con.close()
+    answer = {
+        "seconds": seconds,
+        "status": report.status,
+        "message": report.message,
+        "read": report.read,
+        "inserted": report.inserted,
+        "rejected": report.rejected,
+        "own_peak_bytes": own_peak_bytes(),
+    }
+    print(json.dumps(answer, ensure_ascii=False))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="One import run of the benchmark (used by bench.imports).")
+    parser.add_argument("mode", choices=["child"])
+    parser.add_argument("db")
+    parser.add_argument("file")
+    parser.add_argument("today")
+    args = parser.parse_args()
+    child(args.db, args.file, args.today)
+
+
+if __name__ == "__main__":
+    main()

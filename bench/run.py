@@ -1,0 +1,340 @@
+"""`python -m bench`: build (or reuse) the demo, measure everything, write docs/benchmarks.md.
+
+The order is: the cached demo database; the queries (ours, the pandas peer, the bare scan, the overdue
+lists) on a read-only connection, closed before anything else opens the file; the imports (child
+processes on their own small databases); the pages through AppTest (one child process for the timed
+runs, then one per page for its memory); the real app in Chromium. A disagreement between our figures
+and the pandas peer stops the run with an error and no report: a benchmark of wrong figures is worth
+nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.metadata
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+from bench import app_memory, demo_cache, imports, pages, queries_bench, report
+from bench.report import GIB, Row, Table, Target
+from bench.timing import own_peak_bytes
+
+ROOT = demo_cache.ROOT
+SECTIONS = ("imports", "pages", "app")  # the queries always run: the summary lines come from them
+
+# The performance targets on this 2-core machine.
+METRICS_SECONDS = 1.0
+PANDAS_TIMES = 10.0
+SCAN_TIMES = 3.0
+CSV_ROWS_PER_SECOND = 300_000
+XLSX_ROWS_PER_SECOND = 50_000
+PAGE_SECONDS = 1.0
+PEAK_BYTES = 3 * GIB
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- the machine
+
+
+def _first_line(path: str, prefix: str) -> str:
+    """The value of the first line of a file starting with prefix: `name : value` or `NAME="value"`."""
+    try:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(prefix):
+                rest = line[len(prefix) :]
+                return rest.strip('"') if prefix.endswith("=") else rest.split(":", 1)[-1].strip()
+    except OSError:
+        pass
+    return "unknown"
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _loads(values: tuple[float, float, float]) -> str:
+    return " / ".join(f"{value:.2f}" for value in values)
+
+
+def machine_facts() -> list[tuple[str, str]]:
+    """CPU, memory, OS and the versions that matter."""
+    memory_kib = _first_line("/proc/meminfo", "MemTotal").split()[0]
+    memory = f"{int(memory_kib) / 1024**2:.1f} GiB" if memory_kib.isdigit() else "unknown"
+    os_name = _first_line("/etc/os-release", "PRETTY_NAME=")
+    packages = ["duckdb", "pandas", "streamlit", "pyarrow", "numpy", "python-calamine", "openpyxl", "playwright"]
+    versions = ", ".join(f"{name} {_version(name)}" for name in packages)
+    return [
+        ("CPU", f"{os.cpu_count()} cores, {_first_line('/proc/cpuinfo', 'model name')}"),
+        ("Memory", memory),
+        ("OS", f"{os_name}, Linux {platform.release()}"),
+        ("Versions", f"Python {platform.python_version()}, {versions}"),
+    ]
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _seconds_row(name: str, samples, target: float | None = None, note: str = "") -> Row:
+    return Row(name, list(samples.values), "s", Target("<=", target) if target is not None else None, note)
+
+
+def query_tables(q: queries_bench.QueryResults) -> list[Table]:
+    groups = ", ".join(f"{by} {n:,}" for by, n in q.groups.items())
+    identical = "bit-identical" if q.bit_identical else f"equal within a relative {queries_bench.peer.FLOAT_RTOL:g}"
+    intro = (
+        f"Quarter **{q.period.text}** ({q.period.start} – {q.period.as_of}), scope 全市, all "
+        f"{len(q.groups)} groupings in one call ({groups} rows). The pandas peer gives the same "
+        f"{q.figures:,} figures ({identical}), checked figure by figure after the timed runs. "
+        "Every side is timed after one untimed warm-up run."
+    )
+    metrics = Table(
+        "Metrics of one quarter, all groupings",
+        [
+            _seconds_row("ours: queries.metrics_many", q.ours, METRICS_SECONDS, "SQL + DataFrame conversion"),
+            _seconds_row("pandas peer: compute", q.peer_compute, None, "filter, merge, groupby; tables in memory"),
+            _seconds_row("pandas peer: load the 4 tables", q.peer_load, None, "not in the ratio; no warm-up"),
+            _seconds_row(
+                "bare scan: count(*), count(distinct id_number)",
+                q.scan,
+                None,
+                f"{q.scan_result[0]:,} contacts of {q.scan_result[1]:,} beneficiaries in the quarter",
+            ),
+            Row("ratio pandas/ours (medians)", [q.pandas_over_ours], "x", Target(">=", PANDAS_TIMES)),
+            Row("ratio ours/scan (medians)", [q.ours_over_scan], "x", Target("<=", SCAN_TIMES)),
+        ],
+        intro,
+    )
+    profile_rows = [Row(what, [seconds], "s", note=f"{rows:,} rows out") for seconds, rows, what in q.profile_top]
+    profile = Table(
+        "Where the metrics query spends its time",
+        profile_rows,
+        single=True,
+        intro=f"DuckDB's profiler on one extra run: the statement took {q.profile_seconds:.3f} s (the rest of "
+        f"ours, {q.ours.median - q.profile_seconds:+.3f} s against the median, is the conversion to pandas "
+        "and the shaping per grouping). The costliest operators, in CPU seconds summed over both threads:",
+    )
+    overdue = Table(
+        "Overdue lists (督办清单) of the quarter",
+        [
+            _seconds_row(f"queries.overdue({what!r})", q.overdue[what], note=f"{q.overdue_rows[what]:,} rows, masked")
+            for what in q.overdue
+        ],
+        "No target of their own in the issue; shown for the office's waiting time.",
+    )
+    return [metrics, profile, overdue]
+
+
+def import_table(results: list[imports.ImportResult]) -> Table:
+    rows = []
+    for result in results:
+        target = CSV_ROWS_PER_SECOND if result.name.startswith("CSV") else XLSX_ROWS_PER_SECOND
+        size = f"{result.file.stat().st_size / 2**20:.0f} MB" if result.file.exists() else ""
+        note = f"{result.rows:,} rows, {size}" + (f", {result.rejected:,} rejected" if result.rejected else "")
+        rows.append(
+            Row(
+                f"{result.name}: throughput",
+                result.rows_per_second.values,
+                "rows/s",
+                Target(">=", target),
+                note,
+                result.error,
+            )
+        )
+        rows.append(Row(f"{result.name}: peak memory", result.peak_bytes.values, "bytes", Target("<=", PEAK_BYTES)))
+    intro = (
+        "Each run is a fresh child process importing one file with `pipeline.ingest.load.import_file` into a "
+        "fresh database (the contact log into a copy of a database that already holds the roster). rows/s = "
+        "data rows / seconds of the import_file call (read, parse, clean, load, commit, checkpoint). Peak memory: "
+        "the child and its own children (the .xlsx parser runs in one), polled from /proc."
+    )
+    return Table("Import throughput", rows, intro)
+
+
+def page_tables(result: pages.PagesResults) -> list[Table]:
+    warm, cold = [], []
+    for page in result.pages:
+        name = Path(page.page).stem
+        warm.append(Row(f"{name}: rerun, warm", page.warm.values, "s", Target("<=", PAGE_SECONDS), error=page.error))
+        cold.append(Row(f"{name}: first run, cold", page.cold.values, "s", error=page.error))
+    if result.error:
+        warm.append(Row("AppTest process", [], "s", Target("<=", PAGE_SECONDS), error=result.error))
+    intro = (
+        "AppTest on `app.py`, signed in as the bench account (city role), switched to each page, with the "
+        "quarter in the URL as the sidebar would put it. Cold: `st.cache_data.clear()` and a new session; "
+        "warm: the same session run again (what a click causes). One untimed run first pays the imports."
+    )
+    return [
+        Table("Page reruns with warm caches (AppTest)", warm, intro),
+        Table("Page runs with cold caches (AppTest)", cold, "The same runs as above, the first of each pair."),
+    ]
+
+
+def page_memory_table(found: list[pages.PageMemory]) -> Table:
+    rows = []
+    for item in found:
+        name = Path(item.page).stem
+        note = f"{item.seconds:.1f} s cold; {item.base_bytes / 2**20:,.0f} MiB before the run"
+        rows.append(Row(f"{name}: peak memory", [item.peak_bytes] if item.peak_bytes else [], "bytes", note=note,
+                        error=item.error))  # fmt: skip
+    intro = (
+        "Each page run once with empty caches in a fresh AppTest process, to see which page needs the memory "
+        "(the server's high-water mark is the largest of these plus what the caches keep)."
+    )
+    return Table("Peak memory of each page on its own (AppTest, cold)", rows, intro, single=True)
+
+
+def memory_table(
+    app: app_memory.AppMemory | None, pages_result: pages.PagesResults | None, bench_peak: int
+) -> tuple[Table, list[Table]]:
+    rows, extra = [], []
+    browser_ok = app is not None and not app.error
+    if app is not None:
+        rows.append(
+            Row(
+                "app server (streamlit run), Chromium through every page twice",
+                [app.peak_bytes] if app.peak_bytes else [],
+                "bytes",
+                Target("<=", PEAK_BYTES) if browser_ok else None,
+                f"VmHWM; {app.start_bytes / 2**20:,.0f} MiB after start-up; signed in through the login form: "
+                f"{'yes' if app.logged_in else 'no (no login form shown)'}",
+                app.error,
+            )
+        )
+        if app.page_seconds:
+            visits = []
+            for page, (first, second) in app.page_seconds.items():
+                visits.append(Row(f"{Path(page).stem}: first visit (empty caches)", [first], "s"))
+                visits.append(Row(f"{Path(page).stem}: second visit (warm)", [second], "s"))
+            intro = (
+                "From the click on the sidebar link until the page's script has finished, as the browser sees it. "
+                "The overview's first visit follows the login, which had already run it."
+            )
+            extra.append(Table("Page loads in Chromium (informational, one visit each)", visits, intro, single=True))
+    if pages_result is not None and pages_result.peak_bytes:
+        rows.append(
+            Row(
+                "AppTest process, every page cold and warm",
+                [pages_result.peak_bytes],
+                "bytes",
+                None if browser_ok else Target("<=", PEAK_BYTES),
+                "the app's code in one process" + ("" if browser_ok else "; stands in for the server (browser failed)"),
+            )
+        )
+    rows.append(Row("bench process (holds the pandas peer's tables)", [bench_peak], "bytes", note="VmHWM"))
+    intro = (
+        "The app server is the process an office runs; its VmHWM is the kernel's own high-water mark, read just "
+        "before the server is stopped."
+    )
+    return Table("Peak memory", rows, intro), extra
+
+
+# ---------------------------------------------------------------- the run
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Benchmark at province scale.")
+    parser.add_argument("--scale", choices=["province", "city"], default="province")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per measurement (at least 5 for the record)")
+    parser.add_argument("--out", default="docs/benchmarks.md")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--today", default="2026-11-28", help="the pinned day of the demo and of every figure")
+    parser.add_argument("--skip", default="", help=f"comma-separated sections to leave out: {', '.join(SECTIONS)}")
+    return parser.parse_args(argv)
+
+
+def command_text(args: argparse.Namespace) -> str:
+    typed = " ".join(["python -m bench", *sys.argv[1:]]).strip()
+    full = (
+        f".venv/bin/python -m bench --scale {args.scale} --runs {args.runs} --seed {args.seed} "
+        f"--today {args.today} --out {args.out}" + (f" --skip {args.skip}" if args.skip else "")
+    )
+    via = "`make bench`" if os.environ.get("MAKELEVEL") else f"`{typed}`"
+    return f"{via}, i.e. `{full}`"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    if skip - set(SECTIONS):
+        raise SystemExit(f"unknown section(s) to skip: {', '.join(sorted(skip - set(SECTIONS)))}")
+    today = dt.date.fromisoformat(args.today)
+    started, started_at = time.perf_counter(), dt.datetime.now().replace(microsecond=0)
+    load_before = os.getloadavg()
+
+    cache_started = time.perf_counter()
+    db_path = demo_cache.ensure(args.scale, args.seed, today, log)
+    cache_seconds = time.perf_counter() - cache_started
+    info = demo_cache.build_info(db_path)
+
+    log("queries")
+    try:
+        q = queries_bench.measure(db_path, today, args.runs, log)
+    except queries_bench.FiguresDiffer as exc:
+        log(f"ABORTED: {exc}")
+        return 1
+    tables = query_tables(q)
+    notes = []
+
+    import_results = None
+    if "imports" not in skip:
+        log("imports")
+        import_results = imports.measure(args.scale, args.seed, today, args.runs, log)
+        tables.append(import_table(import_results))
+
+    pages_result, page_memory = None, None
+    if "pages" not in skip:
+        log("pages")
+        pages_result = pages.measure(db_path, today, q.period.text, args.runs, log)
+        tables += page_tables(pages_result)
+        log("pages, each on its own")
+        page_memory = page_memory_table(pages.measure_each(db_path, today, q.period.text, log))
+
+    app = None
+    if "app" not in skip:
+        log("app server in Chromium")
+        app = app_memory.measure(db_path, today, q.period.text, pages.app_pages(), log)
+        if app.error:
+            notes.append(f"The browser tour failed ({app.error}); the AppTest process stands in for the app's memory.")
+    memory, extra = memory_table(app, pages_result, own_peak_bytes())
+    tables += [memory, *([page_memory] if page_memory else []), *extra]
+
+    elapsed = time.perf_counter() - started
+    sizes = q.table_rows
+    facts = [
+        *machine_facts(),
+        ("Load average (1/5/15 min) at start and end", f"{_loads(load_before)} → {_loads(os.getloadavg())}"),
+        ("Command", command_text(args)),
+        ("Run", f"{started_at.isoformat(sep=' ')}, {elapsed / 60:.1f} min in all"
+         + (f" (of which {cache_seconds / 60:.1f} min building the demo)" if cache_seconds > 30 else "")),
+        ("Data", f"{args.scale} demo, seed {args.seed}, today pinned to {today}: "
+         + ", ".join(f"{n:,} {t} rows" for t, n in sizes.items())
+         + f"; database {db_path.stat().st_size / GIB:.2f} GiB"
+         + (f", built in {info['build_seconds']:.0f} s" if "build_seconds" in info else "")),
+        ("Runs", f"{args.runs} timed runs per measurement; medians, min and max"),
+    ]  # fmt: skip
+    if import_results:
+        files = import_results[0].file.parent.parent
+        facts.append(("Import files", f"cut from `pipeline.demo.build_frames`, kept in {files.relative_to(ROOT)}"))
+    if skip:
+        notes.append(f"Sections left out of this run: {', '.join(sorted(skip))}.")
+    notes += [
+        "The machine is shared with other work, so single runs are noisy; medians are what the targets judge.",
+        "DuckDB runs with its defaults (threads = CPU count); every query reads the cached demo read-only.",
+    ]
+    title = f"Benchmarks ({args.scale} scale) · 性能基准"
+    doc = report.Report(title, facts, tables, q.pandas_over_ours, q.ours_over_scan, notes)
+    out = report.write(doc, ROOT / args.out)
+    log(f"wrote {out} in {elapsed / 60:.1f} min")
+    for line in report.summary_lines(q.pandas_over_ours, q.ours_over_scan):
+        log(line)
+    return 0

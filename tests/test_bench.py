@@ -1,0 +1,88 @@
+"""The benchmark's pandas peer: it gives the spec's figures and ours, and a changed figure is caught.
+And the benchmark report ends with its two summary lines, exactly."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+from bench import peer, report
+from pipeline import periods, queries, settings
+from tests.conftest import EXAMPLE_TODAY
+
+
+@pytest.fixture(scope="module")
+def example(module_example_path):
+    """A read-only connection to the spec's example database, and its tables loaded for the peer."""
+    con = duckdb.connect(str(module_example_path), read_only=True)
+    yield con, peer.load_tables(con)
+    con.close()
+
+
+def both(example, period: str) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    con, tables = example
+    target = periods.parse_period(period, EXAMPLE_TODAY)
+    ours = queries.metrics_many(con, target, queries.GROUPINGS, queries.Scope(), EXAMPLE_TODAY)
+    return ours, peer.compute(tables, target, queries.GROUPINGS, settings.read_settings(con))
+
+
+@pytest.mark.parametrize("period", ["2026Q3", "2026-10", "2026Q4", "2026", "2026-01-15..2026-08-03"])
+def test_the_peer_gives_our_figures_for_every_grouping(example, period):
+    ours, theirs = both(example, period)
+    assert list(theirs) == list(queries.GROUPINGS)
+    assert all(len(ours[by]) == len(theirs[by]) > 0 for by in queries.GROUPINGS)
+    assert peer.differences(ours, theirs, rel_tol=0.0) == []
+
+
+@pytest.mark.parametrize("period", ["2026Q3", "2026-10"])
+@pytest.mark.parametrize("by", ["overall", "county", "department", "category"])
+def test_the_peer_gives_the_spec_figures(example, example_dir, period, by):
+    expected = pd.read_csv(example_dir / f"expected_{period}_{by}.csv", dtype={by: str}).set_index(by)
+    _, theirs = both(example, period)
+    got = theirs[by].set_index(by)
+    assert sorted(got.index) == sorted(expected.index)
+    for column in queries.METRIC_COLUMNS:
+        for key in expected.index:
+            want, value = expected.loc[key, column], got.loc[key, column]
+            assert (pd.isna(want) and pd.isna(value)) or round(float(value), 4) == pytest.approx(want), (key, column)
+    if period == "2026Q3" and by == "overall":  # the figures the overview test shows
+        row = got.iloc[0]
+        assert (row["contact_rate"].round(4), row["overdue_contact"], row["issues_overdue"]) == (0.7414, 29, 10)
+
+
+def test_a_changed_figure_is_caught(example):
+    ours, theirs = both(example, "2026Q3")
+    county = theirs["county"].copy()
+    county.loc[0, "contacts"] += 1
+    found = peer.differences(ours, {**theirs, "county": county})
+    assert len(found) == 1 and "contacts" in found[0]
+
+    cadre = theirs["cadre"].copy()
+    cadre.loc[3, "pairing_rate"] *= 1 + 1e-9
+    assert peer.differences(ours, {**theirs, "cadre": cadre}) != []
+    assert peer.differences(ours, {**theirs, "cadre": cadre.iloc[1:]}) != []
+
+
+def fake_report() -> report.Report:
+    seconds = report.Row("ours", [0.5, 0.4, 0.7, 0.6, 0.5], "s", report.Target("<=", 1.0))
+    slow = report.Row("pandas", [9.0, 8.0, 10.0, 9.5, 9.1], "s")
+    rows_per_second = report.Row("CSV", [250_000.0] * 5, "rows/s", report.Target(">=", 300_000))
+    failed = report.Row("xlsx", [], "rows/s", report.Target(">=", 50_000), error="the import raised")
+    tables = [
+        report.Table("Metrics", [seconds, slow]),
+        report.Table("Imports", [rows_per_second, failed], "Each run in a child process."),
+        report.Table("Profile", [report.Row("HASH_GROUP_BY", [0.2], "s", note="480,102 rows")], single=True),
+    ]
+    return report.Report("Benchmarks", [("CPU", "2 cores")], tables, 18.0, 2.5, ["A note."])
+
+
+def test_the_report_ends_with_the_two_summary_lines(tmp_path):
+    path = report.write(fake_report(), tmp_path / "docs" / "benchmarks.md")
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[-2:] == ["ratio pandas/ours: 18.00", "ratio ours/scan: 2.50"]
+    assert text.endswith("ratio ours/scan: 2.50")  # nothing after the last line
+    assert "| ours | 0.500 s | 0.400 s | 0.700 s | 5 | ≤ 1.000 s | **PASS** |" in text
+    assert "| CSV | 250,000 rows/s |" in text and "**MISS**" in text
+    assert "**ERROR**" in text and "the import raised" in text
+    assert "| HASH_GROUP_BY | 0.200 s | 480,102 rows |" in text
