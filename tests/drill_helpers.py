@@ -14,7 +14,7 @@ from tests.conftest import CITY_USER, app_test
 
 FULL_ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
 FULL_PHONE = re.compile(r"(?<![0-9])1[0-9]{10}(?![0-9])")
-_WIDGET_ID = re.compile(r'"(id|formId|fragmentId)": "[^"]*"')
+_WIDGET_ID = re.compile(r'"(id|formId|fragmentId|deferredFileId)": "[^"]*"')
 
 
 def open_page(
@@ -84,7 +84,7 @@ def _texts(node) -> list[str]:
         if display:
             texts.append(pa.ipc.open_stream(display).read_all().to_pandas().to_csv(index=False))
     elif getattr(node, "proto", None) is not None:
-        # widget ids are hashes whose hex digits can by chance look like a phone number: they are not shown
+        # widget and download ids are random hex whose digits can by chance look like a phone number: not shown
         texts.append(_WIDGET_ID.sub("", MessageToJson(node.proto, ensure_ascii=False)))
     for child in (getattr(node, "children", None) or {}).values():
         texts.extend(_texts(child))
