@@ -157,6 +157,9 @@ def _finish(rows, r, kind, columns, headers) -> HeaderMatch:
 
 PHONE_LIKE = re.compile(r"^\+?[\d\s\-]{7,16}$")
 _SAMPLE_ROWS = 200
+# The rows find_header can look at: a header among the first HEADER_SCAN_ROWS (or the row below it,
+# for a two-level header) and up to _SAMPLE_ROWS rows under it in _holds_phones.
+ROWS_LOOKED_AT = config.HEADER_SCAN_ROWS + 2 + _SAMPLE_ROWS
 
 
 def _holds_phones(rows: list[list[object]], r: int, c: int) -> bool:

@@ -3,6 +3,12 @@
 The path of a file: read (bytes -> sheets) → headers (kind, columns) → clean (one rule per
 function) → row rules → checks against the stored state (roster membership, overlapping
 pairings) → classify each row against the stored table → write, all inside one transaction.
+
+The work is column-wise, so that a ledger of a million rows costs seconds, not minutes: a sheet
+comes as columns of codes into each column's distinct cells (read.RawSheet); each distinct cell is
+read and cleaned once (clean.clean_distinct) and the rows follow by numpy indexing (Coded); the
+rules of a row are masks over all rows, and only rejected rows get Python objects (their reasons
+and raw cells). The rows to write go to DuckDB as Arrow tables sorted by key.
 """
 
 from __future__ import annotations
@@ -17,11 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline import config, db, labels
 from pipeline.ingest import clean, headers
-from pipeline.ingest.read import RawSheet, ReadError, read_file
+from pipeline.ingest.read import RawColumn, RawSheet, ReadError, read_file
 
 KIND_ORDER = ("roster", "visits", "issues")
 _TOTAL_WORDS = ("合计", "总计")
@@ -40,6 +49,7 @@ _FOOTER_WORDS = (
     "注:",
 )
 _FAR_FUTURE = dt.date(9999, 12, 31)
+_EPOCH = dt.date(1970, 1, 1)  # day 0 of Arrow's date32
 DEFAULT_ENROLLED_ON = dt.date(1900, 1, 1)
 
 # Stored columns per table (key columns first), in the order of pipeline/sql/schema.sql.
@@ -152,60 +162,194 @@ class ImportReport:
 
 # ---------------------------------------------------------------- parsed rows
 
+OUTCOMES = ("inserted", "updated", "unchanged")  # an outcome is stored as its index here
+INSERTED, UPDATED, UNCHANGED = range(3)
+NO_OUTCOME = -1
+
+
+class Coded:
+    """One field's clean values over a file's rows: a code per row into the field's distinct values.
+
+    Cleaning happens per distinct cell (see parse_sheet), so the rows need only their codes; a
+    row's values are gathered into a real array once, for the rows that are staged (see take).
+    """
+
+    __slots__ = ("codes", "distinct")
+
+    def __init__(self, codes: np.ndarray, distinct: pa.Array) -> None:
+        self.codes = codes  # one per row
+        self.distinct = distinct  # Arrow array (string or date32), may hold nulls
+
+    @classmethod
+    def nulls(cls, count: int, kind: pa.DataType) -> Coded:
+        """A field the sheet has no column for."""
+        return cls(np.zeros(count, np.int32), pa.nulls(1, kind))
+
+    @classmethod
+    def plain(cls, array: pa.Array) -> Coded:
+        """Values given row by row."""
+        return cls(np.arange(len(array), dtype=np.int64), array)
+
+    @classmethod
+    def concat(cls, parts: list[Coded]) -> Coded:
+        """The rows of several parts one after the other."""
+        if len(parts) == 1:
+            return parts[0]
+        offsets = np.cumsum([0, *(len(part.distinct) for part in parts[:-1])])
+        codes = np.concatenate(
+            [part.codes.astype(np.int64) + offset for part, offset in zip(parts, offsets, strict=True)]
+        )
+        return cls(codes, pa.concat_arrays([part.distinct for part in parts]))
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def take(self, positions: np.ndarray) -> pa.Array:
+        """The values at some positions, as an Arrow array."""
+        return self.distinct.take(pa.array(self.codes[positions]))
+
+    def take_filled(self, positions: np.ndarray, fill: object) -> pa.Array:
+        """The values at some positions, `fill` for nulls."""
+        return self.distinct.fill_null(fill).take(pa.array(self.codes[positions]))
+
+    def take_text(self, positions: np.ndarray) -> pa.Array:
+        """The values at some positions as text (a date as date.isoformat() writes it)."""
+        return self.distinct.cast(pa.string()).take(pa.array(self.codes[positions]))
+
+    def missing(self) -> np.ndarray:
+        """True for each row whose value is null."""
+        return _numpy(self.distinct.is_null())[self.codes]
+
+    def days(self) -> np.ndarray:
+        """Dates as day numbers since 1970-01-01 (nulls as 0: look at missing() too)."""
+        return _numpy(self.distinct.cast(pa.int32()).fill_null(0))[self.codes]
+
+    def isin(self, choices) -> np.ndarray:
+        """True for each row whose value is one of the choices."""
+        found = pc.is_in(self.distinct, value_set=pa.array(list(choices), self.distinct.type)).fill_null(False)
+        return _numpy(found)[self.codes]
+
+    def value(self, position: int) -> object:
+        """One row's value as a Python object."""
+        return self.distinct[int(self.codes[position])].as_py()
+
+    def to_pylist(self) -> list:
+        """Every row's value as a Python object."""
+        return self.take(np.arange(len(self))).to_pylist()
+
+    def where(self, mask: np.ndarray, default: object) -> Coded:
+        """The same values, with `default` in the rows of `mask`."""
+        distinct = pa.concat_arrays([self.distinct, pa.array([default], self.distinct.type)])
+        return Coded(np.where(mask, len(self.distinct), self.codes), distinct)
+
 
 @dataclass
 class Rows:
-    """The rows of one kind from one file, column-wise, after cleaning."""
+    """The rows of one kind from one file, column-wise, after cleaning.
+
+    A row is known by its position (0, 1, … over the file's sheets of this kind, in file order).
+    Values are Coded columns, one per field, built from the cleaning of each distinct cell (see
+    parse_sheet); nothing holds a Python object per row, so a file of a million rows stays cheap.
+    """
 
     kind: str
-    values: dict[str, list] = field(default_factory=dict)  # field -> clean values
-    sheet: list[str] = field(default_factory=list)
-    row_no: list[int] = field(default_factory=list)
-    source: list[tuple[int, int]] = field(default_factory=list)  # (sheet number, row index) of each row
-    sheets: list[tuple[list[list[object]], dict[int, str]]] = field(default_factory=list)  # rows, headers
+    values: dict[str, Coded] = field(default_factory=dict)  # field -> clean values (string or date32)
+    sheet_no: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # sheet number of each row
+    index: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # row index in its sheet
+    sheets: list[tuple[RawSheet, dict[int, str]]] = field(default_factory=list)  # sheet, names of its cells
     absent_by_sheet: list[frozenset[str]] = field(default_factory=list)  # fields a sheet has no column for
     county_only: str | None = None  # a county user's upload may only touch that county's people
     errors: dict[int, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
-    duplicate: set[int] = field(default_factory=set)  # positions superseded within the file
+    duplicate: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # superseded within the file
+    _parts: list[tuple[int, np.ndarray, dict[str, Coded]]] = field(default_factory=list)  # until finish()
 
     def __len__(self) -> int:
-        return len(self.row_no)
+        return len(self.index)
+
+    def pending(self) -> int:
+        """Rows parsed so far (before finish(), len() counts only finished rows)."""
+        return sum(len(indices) for _, indices, _ in self._parts)
+
+    def add(self, sheet_number: int, indices: np.ndarray, values: dict[str, Coded]) -> None:
+        """Append the cleaned rows of one sheet (rows `indices` of sheet `sheet_number`)."""
+        self._parts.append((sheet_number, indices, values))
+
+    def finish(self) -> None:
+        """Join the sheets' parts into one array per field, once every sheet is parsed."""
+        parts, self._parts = self._parts, []
+        if not parts:
+            return
+        self.sheet_no = np.concatenate([self.sheet_no, *(np.full(len(ix), n, np.int32) for n, ix, _ in parts)])
+        self.index = np.concatenate([self.index, *(ix.astype(np.int64) for _, ix, _ in parts)])
+        for col in labels.COLUMNS[self.kind]:
+            self.values[col.field] = Coded.concat([values[col.field] for _, _, values in parts])
+        self.duplicate = np.zeros(len(self.index), bool)
 
     def reject(self, position: int, column: str, reason: str) -> None:
         """Mark a row rejected for a reason."""
-        self.errors[position].append((column, reason))
+        self.errors[int(position)].append((column, reason))
+
+    def sheet_name(self, position: int) -> str:
+        """The name of the sheet a row is on."""
+        return self.sheets[self.sheet_no[position]][0].name
+
+    def row_number(self, position: int) -> int:
+        """A row's number as Excel shows it (1 = the first row)."""
+        return int(self.index[position]) + 1
 
     def raw(self, position: int) -> dict[str, str]:
         """The row's non-empty cells under their original headers, as written."""
-        sheet_number, index = self.source[position]
-        sheet_rows, header_texts = self.sheets[sheet_number]
-        cells = sheet_rows[index]
-        texts = {name: clean.cell_text(cells[c]) for c, name in header_texts.items() if c < len(cells)}
-        return {name: text for name, text in texts.items() if text}
+        sheet, header_texts = self.sheets[self.sheet_no[position]]
+        index = int(self.index[position])
+        length = sheet.length(index)
+        texts = {}
+        for c, name in header_texts.items():
+            if c < length:
+                column = sheet.columns[c]
+                text = column.texts()[column.codes[index]]
+                if text:
+                    texts[name] = text
+        return texts
 
     def absent(self, position: int) -> frozenset[str]:
         """Fields the row's sheet has no column for (their stored values are kept)."""
-        return self.absent_by_sheet[self.source[position][0]]
+        return self.absent_by_sheet[self.sheet_no[position]]
 
-    def keep_flags(self, positions: list[int], fields: tuple[str, ...]) -> dict[str, list[bool]]:
+    def keep_flags(self, positions: np.ndarray, fields: tuple[str, ...]) -> dict[str, np.ndarray]:
         """`keep__<field>` columns for staging: True where the row's sheet lacks the field."""
-        missing = [f for f in fields if any(f in absent for absent in self.absent_by_sheet)]
-        return {f"keep__{f}": [f in self.absent(i) for i in positions] for f in missing}
+        sheets = self.sheet_no[positions]
+        flags = {}
+        for f in fields:
+            lacking = np.array([f in absent for absent in self.absent_by_sheet], bool)
+            if lacking.any():
+                flags[f"keep__{f}"] = lacking[sheets]
+        return flags
 
-    def valid(self) -> list[int]:
+    def rejected(self) -> np.ndarray:
+        """True for each position with at least one reason to refuse it."""
+        mask = np.zeros(len(self), bool)
+        if self.errors:
+            mask[np.fromiter(self.errors.keys(), np.int64, len(self.errors))] = True
+        return mask
+
+    def valid(self) -> np.ndarray:
         """Positions neither rejected nor superseded, in file order."""
-        return [i for i in range(len(self)) if i not in self.errors and i not in self.duplicate]
+        return np.flatnonzero(~(self.rejected() | self.duplicate))
+
+    def take(self, field_name: str, positions: np.ndarray) -> pa.Array:
+        """The clean values of a field at some positions."""
+        return self.values[field_name].take(positions)
 
 
-def _first_text(cells: list[str]) -> str:
-    return next((text.replace(" ", "") for text in cells if text), "")
+def _field_type(field_name: str) -> pa.DataType:
+    return pa.date32() if field_name in DATE_FIELDS else pa.string()
 
 
 def _raw_headers(sheet: RawSheet, match: headers.HeaderMatch) -> dict[int, str]:
     """Names for the cells of a rejected row: canonical labels for known columns, else the header as written."""
     names: dict[int, str] = {c: labels.column_label(match.kind, f) for c, f in match.columns.items()}
     taken = set(names.values())
-    for c, value in enumerate(sheet.rows[match.row_index]):
+    for c, value in enumerate(sheet.row(match.row_index)):
         text = clean.cell_text(value)
         if not text or c in names:
             continue
@@ -217,96 +361,191 @@ def _raw_headers(sheet: RawSheet, match: headers.HeaderMatch) -> dict[int, str]:
     return dict(sorted(names.items()))
 
 
+def _numpy(array: pa.Array) -> np.ndarray:
+    return array.to_numpy(zero_copy_only=False)
+
+
+def _starts_with(texts: pa.Array, words: tuple[str, ...]) -> np.ndarray:
+    """True for each text that starts with one of the words."""
+    found = np.zeros(len(texts), bool)
+    for word in words:
+        found |= _numpy(pc.starts_with(texts, pattern=word))
+    return found
+
+
+def _skipped_rows(sheet: RawSheet, match: headers.HeaderMatch, body: slice) -> np.ndarray:
+    """True for the rows under the header that are not data: blank, 合计/总计, a repeated header, a footer."""
+    count = body.stop - body.start
+    lengths = np.full(count, sheet.width, np.int32) if sheet.lengths is None else sheet.lengths[body]
+    first = np.full(count, -1, np.int64)  # the first non-empty cell of each row
+    id_filled = np.zeros(count, bool)
+    id_columns = {c for c, f in match.columns.items() if f == "id_number"}
+    for c in reversed(range(sheet.width)):
+        column = sheet.columns[c]
+        filled = column.filled()[column.codes[body]]
+        first[filled] = c
+        if c in id_columns:
+            id_filled |= filled
+    skip = first < 0
+    for c in np.unique(first[~skip]).tolist():
+        column = sheet.columns[c]
+        squeezed = pc.replace_substring(column.text_array(), " ", "")
+        on = np.flatnonzero(first == c)
+        codes = column.codes[body][on]
+        total = _starts_with(squeezed, _TOTAL_WORDS)[codes]
+        footer = _starts_with(squeezed, _FOOTER_WORDS)[codes]
+        skip[on] |= total | (footer & ~id_filled[on])  # 填表人：… 审核人：… under the table, not a person's row
+    header = [clean.cell_text(value) for value in sheet.row(match.row_index)]
+    repeated = lengths == len(header)
+    for c, header_text in enumerate(header):
+        if not repeated.any():
+            break
+        column = sheet.columns[c]
+        repeated &= _numpy(pc.equal(column.text_array(), header_text))[column.codes[body]]
+    return skip | repeated
+
+
+def _first_of_each_row(sheet: RawSheet, body: slice, candidates: np.ndarray) -> np.ndarray:
+    """True for the candidate rows whose cells (as text) did not appear in an earlier candidate row."""
+    if len(candidates) < 2 or not sheet.width:
+        return np.ones(len(candidates), bool)
+    # One integer per row, equal for rows of equal texts: each column's text number in mixed radix,
+    # renumbered (pd.factorize) before it could overflow 64 bits.
+    key, size = np.zeros(len(candidates), np.int64), 1
+    parts = []
+    for column in sheet.columns:
+        # cells that read the same ("1", 1.0, " 1") are the same text: number the texts
+        texts = column.text_array().dictionary_encode()
+        if len(texts.dictionary) > 1:  # the same text on every row says nothing
+            parts.append((_numpy(texts.indices)[column.codes[body][candidates]], len(texts.dictionary)))
+    if sheet.lengths is not None:  # ["a", "b"] and ["a", "b", ""] are different rows
+        lengths = sheet.lengths[body][candidates]
+        parts.append((lengths, int(lengths.max()) + 1))
+    for numbers, count in parts:
+        if size * count >= 2**62:
+            key, distinct = pd.factorize(key)
+            size = len(distinct)
+        key, size = key * count + numbers, size * count
+    return ~pd.Series(key).duplicated(keep="first").to_numpy()
+
+
 def parse_sheet(sheet: RawSheet, match: headers.HeaderMatch, rows: Rows, today: dt.date) -> tuple[int, int]:
-    """Append a sheet's data rows to `rows` cleaned; returns (rows read, exact duplicates)."""
+    """Append a sheet's data rows to `rows` cleaned; returns (rows read, exact duplicates).
+
+    Everything is done per distinct cell and then spread to the rows with numpy indexing: which
+    rows are data, which repeat an earlier row exactly, and the cleaning of each column.
+    """
     kind = match.kind
-    columns = sorted(match.columns.items())
-    header_signature = [clean.cell_text(v) for v in sheet.rows[match.row_index]]
-    id_columns = [c for c, f in columns if f == "id_number"]
-    seen: set[tuple[str, ...]] = set()
-    read = duplicates = 0
-    start = len(rows)
+    body = slice(match.row_index + 1, max(sheet.height, match.row_index + 1))
+    start = rows.pending()
     sheet_number = len(rows.sheets)
-    rows.sheets.append((sheet.rows, _raw_headers(sheet, match)))
+    rows.sheets.append((sheet, _raw_headers(sheet, match)))
     present = set(match.columns.values())
-    rows.absent_by_sheet.append(frozenset(c.field for c in labels.COLUMNS[kind] if c.field not in present))
-    raw_columns: dict[str, list] = {f: [] for _, f in columns}
-    for index in range(match.row_index + 1, len(sheet.rows)):
-        cells = sheet.rows[index]
-        texts = [clean.cell_text(v) for v in cells]
-        first = _first_text(texts)
-        if not first or first.startswith(_TOTAL_WORDS) or texts == header_signature:
-            continue
-        if first.startswith(_FOOTER_WORDS) and not any(c < len(texts) and texts[c] for c in id_columns):
-            continue  # 填表人：… 审核人：… under the table
-        read += 1
-        signature = tuple(texts)
-        if signature in seen:
-            duplicates += 1
-            continue
-        seen.add(signature)
-        rows.sheet.append(sheet.name)
-        rows.row_no.append(index + 1)
-        rows.source.append((sheet_number, index))
-        for c, field_name in columns:
-            raw_columns[field_name].append(cells[c] if c < len(cells) else "")
-    count = len(rows) - start
+    absent = frozenset(c.field for c in labels.COLUMNS[kind] if c.field not in present)
+    rows.absent_by_sheet.append(absent)
+    candidates = np.flatnonzero(~_skipped_rows(sheet, match, body))
+    kept = candidates[_first_of_each_row(sheet, body, candidates)]
+    count = len(kept)
+    column_of = {f: c for c, f in match.columns.items()}
+    values: dict[str, Coded] = {}
+    bad: dict[str, np.ndarray] = {}  # field -> rows whose cell the cleaning refused
     for col in labels.COLUMNS[kind]:
-        target = rows.values.setdefault(col.field, [None] * start)
-        if col.field not in raw_columns:
-            target.extend([None] * count)
+        c = column_of.get(col.field)
+        if c is None:
+            values[col.field] = Coded.nulls(count, _field_type(col.field))
+            bad[col.field] = np.zeros(count, bool)
             continue
-        cleaned, reasons = clean.clean_column(raw_columns[col.field], clean.cleaner_for(kind, col.field), col.label)
-        target.extend(cleaned)
-        for offset, reason in enumerate(reasons):
-            if reason:
-                rows.reject(start + offset, col.label, reason)
-    _row_rules(rows, kind, range(start, len(rows)), today)
-    return read, duplicates
+        column = sheet.columns[c]
+        codes = column.codes[body][kept]
+        used = np.bincount(codes, minlength=len(column)) > 0
+        cleaned, reasons = clean.clean_distinct(
+            column, used, clean.cleaner_for(kind, col.field), col.label, _field_type(col.field)
+        )
+        values[col.field] = Coded(codes, cleaned)
+        refused_cells = np.zeros(len(column), bool)
+        refused_cells[list(reasons)] = True
+        refused = refused_cells[codes]
+        bad[col.field] = refused
+        for offset in np.flatnonzero(refused).tolist():
+            rows.reject(start + offset, col.label, reasons[int(codes[offset])])
+    _row_rules(rows, kind, start, values, bad, absent, today)
+    rows.add(sheet_number, body.start + kept, values)
+    return len(candidates), len(candidates) - count
 
 
-def _row_rules(rows: Rows, kind: str, positions: range, today: dt.date) -> None:
-    """Rules that look at several cells of a row: required columns, pairing completeness, date order."""
-    v = rows.values
-    required = [c for c in labels.COLUMNS[kind] if c.required]
+def _nulls(array: pa.Array) -> np.ndarray:
+    return array.is_null().to_numpy(zero_copy_only=False)
+
+
+def _row_rules(
+    rows: Rows,
+    kind: str,
+    start: int,
+    values: dict[str, Coded],
+    bad: dict[str, np.ndarray],
+    absent: frozenset[str],
+    today: dt.date,
+) -> None:
+    """Rules that look at several cells of a row: required columns, pairing completeness, date order.
+
+    Each rule is applied to all rows at once; a row's reasons come in the order of the rules, the
+    cleaning's first. `bad` marks the cells the cleaning refused (no second reason for those).
+    """
     label = {c.field: c.label for c in labels.COLUMNS[kind]}
-    for i in positions:
-        bad_columns = {column for column, _ in rows.errors.get(i, ())}
-        absent = rows.absent(i)
-        for col in required:
-            if v[col.field][i] is None and col.label not in bad_columns:
-                rows.reject(i, col.label, labels.MSG_REQUIRED.format(column=col.label))
-        if kind == "roster":
-            # without a 纳入日期 column at all the stored date is kept (see _merge)
-            if v["enrolled_on"][i] is None and label["enrolled_on"] not in bad_columns and "enrolled_on" not in absent:
-                v["enrolled_on"][i] = DEFAULT_ENROLLED_ON
-            filled = [f for f in labels.PAIRING_FIELDS if v[f][i] is not None or label[f] in bad_columns]
-            extra = [f for f in ("unpaired_on", "cadre_level", "pairing_mode") if v[f][i] is not None]
-            if (filled or extra) and len(filled) < len(labels.PAIRING_FIELDS):
-                missing = [label[f] for f in labels.PAIRING_FIELDS if f not in filled]
-                rows.reject(i, missing[0], labels.MSG_PAIRING_PARTIAL.format(missing="、".join(missing)))
-            _order(rows, i, "enrolled_on", "exited_on", label)
-            _order(rows, i, "paired_on", "unpaired_on", label)
-        elif kind == "visits":
-            _not_future(rows, i, "contact_date", label, today)
-        elif kind == "issues":
-            if v["level"][i] is None and label["level"] not in bad_columns and "level" not in absent:
-                v["level"][i] = labels.DEFAULT_ISSUE_LEVEL
-            status, closed_on = v["status"][i], v["closed_on"][i]
-            if status in labels.CLOSED_STATUSES and closed_on is None and label["closed_on"] not in bad_columns:
-                rows.reject(i, label["closed_on"], labels.MSG_CLOSED_DATE_MISSING.format(status=status))
-            if status and status not in labels.CLOSED_STATUSES and closed_on is not None:
-                rows.reject(i, label["closed_on"], labels.MSG_CLOSED_DATE_OPEN.format(status=status, value=closed_on))
-            _order(rows, i, "raised_on", "closed_on", label)
-            _not_future(rows, i, "raised_on", label, today)
-            _not_future(rows, i, "closed_on", label, today)
+    null = {f: coded.missing() for f, coded in values.items()}
+    for col in labels.COLUMNS[kind]:
+        if col.required:
+            for offset in np.flatnonzero(null[col.field] & ~bad[col.field]).tolist():
+                rows.reject(start + offset, col.label, labels.MSG_REQUIRED.format(column=col.label))
+    if kind == "roster":
+        # without a 纳入日期 column at all the stored date is kept (see _merge)
+        if "enrolled_on" not in absent:
+            _fill(values, null, "enrolled_on", ~bad["enrolled_on"], DEFAULT_ENROLLED_ON)
+        filled = {f: ~null[f] | bad[f] for f in labels.PAIRING_FIELDS}
+        some = np.sum(list(filled.values()), axis=0)
+        extra = np.any([~null[f] for f in ("unpaired_on", "cadre_level", "pairing_mode")], axis=0)
+        partial = ((some > 0) | extra) & (some < len(labels.PAIRING_FIELDS))
+        for offset in np.flatnonzero(partial).tolist():
+            missing = [label[f] for f in labels.PAIRING_FIELDS if not filled[f][offset]]
+            rows.reject(start + offset, missing[0], labels.MSG_PAIRING_PARTIAL.format(missing="、".join(missing)))
+        _order(rows, start, values, null, "enrolled_on", "exited_on", label)
+        _order(rows, start, values, null, "paired_on", "unpaired_on", label)
+    elif kind == "visits":
+        _not_future(rows, start, values, null, "contact_date", label, today)
+    elif kind == "issues":
+        if "level" not in absent:
+            _fill(values, null, "level", ~bad["level"], labels.DEFAULT_ISSUE_LEVEL)
+        status = values["status"]
+        closed = status.isin(labels.CLOSED_STATUSES)
+        no_date = null["closed_on"]
+        for offset in np.flatnonzero(closed & no_date & ~bad["closed_on"]).tolist():
+            message = labels.MSG_CLOSED_DATE_MISSING.format(status=status.value(offset))
+            rows.reject(start + offset, label["closed_on"], message)
+        open_status = ~null["status"] & ~closed  # a clean status is never empty
+        for offset in np.flatnonzero(open_status & ~no_date).tolist():
+            message = labels.MSG_CLOSED_DATE_OPEN.format(
+                status=status.value(offset), value=values["closed_on"].value(offset)
+            )
+            rows.reject(start + offset, label["closed_on"], message)
+        _order(rows, start, values, null, "raised_on", "closed_on", label)
+        _not_future(rows, start, values, null, "raised_on", label, today)
+        _not_future(rows, start, values, null, "closed_on", label, today)
 
 
-def _order(rows: Rows, i: int, earlier: str, later: str, label: dict[str, str]) -> None:
-    first, second = rows.values[earlier][i], rows.values[later][i]
-    if first is not None and second is not None and second < first:
+def _fill(values: dict[str, Coded], null: dict[str, np.ndarray], name: str, where: np.ndarray, default) -> None:
+    """Give a field its default where it is empty and `where` holds."""
+    mask = null[name] & where
+    if mask.any():
+        values[name] = values[name].where(mask, default)
+        null[name] = null[name] & ~mask
+
+
+def _order(rows: Rows, start: int, values, null, earlier: str, later: str, label: dict[str, str]) -> None:
+    wrong = ~null[earlier] & ~null[later] & (values[later].days() < values[earlier].days())
+    for offset in np.flatnonzero(wrong).tolist():
+        first, second = values[earlier].value(offset), values[later].value(offset)
         rows.reject(
-            i,
+            start + offset,
             label[later],
             labels.MSG_DATE_ORDER.format(
                 later=label[later], later_value=second, earlier=label[earlier], earlier_value=first
@@ -314,89 +553,124 @@ def _order(rows: Rows, i: int, earlier: str, later: str, label: dict[str, str]) 
         )
 
 
-def _not_future(rows: Rows, i: int, field_name: str, label: dict[str, str], today: dt.date) -> None:
-    value = rows.values[field_name][i]
-    if value is not None and value > today:
+def _not_future(rows: Rows, start: int, values, null, field_name: str, label: dict[str, str], today: dt.date) -> None:
+    late = ~null[field_name] & (values[field_name].days() > (today - _EPOCH).days)
+    for offset in np.flatnonzero(late).tolist():
+        value = values[field_name].value(offset)
         rows.reject(
-            i, label[field_name], labels.MSG_DATE_FUTURE.format(column=label[field_name], value=value, today=today)
+            start + offset,
+            label[field_name],
+            labels.MSG_DATE_FUTURE.format(column=label[field_name], value=value, today=today),
         )
 
 
 # ---------------------------------------------------------------- checks against the stored state
 
 
-def _arrow(rows: Rows, positions: list[int], fields: tuple[str, ...], extra: dict[str, list] | None = None):
+def _arrow(rows: Rows, positions: np.ndarray, fields: tuple[str, ...], extra: dict | None = None) -> pa.Table:
     """A typed Arrow table of some fields at some positions (dates as DATE, the rest as text)."""
     arrays, names = [], []
     for name in fields:
-        column = rows.values[name]
-        data = [column[i] for i in positions]
-        arrays.append(pa.array(data, type=pa.date32() if name in DATE_FIELDS else pa.string()))
+        arrays.append(rows.take(name, positions))
         names.append(name)
     for name, data in (extra or {}).items():
-        arrays.append(pa.array(data))
+        arrays.append(data if isinstance(data, pa.Array | pa.ChunkedArray) else pa.array(data))
         names.append(name)
     return pa.Table.from_arrays(arrays, names=names)
 
 
-def _stored_counties(con, rows: Rows, positions: list[int]) -> dict[str, str]:
-    """The stored county of each incoming person that is already in the roster."""
-    ids = pa.table({"id_number": pa.array(sorted({rows.values["id_number"][i] for i in positions}), pa.string())})
-    con.register("incoming_ids", ids)
+def _stored_counties(con, ids: pa.Array) -> pa.Table:
+    """(id_number, county) of each incoming person that is already in the roster."""
+    con.register("incoming_ids", pa.table({"id_number": pc.unique(ids)}))
     try:
-        return dict(con.execute(db.read_sql("load/known_beneficiaries.sql")).fetchall())
+        return con.sql(db.read_sql("load/known_beneficiaries.sql")).to_arrow_table()
     finally:
         con.unregister("incoming_ids")
 
 
 def _reject_unknown_beneficiaries(con, rows: Rows) -> None:
     positions = rows.valid()
-    if not positions:
+    if not len(positions):
         return
-    known = _stored_counties(con, rows, positions)
+    ids = rows.values["id_number"]  # looked up once per distinct ID number, then spread to the rows
+    codes = ids.codes[positions]
+    used = np.flatnonzero(np.bincount(codes, minlength=len(ids.distinct)))
+    known = _stored_counties(con, ids.distinct.take(pa.array(used)))
+    where = pc.index_in(ids.distinct, value_set=known.column("id_number").combine_chunks().cast(ids.distinct.type))
     label = labels.column_label(rows.kind, "id_number")
-    for i in positions:
-        value = rows.values["id_number"][i]
-        if value not in known:
-            rows.reject(i, label, labels.MSG_NOT_IN_ROSTER.format(value=value))
-        elif rows.county_only and known[value] != rows.county_only:
-            rows.reject(i, label, labels.MSG_OUT_OF_COUNTY.format(county=rows.county_only))
+    unknown = _nulls(where)
+    for offset in np.flatnonzero(unknown[codes]).tolist():
+        rows.reject(positions[offset], label, labels.MSG_NOT_IN_ROSTER.format(value=ids.value(positions[offset])))
+    if rows.county_only:
+        stored = known.column("county").combine_chunks().take(where)
+        elsewhere = ~unknown & ~_numpy(pc.equal(stored, rows.county_only).fill_null(False))
+        for offset in np.flatnonzero(elsewhere[codes]).tolist():
+            rows.reject(positions[offset], label, labels.MSG_OUT_OF_COUNTY.format(county=rows.county_only))
 
 
 def _reject_other_counties(con, rows: Rows) -> None:
     """A county user's roster rows must be of his county, and must not move someone in from another."""
     positions = rows.valid()
-    if not rows.county_only or not positions:
+    if not rows.county_only or not len(positions):
         return
-    known = _stored_counties(con, rows, positions)
+    ids = rows.take("id_number", positions)
+    known = _stored_counties(con, ids)
+    where = pc.index_in(ids, value_set=known.column("id_number").combine_chunks().cast(ids.type))
+    stored = known.column("county").combine_chunks().take(where)
+    county = rows.take("county", positions)
+    moved = pc.and_(pc.is_valid(stored), pc.not_equal(stored, rows.county_only)).fill_null(False)
+    other = pc.not_equal(county, rows.county_only).fill_null(True)
     label = labels.column_label("roster", "county")
-    for i in positions:
-        stored = known.get(rows.values["id_number"][i])
-        if rows.values["county"][i] != rows.county_only or (stored is not None and stored != rows.county_only):
-            rows.reject(i, label, labels.MSG_OUT_OF_COUNTY.format(county=rows.county_only))
+    for offset in np.flatnonzero(pc.or_(other, moved).to_numpy(zero_copy_only=False)).tolist():
+        rows.reject(positions[offset], label, labels.MSG_OUT_OF_COUNTY.format(county=rows.county_only))
 
 
-def _supersede_by_key(rows: Rows, positions: list[int], key_of) -> None:
-    """Within one file the last row of a key wins; earlier rows with the same key count as duplicates."""
-    last: dict = {}
-    for i in positions:
-        key = key_of(i)
-        if key in last:
-            rows.duplicate.add(last[key])
-        last[key] = i
+def _by_key(keys: pa.Table) -> tuple[np.ndarray, np.ndarray, pa.Table]:
+    """(order, last, sorted): row numbers of `keys` sorted by key (file order within a key, the sort is
+    stable), True in that order for the last row of each key (the one that wins), and the keys so sorted.
+
+    Sorting the rows by key serves twice: equal keys end up side by side, and rows written in key
+    order go into DuckDB's primary-key index (an ART) much faster than rows in file order.
+    """
+    if len(keys.column_names) == 1:
+        order = pc.sort_indices(keys.column(0))
+    else:
+        order = pc.sort_indices(keys, sort_keys=[(name, "ascending") for name in keys.column_names])
+    ordered = keys.take(order)
+    same_as_next = np.ones(max(len(order) - 1, 0), bool)
+    for column in ordered.columns:  # keys are never null here
+        same_as_next &= _numpy(pc.equal(column.slice(0, len(order) - 1), column.slice(1)))
+    return _numpy(order), np.append(~same_as_next, True)[: len(order)], ordered
+
+
+def _supersede_by_key(rows: Rows, positions: np.ndarray, keys: pa.Table) -> tuple[np.ndarray, pa.Table]:
+    """Within one file the last row of a key wins; earlier rows with the same key count as duplicates.
+
+    `keys` has a row per position. Returns the winners as indices into `positions`, in key order,
+    and their keys.
+    """
+    order, last, ordered = _by_key(keys)
+    rows.duplicate[positions[order[~last]]] = True
+    return order[last], (ordered if last.all() else ordered.filter(pa.array(last)))
 
 
 def _check_overlaps(con, rows: Rows) -> None:
     """SPEC §2.1: at most one active pairing per person; checked on the state after the whole file."""
-    v = rows.values
-    paired = [i for i in rows.valid() if v["cadre_phone"][i] is not None]
-    if not paired:
+    valid = rows.valid()
+    paired = valid[~_nulls(rows.take("cadre_phone", valid))]
+    if not len(paired):
         return
-    _supersede_by_key(rows, paired, lambda i: (v["id_number"][i], v["cadre_phone"][i]))
-    paired = [i for i in paired if i not in rows.duplicate]
-    position_of = {(v["id_number"][i], v["cadre_phone"][i]): i for i in paired}
-    ids = pa.table({"id_number": pa.array(sorted({v["id_number"][i] for i in paired}))})
-    con.register("incoming_ids", ids)
+    keys = pa.table({"id_number": rows.take("id_number", paired), "cadre_phone": rows.take("cadre_phone", paired)})
+    _supersede_by_key(rows, paired, keys)
+    paired = paired[~rows.duplicate[paired]]
+    # The overlap rule walks the rows one by one: a roster has one or two rows per person.
+    id_array = rows.take("id_number", paired)
+    ids = id_array.to_pylist()
+    phones = rows.take("cadre_phone", paired).to_pylist()
+    starts = rows.take("paired_on", paired).to_pylist()
+    ends = rows.take("unpaired_on", paired).to_pylist()
+    position_of = {(id_number, phone): n for n, (id_number, phone) in enumerate(zip(ids, phones, strict=True))}
+    con.register("incoming_ids", pa.table({"id_number": pc.unique(id_array)}))
     try:
         stored = con.execute(db.read_sql("load/stored_pairings.sql")).fetchall()
     finally:
@@ -406,36 +680,37 @@ def _check_overlaps(con, rows: Rows) -> None:
     # stored version in place, which may then block an earlier row: so repeat until nothing changes.
     kept = {key for key in stored_by_key if key not in position_of}
     forced: dict[int, tuple] = {}  # restatements that could not land, with the pairing they overlapped
+    incoming = (ids, phones, starts, ends)
     while True:
-        rejected = _greedy_overlaps(rows, paired, kept, stored_by_key, forced)
-        newly_kept = {key for key, i in position_of.items() if i in rejected and key in stored_by_key} - kept
+        rejected = _greedy_overlaps(incoming, kept, stored_by_key, forced)
+        newly_kept = {key for key, n in position_of.items() if n in rejected and key in stored_by_key} - kept
         if not newly_kept:
             break
         for key in newly_kept:
             forced[position_of[key]] = rejected[position_of[key]]
         kept |= newly_kept
     label = labels.column_label("roster", "paired_on")
-    for i, clash in rejected.items():
-        rows.reject(i, label, labels.MSG_PAIRING_OVERLAP.format(other_phone=clash[2], other_start=clash[0]))
+    for n, clash in rejected.items():
+        rows.reject(paired[n], label, labels.MSG_PAIRING_OVERLAP.format(other_phone=clash[2], other_start=clash[0]))
 
 
-def _greedy_overlaps(rows: Rows, paired: list[int], kept: set, stored_by_key: dict, forced: dict) -> dict[int, tuple]:
-    """Accept kept stored pairings, then file rows in file order; {position: the pairing it overlaps}."""
-    v = rows.values
+def _greedy_overlaps(incoming: tuple, kept: set, stored_by_key: dict, forced: dict) -> dict[int, tuple]:
+    """Accept kept stored pairings, then file rows in file order; {row n of `incoming`: the pairing it overlaps}."""
     intervals: dict[str, list[tuple]] = defaultdict(list)
-    for id_number, phone in kept:
+    # The stored pairings in a fixed order (earliest first), so that a row overlapping several of them
+    # is always told about the same one (a set's order changes from one process to the next).
+    for id_number, phone in sorted(kept, key=lambda key: (stored_by_key[key][0], key[1])):
         start, end = stored_by_key[(id_number, phone)]
         intervals[id_number].append((start, end, phone))
     rejected: dict[int, tuple] = {}
-    for i in paired:
-        id_number, phone, start = v["id_number"][i], v["cadre_phone"][i], v["paired_on"][i]
-        if i in forced:  # its stored version stands; this restatement cannot land
-            rejected[i] = forced[i]
+    for n, (id_number, phone, start, end) in enumerate(zip(*incoming, strict=True)):
+        if n in forced:  # its stored version stands; this restatement cannot land
+            rejected[n] = forced[n]
             continue
-        end = v["unpaired_on"][i] or _FAR_FUTURE
+        end = end or _FAR_FUTURE
         clash = next((o for o in intervals[id_number] if start < o[1] and o[0] < end), None)
         if clash:
-            rejected[i] = clash
+            rejected[n] = clash
         else:
             intervals[id_number].append((start, end, phone))
     return rejected
@@ -460,6 +735,45 @@ def natural_issue_key(id_number: str, raised_on: dt.date, category: str, descrip
     return f"K|{id_number}|{raised_on.isoformat()}|{category}|{description}"
 
 
+def _joined(*parts) -> pa.Array:
+    """parts joined with "|" row by row (null where a part is null)."""
+    return pc.binary_join_element_wise(*parts, "|")
+
+
+def contact_keys(rows: Rows, positions: np.ndarray) -> tuple[np.ndarray, pa.Array]:
+    """contact_key of the rows at some positions, computed column-wise: (the positions reordered, their keys).
+
+    Rows with a 记录编号 come first, then the others, each group in the given order: building the
+    two kinds of key apart and joining them is cheaper than building both for every row and choosing.
+    """
+    numbered = ~rows.values["record_no"].missing()[positions]
+    by_number, by_content = positions[numbered], positions[~numbered]
+    number_keys = _joined("R", rows.take("id_number", by_number), rows.take("record_no", by_number))
+    content_keys = _joined(
+        "K",
+        rows.take("id_number", by_content),
+        rows.values["contact_date"].take_text(by_content),
+        rows.take("method", by_content),
+        rows.values["cadre_phone"].take_filled(by_content, ""),
+    )
+    return np.concatenate([by_number, by_content]), pa.concat_arrays([number_keys, content_keys])
+
+
+def natural_issue_keys(rows: Rows, positions: np.ndarray) -> pa.Array:
+    """natural_issue_key of the rows at some positions, computed column-wise."""
+    date = rows.values["raised_on"].take_text(positions)
+    return _joined(
+        "K", rows.take("id_number", positions), date, *(rows.take(f, positions) for f in ("category", "description"))
+    )
+
+
+def issue_keys(rows: Rows, positions: np.ndarray, natural: pa.Array) -> pa.Array:
+    """issue_key of the rows at some positions, computed column-wise."""
+    issue_no = rows.take("issue_no", positions)
+    by_number = _joined("N", rows.take("id_number", positions), issue_no)
+    return pc.if_else(pc.is_valid(issue_no), by_number, natural)
+
+
 # ---------------------------------------------------------------- writing
 
 
@@ -470,54 +784,97 @@ def _merge(
     values: tuple[str, ...],
     staged: pa.Table,
     batch_id: int,
+    size: int,
     defaults: dict[str, object] | None = None,
-) -> dict[int, str]:
-    """Classify staged rows (with a `pos` column) against `table`, write them; {pos: outcome}."""
+) -> np.ndarray:
+    """Classify staged rows (with a `pos` column, in key order) against `table`, write them.
+
+    Returns the outcome (an index into OUTCOMES) of every position below `size`, NO_OUTCOME for
+    positions that were not staged. The rows go in as Arrow tables in key order (see _by_key).
+    """
+    keep = [name for name in staged.column_names if name.startswith("keep__")]
+    if keep:
+        staged = _keep_stored(con, table, key, values, staged, keep, defaults or {})
+    else:  # no stored value to keep: a default fills what is empty (fill_default.sql does the same)
+        for field_name, value in (defaults or {}).items():
+            staged = staged.set_column(
+                staged.column_names.index(field_name),
+                field_name,
+                pc.fill_null(staged.column(field_name), pa.scalar(value, staged.schema.field(field_name).type)),
+            )
+    key_match = " and ".join(f"stored.{k} = staged.{k}" for k in key)
+    same = " and ".join(f"staged.{c} is not distinct from stored.{c}" for c in values)
+    con.register("staged", staged)
+    try:
+        classified = con.sql(
+            db.read_sql("load/classify.sql").format(table=table, key_match=key_match, same_values=same)
+        ).fetchnumpy()
+    finally:
+        con.unregister("staged")
+    outcomes = np.full(size, NO_OUTCOME, np.int8)
+    outcomes[classified["pos"]] = classified["outcome"]
+    of_row = outcomes[_numpy(staged.column("pos"))]
+    columns = ", ".join(key + values)
+    incoming_match = " and ".join(f"stored.{k} = incoming.{k}" for k in key)
+    assignments = ", ".join(f"{c} = incoming.{c}" for c in values)
+    for outcome, sql_file, fill in (
+        (INSERTED, "load/apply_insert.sql", {"table": table, "columns": columns}),
+        (UPDATED, "load/apply_update.sql", {"table": table, "assignments": assignments, "key_match": incoming_match}),
+    ):
+        chosen = of_row == outcome
+        if not chosen.any():
+            continue
+        con.register("incoming", staged if chosen.all() else staged.filter(pa.array(chosen)))
+        try:
+            con.execute(db.read_sql(sql_file).format(**fill), {"batch_id": batch_id})
+        finally:
+            con.unregister("incoming")
+    return outcomes
+
+
+def _keep_stored(con, table, key, values, staged: pa.Table, keep: list[str], defaults: dict) -> pa.Table:
+    """Staged rows with the stored value of each column their sheet lacks (`keep__` flags), then defaults."""
     key_match = " and ".join(f"stored.{k} = staged.{k}" for k in key)
     con.register("staged_input", staged)
     try:
         con.execute("create or replace temp table staged as select * from staged_input")
     finally:
         con.unregister("staged_input")
-    for name in staged.column_names:
-        if name.startswith("keep__"):
+    try:
+        for name in keep:
             field_name = name.removeprefix("keep__")
             if field_name not in values:
                 raise ValueError(name)
             con.execute(db.read_sql("load/keep_stored.sql").format(table=table, field=field_name, key_match=key_match))
-    for field_name, value in (defaults or {}).items():
-        con.execute(db.read_sql("load/fill_default.sql").format(field=field_name), {"value": value})
-    same = " and ".join(f"staged.{c} is not distinct from stored.{c}" for c in values)
-    con.execute(db.read_sql("load/classify.sql").format(table=table, key_match=key_match, same_values=same))
-    outcomes = dict(con.execute("select pos, outcome from classified").fetchall())
-    columns = ", ".join(key + values)
-    con.execute(db.read_sql("load/apply_insert.sql").format(table=table, columns=columns), {"batch_id": batch_id})
-    assignments = ", ".join(f"{c} = classified.{c}" for c in values)
-    update_match = " and ".join(f"stored.{k} = classified.{k}" for k in key)
-    con.execute(
-        db.read_sql("load/apply_update.sql").format(table=table, assignments=assignments, key_match=update_match),
-        {"batch_id": batch_id},
-    )
-    con.execute("drop table classified")
-    con.execute("drop table staged")
-    return outcomes
+        for field_name, value in defaults.items():
+            con.execute(db.read_sql("load/fill_default.sql").format(field=field_name), {"value": value})
+        # read back in the order written (updates change values in place): still key order, which
+        # only matters for speed (see _by_key)
+        kept = con.sql(db.read_sql("load/staged_rows.sql")).to_arrow_table()
+    finally:
+        con.execute("drop table staged")
+    return kept.drop_columns(keep)
 
 
-def _staged(rows: Rows, positions: list[int], fields: tuple[str, ...], keep: tuple[str, ...], **extra) -> pa.Table:
+def _staged(rows: Rows, positions: np.ndarray, fields: tuple[str, ...], keep: tuple[str, ...], **extra) -> pa.Table:
     """Arrow table of rows to merge: fields, `keep__` flags for columns a sheet lacks, extra columns, pos."""
-    return _arrow(rows, positions, fields, {**extra, **rows.keep_flags(positions, keep), "pos": positions})
+    flags = {name: pa.array(flag) for name, flag in rows.keep_flags(positions, keep).items()}
+    return _arrow(rows, positions, fields, {**extra, **flags, "pos": pa.array(positions, pa.int64())})
 
 
-def _load_roster(con, rows: Rows, batch_id: int) -> dict[int, str]:
+def _in_key_order(rows: Rows, positions: np.ndarray, key: tuple[str, ...]) -> np.ndarray:
+    """Positions (with distinct keys) sorted by key."""
+    order, _last, _ordered = _by_key(_arrow(rows, positions, key))
+    return positions[order]
+
+
+def _load_roster(con, rows: Rows, batch_id: int) -> np.ndarray:
     _reject_other_counties(con, rows)
     _check_overlaps(con, rows)
-    v = rows.values
     valid = rows.valid()
-    winner: dict[str, int] = {}
-    for i in valid:  # beneficiary columns come from the person's latest valid row
-        winner[v["id_number"][i]] = i
-    winners = set(winner.values())
-    ben_positions = sorted(winners)
+    # beneficiary columns come from the person's latest valid row
+    order, last, _ordered = _by_key(_arrow(rows, valid, BENEFICIARY_KEY))
+    ben_positions = valid[order[last]]
     ben = _merge(
         con,
         "beneficiary",
@@ -525,39 +882,34 @@ def _load_roster(con, rows: Rows, batch_id: int) -> dict[int, str]:
         BENEFICIARY_VALUES,
         _staged(rows, ben_positions, BENEFICIARY_KEY + BENEFICIARY_VALUES, BENEFICIARY_KEEP),
         batch_id,
+        len(rows),
         defaults={"enrolled_on": DEFAULT_ENROLLED_ON},
     )
-    paired = [i for i in valid if v["cadre_phone"][i] is not None]
+    paired = _in_key_order(rows, valid[~_nulls(rows.take("cadre_phone", valid))], PAIRING_KEY)
     pair = _merge(
         con, "pairing", PAIRING_KEY, PAIRING_VALUES, _staged(rows, paired, PAIRING_KEY + PAIRING_VALUES, PAIRING_KEEP),
-        batch_id,
+        batch_id, len(rows),
     )  # fmt: skip
-    outcomes: dict[int, str] = {}
-    for i in valid:
-        if i in pair:
-            outcome = pair[i]
-            if outcome == "unchanged" and i in winners and ben[i] != "unchanged":
-                outcome = "updated"
-        elif i in winners:
-            outcome = ben[i]
-        else:
-            rows.duplicate.add(i)  # an unpaired row whose person is restated by a later row
-            continue
-        outcomes[i] = outcome
+    winner = np.zeros(len(rows), bool)
+    winner[ben_positions] = True
+    # A paired row counts by its pairing, and as updated when only the person's own columns changed;
+    # an unpaired row counts by its person; an unpaired row whose person a later row restates is a duplicate.
+    outcomes = np.where(pair != NO_OUTCOME, pair, np.where(winner, ben, NO_OUTCOME)).astype(np.int8)
+    outcomes[(pair == UNCHANGED) & winner & (ben != UNCHANGED)] = UPDATED
+    restated = np.zeros(len(rows), bool)
+    restated[valid] = True
+    rows.duplicate |= restated & (outcomes == NO_OUTCOME)
     return outcomes
 
 
-def _load_visits(con, rows: Rows, batch_id: int) -> dict[int, str]:
+def _load_visits(con, rows: Rows, batch_id: int) -> np.ndarray:
     _reject_unknown_beneficiaries(con, rows)
-    v = rows.values
-    keys = {
-        i: contact_key(v["record_no"][i], v["id_number"][i], v["contact_date"][i], v["method"][i], v["cadre_phone"][i])
-        for i in rows.valid()
-    }
-    _supersede_by_key(rows, rows.valid(), keys.__getitem__)
-    valid = rows.valid()
-    staged = _staged(rows, valid, CONTACT_VALUES, CONTACT_KEEP, contact_key=[keys[i] for i in valid])
-    return _merge(con, "contact", CONTACT_KEY, CONTACT_VALUES, staged, batch_id)
+    # the keys come grouped (see contact_keys), each group in file order: the stable sort in
+    # _supersede_by_key still finds the last row of each key in the file
+    positions, keys = contact_keys(rows, rows.valid())
+    winners, kept = _supersede_by_key(rows, positions, pa.table({"contact_key": keys}))
+    staged = _staged(rows, positions[winners], CONTACT_VALUES, CONTACT_KEEP, contact_key=kept.column(0))
+    return _merge(con, "contact", CONTACT_KEY, CONTACT_VALUES, staged, batch_id, len(rows))
 
 
 def _query_staged(con, staged: pa.Table, sql_file: str) -> list[tuple]:
@@ -568,31 +920,30 @@ def _query_staged(con, staged: pa.Table, sql_file: str) -> list[tuple]:
         con.unregister("staged")
 
 
-def _load_issues(con, rows: Rows, batch_id: int) -> dict[int, str]:
+def _load_issues(con, rows: Rows, batch_id: int) -> np.ndarray:
     _reject_unknown_beneficiaries(con, rows)
-    v = rows.values
-    natural = {
-        i: natural_issue_key(v["id_number"][i], v["raised_on"][i], v["category"][i], v["description"][i])
-        for i in rows.valid()
-    }
-    keys = {
-        i: issue_key(v["issue_no"][i], v["id_number"][i], v["raised_on"][i], v["category"][i], v["description"][i])
-        for i in natural
-    }
     valid = rows.valid()
-    probe = _arrow(rows, valid, ISSUE_VALUES, {"issue_key": [keys[i] for i in valid], "pos": valid})
-    for pos, stored_key, stored_no in _query_staged(con, probe, "load/issue_renumber.sql"):
-        keys[pos] = stored_key  # a later ledger without numbers updates the numbered issue
-        v["issue_no"][pos] = stored_no
-    _supersede_by_key(rows, valid, keys.__getitem__)
-    valid = rows.valid()
+    natural = natural_issue_keys(rows, valid)
+    keys = issue_keys(rows, valid, natural)
+    probe = _arrow(rows, valid, ISSUE_VALUES, {"issue_key": keys, "pos": pa.array(valid, pa.int64())})
+    renumbered = _query_staged(con, probe, "load/issue_renumber.sql")
+    if renumbered:  # a later ledger without numbers updates the numbered issue
+        offset_of = {int(pos): n for n, pos in enumerate(valid.tolist())}
+        key_list = keys.to_pylist()
+        issue_no = rows.values["issue_no"].to_pylist()
+        for pos, stored_key, stored_no in renumbered:
+            key_list[offset_of[pos]] = stored_key
+            issue_no[pos] = stored_no
+        keys = pa.array(key_list, pa.string())
+        rows.values["issue_no"] = Coded.plain(pa.array(issue_no, pa.string()))
+    winners, kept = _supersede_by_key(rows, valid, pa.table({"issue_key": keys}))
     staged = _staged(
         rows,
-        valid,
+        valid[winners],
         ISSUE_VALUES,
         ISSUE_KEEP,
-        issue_key=[keys[i] for i in valid],
-        natural_key=[natural[i] for i in valid],
+        issue_key=kept.column(0),
+        natural_key=natural.take(pa.array(winners)),
     )
     taken_over = dict(_query_staged(con, staged, "load/issue_takeover.sql"))
     if taken_over:
@@ -602,10 +953,17 @@ def _load_issues(con, rows: Rows, batch_id: int) -> dict[int, str]:
         con.unregister("old_keys")
     staged = staged.drop_columns(["natural_key"])
     outcomes = _merge(
-        con, "issue", ISSUE_KEY, ISSUE_VALUES, staged, batch_id, defaults={"level": labels.DEFAULT_ISSUE_LEVEL}
+        con,
+        "issue",
+        ISSUE_KEY,
+        ISSUE_VALUES,
+        staged,
+        batch_id,
+        len(rows),
+        defaults={"level": labels.DEFAULT_ISSUE_LEVEL},
     )
     for pos in taken_over:
-        outcomes[pos] = "updated"
+        outcomes[pos] = UPDATED
     return outcomes
 
 
@@ -619,16 +977,17 @@ def prepare(sheets: list[RawSheet], report: ImportReport, kind: str | None, toda
     """Recognise and clean every sheet; the rows of each kind of the whole file, or {} when it fails."""
     parsed: dict[str, Rows] = {}
     for sheet in sheets:
-        match = headers.find_header(sheet.rows, sheet.name, kind)
+        top = sheet.head(headers.ROWS_LOOKED_AT)  # all the header search reads
+        match = headers.find_header(top, sheet.name, kind)
         if match is None:
-            detected = headers.find_header(sheet.rows, sheet.name) if kind else None
+            detected = headers.find_header(top, sheet.name) if kind else None
             if detected is not None:
                 report.notes.append(
                     labels.MSG_KIND_MISMATCH.format(
                         sheet=sheet.name, kind=labels.KIND_LABELS[kind], detected=labels.KIND_LABELS[detected.kind]
                     )
                 )
-            elif any(any(clean.cell_text(c) for c in row) for row in sheet.rows):
+            elif sheet.has_text():
                 report.notes.append(labels.MSG_SHEET_SKIPPED.format(sheet=sheet.name))
             continue
         missing = match.missing_required
@@ -646,6 +1005,8 @@ def prepare(sheets: list[RawSheet], report: ImportReport, kind: str | None, toda
         report.read += read
         report.duplicate += duplicates
         report.sheets.append({"sheet": sheet.name, "kind": match.kind, "header_row": match.row_index + 1})
+    for rows in parsed.values():
+        rows.finish()
     if not parsed:
         report.status = "failed"
         report.message = labels.MSG_NO_SHEET_RECOGNISED.format(file=report.file)
@@ -665,7 +1026,7 @@ def _collect_errors(parsed: dict[str, Rows], report: ImportReport) -> None:
         for i, problems in sorted(rows.errors.items()):  # positions follow the sheets' and rows' order
             columns = "、".join(dict.fromkeys(column for column, _ in problems))
             reasons = "；".join(reason for _, reason in problems)
-            report.errors.append(RowError(rows.sheet[i], rows.row_no[i], columns, reasons, rows.raw(i)))
+            report.errors.append(RowError(rows.sheet_name(i), rows.row_number(i), columns, reasons, rows.raw(i)))
     report.rejected = len(report.errors)
 
 
@@ -712,9 +1073,10 @@ def _write(con, parsed: dict[str, Rows], report: ImportReport, all_or_nothing: b
             if rows is None:
                 continue
             outcomes = LOADERS[kind](con, rows, report.batch_id)
-            for outcome in outcomes.values():
-                counts[outcome] += 1
-            report.duplicate += len(rows.duplicate)
+            tally = np.bincount(outcomes[outcomes != NO_OUTCOME], minlength=len(OUTCOMES))
+            for name, number in zip(OUTCOMES, tally.tolist(), strict=True):
+                counts[name] += number
+            report.duplicate += int(rows.duplicate.sum())
         report.inserted, report.updated, report.unchanged = counts["inserted"], counts["updated"], counts["unchanged"]
         _collect_errors(parsed, report)
         if all_or_nothing and report.rejected:
@@ -834,9 +1196,11 @@ def import_table(
     con, kind: str, frame, *, file_name: str, user: str = labels.DEFAULT_USER, today=None, all_or_nothing: bool = False
 ) -> ImportReport:
     """Import a pandas DataFrame whose columns are the canonical Chinese headers, as if it were a file."""
-    header = [str(c) for c in frame.columns]
-    body = frame.astype(object).where(frame.notna(), "").values.tolist()
+    columns = []
+    for position, header in enumerate(frame.columns):
+        cells = frame.iloc[:, position]
+        columns.append(RawColumn.encode([str(header), *cells.astype(object).where(cells.notna(), "").tolist()]))
     digest = hashlib.sha256(frame.to_csv(index=False).encode("utf-8")).hexdigest()
     report = ImportReport(file=file_name, sha256=digest)
-    sheet = RawSheet(file_name, [header, *body])
+    sheet = RawSheet(file_name, columns, len(frame) + 1)
     return import_sheets(con, [sheet], report, kind=kind, all_or_nothing=all_or_nothing, user=user, today=today)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from pipeline import config, labels, masking
@@ -94,7 +95,7 @@ def preview_sheets(
     sheets: list[RawSheet], preview: FilePreview, *, sample_rows: int = SAMPLE_ROWS, today=None
 ) -> FilePreview:
     """Fill a preview from sheets already read."""
-    tops = [RawSheet(sheet.name, sheet.rows[:_HEAD_ROWS]) for sheet in sheets]
+    tops = [sheet.top(_HEAD_ROWS) for sheet in sheets]
     report = load.ImportReport(file=preview.file)
     parsed = load.prepare(tops, report, None, config.today(today))
     if report.status == "failed":
@@ -112,24 +113,31 @@ def _problems(parsed: dict[str, load.Rows]) -> dict[tuple[str, int], str]:
     for rows in parsed.values():
         for position, reasons in rows.errors.items():
             text = "；".join(reason for _column, reason in reasons)
-            found[(rows.sheet[position], rows.row_no[position])] = masking.mask_text(text)
+            found[(rows.sheet_name(position), rows.row_number(position))] = masking.mask_text(text)
     return found
 
 
+def _count_data_rows(sheet: RawSheet, start: int) -> int:
+    """Rows from `start` on with any non-empty cell, even a lone space: a cheap count for "about N rows"."""
+    filled = np.zeros(max(sheet.height - start, 0), bool)
+    for column in sheet.columns:
+        cells = np.fromiter((cell not in ("", None) for cell in column.values), bool, len(column.values))
+        filled |= cells[column.codes[start:]]
+    return int(filled.sum())
+
+
 def _sheet_preview(sheet: RawSheet, problems: dict[tuple[str, int], str], sample_rows: int) -> SheetPreview:
-    match = headers.find_header(sheet.rows, sheet.name)
+    match = headers.find_header(sheet.head(headers.ROWS_LOOKED_AT), sheet.name)
     if match is None:
         return SheetPreview(sheet.name)
     ordered = sorted(match.columns.items())
     columns = [(match.headers[c], labels.column_label(match.kind, f)) for c, f in ordered]
-    body = sheet.rows[match.row_index + 1 :]
-    # a cheap count for the "about N rows" line: any non-empty cell, even a lone space, counts
-    data_rows = sum(1 for row in body if any(cell not in ("", None) for cell in row))
+    data_rows = _count_data_rows(sheet, match.row_index + 1)
     records = []
-    for offset, cells in enumerate(body):
+    for offset in range(sheet.height - match.row_index - 1):
         if len(records) >= sample_rows:
             break
-        texts = [clean.cell_text(cell) for cell in cells]
+        texts = [clean.cell_text(cell) for cell in sheet.row(match.row_index + 1 + offset)]
         first = next((text for text in texts if text), "")
         if not first or first.startswith(_SKIPPED_FIRST_CELLS):
             continue

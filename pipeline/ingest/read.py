@@ -1,14 +1,13 @@
 """Bytes of an uploaded file -> sheets of raw cells, refusing what could eat the machine first.
 
-A sheet comes back as a list of rows, row 0 being Excel row 1, with the cell values calamine
-gives (str, float, int, bool, date, datetime, time) or "" for an empty cell. Merged ranges are
-filled with their top-left value, so a county name merged down fifty rows belongs to all of them.
+A sheet holds its rows by column (see RawSheet): row 0 is Excel row 1, and a cell is the value
+calamine gives (str, float, int, bool, date, datetime, time) or "" for an empty cell. Merged ranges
+are filled with their top-left value, so a county name merged down fifty rows belongs to all of them.
 """
 
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import datetime as dt
 import io
@@ -18,24 +17,155 @@ import subprocess
 import sys
 import zipfile
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import python_calamine
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from pipeline import config, labels
+from pipeline.ingest import clean
+from pipeline.ingest.parse_child import CODE_TYPE, encode_column
 
 
 class ReadError(Exception):
     """The file cannot be read; the message is the Chinese text shown to the office."""
 
 
+class RawColumn:
+    """One column of a sheet: a code per row into the column's distinct cells.
+
+    Ledger columns repeat a few values (methods, dates, one ID per person), so each distinct cell
+    is looked at once (its text, its cleaning) and the rows follow by numpy indexing. When every
+    distinct cell is a str (every CSV, most workbook columns) they are also kept as an Arrow array,
+    so that trimming, comparing and much of the cleaning run in Arrow's C++ instead of a Python loop.
+    """
+
+    __slots__ = ("_list", "_strings", "_text_array", "_texts", "codes")
+
+    def __init__(self, codes: np.ndarray, values: list[object] | pa.Array) -> None:
+        self.codes = codes  # int32, one per row of the sheet
+        # the distinct cells, told apart by type and value: a list, or an Arrow string array
+        self._list: list[object] | None = None if isinstance(values, pa.Array) else values
+        self._strings: pa.Array | bool | None = values if isinstance(values, pa.Array) else False  # False: unknown
+        self._text_array: pa.Array | None = None
+        self._texts: list[str] | None = None
+
+    @classmethod
+    def encode(cls, cells: Sequence[object]) -> RawColumn:
+        """A column from its cells, one per row."""
+        codes, values = encode_column(cells)
+        return cls(np.frombuffer(codes, dtype=np.intc).astype(np.int32, copy=False), values)
+
+    @property
+    def values(self) -> list[object]:
+        """The distinct cells as Python values."""
+        if self._list is None:
+            self._list = self._strings.to_pylist()
+        return self._list
+
+    @property
+    def strings(self) -> pa.Array | None:
+        """The distinct cells as an Arrow string array when they are all str, else None."""
+        if self._strings is False:
+            values = self._list
+            self._strings = pa.array(values, pa.string()) if all(type(v) is str for v in values) else None
+        return self._strings
+
+    def __len__(self) -> int:
+        return len(self._list) if self._list is not None else len(self._strings)
+
+    def text_array(self) -> pa.Array:
+        """clean.cell_text of each distinct cell, as an Arrow string array."""
+        if self._text_array is None:
+            strings = self.strings
+            if strings is not None:  # cell_text of a str is the str trimmed
+                self._text_array = pc.utf8_trim(strings, characters=clean.TRIM_CHARS)
+            else:
+                self._text_array = pa.array(self.texts(), pa.string())
+        return self._text_array
+
+    def texts(self) -> list[str]:
+        """clean.cell_text of each distinct cell (in the order of `values`)."""
+        if self._texts is None:
+            if self.strings is not None:
+                self._texts = self.text_array().to_pylist()
+            else:
+                self._texts = [clean.cell_text(value) for value in self.values]
+        return self._texts
+
+    def filled(self) -> np.ndarray:
+        """True for each distinct cell whose text is not empty."""
+        return pc.not_equal(self.text_array(), "").to_numpy(zero_copy_only=False)
+
+
 @dataclass
 class RawSheet:
-    """One sheet (or a whole CSV) as rows of raw cells."""
+    """One sheet (or a whole CSV) as columns of raw cells; `row`, `head` and `rows` give it back by row.
+
+    Rows shorter than the widest are padded with "" (how a missing cell reads); `lengths` keeps each
+    row's own length when they differ (a CSV whose title or footer lines have fewer fields).
+    """
 
     name: str
-    rows: list[list[object]]
+    columns: list[RawColumn]
+    height: int
+    lengths: np.ndarray | None = None
     notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_rows(cls, name: str, rows: list[list[object]]) -> RawSheet:
+        """A sheet from its rows of cells."""
+        lengths = np.fromiter(map(len, rows), dtype=np.int32, count=len(rows))
+        width = int(lengths.max()) if len(rows) else 0
+        if len(rows) and int(lengths.min()) != width:
+            rows = [row if len(row) == width else [*row, *[""] * (width - len(row))] for row in rows]
+        else:
+            lengths = None
+        columns = [RawColumn.encode(cells) for cells in zip(*rows, strict=True)] if width else []
+        return cls(name, columns, len(rows), lengths)
+
+    @property
+    def width(self) -> int:
+        """The number of columns (the length of the longest row)."""
+        return len(self.columns)
+
+    def length(self, index: int) -> int:
+        """The number of cells of one row as written."""
+        return self.width if self.lengths is None else int(self.lengths[index])
+
+    def row(self, index: int) -> list[object]:
+        """The cells of one row, as written."""
+        return [column.values[column.codes[index]] for column in self.columns[: self.length(index)]]
+
+    def head(self, count: int) -> list[list[object]]:
+        """The first rows (where the header search looks)."""
+        return [self.row(index) for index in range(min(count, self.height))]
+
+    def top(self, count: int) -> RawSheet:
+        """The sheet cut after its first `count` rows (each column keeping only the cells still used)."""
+        height = min(count, self.height)
+        lengths = None if self.lengths is None else self.lengths[:height]
+        columns = []
+        for column in self.columns:
+            used, codes = np.unique(column.codes[:height], return_inverse=True)
+            if column.strings is not None:
+                values: list[object] | pa.Array = column.strings.take(pa.array(used))
+            else:
+                values = [column.values[u] for u in used.tolist()]
+            columns.append(RawColumn(codes.astype(np.int32), values))
+        return RawSheet(self.name, columns, height, lengths, list(self.notes))
+
+    def has_text(self) -> bool:
+        """Whether any cell holds something other than blanks."""
+        return any(column.filled()[column.codes].any() for column in self.columns)
+
+    @property
+    def rows(self) -> list[list[object]]:
+        """Every row as a list of cells (builds a Python object per cell: for small sheets and tests)."""
+        return self.head(self.height)
 
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -165,25 +295,48 @@ def _read_workbook(data: bytes, file_name: str) -> list[RawSheet]:
         raise ReadError(labels.MSG_TOO_MANY_ROWS.format(file=file_name, cap_rows=config.MAX_ROWS))
     if outcome[0] == "limit":
         raise ReadError(labels.MSG_FILE_PARSE_LIMIT.format(file=file_name))
-    if outcome[0] != "ok":
+    sheets = _decode_sheets(outcome) if outcome[0] == "ok" else None
+    if sheets is None:
         raise ReadError(labels.MSG_FILE_CORRUPT.format(file=file_name))
-    sheets: list[RawSheet] = []
-    for name, rows, merged in outcome[1]:
-        rows = [list(row) for row in rows]
-        _fill_merged(rows, merged)
-        sheets.append(RawSheet(name, rows))
+    return sheets
+
+
+def _decode_sheets(outcome: tuple) -> list[RawSheet] | None:
+    """The sheets of the child's answer, or None when it is not what parse_workbook writes."""
+    try:
+        sheets = []
+        for name, height, width, packed_lengths, encoded in outcome[1]:
+            if type(name) is not str or len(encoded) != width:
+                return None
+            columns = []
+            for packed, values in encoded:
+                codes = np.frombuffer(packed, dtype=np.dtype(CODE_TYPE)).astype(np.int32, copy=False)
+                if len(codes) != height or type(values) is not list:
+                    return None
+                if height and (int(codes.min()) < 0 or int(codes.max()) >= len(values)):
+                    return None
+                columns.append(RawColumn(codes, values))
+            lengths = None
+            if packed_lengths is not None:
+                lengths = np.frombuffer(packed_lengths, dtype=np.dtype(CODE_TYPE)).astype(np.int32, copy=False)
+                if len(lengths) != height or (height and (int(lengths.min()) < 0 or int(lengths.max()) > width)):
+                    return None
+            sheets.append(RawSheet(name, columns, height, lengths))
+    except (TypeError, ValueError):
+        return None
     return sheets
 
 
 # The workbook parser is native code: on some malformed files it aborts the whole process (an
 # allocation of terabytes for a cell placed at XFD1048576 or a forged .xls record) or panics. So it
-# runs in a child process with a memory and a time limit, and only plain cell values come back.
-_CHILD = "import sys; sys.path.insert(0, sys.argv[1]); from pipeline.ingest.read import child_main; child_main()"
+# runs in a child process with a memory and a time limit (pipeline/ingest/parse_child.py), and only
+# plain cell values and packed codes come back.
+_CHILD = "import sys; sys.path.insert(0, sys.argv[1]); from pipeline.ingest.parse_child import child_main; child_main()"
 _CELL_TYPES = {"date": dt.date, "datetime": dt.datetime, "time": dt.time, "timedelta": dt.timedelta}
 
 
 class _CellUnpickler(pickle.Unpickler):
-    """Reads the child's answer: lists of str, numbers, bools and datetime values, nothing that runs code."""
+    """Reads the child's answer: lists of str, numbers, bools, bytes and datetime values, nothing that runs code."""
 
     def find_class(self, module: str, name: str):
         if module == "datetime" and name in _CELL_TYPES:
@@ -207,64 +360,20 @@ def _parse_isolated(data: bytes, file_name: str) -> tuple:
         return ("corrupt",)
 
 
-def parse_workbook(data: bytes, max_rows: int, max_cells: int) -> tuple:
-    """Parse with calamine: ("ok", [(sheet, rows, merged ranges)]) or why the file is refused."""
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets, total_rows = [], 0
-        for name in workbook.sheet_names:
-            sheet = workbook.get_sheet_by_name(name)
-            height, width = sheet.total_height, sheet.total_width
-            if height > max_rows + 100 or height * width > max_cells:
-                return ("too_big", name, height, width)
-            rows = sheet.to_python(skip_empty_area=False)
-            total_rows += len(rows)
-            if total_rows > max_rows + 100:
-                return ("too_many_rows",)
-            sheets.append((name, rows, list(sheet.merged_cell_ranges or [])))
-    except MemoryError:
-        return ("limit",)
-    except BaseException:  # calamine's own errors, and its panics on damaged files (a BaseException)
-        return ("corrupt",)
-    return ("ok", sheets)
-
-
-def child_main() -> None:
-    """Entry of the parsing child: workbook bytes on stdin, the pickled outcome of parse_workbook on stdout."""
-    memory, max_rows, max_cells = (int(value) for value in sys.argv[2:5])
-    with contextlib.suppress(ImportError, ValueError, OSError):
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    outcome = parse_workbook(sys.stdin.buffer.read(), max_rows, max_cells)
-    pickle.dump(outcome, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _fill_merged(rows: list[list[object]], merged: list) -> None:
-    """Give every cell of a merged range the value of its top-left cell."""
-    width = max((len(row) for row in rows), default=0)
-    for (top, left), (bottom, right) in merged:
-        right = min(right, width - 1)  # past the last used column a merge adds only empty cells, 16,384 a row
-        if top >= len(rows) or left >= len(rows[top]):
-            continue
-        value = rows[top][left]
-        for r in range(top, min(bottom, len(rows) - 1) + 1):
-            row = rows[r]
-            if len(row) <= right:
-                row.extend([""] * (right + 1 - len(row)))
-            for c in range(left, right + 1):
-                if r != top or c != left:
-                    row[c] = value
-
-
 # ---------------------------------------------------------------- CSV
 
 
 def decode_text(data: bytes, file_name: str) -> tuple[str, str]:
     """Decode CSV bytes: UTF-16 with BOM, UTF-8 (with or without BOM), then GB18030 (a superset of GBK)."""
+    text, delimiter, _encoding = _decode(data, file_name)
+    return text, delimiter
+
+
+def _decode(data: bytes, file_name: str) -> tuple[str, str, str]:
+    """(text, delimiter when the encoding implies one, encoding)."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16"), "\t"
+            return data.decode("utf-16"), "\t", "utf-16"
         except UnicodeDecodeError as exc:
             raise ReadError(labels.MSG_CSV_ENCODING.format(file=file_name)) from exc
     for encoding in ("utf-8-sig", "gb18030"):
@@ -274,7 +383,7 @@ def decode_text(data: bytes, file_name: str) -> tuple[str, str]:
             continue
         if "\x00" in text or _mostly_control(text):
             break
-        return text, ""
+        return text, "", encoding
     raise ReadError(labels.MSG_CSV_ENCODING.format(file=file_name))
 
 
@@ -295,8 +404,46 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _read_csv(data: bytes, file_name: str) -> RawSheet:
-    text, delimiter = decode_text(data, file_name)
+    name = file_name.rsplit("/", 1)[-1]
+    name = name.rsplit(".", 1)[0] if "." in name else name
+    sheet = _utf8_csv_by_arrow(data, name)
+    if sheet is not None:
+        return sheet
+    text, delimiter, encoding = _decode(data, file_name)
     delimiter = delimiter or _sniff_delimiter(text)
+    if encoding != "utf-8-sig":  # GB18030 or UTF-16: Arrow reads UTF-8 only
+        sheet = _csv_by_arrow(text, text.encode("utf-8"), delimiter, name)
+    return sheet if sheet is not None else RawSheet.from_rows(name, _csv_rows(text, delimiter, file_name))
+
+
+_HEAD_BYTES = 2**18  # more than the 20,000 characters _sniff_delimiter looks at
+
+
+def _utf8_csv_by_arrow(data: bytes, name: str) -> RawSheet | None:
+    """A UTF-8 CSV read by Arrow without decoding it in Python first, or None (then _decode decides).
+
+    What _decode would check is checked on the bytes: Arrow refuses invalid UTF-8 in any cell (its
+    validator, like Python's decoder, refuses overlong forms, surrogates and code points past
+    U+10FFFF), and every byte that is not a delimiter, quote or line break is in some cell; a NUL
+    or a head of control characters leaves the file to _decode, which refuses it.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    if data.find(b"\x00", start) >= 0:
+        return None
+    body = memoryview(data)[start:]  # no copy of the file
+    try:
+        head, _consumed = codecs.utf_8_decode(body[:_HEAD_BYTES], "strict", False)
+    except UnicodeDecodeError:
+        return None
+    if _mostly_control(head):
+        return None
+    return _csv_by_arrow(head, body, _sniff_delimiter(head), name)
+
+
+def _csv_rows(text: str, delimiter: str, file_name: str) -> list[list[object]]:
+    """The rows of the csv module, with the guards on columns, rows and cell size."""
     rows: list[list[object]] = []
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
@@ -311,5 +458,65 @@ def _read_csv(data: bytes, file_name: str) -> RawSheet:
         if "field larger than field limit" in str(exc):  # a cell of megabytes, or a quote never closed
             raise ReadError(labels.MSG_CELL_TOO_LONG.format(file=file_name, cap=csv.field_size_limit())) from exc
         raise ReadError(labels.MSG_CSV_ENCODING.format(file=file_name)) from exc
-    name = file_name.rsplit("/", 1)[-1]
-    return RawSheet(name.rsplit(".", 1)[0] if "." in name else name, rows)
+    return rows
+
+
+def _csv_by_arrow(text: str, utf8: bytes | memoryview, delimiter: str, name: str) -> RawSheet | None:
+    """The CSV parsed by Arrow's reader (C++, both cores), or None where only the csv module reads it right.
+
+    `utf8` is the file as UTF-8 without its BOM, `text` the same decoded (at least its beginning).
+
+    For a file whose every line has the same number of fields, Arrow's reader gives the cells of
+    the csv module (same quoting, doubled quotes, quoted line breaks, any of CR, LF, CRLF ending a
+    line); a blank line reads as a row of empty cells instead of an empty row, and blank rows are
+    skipped alike. Everything else goes to the csv module: lines of different lengths (Arrow
+    refuses them), a leading BOM that decoding left (Arrow would drop it), a quote never closed,
+    a cell over the csv module's size limit or a line over the column limit (the csv module's
+    errors are the messages).
+    """
+    if not text or text.startswith("\ufeff"):
+        return None
+    try:
+        first = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), None)
+    except csv.Error:
+        return None
+    if not first or len(first) > config.MAX_COLUMNS:
+        return None
+    width = len(first)
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(utf8),
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter,
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(width)},
+                null_values=[],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowException:  # a line of another length, a quote never closed, …
+        return None
+    if table.num_columns != width:
+        return None
+    limit = csv.field_size_limit()
+    columns = []
+    for chunks in table.columns:
+        values = chunks.combine_chunks()
+        # bytes >= characters: count characters only when some cell has that many bytes
+        too_long = len(values) and pc.max(pc.binary_length(values)).as_py() > limit
+        if too_long and pc.max(pc.utf8_length(values)).as_py() > limit:
+            return None
+        encoded = values.dictionary_encode()
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+        columns.append(RawColumn(codes, encoded.dictionary))
+    if table.num_rows > config.MAX_ROWS + 100:
+        return None  # the csv module says so, in its words
+    return RawSheet(name, columns, table.num_rows)

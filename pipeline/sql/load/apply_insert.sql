@@ -1,5 +1,4 @@
--- Adds the staged rows whose key is new; batch_id is the importing batch ($batch_id).
+-- Adds the rows whose key is new (registered as `incoming`, in key order); batch_id is the importing batch ($batch_id).
 insert into {table} ({columns}, batch_id)
 select {columns}, $batch_id
-from classified
-where outcome = 'inserted'
+from incoming

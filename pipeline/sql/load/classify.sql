@@ -1,16 +1,13 @@
--- One row per staged row of an import, with its outcome against the stored table:
--- inserted (key not stored yet), unchanged (every value equal), updated (some value differs).
+-- The outcome of each staged row of an import against the stored table, as a number (the order of
+-- OUTCOMES in pipeline/ingest/load.py): 0 inserted (key not stored yet), 2 unchanged (every value
+-- equal), 1 updated (some value differs).
 -- {table}, {key_match}, {same_values} are filled from the fixed column lists in pipeline/ingest/load.py.
-create or replace temp table classified as
-with final as (
-    select
-        staged.*,
-        case
-            when stored.batch_id is null then 'inserted'
-            when {same_values} then 'unchanged'
-            else 'updated'
-        end as outcome
-    from staged
-    left join {table} as stored on {key_match}
-)
-select * from final
+select
+    staged.pos,
+    case
+        when stored.batch_id is null then 0
+        when {same_values} then 2
+        else 1
+    end::tinyint as outcome
+from staged
+left join {table} as stored on {key_match}
