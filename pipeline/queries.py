@@ -247,18 +247,35 @@ def compose(target: str) -> str:
     return f"with {ctes}\nselect * from {target}"
 
 
+def _windows_cover_from(windows: Iterable[tuple[dt.date, dt.date]]) -> dt.date:
+    """The first day from which the windows (first and last day) together cover every day up to their last."""
+    runs: list[list[dt.date]] = []
+    for first, last in sorted(windows):
+        if runs and first <= runs[-1][1] + dt.timedelta(days=1):
+            runs[-1][1] = max(runs[-1][1], last)
+        else:
+            runs.append([first, last])
+    # sorted by first day, the run that reaches the last day of all is the last one
+    return runs[-1][0]
+
+
 def _base_parameters(
     period_list: Sequence[periods.Period], scope: Scope, config: settings.Settings
 ) -> dict[str, object]:
     threshold = config.overdue_days
+    # the contact window of each period: see int_periods.window_start
+    windows = [(min(p.start, p.as_of - dt.timedelta(days=threshold)), p.as_of) for p in period_list]
     params: dict[str, object] = {
         "period_ids": list(range(len(period_list))),
         "period_starts": [p.start for p in period_list],
         "period_as_ofs": [p.as_of for p in period_list],
         "period_months": [p.months for p in period_list],
-        # the earliest and latest contact dates any period can look at: see int_periods.window_start
-        "scan_from": min(min(p.start, p.as_of - dt.timedelta(days=threshold)) for p in period_list),
-        "scan_to": max(p.as_of for p in period_list),
+        # the earliest and latest contact dates any period can look at
+        "scan_from": min(first for first, _ in windows),
+        "scan_to": max(last for _, last in windows),
+        # contacts from here to scan_to all lie in some period's window; an earlier one (before scan_from,
+        # or between two windows) is looked up only for the few who need it (int_period_beneficiary_metrics)
+        "windows_cover_from": _windows_cover_from(windows),
         "overdue_days": threshold,
         "scope_county": scope.county,
         "scope_department": scope.department,
@@ -276,6 +293,81 @@ def _base_parameters(
     return params
 
 
+def _windows_cover_from(windows: Iterable[tuple[dt.date, dt.date]]) -> dt.date:
+    """The first day from which the windows (first and last day) together cover every day up to their last."""
+    runs: list[list[dt.date]] = []
+    for first, last in sorted(windows):
+        if runs and first <= runs[-1][1] + dt.timedelta(days=1):
+            runs[-1][1] = max(runs[-1][1], last)
+        else:
+            runs.append([first, last])
+    # sorted by first day, the run that reaches the last day of all is the last one
+    return runs[-1][0]
+
+
+def _base_parameters(
+    period_list: Sequence[periods.Period], scope: Scope, config: settings.Settings
+) -> dict[str, object]:
+    threshold = config.overdue_days
+    # the contact window of each period: see int_periods.window_start
+    windows = [(min(p.start, p.as_of - dt.timedelta(days=threshold)), p.as_of) for p in period_list]
+    params: dict[str, object] = {
+        "period_ids": list(range(len(period_list))),
+        "period_starts": [p.start for p in period_list],
+        "period_as_ofs": [p.as_of for p in period_list],
+        "period_months": [p.months for p in period_list],
+        # the earliest and latest contact dates any period can look at
+        "scan_from": min(first for first, _ in windows),
+        "scan_to": max(last for _, last in windows),
+        # contacts from here to scan_to all lie in some period's window; an earlier one (before scan_from,
+        # or between two windows) is looked up only for the few who need it (int_period_beneficiary_metrics)
+        "windows_cover_from": _windows_cover_from(windows),
+        "overdue_days": threshold,
+        "scope_county": scope.county,
+        "scope_department": scope.department,
+        "unpaired_label": labels.UNPAIRED_LABEL,
+        "unknown_level_label": labels.UNKNOWN_CADRE_LEVEL_LABEL,
+        "home_visit_methods": list(labels.HOME_VISIT_METHODS),
+        "satisfied_ratings": list(labels.SATISFIED_RATINGS),
+        "resolved_status": labels.RESOLVED_STATUS,
+        "closed_statuses": list(labels.CLOSED_STATUSES),
+    }
+    for rate, weight in config.weights.items():
+        params[f"weight_{rate}"] = weight
+    for key in ("county", "township", "department", "cadre_name", "cadre_phone", "cadre_level", "category"):
+        params[f"key_{key}"] = None
+    return params
+
+
+# The models pack the facts of all the periods of a query into per-beneficiary HUGEINTs (see
+# sql/intermediate/int_periods.sql): masks with two bits per period and a block of bits per period's
+# calendar months (at most MASK_BITS in all), and counts, 126 bits shared out among the periods. A long
+# list of periods is cut into queries of at most PERIODS_PER_QUERY periods, which leaves each count 10 bits
+# (1023 contacts of one person); should anyone have more, the query is asked again with fewer periods.
+MASK_BITS = 127
+PERIODS_PER_QUERY = 12
+# Marts whose rows relate the periods of one query to each other (the reminders follow the earlier
+# period's 督办 list into the later one): their periods are never split over queries.
+_CROSS_PERIOD_MARTS = frozenset({"mart_reminder_contacts", "mart_reminder_issues", "mart_reminder_departments"})
+# how DuckDB reports counts that do not fit their lanes (int_period_beneficiary_metrics, or the sums
+# behind them in int_period_contact_summary)
+_LANE_OVERFLOW = ("contact lanes overflow", "Overflow in HUGEINT addition")
+
+
+def period_chunks(period_list: Sequence[periods.Period]) -> list[list[periods.Period]]:
+    """The periods in order, cut into runs that fit the masks of one query (a single period always fits)."""
+    chunks: list[list[periods.Period]] = []
+    bits = 0
+    for period in period_list:
+        needs = 2 + len(period.months_touched())
+        if not chunks or len(chunks[-1]) == PERIODS_PER_QUERY or bits + needs > MASK_BITS:
+            chunks.append([])
+            bits = 0
+        chunks[-1].append(period)
+        bits += needs
+    return chunks
+
+
 def run_model(
     con: duckdb.DuckDBPyConnection,
     target: str,
@@ -291,10 +383,37 @@ def run_model(
         # identifiers from the fixed table above, never from the caller; nulls first puts 全市 and
         # the other roll-up rows before their parts
         sql += "\norder by " + ", ".join(f"{column} nulls first" for column in order)
-    params = _base_parameters(period_list, scope, config or settings.read_settings(con))
-    params.update(overrides)
-    used = dict.fromkeys(_PARAMETER.findall(sql))
-    return con.execute(sql, {name: params[name] for name in used}).df()
+    config = config or settings.read_settings(con)
+    used = list(dict.fromkeys(_PARAMETER.findall(sql)))
+
+    def run(chunk: list[periods.Period], split: bool) -> pd.DataFrame:
+        params = _base_parameters(chunk, scope, config)
+        params.update(overrides)
+        try:
+            return con.execute(sql, {name: params[name] for name in used}).df()
+        except duckdb.Error as error:
+            if not split or len(chunk) == 1 or not any(text in str(error) for text in _LANE_OVERFLOW):
+                raise
+        half = len(chunk) // 2
+        return _side_by_side([run(chunk[:half], split), run(chunk[half:], split)], [half, len(chunk) - half])
+
+    if target in _CROSS_PERIOD_MARTS:
+        return run(list(period_list), split=False)
+    chunks = period_chunks(period_list)
+    if len(chunks) <= 1:
+        return run(list(period_list), split=True)
+    return _side_by_side([run(chunk, split=True) for chunk in chunks], [len(chunk) for chunk in chunks])
+
+
+def _side_by_side(frames: list[pd.DataFrame], sizes: list[int]) -> pd.DataFrame:
+    """The rows of queries run on consecutive runs of periods, renumbered as one list of periods."""
+    offset = 0
+    for frame, size in zip(frames, sizes, strict=True):
+        # each query numbers its periods from 0
+        frame["period_id"] += offset
+        offset += size
+    # the period is the first sort key of every ordered mart, so the runs stay in order one after another
+    return pd.concat(frames, ignore_index=True)
 
 
 # ---------------------------------------------------------------- metrics

@@ -1,80 +1,170 @@
 -- One row per period and beneficiary in scope on as_of, with the flags and counts that the
 -- beneficiary contributes to the metrics (paired, contacted, home-visited, on standard, overdue …).
-with beneficiaries as (
-    select * from int_period_beneficiary
+-- The contact summary is joined once per person (int_beneficiary_pairing) and only then expanded over
+-- the periods, each period unpacking its own bits: no per-period join of millions of rows.
+with pairs as (
+    select * from int_beneficiary_pairing
 ),
 
 summary as (
     select * from int_period_contact_summary
 ),
 
-joined as (
+periods as (
+    select * from int_periods
+),
+
+with_contacts as (
     select
-        beneficiaries.*,
-        coalesce(summary.contacts, 0) as contacts,
-        coalesce(summary.home_visits, 0) as home_visits,
-        coalesce(summary.rated_contacts, 0) as rated_contacts,
-        coalesce(summary.satisfied_contacts, 0) as satisfied_contacts,
-        -- the months of P with a contact, less those before the month of 结对日期 (bits at or above
-        -- months_required, counted back from the month of as_of)
-        coalesce(
-            bit_count(summary.contact_months_mask)
-            - bit_count(summary.contact_months_mask >> beneficiaries.months_required::hugeint),
-            0
-        ) as months_contacted,
-        -- the last contact of the window decides whether one falls within the overdue threshold
-        coalesce(
-            summary.last_contact_in_window >= beneficiaries.as_of - $overdue_days::integer, false
-        ) as has_contact_within_threshold,
-        summary.last_contact_in_window
-    from beneficiaries
+        pairs.*,
+        summary.* exclude (id_number)
+    from pairs
     -- only the contacts of paired beneficiaries count, in every contact metric
     left join summary
-        on beneficiaries.period_id = summary.period_id
-        and beneficiaries.id_number = summary.id_number
-        and beneficiaries.is_paired
+        on pairs.id_number = summary.id_number
+        and pairs.is_paired
 ),
 
-recently_paired_without_contact as (
-    -- paired no more than the threshold ago and no contact in the window: overdue only when an older
-    -- contact exists, so only these few rows need a look further back
-    select period_id, id_number, window_start
-    from joined
+candidates as (
+    -- 超期未联系: with no contact up to as_of, a pair is overdue only once the pairing is older than the
+    -- threshold, or if an older contact exists. Contacts in the periods' windows are in the summary; only
+    -- the few paired within the threshold of an as_of, with no such contact by then, need a look at all
+    -- their contacts (a superset of them: within the threshold of the first as_of, no contact by pairing)
+    select id_number
+    from with_contacts
     where is_paired
-        and last_contact_in_window is null
-        and as_of - paired_on <= $overdue_days::integer
+        and paired_on >= (select min(as_of) from periods) - $overdue_days::integer
+        and (first_contact_on is null or first_contact_on > paired_on)
 ),
 
-with_older_contact as (
-    select distinct candidates.period_id, candidates.id_number
-    from recently_paired_without_contact as candidates
-    inner join stg_contact as contacts
-        on contacts.id_number = candidates.id_number
-        and contacts.contact_date < candidates.window_start
+first_contact as (
+    select
+        id_number,
+        min(contact_date) as first_contact_on
+    from (
+        select
+            contacts.id_number,
+            contacts.contact_date,
+            -- a lookup in the few candidates (a mark join hashes them, not the millions of contacts)
+            contacts.id_number in (select id_number from candidates) as is_candidate
+        from stg_contact as contacts
+        -- from windows_cover_from on, every contact lies in a window: only the earlier ones are looked up
+        where contacts.contact_date < $windows_cover_from::date
+    )
+    where is_candidate
+    group by id_number
+),
+
+with_lookup as (
+    select
+        with_contacts.*,
+        first_contact.first_contact_on as first_contact_before_on
+    from with_contacts
+    -- a left join on the few looked-up people: they, not the many beneficiaries, are hashed
+    left join first_contact
+        on with_contacts.id_number = first_contact.id_number
+),
+
+expanded as (
+    select
+        periods.period_id,
+        periods.start_on,
+        periods.as_of,
+        periods.window_start,
+        periods.months_in_period,
+        periods.period_bit,
+        periods.second_period_bit,
+        periods.lane_width,
+        periods.lane_shift,
+        periods.month_offset,
+        periods.month_bits_fit,
+        with_lookup.* exclude (paired_month_number, period_mask),
+        -- as for the beneficiaries of each period, from the same rows
+        date_trunc('month', greatest(periods.start_on, with_lookup.paired_on))::date as first_required_month,
+        case
+            when with_lookup.is_paired
+                then periods.as_of_month_number
+                    - greatest(periods.start_month_number, with_lookup.paired_month_number) + 1
+            else 0
+        end as months_required
+    from with_lookup
+    inner join periods
+        on with_lookup.period_mask & periods.period_bit <> 0
+),
+
+unpacked as (
+    select
+        period_id,
+        start_on,
+        as_of,
+        window_start,
+        months_in_period,
+        id_number,
+        beneficiary_name,
+        category,
+        county,
+        township,
+        village,
+        enrolled_on,
+        exited_on,
+        is_paired,
+        cadre_phone,
+        cadre_name,
+        department,
+        cadre_level,
+        pairing_mode,
+        paired_on,
+        first_required_month,
+        months_required,
+        -- the counts of P from its lane of the summary's packed counts; should anyone have more contacts
+        -- than a lane holds, the counts cannot be read, and queries.py asks again with fewer periods
+        case
+            when most_contacts >= (1::hugeint << lane_width::hugeint)
+                then error('contact lanes overflow: too many contacts of one beneficiary for the periods of one query')
+        end as lane_overflow,
+        coalesce((contacts >> lane_shift::hugeint) & ((1::hugeint << lane_width::hugeint) - 1), 0)::bigint
+            as contacts,
+        coalesce((home_visits >> lane_shift::hugeint) & ((1::hugeint << lane_width::hugeint) - 1), 0)::bigint
+            as home_visits,
+        coalesce((rated_contacts >> lane_shift::hugeint) & ((1::hugeint << lane_width::hugeint) - 1), 0)::bigint
+            as rated_contacts,
+        coalesce((satisfied_contacts >> lane_shift::hugeint) & ((1::hugeint << lane_width::hugeint) - 1), 0)::bigint
+            as satisfied_contacts,
+        -- the months of P with a contact, from the month of 结对日期 on: the lowest months_required bits of
+        -- P's block (bit k: k months before the month of as_of)
+        case
+            when month_bits_fit
+                then coalesce(
+                    bit_count((contact_bits >> month_offset::hugeint)
+                              & ((1::hugeint << months_required::hugeint) - 1)),
+                    0
+                )
+            else error('too many months of periods in one query for 联系达标 (see queries.MASK_BITS)')
+        end as months_contacted,
+        list_max(list_filter(contact_dates, lambda d: d between window_start and as_of)) as last_contact_in_window,
+        coalesce(contact_bits & second_period_bit <> 0, false) as has_home_visit,
+        -- the last contact on or before as_of falls within the overdue threshold
+        coalesce(contact_bits & period_bit <> 0, false) as has_contact_within_threshold,
+        -- any contact on or before as_of at all: the first of the windows' contacts, or the first of the
+        -- contacts before windows_cover_from (looked up for the few who need it, see candidates)
+        coalesce(first_contact_on <= as_of or first_contact_before_on <= as_of, false) as has_contact_up_to_as_of
+    from expanded
 ),
 
 final as (
     select
-        joined.* exclude (has_contact_within_threshold),
-        joined.is_paired and joined.contacts > 0 as is_contacted,
-        joined.is_paired and joined.home_visits > 0 as is_home_visited,
-        joined.is_paired and joined.months_contacted = joined.months_required as is_on_standard,
+        * exclude (lane_overflow, has_home_visit, has_contact_within_threshold, has_contact_up_to_as_of),
+        is_paired and contacts > 0 as is_contacted,
+        is_paired and has_home_visit as is_home_visited,
+        is_paired and months_contacted = months_required as is_on_standard,
         -- overdue: the last contact on or before as_of is older than the threshold, or there is none
         -- and the pairing itself is older than the threshold
-        joined.is_paired
-        and not joined.has_contact_within_threshold
-        and (
-            joined.last_contact_in_window is not null
-            or joined.as_of - joined.paired_on > $overdue_days::integer
-            -- written as a lookup so that the few candidates, not the many beneficiaries, are hashed
-            or exists (
-                select 1
-                from with_older_contact
-                where with_older_contact.period_id = joined.period_id
-                    and with_older_contact.id_number = joined.id_number
-            )
-        ) as is_overdue_contact
-    from joined
+        is_paired
+        and not has_contact_within_threshold
+        and (has_contact_up_to_as_of or as_of - paired_on > $overdue_days::integer) as is_overdue_contact
+    from unpacked
+    -- the check is part of every count: a row whose counts cannot be read never passes
+    where lane_overflow is null
 )
 
 select * from final

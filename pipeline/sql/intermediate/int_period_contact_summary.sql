@@ -1,8 +1,21 @@
--- One row per period and beneficiary with at least one contact in the period's window (see
--- int_periods.window_start): contacts in P, of which home visits and rated/satisfied ones, the
--- calendar months of P that have a contact, and the last contact of the window.
--- Contacts are summed up here, before they meet the beneficiaries, so that millions of contact rows
--- shrink to one per beneficiary first; whether the beneficiary is paired or in scope is decided later.
+-- One row per beneficiary with a contact in the contact window of any period asked for (see
+-- int_periods): the facts every period needs of those contacts, packed side by side, so that millions
+-- of contact rows shrink to one row per person in a single pass, however many periods are asked for,
+-- before they meet the beneficiaries; whether the beneficiary is paired or in scope on a period's as_of
+-- is decided later, per period, by unpacking:
+--   contacts             contacts dated in P (first day to as_of), in P's lane (int_periods.lane_shift)
+--   home_visits          of them home visits, in P's lane
+--   rated_contacts       of them rated, in P's lane
+--   satisfied_contacts   of them rated satisfied, in P's lane
+--   most_contacts        the contacts of all windows together (one counted once per window it lies in):
+--                        no lane can hold more, so while this fits a lane (checked when unpacking) no count
+--                        spills into the next lane
+--   contact_bits         period_bit of P: a contact within the overdue threshold before P's as_of;
+--                        second_period_bit of P: a home visit dated in P;
+--                        bit month_offset(P) + k: a contact dated in P, k calendar months before the month
+--                        of P's as_of (pipeline/periods.py MAX_MONTHS keeps a period within one block)
+--   first_contact_on     the first contact of any period's window
+--   contact_dates        the dates of the contacts (the last one of a window is read from them)
 with contacts as (
     -- the bound scan range lets DuckDB skip row groups of other dates
     select * from stg_contact
@@ -13,35 +26,72 @@ periods as (
     select * from int_periods
 ),
 
-in_window as (
+window_months as (
+    -- each period once with every calendar month its window touches: contacts meet the periods by their
+    -- month, a hash join on a few dozen rows, and the window's own days then keep the contacts within it.
+    -- What a contact adds to the packed facts depends only on its period and month, so it is worked out
+    -- here, once per period and month, not once per contact
     select
-        periods.period_id,
+        period_id,
+        start_on,
+        as_of,
+        window_start,
+        as_of - $overdue_days::integer as recent_from,
+        period_bit as recent_bit,
+        second_period_bit as home_visit_bit,
+        1::hugeint << lane_shift::hugeint as lane_one,
+        month_start,
+        case
+            when month_bits_fit
+                then 1::hugeint << (month_offset + date_diff('month', month_start, as_of))::hugeint
+            else 0
+        end as month_bit
+    from (
+        select
+            periods.*,
+            unnest(generate_series(date_trunc('month', periods.window_start), periods.as_of, interval 1 month))::date
+                as month_start
+        from periods
+    )
+),
+
+tagged as (
+    select
         contacts.id_number,
         contacts.contact_date,
-        contacts.contact_date >= periods.start_on as is_in_period,
-        -- bit k stands for the calendar month k months before the month of as_of; pipeline/periods.py
-        -- (MAX_MONTHS) keeps every period short enough for the bits to fit a HUGEINT
-        1::hugeint << date_diff('month', contacts.contact_date, periods.as_of)::hugeint as month_bit,
         contacts.is_home_visit,
         contacts.is_rated,
-        contacts.is_satisfied
+        contacts.is_satisfied,
+        window_months.lane_one,
+        contacts.contact_date >= window_months.start_on as is_in_period,
+        (case when contacts.contact_date >= window_months.recent_from then window_months.recent_bit else 0 end)
+        | (
+            case
+                when contacts.contact_date >= window_months.start_on
+                    then window_months.month_bit
+                    | (case when contacts.is_home_visit then window_months.home_visit_bit else 0 end)
+                else 0
+            end
+        ) as contact_bits
     from contacts
-    inner join periods
-        on contacts.contact_date between periods.window_start and periods.as_of
+    inner join window_months
+        on date_trunc('month', contacts.contact_date)::date = window_months.month_start
+        and contacts.contact_date between window_months.window_start and window_months.as_of
 ),
 
 final as (
     select
-        period_id,
         id_number,
-        count(*) filter (where is_in_period) as contacts,
-        count(*) filter (where is_in_period and is_home_visit) as home_visits,
-        count(*) filter (where is_in_period and is_rated) as rated_contacts,
-        count(*) filter (where is_in_period and is_satisfied) as satisfied_contacts,
-        coalesce(bit_or(month_bit) filter (where is_in_period), 0) as contact_months_mask,
-        max(contact_date) as last_contact_in_window
-    from in_window
-    group by period_id, id_number
+        coalesce(sum(lane_one) filter (where is_in_period), 0) as contacts,
+        coalesce(sum(lane_one) filter (where is_in_period and is_home_visit), 0) as home_visits,
+        coalesce(sum(lane_one) filter (where is_in_period and is_rated), 0) as rated_contacts,
+        coalesce(sum(lane_one) filter (where is_in_period and is_satisfied), 0) as satisfied_contacts,
+        count(*) as most_contacts,
+        bit_or(contact_bits) as contact_bits,
+        min(contact_date) as first_contact_on,
+        list(contact_date) as contact_dates
+    from tagged
+    group by id_number
 )
 
 select * from final

@@ -1,54 +1,70 @@
 -- One row per period, grouping and group: the metrics of SPEC §5 for every grouping asked for.
--- All groupings come out of one pass over the per-beneficiary facts and one over the per-issue
--- facts (grouping sets), so the contacts are read once however many groupings are wanted.
-with beneficiary_facts as (
-    -- a key of a grouping nobody asked for is blanked, so that its grouping set collapses to a few
-    -- rows instead of one per cadre or township
+-- Each beneficiary (and each issue) of a period is counted once for every grouping asked for, under
+-- that grouping's keys (the other keys blank), and all groups of all those groupings come out of one
+-- aggregation: the facts are read once however many groupings are wanted, and a grouping nobody asked
+-- for costs nothing (a trend of the overall figures sums the facts of each period straight into its row).
+with groupings as (
+    -- each grouping asked for, with the keys it groups by
     select
-        period_id,
-        county,
-        case when list_contains($groupings::varchar[], 'township') then township end as township,
-        department,
-        case when list_contains($groupings::varchar[], 'cadre') then cadre_phone end as cadre_phone,
-        case when list_contains($groupings::varchar[], 'cadre') then cadre_name end as cadre_name,
-        cadre_level,
-        category,
-        is_paired::integer as is_paired,
-        is_contacted::integer as is_contacted,
-        is_home_visited::integer as is_home_visited,
-        is_on_standard::integer as is_on_standard,
-        is_overdue_contact::integer as is_overdue_contact,
-        contacts,
-        rated_contacts,
-        satisfied_contacts
-    from int_period_beneficiary_metrics
+        grouping_name,
+        grouping_name in ('county', 'township') as by_county,
+        grouping_name = 'township' as by_township,
+        grouping_name in ('department', 'cadre') as by_department,
+        grouping_name = 'cadre' as by_cadre,
+        grouping_name = 'cadre_level' as by_cadre_level,
+        grouping_name = 'category' as by_category
+    from (select distinct unnest($groupings::varchar[]) as grouping_name)
+),
+
+beneficiary_facts as (
+    select
+        groupings.grouping_name,
+        facts.period_id,
+        case when groupings.by_county then facts.county end as county,
+        case when groupings.by_township then facts.township end as township,
+        case when groupings.by_department then facts.department end as department,
+        case when groupings.by_cadre then facts.cadre_phone end as cadre_phone,
+        -- the name belongs to the cadre rows only; elsewhere it would be an arbitrary cadre's
+        case when groupings.by_cadre then facts.cadre_name end as cadre_name,
+        case when groupings.by_cadre_level then facts.cadre_level end as cadre_level,
+        case when groupings.by_category then facts.category end as category,
+        facts.is_paired::integer as is_paired,
+        facts.is_contacted::integer as is_contacted,
+        facts.is_home_visited::integer as is_home_visited,
+        facts.is_on_standard::integer as is_on_standard,
+        facts.is_overdue_contact::integer as is_overdue_contact,
+        facts.contacts,
+        facts.rated_contacts,
+        facts.satisfied_contacts
+    from int_period_beneficiary_metrics as facts
+    cross join groupings
 ),
 
 issue_facts as (
     select
-        period_id,
-        county,
-        case when list_contains($groupings::varchar[], 'township') then township end as township,
-        department,
-        case when list_contains($groupings::varchar[], 'cadre') then cadre_phone end as cadre_phone,
-        case when list_contains($groupings::varchar[], 'cadre') then cadre_name end as cadre_name,
-        cadre_level,
-        category,
-        is_new::integer as is_new,
-        is_resolved::integer as is_resolved,
-        is_closed_in_period::integer as is_closed_in_period,
-        days_to_close,
-        is_overdue::integer as is_overdue,
-        is_rated_in_period::integer as is_rated_in_period,
-        is_satisfied_in_period::integer as is_satisfied_in_period
-    from int_period_issue
+        groupings.grouping_name,
+        facts.period_id,
+        case when groupings.by_county then facts.county end as county,
+        case when groupings.by_township then facts.township end as township,
+        case when groupings.by_department then facts.department end as department,
+        case when groupings.by_cadre then facts.cadre_phone end as cadre_phone,
+        case when groupings.by_cadre_level then facts.cadre_level end as cadre_level,
+        case when groupings.by_category then facts.category end as category,
+        facts.is_new::integer as is_new,
+        facts.is_resolved::integer as is_resolved,
+        facts.is_closed_in_period::integer as is_closed_in_period,
+        facts.days_to_close,
+        facts.is_overdue::integer as is_overdue,
+        facts.is_rated_in_period::integer as is_rated_in_period,
+        facts.is_satisfied_in_period::integer as is_satisfied_in_period
+    from int_period_issue as facts
+    cross join groupings
 ),
 
 beneficiary_groups as (
     select
+        grouping_name,
         period_id,
-        -- grouping() sets a bit for each column left out of the set: it names the set
-        grouping(county, township, department, cadre_phone, cadre_level, category) as grouping_id,
         county,
         township,
         department,
@@ -67,21 +83,13 @@ beneficiary_groups as (
         sum(rated_contacts)::bigint as rated_contacts,
         sum(satisfied_contacts)::bigint as satisfied_contacts
     from beneficiary_facts
-    group by grouping sets (
-        (period_id),
-        (period_id, county),
-        (period_id, county, township),
-        (period_id, department),
-        (period_id, department, cadre_phone),
-        (period_id, cadre_level),
-        (period_id, category)
-    )
+    group by grouping_name, period_id, county, township, department, cadre_phone, cadre_level, category
 ),
 
 issue_groups as (
     select
+        grouping_name,
         period_id,
-        grouping(county, township, department, cadre_phone, cadre_level, category) as grouping_id,
         county,
         township,
         department,
@@ -97,22 +105,14 @@ issue_groups as (
         sum(is_rated_in_period)::bigint as rated_issues,
         sum(is_satisfied_in_period)::bigint as satisfied_issues
     from issue_facts
-    group by grouping sets (
-        (period_id),
-        (period_id, county),
-        (period_id, county, township),
-        (period_id, department),
-        (period_id, department, cadre_phone),
-        (period_id, cadre_level),
-        (period_id, category)
-    )
+    group by grouping_name, period_id, county, township, department, cadre_phone, cadre_level, category
 ),
 
 empty_periods as (
     -- a period with nobody in scope still gets its overall row: counts 0, rates empty
     select
+        'overall' as grouping_name,
         periods.period_id,
-        63 as grouping_id,
         0::bigint as beneficiaries,
         0::bigint as paired,
         0::bigint as contacted,
@@ -123,9 +123,11 @@ empty_periods as (
         0::bigint as rated_contacts,
         0::bigint as satisfied_contacts
     from int_periods as periods
+    semi join groupings
+        on groupings.grouping_name = 'overall'
     anti join beneficiary_groups
         on periods.period_id = beneficiary_groups.period_id
-        and beneficiary_groups.grouping_id = 63
+        and beneficiary_groups.grouping_name = 'overall'
 ),
 
 all_groups as (
@@ -148,8 +150,8 @@ joined as (
         beneficiary_groups.satisfied_contacts + coalesce(issue_groups.satisfied_issues, 0) as satisfied
     from all_groups as beneficiary_groups
     left join issue_groups
-        on beneficiary_groups.period_id = issue_groups.period_id
-        and beneficiary_groups.grouping_id = issue_groups.grouping_id
+        on beneficiary_groups.grouping_name = issue_groups.grouping_name
+        and beneficiary_groups.period_id = issue_groups.period_id
         and beneficiary_groups.county is not distinct from issue_groups.county
         and beneficiary_groups.township is not distinct from issue_groups.township
         and beneficiary_groups.department is not distinct from issue_groups.department
@@ -158,27 +160,9 @@ joined as (
         and beneficiary_groups.category is not distinct from issue_groups.category
 ),
 
-named as (
-    -- bits of grouping_id, highest first: county, township, department, cadre_phone, cadre_level, category
-    select
-        case grouping_id
-            when 63 then 'overall'
-            when 31 then 'county'
-            when 15 then 'township'
-            when 55 then 'department'
-            when 51 then 'cadre'
-            when 61 then 'cadre_level'
-            when 62 then 'category'
-        end as grouping_name,
-        * exclude (grouping_id, cadre_name),
-        -- the name belongs to the cadre rows only; elsewhere it would be an arbitrary cadre's
-        case when grouping_id = 51 then cadre_name end as cadre_name
-    from joined
-),
-
 rates as (
     select
-        named.*,
+        joined.*,
         paired / nullif(beneficiaries, 0) as pairing_rate,
         contacted / nullif(paired, 0) as contact_rate,
         home_visited / nullif(paired, 0) as home_visit_rate,
@@ -186,9 +170,8 @@ rates as (
         on_standard / nullif(paired, 0) as on_standard_rate,
         issues_resolved / nullif(issues_total, 0) as resolution_rate,
         satisfied / nullif(rated, 0) as satisfaction_rate
-    from named
-    inner join int_periods as periods on named.period_id = periods.period_id
-    where list_contains($groupings::varchar[], named.grouping_name)
+    from joined
+    inner join int_periods as periods on joined.period_id = periods.period_id
 ),
 
 final as (
