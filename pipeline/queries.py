@@ -293,52 +293,6 @@ def _base_parameters(
     return params
 
 
-def _windows_cover_from(windows: Iterable[tuple[dt.date, dt.date]]) -> dt.date:
-    """The first day from which the windows (first and last day) together cover every day up to their last."""
-    runs: list[list[dt.date]] = []
-    for first, last in sorted(windows):
-        if runs and first <= runs[-1][1] + dt.timedelta(days=1):
-            runs[-1][1] = max(runs[-1][1], last)
-        else:
-            runs.append([first, last])
-    # sorted by first day, the run that reaches the last day of all is the last one
-    return runs[-1][0]
-
-
-def _base_parameters(
-    period_list: Sequence[periods.Period], scope: Scope, config: settings.Settings
-) -> dict[str, object]:
-    threshold = config.overdue_days
-    # the contact window of each period: see int_periods.window_start
-    windows = [(min(p.start, p.as_of - dt.timedelta(days=threshold)), p.as_of) for p in period_list]
-    params: dict[str, object] = {
-        "period_ids": list(range(len(period_list))),
-        "period_starts": [p.start for p in period_list],
-        "period_as_ofs": [p.as_of for p in period_list],
-        "period_months": [p.months for p in period_list],
-        # the earliest and latest contact dates any period can look at
-        "scan_from": min(first for first, _ in windows),
-        "scan_to": max(last for _, last in windows),
-        # contacts from here to scan_to all lie in some period's window; an earlier one (before scan_from,
-        # or between two windows) is looked up only for the few who need it (int_period_beneficiary_metrics)
-        "windows_cover_from": _windows_cover_from(windows),
-        "overdue_days": threshold,
-        "scope_county": scope.county,
-        "scope_department": scope.department,
-        "unpaired_label": labels.UNPAIRED_LABEL,
-        "unknown_level_label": labels.UNKNOWN_CADRE_LEVEL_LABEL,
-        "home_visit_methods": list(labels.HOME_VISIT_METHODS),
-        "satisfied_ratings": list(labels.SATISFIED_RATINGS),
-        "resolved_status": labels.RESOLVED_STATUS,
-        "closed_statuses": list(labels.CLOSED_STATUSES),
-    }
-    for rate, weight in config.weights.items():
-        params[f"weight_{rate}"] = weight
-    for key in ("county", "township", "department", "cadre_name", "cadre_phone", "cadre_level", "category"):
-        params[f"key_{key}"] = None
-    return params
-
-
 # The models pack the facts of all the periods of a query into per-beneficiary HUGEINTs (see
 # sql/intermediate/int_periods.sql): masks with two bits per period and a block of bits per period's
 # calendar months (at most MASK_BITS in all), and counts, 126 bits shared out among the periods. A long
