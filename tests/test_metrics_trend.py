@@ -88,3 +88,17 @@ def test_a_person_with_more_contacts_than_a_packed_count_holds(tmp_path, monkeyp
         assert trend.loc[trend["month"] == "2025-06", "contacts"].sum() == 8
         _month_by_month(book.con, trend, months, by, Scope.all())
     book.con.close()
+
+
+@pytest.mark.parametrize("mart", ["mart_cadre_pairs", "mart_overdue_contacts", "mart_drill_beneficiaries"])
+def test_beneficiary_rows_of_several_periods_are_those_of_each_alone(con, mart):
+    # one period reads its window's last contact straight from the summary, several pick it per window
+    texts = ["2026Q4", "2026-07-15..2026-09-15", "2026-08", "2026"]
+    together = queries.run_model(con, mart, [periods.parse_period(text, EXAMPLE_TODAY) for text in texts])
+    columns = [c for c in together.columns if c != "period_id"]
+    for position, text in enumerate(texts):
+        alone = queries.run_model(con, mart, [periods.parse_period(text, EXAMPLE_TODAY)])
+        part = together[together["period_id"] == position]
+        expected = alone[columns].sort_values(columns).reset_index(drop=True)
+        actual = part[columns].sort_values(columns).reset_index(drop=True)
+        pd.testing.assert_frame_equal(actual, expected, check_exact=True, obj=f"{mart} {text}")

@@ -10,92 +10,128 @@ with periods as (
     select * from int_periods
 ),
 
-spans as (
-    -- enrolment and pairing are both spans of days, in from_on and out from until_on (none: still in);
-    -- the distinct spans are far fewer than the people, so which as_of each covers is worked out per span
-    select enrolled_on as from_on, exited_on as until_on from stg_beneficiary
+from_days as (
+    -- enrolment and pairing both run from a first day to a day out (none: still running), and the
+    -- distinct days are few: the periods each covers are worked out once per day, not once per person
+    select enrolled_on as day from stg_beneficiary
     union
-    select paired_on as from_on, unpaired_on as until_on from stg_pairing
+    select paired_on as day from stg_pairing
 ),
 
-span_periods as (
+until_days as (
+    select exited_on as day from stg_beneficiary where exited_on is not null
+    union
+    select unpaired_on as day from stg_pairing where unpaired_on is not null
+),
+
+started_by as (
+    -- the periods whose as_of is on or after the first day
     select
-        spans.from_on,
-        spans.until_on,
-        coalesce(
-            bit_or(periods.period_bit) filter (
-                where spans.from_on <= periods.as_of and (spans.until_on is null or spans.until_on > periods.as_of)
-            ),
-            0
-        ) as period_mask
-    from spans
+        from_days.day,
+        coalesce(bit_or(periods.period_bit) filter (where periods.as_of >= from_days.day), 0) as period_mask
+    from from_days
     cross join periods
-    group by spans.from_on, spans.until_on
+    group by from_days.day
+),
+
+not_ended_by as (
+    -- the periods whose as_of is before the day out
+    select
+        until_days.day,
+        coalesce(bit_or(periods.period_bit) filter (where periods.as_of < until_days.day), 0) as period_mask
+    from until_days
+    cross join periods
+    group by until_days.day
+),
+
+all_periods as (
+    select bit_or(period_bit) as period_mask from periods
 ),
 
 beneficiaries as (
     select
         beneficiary.*,
-        span_periods.period_mask as in_program_mask
+        started_by.period_mask & coalesce(not_ended_by.period_mask, all_periods.period_mask) as in_program_mask
     from stg_beneficiary as beneficiary
-    inner join span_periods
-        on beneficiary.enrolled_on = span_periods.from_on
-        and beneficiary.exited_on is not distinct from span_periods.until_on
+    inner join started_by
+        on beneficiary.enrolled_on = started_by.day
+    left join not_ended_by
+        on beneficiary.exited_on = not_ended_by.day
+    cross join all_periods
     where $scope_county::varchar is null or beneficiary.county = $scope_county::varchar
 ),
 
 pairings as (
-    -- the import keeps at most one active pairing per beneficiary and day (SPEC §2.1)
+    -- the import keeps at most one active pairing per beneficiary and day (SPEC §2.1), so a beneficiary is
+    -- one row in each period; should two pairings overlap, each makes a row, as a join would
     select
         pairing.*,
-        span_periods.period_mask as active_mask
+        started_by.period_mask & coalesce(not_ended_by.period_mask, all_periods.period_mask) as active_mask
     from stg_pairing as pairing
-    inner join span_periods
-        on pairing.paired_on = span_periods.from_on
-        and pairing.unpaired_on is not distinct from span_periods.until_on
+    inner join started_by
+        on pairing.paired_on = started_by.day
+    left join not_ended_by
+        on pairing.unpaired_on = not_ended_by.day
+    cross join all_periods
     where $scope_department::varchar is null or pairing.department = $scope_department::varchar
 ),
 
-paired as (
+joined as (
+    -- each beneficiary with each of its pairings active on an as_of it is in the program on, or once on
+    -- its own when there is none such; a department scope keeps only the pairs of that department
     select
         beneficiaries.* exclude (in_program_mask),
-        true as is_paired,
+        beneficiaries.in_program_mask,
+        pairings.active_mask,
         pairings.cadre_phone,
         pairings.cadre_name,
         pairings.department,
         pairings.cadre_level,
         pairings.pairing_mode,
-        pairings.paired_on,
-        beneficiaries.in_program_mask & pairings.active_mask as period_mask
+        pairings.paired_on
     from beneficiaries
-    inner join pairings
+    left join pairings
         on beneficiaries.id_number = pairings.id_number
+        and beneficiaries.in_program_mask & pairings.active_mask <> 0
+    where $scope_department::varchar is null or pairings.id_number is not null
 ),
 
-any_pairing_active as (
+partly_paired as (
+    -- the few beneficiaries with a pairing that is not active on every as_of they are in the program on
+    select distinct id_number
+    from joined
+    where active_mask is not null
+        and in_program_mask & ~active_mask <> 0
+),
+
+unpaired_between as (
+    -- of them, the periods in which none of their pairings is active: they are 未结对 then
     select
         id_number,
-        bit_or(active_mask) as active_mask
-    from pairings
+        any_value(beneficiary_name) as beneficiary_name,
+        any_value(category) as category,
+        any_value(county) as county,
+        any_value(township) as township,
+        any_value(village) as village,
+        any_value(enrolled_on) as enrolled_on,
+        any_value(exited_on) as exited_on,
+        bit_and(in_program_mask & ~active_mask) as period_mask
+    from joined
+    where id_number in (select id_number from partly_paired)
     group by id_number
 ),
 
-unpaired as (
-    -- the periods in which the beneficiary is in the program but none of its pairings is active; a
-    -- department scope keeps only the pairs of that department, so it has no such rows
+rows as (
     select
-        beneficiaries.* exclude (in_program_mask),
-        false as is_paired,
-        null::varchar as cadre_phone,
-        null::varchar as cadre_name,
-        null::varchar as department,
-        null::varchar as cadre_level,
-        null::varchar as pairing_mode,
-        null::date as paired_on,
-        beneficiaries.in_program_mask & ~coalesce(any_pairing_active.active_mask, 0) as period_mask
-    from beneficiaries
-    left join any_pairing_active
-        on beneficiaries.id_number = any_pairing_active.id_number
+        * exclude (in_program_mask, active_mask),
+        active_mask is not null as is_paired,
+        in_program_mask & coalesce(active_mask, in_program_mask) as period_mask
+    from joined
+    union all by name
+    select
+        *,
+        false as is_paired
+    from unpaired_between
     where $scope_department::varchar is null
 ),
 
@@ -122,11 +158,7 @@ final as (
         -- the calendar month of 结对日期, numbered as int_periods numbers them
         year(paired_on) * 12 + month(paired_on) - 1 as paired_month_number,
         period_mask
-    from (
-        select * from paired
-        union all by name
-        select * from unpaired
-    )
+    from rows
     where period_mask <> 0
 )
 

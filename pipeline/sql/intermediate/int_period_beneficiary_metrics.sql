@@ -45,7 +45,8 @@ first_contact as (
         select
             contacts.id_number,
             contacts.contact_date,
-            -- a lookup in the few candidates (a mark join hashes them, not the millions of contacts)
+            -- a lookup in the few candidates: a mark join hashes them and streams the millions of contacts
+            -- past them (an inner join may pick the contacts as the side to hash)
             contacts.id_number in (select id_number from candidates) as is_candidate
         from stg_contact as contacts
         -- from windows_cover_from on, every contact lies in a window: only the earlier ones are looked up
@@ -72,6 +73,7 @@ expanded as (
         periods.as_of,
         periods.window_start,
         periods.months_in_period,
+        periods.periods_in_query,
         periods.period_bit,
         periods.second_period_bit,
         periods.lane_width,
@@ -141,7 +143,10 @@ unpacked as (
                 )
             else error('too many months of periods in one query for 联系达标 (see queries.MASK_BITS)')
         end as months_contacted,
-        list_max(list_filter(contact_dates, lambda d: d between window_start and as_of)) as last_contact_in_window,
+        case
+            when periods_in_query = 1 then last_contact_on
+            else list_max(list_filter(contact_dates, lambda d: d between window_start and as_of))
+        end as last_contact_in_window,
         coalesce(contact_bits & second_period_bit <> 0, false) as has_home_visit,
         -- the last contact on or before as_of falls within the overdue threshold
         coalesce(contact_bits & period_bit <> 0, false) as has_contact_within_threshold,

@@ -15,7 +15,9 @@
 --                        bit month_offset(P) + k: a contact dated in P, k calendar months before the month
 --                        of P's as_of (pipeline/periods.py MAX_MONTHS keeps a period within one block)
 --   first_contact_on     the first contact of any period's window
---   contact_dates        the dates of the contacts (the last one of a window is read from them)
+--   last_contact_on      the last contact of any period's window: with one period, the last of its window
+--   contact_dates        with several periods, the dates of the contacts (the last one of each window is
+--                        read from them); with one, last_contact_on says it all and no list is kept
 with contacts as (
     -- the bound scan range lets DuckDB skip row groups of other dates
     select * from stg_contact
@@ -36,6 +38,7 @@ window_months as (
         start_on,
         as_of,
         window_start,
+        periods_in_query,
         as_of - $overdue_days::integer as recent_from,
         period_bit as recent_bit,
         second_period_bit as home_visit_bit,
@@ -63,6 +66,7 @@ tagged as (
         contacts.is_rated,
         contacts.is_satisfied,
         window_months.lane_one,
+        window_months.periods_in_query,
         contacts.contact_date >= window_months.start_on as is_in_period,
         (case when contacts.contact_date >= window_months.recent_from then window_months.recent_bit else 0 end)
         | (
@@ -89,7 +93,8 @@ final as (
         count(*) as most_contacts,
         bit_or(contact_bits) as contact_bits,
         min(contact_date) as first_contact_on,
-        list(contact_date) as contact_dates
+        max(contact_date) as last_contact_on,
+        list(contact_date) filter (where periods_in_query > 1) as contact_dates
     from tagged
     group by id_number
 )

@@ -33,6 +33,7 @@ final as (
         -- 超期未联系: the window covers both, so contacts are read once
         least(start_on, as_of - $overdue_days::integer) as window_start,
         months_touched,
+        periods_in_query,
         -- Masks: one bit per period, from bit 0 in period order (pipeline/queries.py keeps few enough
         -- periods in one query for every bit to fit a HUGEINT)
         1::hugeint << period_id::hugeint as period_bit,

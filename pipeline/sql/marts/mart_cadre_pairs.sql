@@ -13,12 +13,29 @@ beneficiaries as (
         and beneficiaries.id_number = members.id_number
 ),
 
+looked_up_contacts as (
+    -- the contacts of those with none in the window: a mark join hashes these people and streams the
+    -- millions of contacts past them (an inner join may pick the contacts as the side to hash)
+    select id_number, contact_date
+    from (
+        select
+            contacts.id_number,
+            contacts.contact_date,
+            contacts.id_number in (
+                select id_number from beneficiaries where last_contact_in_window is null
+            ) as is_looked_up
+        from stg_contact as contacts
+        where contacts.contact_date <= $scan_to::date
+    )
+    where is_looked_up
+),
+
 older_contact as (
     -- the window's last contact is the last one when there is one; the others (and the unpaired,
     -- whose contacts the window summary leaves out) are looked up over all contacts up to as_of
     select beneficiaries.period_id, beneficiaries.id_number, max(contacts.contact_date) as last_contact_on
     from beneficiaries
-    inner join stg_contact as contacts
+    inner join looked_up_contacts as contacts
         on contacts.id_number = beneficiaries.id_number
         and contacts.contact_date <= beneficiaries.as_of
     where beneficiaries.last_contact_in_window is null
