@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from app_ui import auth, data, page, upload_data
-from pipeline import access, db, labels, settings
+from pipeline import access, db, labels, materialized, settings
 
 FLASH_KEY = "settings_flash"  # a message to show after the rerun that follows a save or a reset
+STORED_WARNING_KEY = "settings_stored_warning"  # why the figures could not be stored after the change
 WIDGET_KEYS = {key: f"setting_{key}" for key in settings.DEFAULTS}
 WEIGHT_STEP = 0.05
 BAND_STEP = 0.01
@@ -91,6 +92,7 @@ def _save(current: settings.Settings, entered: dict[str, float]) -> None:
     try:
         settings.write_settings(con, changes, user.name, at=when)
         _audit(con, user, labels.AUDIT_DETAIL_SETTINGS_SAVE, changes)
+        _store(con)
     finally:
         con.close()
     data.clear_caches()
@@ -104,6 +106,14 @@ def _audit(con, user, action: str, values: dict) -> None:
     access.log_action(con, user, "settings_change", detail, len(values))
 
 
+def _store(con) -> None:
+    """The stored figures of the common periods follow the new settings (a failure only costs speed)."""
+    with st.spinner(labels.SETTINGS_STORING):
+        stored, message = materialized.refresh_after_change(con, data.today())
+    if stored is None:
+        st.session_state[STORED_WARNING_KEY] = message
+
+
 def _reset() -> None:
     if data.database_path().exists():  # without a database the defaults are in force already
         try:
@@ -114,6 +124,7 @@ def _reset() -> None:
         try:
             settings.reset_settings(con)
             _audit(con, auth.require_user(), labels.AUDIT_DETAIL_SETTINGS_RESET, settings.DEFAULTS)
+            _store(con)
         finally:
             con.close()
         data.clear_caches()
@@ -150,6 +161,8 @@ st.caption(labels.SETTINGS_ACCESS_NOTE)
 flash = st.session_state.pop(FLASH_KEY, None)
 if flash:
     st.success(flash, icon=":material/check_circle:")
+if STORED_WARNING_KEY in st.session_state:
+    st.warning(st.session_state.pop(STORED_WARNING_KEY))
 
 current, stored = upload_data.settings_state(version)
 entered = _form(current)

@@ -12,13 +12,14 @@ import pandas as pd
 import streamlit as st
 
 from app_ui import auth, data, page, tables, upload_data
-from pipeline import access, db, export, labels, masking, templates
+from pipeline import access, db, export, labels, masking, materialized, templates
 from pipeline.ingest import load, preview
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILE_TYPES = ["xlsx", "xlsm", "xls", "csv"]
 PREVIEWS_KEY = "upload_previews"  # file_id -> FilePreview
 RESULTS_KEY = "upload_results"  # file_id -> ImportReport of this session's imports
+STORED_WARNING_KEY = "upload_stored_warning"  # why the figures could not be stored after the last import
 ERRORS_SHOWN = 1000  # rows of the error table drawn on the page; the download has them all
 
 
@@ -145,6 +146,12 @@ def _import(pending, previews, all_or_nothing: bool) -> None:
                     box.update(label=labels.UPLOAD_STATUS_ROLLED_BACK.format(file=file.name), state="error")
                 else:
                     box.update(label=labels.UPLOAD_STATUS_FAILED.format(file=file.name), state="error")
+        if any(results[file.file_id].batch_id is not None for file in pending):
+            # the figures of the common periods are stored for the pages; a failure only costs their speed
+            with st.spinner(labels.UPLOAD_STORING):
+                stored, message = materialized.refresh_after_change(con, data.today())
+            if stored is None:
+                st.session_state[STORED_WARNING_KEY] = message
         bar.progress(1.0, text=labels.UPLOAD_PROGRESS_DONE.format(total=total))
     except duckdb.TransactionException:
         # another session of the app wrote the same rows at the same moment: this file was rolled back
@@ -290,6 +297,8 @@ if files:
     shown = [(f.file_id, results[f.file_id]) for f in ordered if f.file_id in results]
     if shown:
         st.subheader(labels.UPLOAD_RESULTS_HEADER)
+        if STORED_WARNING_KEY in st.session_state:
+            st.warning(st.session_state.pop(STORED_WARNING_KEY))
         for file_id, report in shown:
             _show_report(file_id, report)
 

@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("files", nargs="+", metavar="FILE")
     imp.set_defaults(handler=run_import)
 
+    refresh = commands.add_parser("refresh", parents=[common], help=labels.HELP_REFRESH_COMMAND)
+    refresh.set_defaults(handler=run_refresh)
+
     template = commands.add_parser("template", parents=[common], help="写出空白导入模板（.xlsx）")
     template.add_argument("--kind", choices=list(labels.KIND_LABELS), required=True)
     template.add_argument("--out", required=True)
@@ -98,10 +101,12 @@ def _fail(message: str) -> int:
 
 def run_import(args) -> int:
     """Import each file in its own transaction; one JSON line per file on stdout."""
+    from pipeline import materialized
     from pipeline.ingest.load import ImportReport, import_file
 
     today = _today(args)
     worst = EXIT_OK
+    changed = False
     try:
         con = db.connect(args.db)
     except db.DatabaseBusy as exc:
@@ -122,9 +127,34 @@ def run_import(args) -> int:
                 worst = EXIT_FAILED
             elif report.rejected:
                 worst = max(worst, EXIT_SOME_REJECTED)
+            changed = changed or report.batch_id is not None
+        if changed:
+            # the figures of the common periods are stored for the pages; a failure only costs their speed
+            print(materialized.refresh_after_change(con, today)[1], file=sys.stderr)
     finally:
         con.close()
     return worst
+
+
+def run_refresh(args) -> int:
+    """Store the city's metrics of the common periods (also done after every import)."""
+    from pipeline import materialized
+
+    today = _today(args)
+    try:
+        con = db.connect(args.db)
+    except db.DatabaseBusy as exc:
+        return _fail(str(exc))
+    try:
+        done, message = materialized.refresh_after_change(con, today)
+    finally:
+        con.close()
+    if done is None:
+        return _fail(message)
+    summary = {"computed": done.computed, "kept": done.kept, "rows": done.rows, "seconds": round(done.seconds, 3)}
+    print(json.dumps(summary, ensure_ascii=False))
+    print(message, file=sys.stderr)
+    return EXIT_OK
 
 
 def run_demo(args) -> int:

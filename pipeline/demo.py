@@ -1130,7 +1130,7 @@ def build(
     size: int | None = None,
 ) -> dict[str, object]:
     """Build the demo, optionally write its .xlsx files, and load it into the database via the import."""
-    from pipeline import db
+    from pipeline import db, materialized
     from pipeline.ingest.load import import_table
 
     today = config.today(today)
@@ -1160,6 +1160,8 @@ def build(
                     totals[key] += getattr(report, key)
                 errors.extend(error.as_dict() for error in report.errors[: max(0, 20 - len(errors))])
         accounts = add_demo_accounts(con)
+        # the figures of the common periods, as after any import (a failure here is a failed build)
+        materialized.refresh(con, today)
         counts = status.data_status(con)
     finally:
         con.close()

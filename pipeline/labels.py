@@ -305,6 +305,10 @@ RAG_BADGE_SUFFIX = "灯"
 MSG_BAD_ARGUMENT = "参数错误：{detail}"
 MSG_FILE_NOT_FOUND = "找不到文件“{file}”"
 MSG_DEMO_DONE = "示范数据已生成：{beneficiaries}名对象，{pairings}条结对，{contacts}条联系记录，{issues}个问题 → {db}"
+# stored metrics (pipeline/materialized.py): after an import or a settings change
+HELP_REFRESH_COMMAND = "预先计算全市常用时期（本月、本季、本年及其对比期）的指标，看板打开更快"
+MSG_STORED_DONE = "已预先计算全市{periods}个常用时期的指标（本次计算{computed}个，用时{seconds:.1f}秒）"
+MSG_STORED_FAILED = "预先计算看板指标未完成（{error}）；页面打开时将现场计算，数字不受影响"
 
 
 # ================================================================ metrics engine (periods, metrics, settings)
@@ -713,6 +717,7 @@ UPLOAD_STATUS_STEP = "读取文件、逐行检查、写入数据库……行数�
 UPLOAD_STATUS_DONE = "“{file}”已导入"
 UPLOAD_STATUS_ROLLED_BACK = "“{file}”有错误，整体未导入"
 UPLOAD_STATUS_FAILED = "“{file}”无法导入"
+UPLOAD_STORING = "正在预先计算全市常用时期的指标，完成后各页面打开更快……"
 UPLOAD_DB_BUSY = "数据库正被另一项导入或程序占用，暂时无法写入，本次没有导入任何文件。请稍等一两分钟再点“开始导入”。"
 UPLOAD_RESULTS_HEADER = "导入结果"
 UPLOAD_RESULT_TITLE = "{file}"
@@ -805,6 +810,7 @@ SETTINGS_GROUP_BANDS = "红黄绿灯分档"
 SETTINGS_BANDS_HELP = "填比率：0.90 即 90%。不低于绿灯下限为绿灯，不低于黄灯下限为黄灯，其余为红灯。"
 SETTINGS_SAVE = "保存设置"
 SETTINGS_SAVED = "设置已保存（{user}，{time}）。"
+SETTINGS_STORING = "正在按新设置重新计算全市常用时期的指标……"
 SETTINGS_NO_CHANGE = "设置没有变化，无需保存。"
 SETTINGS_REFUSED = "未保存：{message}"
 SETTINGS_RESET = "恢复默认值"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipeline import access, db, labels, settings
+from pipeline import access, db, labels, materialized, queries, settings
 from pipeline.ingest.load import import_file
 from tests.conftest import CITY_USER, EXAMPLE_TODAY, app_test
 
@@ -73,6 +73,10 @@ def test_a_change_is_saved_with_who_and_when_and_read_back(database):
         audited = access.read_audit(con, action="settings_change")
     assert audited[["user_name", "scope_text", "row_count"]].values.tolist() == [[CITY_USER, "全市", 3]]
     assert "超期" in audited["detail"][0] and "45" in audited["detail"][0]
+    with db.session(database) as con:  # the stored figures follow the new settings at once
+        assert len(materialized.stored_periods(con)) == 12
+        keys = con.execute("select distinct figures_key from stored_metric_period").fetchall()
+        assert keys == [(queries.figures_key(settings.read_settings(con)),)]
 
 
 def test_invalid_values_are_refused_with_the_chinese_message(database):

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipeline import db, labels, masking, templates
+from pipeline import db, labels, masking, materialized, queries, templates
 from tests.conftest import CITY_USER, EXAMPLE_TODAY, app_test
 from tests.ingest_helpers import (
     csv_bytes,
@@ -161,6 +161,11 @@ def test_gbk_csv_and_messy_workbook_are_previewed_imported_roster_first_and_repo
     assert table_rows(database, "beneficiary") == 3  # rows 2, 3 (its duplicate: row 4) and 7
     assert table_rows(database, "contact") == 3
     assert table_rows(database, "import_batch") == 2
+    # after the imports the city's figures of the common periods are stored, for the new data
+    with db.session(database) as con:
+        stored = materialized.stored_periods(con)
+        assert stored == {(p.start, p.as_of, p.months) for p in materialized.standard_periods(EXAMPLE_TODAY)}
+        assert con.execute("select distinct data_key from stored_metric").fetchall() == [(queries.data_key(con),)]
 
     # the rejected rows as the office downloads them: the cells as written, then 工作表, 行号, 错误原因
     sheet = workbook_rows(downloads["走访记录_拒收行.xlsx"]())

@@ -9,7 +9,7 @@ import statistics
 import pandas as pd
 import pytest
 
-from pipeline import db, periods, queries
+from pipeline import db, materialized, periods, queries
 from pipeline.ingest.load import import_file
 from pipeline.queries import METRIC_COLUMNS, Scope
 from tests.conftest import EXAMPLE_DIR
@@ -52,10 +52,28 @@ def test_all_eight_expected_files_are_present():
     assert len(EXPECTED) == 8
 
 
+@pytest.fixture(scope="module")
+def stored_con(example_db, tmp_path_factory):
+    """A copy of the example database with the metrics of the common periods stored, as after an import."""
+    path = tmp_path_factory.mktemp("stored") / "stored.duckdb"
+    path.write_bytes(example_db.read_bytes())
+    with db.session(path) as writer:
+        done = materialized.refresh(writer, TODAY)
+    assert {"2026-10", "2026Q3"} <= set(done.computed)
+    connection = db.connect(path, read_only=True)
+    yield connection
+    connection.close()
+
+
 @pytest.mark.parametrize("path", EXPECTED, ids=lambda p: p.stem)
-def test_expected_file_matches_cell_by_cell(con, path):
+@pytest.mark.parametrize("source", ["computed", "stored"])
+def test_expected_file_matches_cell_by_cell(request, path, source):
     period, by = path.stem.removeprefix("expected_").split("_", 1)
     expected = pd.read_csv(path, dtype=str, keep_default_na=False)
+    con = request.getfixturevalue("con" if source == "computed" else "stored_con")
+    if source == "stored":
+        target = periods.parse_period(period, TODAY)
+        assert (target.start, target.as_of, target.months) in materialized.stored_periods(con)
     actual = queries.metrics(con, period, by, today=TODAY)
     assert list(actual.columns) == list(expected.columns)
     assert len(actual) == len(expected)

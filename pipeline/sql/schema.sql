@@ -275,3 +275,63 @@ create trigger if not exists audit_log_no_update before update on audit_log for 
     insert into audit_log_guard select error('audit_log is append-only');
 create trigger if not exists audit_log_no_delete before delete on audit_log for each statement
     insert into audit_log_guard select error('audit_log is append-only');
+
+-- Materialised metrics: the rows of mart_metrics for the whole city, all groupings, for the periods the
+-- office opens most (pipeline/materialized.py: the current and the last whole month, quarter and year,
+-- and the stretches they are compared with). Refreshed after every import and settings change; a row
+-- is read only while both keys still match, so a stale row is never shown.
+create table if not exists stored_metric_period (
+    figures_key  varchar not null,          -- the models' SQL and the settings they ran with (queries.figures_key)
+    data_key     bigint not null,           -- the last import batch when they ran (queries.data_key)
+    start_on     date not null,
+    as_of        date not null,
+    months       double not null,           -- the divisor of 月均联系频次 (periods.months_in_period)
+    row_count    bigint not null,
+    seconds      double not null,           -- how long computing them took
+    computed_at  timestamp not null,
+    primary key (figures_key, data_key, start_on, as_of, months)
+);
+
+-- one row per stored period, grouping and group: the columns of mart_metrics (without period_id), in
+-- the mart's row order (row_no)
+create table if not exists stored_metric (
+    figures_key             varchar not null,
+    data_key                bigint not null,
+    start_on                date not null,
+    as_of                   date not null,
+    months                  double not null,
+    row_no                  bigint not null,
+    grouping_name           varchar not null,
+    county                  varchar,
+    township                varchar,
+    department              varchar,
+    cadre_phone             varchar,
+    cadre_name              varchar,
+    cadre_level             varchar,
+    category                varchar,
+    beneficiaries           bigint,
+    paired                  bigint,
+    contacted               bigint,
+    home_visited            bigint,
+    contacts                bigint,
+    on_standard             bigint,
+    overdue_contact         bigint,
+    rated_contacts          bigint,
+    satisfied_contacts      bigint,
+    issues_new              bigint,
+    issues_total            bigint,
+    issues_resolved         bigint,
+    issues_closed_in_p      bigint,
+    median_days_to_close    double,
+    issues_overdue          bigint,
+    rated                   bigint,
+    satisfied               bigint,
+    pairing_rate            double,
+    contact_rate            double,
+    home_visit_rate         double,
+    contacts_per_pair_month double,
+    on_standard_rate        double,
+    resolution_rate         double,
+    satisfaction_rate       double,
+    score                   double
+);

@@ -1,0 +1,155 @@
+"""Stored metrics: the city's figures of the periods the office opens most, computed once per change.
+
+At province scale one period's metrics take about a second to compute from the ledgers, every time
+any page or report asks. After an import or a settings change, refresh() computes the city's
+mart_metrics rows (every grouping) of the standard periods and stores them; queries.metrics_many,
+compare_previous and trend then read those periods from the store and compute only the others.
+
+A stored period is used only while its two keys match (see queries.figures_key and queries.data_key):
+rows computed from older data, with other settings or by other SQL are never read, and the next
+refresh deletes them. A failed or skipped refresh therefore costs time, never correctness.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+
+import duckdb
+
+from pipeline import config as app_config
+from pipeline import db, labels, periods, queries, settings
+
+# The kinds of period the sidebar offers by name; a custom range is computed when asked for.
+STORED_KINDS = ("month", "quarter", "year")
+
+
+@dataclass
+class Refreshed:
+    """What one refresh did: the periods computed now, those already stored, and the time it took."""
+
+    computed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    rows: int = 0
+    seconds: float = 0.0
+
+
+def _named(kind: str, day: dt.date) -> str:
+    if kind == "month":
+        return f"{day:%Y-%m}"
+    if kind == "quarter":
+        return f"{day.year:04d}Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year:04d}"
+
+
+def standard_periods(today: str | dt.date | None = None) -> list[periods.Period]:
+    """For each of month, quarter and year: the current one (cut at today while it runs) and the stretch it
+    is compared with, the last whole one and the one before it (what a report on it is compared with)."""
+    day = app_config.today(today)
+    found: dict[tuple, periods.Period] = {}
+    for kind in STORED_KINDS:
+        current = periods.parse_period(_named(kind, day), day)
+        last_whole = current if not current.is_cut else periods.parse_period(periods.previous_period(current).text, day)
+        for period in (current, periods.previous_period(current), last_whole, periods.previous_period(last_whole)):
+            found.setdefault((period.start, period.as_of, period.months), period)
+    return list(found.values())
+
+
+def _keys(con: duckdb.DuckDBPyConnection, config: settings.Settings) -> dict[str, object]:
+    return {"figures_key": queries.figures_key(config), "data_key": queries.data_key(con)}
+
+
+def stored_periods(con: duckdb.DuckDBPyConnection, config: settings.Settings | None = None) -> set[tuple]:
+    """(start_on, as_of, months) of the periods stored for the current data and settings."""
+    keys = _keys(con, config or settings.read_settings(con))
+    return set(con.execute(db.read_sql("stored/stored_periods.sql"), keys).fetchall())
+
+
+def _in_transaction(con: duckdb.DuckDBPyConnection, work) -> object:
+    con.execute("begin transaction")
+    try:
+        result = work()
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+    return result
+
+
+def refresh(
+    con: duckdb.DuckDBPyConnection,
+    today: str | dt.date | None = None,
+    config: settings.Settings | None = None,
+) -> Refreshed:
+    """Store the metrics of the standard periods (see standard_periods) and forget every other stored period.
+
+    Each period is stored in its own transaction with its entry in stored_metric_period, so an
+    interrupted refresh leaves whole periods or none. A period another session stored meanwhile is kept.
+    """
+    started = time.perf_counter()
+    config = config or settings.read_settings(con)
+    keys = _keys(con, config)
+
+    wanted = standard_periods(today)
+    keep = {
+        **keys,
+        "keep_starts": [period.start for period in wanted],
+        "keep_as_ofs": [period.as_of for period in wanted],
+        "keep_months": [period.months for period in wanted],
+    }
+
+    def forget() -> None:
+        con.execute(db.read_sql("stored/stale_periods_delete.sql"), keep)
+        con.execute(db.read_sql("stored/stale_rows_delete.sql"), keep)
+
+    _in_transaction(con, forget)
+    done = Refreshed()
+    have = stored_periods(con, config)
+    key_pair = (keys["figures_key"], keys["data_key"])
+    for period in wanted:
+        if (period.start, period.as_of, period.months) in have:
+            done.kept.append(period.text)
+            continue
+        began = time.perf_counter()
+
+        def store(period: periods.Period = period, began: float = began) -> int:
+            rows = queries.stored_insert(con, period, config, key_pair)
+            entry = {
+                **keys,
+                "start_on": period.start,
+                "as_of": period.as_of,
+                "months": period.months,
+                "row_count": rows,
+                "seconds": round(time.perf_counter() - began, 3),
+                "computed_at": dt.datetime.now().replace(microsecond=0),
+            }
+            con.execute(db.read_sql("stored/stored_period_insert.sql"), entry)
+            return rows
+
+        try:
+            done.rows += _in_transaction(con, store)
+        except (duckdb.ConstraintException, duckdb.TransactionException):
+            # another connection of this process stored the same period first: its rows stand
+            done.kept.append(period.text)
+            continue
+        done.computed.append(period.text)
+    done.seconds = time.perf_counter() - started
+    return done
+
+
+def refresh_after_change(
+    con: duckdb.DuckDBPyConnection, today: str | dt.date | None = None
+) -> tuple[Refreshed | None, str]:
+    """refresh(), for the import and the settings page: a failure is a message, never an exception.
+
+    The change itself is committed already; without stored metrics the pages compute them as asked.
+    """
+    try:
+        done = refresh(con, today)
+    except duckdb.Error as error:
+        return None, labels.MSG_STORED_FAILED.format(error=str(error).splitlines()[0])
+    message = labels.MSG_STORED_DONE.format(
+        periods=len(done.computed) + len(done.kept), computed=len(done.computed), seconds=done.seconds
+    )
+    return done, message
