@@ -18,7 +18,7 @@ import duckdb
 from bench import peer
 from bench.demo_cache import CACHE_DIR
 from bench.timing import Samples, repeat
-from pipeline import periods, queries, settings
+from pipeline import materialized, periods, queries, settings
 
 # The limit: one pass over the contacts of the quarter, no join, no grouping.
 SCAN_SQL = "select count(*), count(distinct id_number) from contact where contact_date between ? and ?"
@@ -44,6 +44,8 @@ class QueryResults:
     bit_identical: bool = False
     scan_result: tuple[int, int] = (0, 0)
     table_rows: dict[str, int] = field(default_factory=dict)
+    computed: Samples = field(default_factory=Samples)  # the same call computing from the ledgers (stored=False)
+    stored: StoredMetrics | None = None
     profile_seconds: float = 0.0  # the metrics statement alone, as DuckDB's profiler timed it
     profile_top: list[tuple[float, int, str]] = field(default_factory=list)  # (CPU s, rows, operator)
 
@@ -54,6 +56,49 @@ class QueryResults:
     @property
     def ours_over_scan(self) -> float:
         return self.ours.median / self.scan.median
+
+    @property
+    def pandas_over_computed(self) -> float:
+        return self.peer_compute.median / self.computed.median
+
+    @property
+    def computed_over_scan(self) -> float:
+        return self.computed.median / self.scan.median
+
+
+@dataclass
+class StoredMetrics:
+    """The stored metrics of the bench database: what computing them costs after an import."""
+
+    refresh_seconds: float | None  # this run's refresh, when it had periods to compute
+    computed_now: list[str]
+    periods: list[tuple[str, int, float]]  # (period and as_of, rows, seconds computing it when it was stored)
+
+    @property
+    def total_seconds(self) -> float:
+        return sum(seconds for _, _, seconds in self.periods)
+
+
+def ensure_stored(db_path: Path, today: dt.date, log=print) -> StoredMetrics:
+    """Refresh the stored metrics of the cached database as an import does (nothing to do when current)."""
+    con = duckdb.connect(str(db_path))
+    try:
+        done = materialized.refresh(con, today)
+        wanted = {(p.start, p.as_of, p.months): p for p in materialized.standard_periods(today)}
+        entries = con.execute(
+            "select start_on, as_of, months, row_count, seconds from stored_metric_period "
+            "where figures_key = ? and data_key = ? order by start_on, as_of",
+            [queries.figures_key(settings.read_settings(con)), queries.data_key(con)],
+        ).fetchall()
+    finally:
+        con.close()
+    log(f"stored metrics: {len(done.computed)} periods computed now in {done.seconds:.1f} s, {len(done.kept)} kept")
+    found = []
+    for start, as_of, months, rows, seconds in entries:
+        period = wanted.get((start, as_of, months))
+        name = f"{period.text} to {as_of}" if period else f"{start} – {as_of}"
+        found.append((name, int(rows), float(seconds)))
+    return StoredMetrics(done.seconds if done.computed else None, done.computed, found)
 
 
 def latest_complete_quarter(today: dt.date) -> periods.Period:
@@ -98,7 +143,8 @@ def profile_metrics(
     con.execute("pragma enable_profiling = 'json'")
     con.execute(f"pragma profiling_output = '{output}'")
     try:
-        queries.metrics_many(con, period, queries.GROUPINGS, queries.Scope(), today)
+        # the models' statement: a stored quarter is one filtered read, with nothing to profile
+        queries.metrics_many(con, period, queries.GROUPINGS, queries.Scope(), today, stored=False)
     finally:
         con.execute("pragma disable_profiling")
     profile = json.loads(output.read_text())  # the last statement profiled: the metrics query
@@ -111,6 +157,7 @@ def profile_metrics(
 def measure(db_path: Path, today: dt.date, runs: int, log=print) -> QueryResults:
     """Time ours, the peer (after checking it gives our figures), the scan and the overdue lists."""
     period = latest_complete_quarter(today)
+    stored = ensure_stored(db_path, today, log)
     con = duckdb.connect(str(db_path), read_only=True)
     con.execute("set enable_progress_bar = false")
     try:
@@ -121,6 +168,14 @@ def measure(db_path: Path, today: dt.date, runs: int, log=print) -> QueryResults
         ours_samples, ours = repeat(
             lambda: queries.metrics_many(con, period, queries.GROUPINGS, queries.Scope(), today), runs
         )
+        log(f"metrics: the same, computed from the ledgers (stored=False) x {runs}")
+        computed_samples, computed = repeat(
+            lambda: queries.metrics_many(con, period, queries.GROUPINGS, queries.Scope(), today, stored=False), runs
+        )
+        unequal = [by for by in ours if not ours[by].equals(computed[by])]
+        if unequal:
+            raise FiguresDiffer(f"the stored metrics differ from the computed ones: {', '.join(unequal)}")
+        computed = None
 
         profile_seconds, profile_top = profile_metrics(con, period, today)
 
@@ -148,6 +203,8 @@ def measure(db_path: Path, today: dt.date, runs: int, log=print) -> QueryResults
     return QueryResults(
         period=period,
         ours=ours_samples,
+        computed=computed_samples,
+        stored=stored,
         peer_compute=peer_samples,
         peer_load=load_samples,
         scan=scan_samples,
