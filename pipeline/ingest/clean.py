@@ -268,9 +268,9 @@ def clean_distinct(
     if not rest.any():
         return (fast if fast is not None else pa.nulls(len(column), kind)), reasons
     cleaned: list[object] = [None] * len(column)
-    values = column.values
-    for n in np.flatnonzero(rest).tolist():
-        cleaned[n], reason = cleaner(values[n], name)
+    todo = np.flatnonzero(rest).tolist()
+    for n, value in zip(todo, column.some_values(todo), strict=True):
+        cleaned[n], reason = cleaner(value, name)
         if reason is not None:
             reasons[n] = reason
     slow = pa.array(cleaned, kind)
@@ -323,9 +323,37 @@ def _mobiles_vectorised(strings: pa.Array) -> tuple[pa.Array, np.ndarray]:
     return text, pc.match_substring_regex(text, "^1[0-9]{10}$").to_numpy(zero_copy_only=False)
 
 
+_DAY_ZERO = np.datetime64("1970-01-01", "D")  # day 0 of Arrow's date32
+
+
+def _dates_vectorised(strings: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """clean_date for text written 2026-03-05 (a year from 1000 on, two-digit month and day) that names a real day."""
+    text = _trimmed(strings)
+    done = pc.match_substring_regex(text, "^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$").to_numpy(zero_copy_only=False)
+    days = np.zeros(len(strings), np.int32)
+    where = np.flatnonzero(done)
+    if len(where):
+        shaped = text.take(pa.array(where))
+
+        def number(start: int, stop: int) -> np.ndarray:
+            part = pc.utf8_slice_codeunits(shaped, start, stop)
+            return pc.cast(part, pa.int64()).to_numpy(zero_copy_only=False)
+
+        year, month, day = number(0, 4), number(5, 7), number(8, 10)
+        real_month = (month >= 1) & (month <= 12)
+        first = ((year - 1970) * 12 + np.where(real_month, month, 1) - 1).astype("datetime64[M]")
+        month_days = (first + 1).astype("datetime64[D]") - first.astype("datetime64[D]")
+        real = real_month & (day >= 1) & (day <= month_days.astype(np.int64))
+        days[where] = ((first.astype("datetime64[D]") - _DAY_ZERO).astype(np.int64) + day - 1).astype(np.int32)
+        done[where] = real
+    values = pa.array(days, pa.int32()).cast(pa.date32())
+    return pc.if_else(pa.array(done), values, pa.scalar(None, pa.date32())), done
+
+
 _VECTORISED = {
     clean_text: _texts_vectorised,
     clean_id: _ids_vectorised,
     clean_mobile: _mobiles_vectorised,
     clean_phone_lenient: _mobiles_vectorised,
+    clean_date: _dates_vectorised,
 }

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -630,7 +631,8 @@ def _by_key(keys: pa.Table) -> tuple[np.ndarray, np.ndarray, pa.Table]:
     stable), True in that order for the last row of each key (the one that wins), and the keys so sorted.
 
     Sorting the rows by key serves twice: equal keys end up side by side, and rows written in key
-    order go into DuckDB's primary-key index (an ART) much faster than rows in file order.
+    order go into DuckDB's primary-key index (an ART, in a database created when schema.sql still
+    declared the keys) much faster than rows in file order.
     """
     if len(keys.column_names) == 1:
         order = pc.sort_indices(keys.column(0))
@@ -654,28 +656,47 @@ def _supersede_by_key(rows: Rows, positions: np.ndarray, keys: pa.Table) -> tupl
     return order[last], (ordered if last.all() else ordered.filter(pa.array(last)))
 
 
-def _check_overlaps(con, rows: Rows) -> None:
-    """SPEC §2.1: at most one active pairing per person; checked on the state after the whole file."""
+def _check_overlaps(con, rows: Rows) -> np.ndarray:
+    """SPEC §2.1: at most one active pairing per person; checked on the state after the whole file.
+
+    Returns the positions of the file's pairings (the last row of each key) in key order, the
+    refused ones included.
+    """
     valid = rows.valid()
-    paired = valid[~_nulls(rows.take("cadre_phone", valid))]
+    paired = valid[~rows.values["cadre_phone"].missing()[valid]]
     if not len(paired):
-        return
+        return paired
     keys = pa.table({"id_number": rows.take("id_number", paired), "cadre_phone": rows.take("cadre_phone", paired)})
-    _supersede_by_key(rows, paired, keys)
+    winners, _ = _supersede_by_key(rows, paired, keys)
+    in_key_order = paired[winners]
     paired = paired[~rows.duplicate[paired]]
-    # The overlap rule walks the rows one by one: a roster has one or two rows per person.
     id_array = rows.take("id_number", paired)
-    ids = id_array.to_pylist()
+    con.register("incoming_ids", pa.table({"id_number": pc.unique(id_array)}))
+    try:
+        stored = con.sql(db.read_sql("load/stored_pairings.sql")).to_arrow_table()
+    finally:
+        con.unregister("incoming_ids")
+    # Only a person with two pairings (stored or in the file) whose periods meet can have a row refused:
+    # the rule walks the rows of those people alone, in file order (people do not affect each other).
+    in_file, in_stored = _people_with_overlaps(
+        id_array,
+        rows.values["paired_on"].days()[paired],
+        _end_days(rows.values["unpaired_on"], paired),
+        stored,
+    )
+    if not in_file.any():
+        return in_key_order
+    paired = paired[in_file]
+    stored = stored.filter(pa.array(in_stored))
+    ids = rows.take("id_number", paired).to_pylist()
     phones = rows.take("cadre_phone", paired).to_pylist()
     starts = rows.take("paired_on", paired).to_pylist()
     ends = rows.take("unpaired_on", paired).to_pylist()
     position_of = {(id_number, phone): n for n, (id_number, phone) in enumerate(zip(ids, phones, strict=True))}
-    con.register("incoming_ids", pa.table({"id_number": pc.unique(id_array)}))
-    try:
-        stored = con.execute(db.read_sql("load/stored_pairings.sql")).fetchall()
-    finally:
-        con.unregister("incoming_ids")
-    stored_by_key = {(id_number, phone): (start, end or _FAR_FUTURE) for id_number, phone, start, end in stored}
+    stored_by_key = {
+        (id_number, phone): (start, end or _FAR_FUTURE)
+        for id_number, phone, start, end in zip(*(column.to_pylist() for column in stored.columns), strict=True)
+    }
     # Stored pairings the file does not restate win. A restatement that is itself rejected leaves the
     # stored version in place, which may then block an earlier row: so repeat until nothing changes.
     kept = {key for key in stored_by_key if key not in position_of}
@@ -692,6 +713,46 @@ def _check_overlaps(con, rows: Rows) -> None:
     label = labels.column_label("roster", "paired_on")
     for n, clash in rejected.items():
         rows.reject(paired[n], label, labels.MSG_PAIRING_OVERLAP.format(other_phone=clash[2], other_start=clash[0]))
+    return in_key_order
+
+
+_FAR_FUTURE_DAYS = (_FAR_FUTURE - _EPOCH).days
+_DAY_SPAN = 1 << 23  # more days than from 0001-01-01 to 9999-12-31: one person's dates fit in one span
+
+
+def _end_days(ends: Coded, positions: np.ndarray) -> np.ndarray:
+    """End dates as day numbers, 9999-12-31 for an open pairing."""
+    return np.where(ends.missing()[positions], _FAR_FUTURE_DAYS, ends.days()[positions])
+
+
+def _people_with_overlaps(
+    file_ids: pa.Array, file_starts: np.ndarray, file_ends: np.ndarray, stored: pa.Table
+) -> tuple[np.ndarray, np.ndarray]:
+    """(file rows, stored rows) of the people with two periods [start, end) that meet, stored and file ones together.
+
+    For a person with no two such periods no order of accepting them refuses any, so the row-by-row
+    rule (_greedy_overlaps) has nothing to do for them. Sorted by person and start, a period meets an
+    earlier one when it starts before the latest end so far; the person's number times _DAY_SPAN added
+    to every day keeps each person's running maximum apart from the previous person's.
+    """
+    stored_starts = _numpy(stored.column("paired_on").combine_chunks().cast(pa.int32())).astype(np.int64)
+    stored_ends = stored.column("unpaired_on").combine_chunks()
+    stored_ends = _numpy(stored_ends.cast(pa.int32()).fill_null(_FAR_FUTURE_DAYS)).astype(np.int64)
+    ids = pa.concat_arrays([file_ids, stored.column("id_number").combine_chunks().cast(file_ids.type)])
+    person = _numpy(ids.dictionary_encode().indices).astype(np.int64)
+    starts = np.concatenate([file_starts.astype(np.int64), stored_starts])
+    ends = np.concatenate([file_ends.astype(np.int64), stored_ends])
+    base = person * _DAY_SPAN
+    # by person, then start; ties in any order: of two periods that meet, the later one sorted is caught
+    order = np.argsort(base + starts)
+    base = base[order]
+    latest_end = np.maximum.accumulate(base + ends[order])
+    meets = np.zeros(len(order), bool)
+    meets[1:] = base[1:] + starts[order][1:] < latest_end[:-1]
+    flagged = np.zeros(int(person.max(initial=-1)) + 1, bool)
+    flagged[person[order][meets]] = True
+    chosen = flagged[person]
+    return chosen[: len(file_ids)], chosen[len(file_ids) :]
 
 
 def _greedy_overlaps(incoming: tuple, kept: set, stored_by_key: dict, forced: dict) -> dict[int, tuple]:
@@ -862,15 +923,9 @@ def _staged(rows: Rows, positions: np.ndarray, fields: tuple[str, ...], keep: tu
     return _arrow(rows, positions, fields, {**extra, **flags, "pos": pa.array(positions, pa.int64())})
 
 
-def _in_key_order(rows: Rows, positions: np.ndarray, key: tuple[str, ...]) -> np.ndarray:
-    """Positions (with distinct keys) sorted by key."""
-    order, _last, _ordered = _by_key(_arrow(rows, positions, key))
-    return positions[order]
-
-
 def _load_roster(con, rows: Rows, batch_id: int) -> np.ndarray:
     _reject_other_counties(con, rows)
-    _check_overlaps(con, rows)
+    pairings = _check_overlaps(con, rows)
     valid = rows.valid()
     # beneficiary columns come from the person's latest valid row
     order, last, _ordered = _by_key(_arrow(rows, valid, BENEFICIARY_KEY))
@@ -885,7 +940,7 @@ def _load_roster(con, rows: Rows, batch_id: int) -> np.ndarray:
         len(rows),
         defaults={"enrolled_on": DEFAULT_ENROLLED_ON},
     )
-    paired = _in_key_order(rows, valid[~_nulls(rows.take("cadre_phone", valid))], PAIRING_KEY)
+    paired = pairings[~rows.rejected()[pairings]]  # in key order, as _by_key sorted them
     pair = _merge(
         con, "pairing", PAIRING_KEY, PAIRING_VALUES, _staged(rows, paired, PAIRING_KEY + PAIRING_VALUES, PAIRING_KEEP),
         batch_id, len(rows),
@@ -1050,7 +1105,19 @@ def _store_rejected(con, report: ImportReport) -> None:
         con.unregister("rejected_staged")
 
 
+# One import at a time in this process. The keys of beneficiary, pairing and contact stay unique because
+# an import inserts only the keys it did not find stored (schema.sql has no primary key on them), which
+# holds only if no other import commits between its reading and its commit. Another process cannot
+# write meanwhile: DuckDB locks the file for the process that opened it.
+_ONE_IMPORT_AT_A_TIME = threading.Lock()
+
+
 def _write(con, parsed: dict[str, Rows], report: ImportReport, all_or_nothing: bool, user: str) -> None:
+    with _ONE_IMPORT_AT_A_TIME:
+        _write_file(con, parsed, report, all_or_nothing, user)
+
+
+def _write_file(con, parsed: dict[str, Rows], report: ImportReport, all_or_nothing: bool, user: str) -> None:
     con.execute("begin transaction")
     try:
         report.batch_id = con.execute("select nextval('import_batch_seq')").fetchall()[0][0]

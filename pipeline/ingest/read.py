@@ -27,7 +27,7 @@ import pyarrow.csv as pa_csv
 
 from pipeline import config, labels
 from pipeline.ingest import clean
-from pipeline.ingest.parse_child import CODE_TYPE, encode_column
+from pipeline.ingest.parse_child import CODE_TYPE, TEXT_END, encode_column
 
 
 class ReadError(Exception):
@@ -65,6 +65,18 @@ class RawColumn:
         if self._list is None:
             self._list = self._strings.to_pylist()
         return self._list
+
+    def value(self, code: int) -> object:
+        """One distinct cell as a Python value (without turning every distinct cell into one)."""
+        if self._list is not None:
+            return self._list[code]
+        return self._strings[int(code)].as_py()
+
+    def some_values(self, codes: list[int]) -> list[object]:
+        """Some distinct cells as Python values."""
+        if self._list is not None:
+            return [self._list[code] for code in codes]
+        return self._strings.take(pa.array(codes, pa.int64())).to_pylist()
 
     @property
     def strings(self) -> pa.Array | None:
@@ -138,7 +150,7 @@ class RawSheet:
 
     def row(self, index: int) -> list[object]:
         """The cells of one row, as written."""
-        return [column.values[column.codes[index]] for column in self.columns[: self.length(index)]]
+        return [column.value(column.codes[index]) for column in self.columns[: self.length(index)]]
 
     def head(self, count: int) -> list[list[object]]:
         """The first rows (where the header search looks)."""
@@ -306,16 +318,16 @@ def _decode_sheets(outcome: tuple) -> list[RawSheet] | None:
     try:
         sheets = []
         for name, height, width, packed_lengths, encoded in outcome[1]:
-            if type(name) is not str or len(encoded) != width:
+            if type(name) is not str or type(height) is not int or type(width) is not int:
                 return None
-            columns = []
-            for packed, values in encoded:
-                codes = np.frombuffer(packed, dtype=np.dtype(CODE_TYPE)).astype(np.int32, copy=False)
-                if len(codes) != height or type(values) is not list:
-                    return None
-                if height and (int(codes.min()) < 0 or int(codes.max()) >= len(values)):
-                    return None
-                columns.append(RawColumn(codes, values))
+            if type(encoded) is bytes:  # every cell a str: the text of the rows one after the other
+                columns = _text_columns(encoded, height, width)
+            elif type(encoded) is list and len(encoded) == width:
+                columns = [_decode_column(item, height) for item in encoded]
+            else:
+                return None
+            if columns is None or any(column is None for column in columns):
+                return None
             lengths = None
             if packed_lengths is not None:
                 lengths = np.frombuffer(packed_lengths, dtype=np.dtype(CODE_TYPE)).astype(np.int32, copy=False)
@@ -325,6 +337,50 @@ def _decode_sheets(outcome: tuple) -> list[RawSheet] | None:
     except (TypeError, ValueError):
         return None
     return sheets
+
+
+def _decode_column(item: object, height: int) -> RawColumn | None:
+    """One column of the child's answer: its text (parse_child.text_cells) or (packed codes, distinct cells)."""
+    if type(item) is bytes:
+        columns = _text_columns(item, height, 1)
+        return None if columns is None else columns[0]
+    if type(item) is not tuple or len(item) != 2:
+        return None
+    packed, values = item
+    codes = np.frombuffer(packed, dtype=np.dtype(CODE_TYPE)).astype(np.int32, copy=False)
+    if len(codes) != height or type(values) is not list:
+        return None
+    if height and (int(codes.min()) < 0 or int(codes.max()) >= len(values)):
+        return None
+    return RawColumn(codes, values)
+
+
+def _text_columns(data: bytes, height: int, width: int) -> list[RawColumn] | None:
+    """The columns of `height` rows of `width` cells written by parse_child.text_cells, or None when they are not.
+
+    The cells are split at their TEXT_END (a cell holds none: the child made sure) into one Arrow
+    array, without a Python object per cell; each column is then its cells dictionary-encoded, the
+    distinct cells in order of first appearance as encode_column gives them.
+    """
+    count = height * width
+    ends = np.flatnonzero(np.frombuffer(data, np.uint8) == ord(TEXT_END))  # the last byte of each cell
+    if len(ends) != count or (count and int(ends[-1]) != len(data) - 1):
+        return None
+    offsets = np.zeros(count + 1, np.int64)
+    offsets[1:] = ends + 1
+    cells = pa.LargeStringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(data))
+    try:
+        cells.validate(full=True)  # UTF-8, as the child encoded it
+    except pa.ArrowInvalid:
+        return None
+    columns = []
+    for c in range(width):
+        column = cells if width == 1 else cells.take(pa.array(np.arange(c, count, width)))
+        encoded = column.dictionary_encode()
+        distinct = pc.utf8_slice_codeunits(encoded.dictionary, 0, -1).cast(pa.string())  # without the TEXT_END
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+        columns.append(RawColumn(codes, distinct))
+    return columns
 
 
 # The workbook parser is native code: on some malformed files it aborts the whole process (an
@@ -509,14 +565,14 @@ def _csv_by_arrow(text: str, utf8: bytes | memoryview, delimiter: str, name: str
     limit = csv.field_size_limit()
     columns = []
     for chunks in table.columns:
-        values = chunks.combine_chunks()
+        encoded = chunks.combine_chunks().dictionary_encode()
+        distinct = encoded.dictionary  # the longest cell is among them: measured once per distinct cell
         # bytes >= characters: count characters only when some cell has that many bytes
-        too_long = len(values) and pc.max(pc.binary_length(values)).as_py() > limit
-        if too_long and pc.max(pc.utf8_length(values)).as_py() > limit:
+        too_long = len(distinct) and pc.max(pc.binary_length(distinct)).as_py() > limit
+        if too_long and pc.max(pc.utf8_length(distinct)).as_py() > limit:
             return None
-        encoded = values.dictionary_encode()
         codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
-        columns.append(RawColumn(codes, encoded.dictionary))
+        columns.append(RawColumn(codes, distinct))
     if table.num_rows > config.MAX_ROWS + 100:
         return None  # the csv module says so, in its words
     return RawSheet(name, columns, table.num_rows)

@@ -22,8 +22,11 @@ create table if not exists import_batch (
 );
 
 -- one row per beneficiary (帮扶对象), keyed by the cleaned 18-digit ID number
+-- The keys of beneficiary, pairing and contact are unique because the import writes only keys it has
+-- not stored (pipeline/ingest/load.py, one import at a time), not by a primary key: maintaining that
+-- index took most of an import's time. Databases created with the primary keys keep them.
 create table if not exists beneficiary (
-    id_number   varchar primary key,
+    id_number   varchar not null,           -- the key
     name        varchar not null,
     category    varchar not null,
     county      varchar not null,
@@ -45,13 +48,12 @@ create table if not exists pairing (
     pairing_mode varchar,
     paired_on    date not null,
     unpaired_on  date,                      -- exclusive: active while paired_on <= d < unpaired_on
-    batch_id     integer not null,
-    primary key (id_number, cadre_phone)
+    batch_id     integer not null           -- the key: (id_number, cadre_phone)
 );
 
 -- one row per contact (phone, message, visit…) with a beneficiary
 create table if not exists contact (
-    contact_key  varchar primary key,       -- see pipeline/ingest/load.py: contact_key()
+    contact_key  varchar not null,          -- the key, see pipeline/ingest/load.py: contact_key()
     record_no    varchar,
     id_number    varchar not null,
     contact_date date not null,
