@@ -101,7 +101,7 @@ def refresh(
 
     def forget() -> None:
         con.execute(db.read_sql("stored/stale_periods_delete.sql"), keep)
-        con.execute(db.read_sql("stored/stale_rows_delete.sql"), keep)
+        con.execute(db.read_sql("stored/stale_rows_delete.sql"))
 
     _in_transaction(con, forget)
     done = Refreshed()

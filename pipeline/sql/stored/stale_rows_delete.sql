@@ -1,17 +1,12 @@
--- Forget the stored rows computed from other data, with other settings or by other SQL, and those of
--- periods that are no longer among the standard ones (a running period's earlier days)
+-- Forget the stored rows whose period has no entry any more (stale_periods_delete.sql ran first): rows
+-- live exactly as long as the entry they were written with
 delete from stored_metric as stored
-where stored.figures_key <> $figures_key
-    or stored.data_key <> $data_key
-    or not exists (
-        select 1
-        from (
-            select
-                unnest($keep_starts::date[]) as start_on,
-                unnest($keep_as_ofs::date[]) as as_of,
-                unnest($keep_months::double[]) as months
-        ) as keep
-        where keep.start_on = stored.start_on
-            and keep.as_of = stored.as_of
-            and keep.months = stored.months
-    )
+where not exists (
+    select 1
+    from stored_metric_period as entry
+    where entry.figures_key = stored.figures_key
+        and entry.data_key = stored.data_key
+        and entry.start_on = stored.start_on
+        and entry.as_of = stored.as_of
+        and entry.months = stored.months
+)
