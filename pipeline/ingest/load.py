@@ -49,6 +49,7 @@ _FOOTER_WORDS = (
     "注：",
     "注:",
 )
+_WORD_HEADS = pa.array(sorted({word[0] for word in _TOTAL_WORDS + _FOOTER_WORDS}), pa.string())
 _FAR_FUTURE = dt.date(9999, 12, 31)
 _EPOCH = dt.date(1970, 1, 1)  # day 0 of Arrow's date32
 DEFAULT_ENROLLED_ON = dt.date(1900, 1, 1)
@@ -381,20 +382,38 @@ def _skipped_rows(sheet: RawSheet, match: headers.HeaderMatch, body: slice) -> n
     first = np.full(count, -1, np.int64)  # the first non-empty cell of each row
     id_filled = np.zeros(count, bool)
     id_columns = {c for c, f in match.columns.items() if f == "id_number"}
-    for c in reversed(range(sheet.width)):
+    # Left to right, each column looked at only in the rows still without a non-empty cell (most rows
+    # have one in the first column), and in every row for the ID number columns.
+    undecided = np.arange(count)
+    last_id_column = max(id_columns, default=-1)
+    for c in range(sheet.width):
+        if not len(undecided) and c > last_id_column:
+            break
         column = sheet.columns[c]
-        filled = column.filled()[column.codes[body]]
-        first[filled] = c
+        filled_cells = column.filled()
+        codes = column.codes[body]
         if c in id_columns:
-            id_filled |= filled
+            id_filled |= filled_cells[codes]
+        if len(undecided):
+            here = filled_cells[codes[undecided]]
+            first[undecided[here]] = c
+            undecided = undecided[~here]
     skip = first < 0
     for c in np.unique(first[~skip]).tolist():
         column = sheet.columns[c]
-        squeezed = pc.replace_substring(column.text_array(), " ", "")
+        texts = column.text_array()
+        # Only a text whose first character begins one of the words can start with it (a text is
+        # trimmed, so removing its spaces leaves that character first); the others are not looked at.
+        heads = pc.is_in(pc.utf8_slice_codeunits(texts, 0, 1), value_set=_WORD_HEADS)
+        maybe = np.flatnonzero(_numpy(heads.fill_null(False)))
+        squeezed = pc.replace_substring(texts.take(pa.array(maybe, pa.int64())), " ", "")
+        total_cells, footer_cells = np.zeros(len(texts), bool), np.zeros(len(texts), bool)
+        total_cells[maybe] = _starts_with(squeezed, _TOTAL_WORDS)
+        footer_cells[maybe] = _starts_with(squeezed, _FOOTER_WORDS)
         on = np.flatnonzero(first == c)
         codes = column.codes[body][on]
-        total = _starts_with(squeezed, _TOTAL_WORDS)[codes]
-        footer = _starts_with(squeezed, _FOOTER_WORDS)[codes]
+        total = total_cells[codes]
+        footer = footer_cells[codes]
         skip[on] |= total | (footer & ~id_filled[on])  # 填表人：… 审核人：… under the table, not a person's row
     header = [clean.cell_text(value) for value in sheet.row(match.row_index)]
     repeated = lengths == len(header)
@@ -410,15 +429,23 @@ def _first_of_each_row(sheet: RawSheet, body: slice, candidates: np.ndarray) -> 
     """True for the candidate rows whose cells (as text) did not appear in an earlier candidate row."""
     if len(candidates) < 2 or not sheet.width:
         return np.ones(len(candidates), bool)
+    # A row whose text in one column no other candidate has repeats no row: only the rows sharing
+    # their text in the column of most distinct cells (the ID number, as a rule) are compared in full.
+    widest = max(sheet.columns, key=len)
+    numbers, count = _text_numbers(widest, widest.codes[body][candidates])
+    shared = np.flatnonzero(np.bincount(numbers, minlength=count)[numbers] > 1)
+    first = np.ones(len(candidates), bool)
+    if len(shared) < 2:
+        return first
+    candidates = candidates[shared]
     # One integer per row, equal for rows of equal texts: each column's text number in mixed radix,
     # renumbered (pd.factorize) before it could overflow 64 bits.
     key, size = np.zeros(len(candidates), np.int64), 1
     parts = []
     for column in sheet.columns:
-        # cells that read the same ("1", 1.0, " 1") are the same text: number the texts
-        texts = column.text_array().dictionary_encode()
-        if len(texts.dictionary) > 1:  # the same text on every row says nothing
-            parts.append((_numpy(texts.indices)[column.codes[body][candidates]], len(texts.dictionary)))
+        numbers, count = _text_numbers(column, column.codes[body][candidates])
+        if count > 1:  # the same text on every row says nothing
+            parts.append((numbers, count))
     if sheet.lengths is not None:  # ["a", "b"] and ["a", "b", ""] are different rows
         lengths = sheet.lengths[body][candidates]
         parts.append((lengths, int(lengths.max()) + 1))
@@ -427,7 +454,19 @@ def _first_of_each_row(sheet: RawSheet, body: slice, candidates: np.ndarray) -> 
             key, distinct = pd.factorize(key)
             size = len(distinct)
         key, size = key * count + numbers, size * count
-    return ~pd.Series(key).duplicated(keep="first").to_numpy()
+    first[shared] = ~pd.Series(key).duplicated(keep="first").to_numpy()
+    return first
+
+
+def _text_numbers(column: RawColumn, codes: np.ndarray) -> tuple[np.ndarray, int]:
+    """A number per row for its cell's text (cells that read the same, "1", 1.0, " 1", share one), and
+    how many numbers there are; only the cells these rows use are looked at."""
+    used = np.zeros(len(column), bool)
+    used[codes] = True
+    where = np.flatnonzero(used)
+    rank = np.cumsum(used) - 1  # a used cell's place among the used ones
+    texts = column.text_of(where).dictionary_encode()
+    return _numpy(texts.indices)[rank[codes]], len(texts.dictionary)
 
 
 def parse_sheet(sheet: RawSheet, match: headers.HeaderMatch, rows: Rows, today: dt.date) -> tuple[int, int]:
@@ -447,6 +486,7 @@ def parse_sheet(sheet: RawSheet, match: headers.HeaderMatch, rows: Rows, today: 
     candidates = np.flatnonzero(~_skipped_rows(sheet, match, body))
     kept = candidates[_first_of_each_row(sheet, body, candidates)]
     count = len(kept)
+    every_row = count == body.stop - body.start  # then a column's codes are its body's, no copy needed
     column_of = {f: c for c, f in match.columns.items()}
     values: dict[str, Coded] = {}
     bad: dict[str, np.ndarray] = {}  # field -> rows whose cell the cleaning refused
@@ -457,15 +497,18 @@ def parse_sheet(sheet: RawSheet, match: headers.HeaderMatch, rows: Rows, today: 
             bad[col.field] = np.zeros(count, bool)
             continue
         column = sheet.columns[c]
-        codes = column.codes[body][kept]
+        codes = column.codes[body] if every_row else column.codes[body][kept]
         used = np.bincount(codes, minlength=len(column)) > 0
         cleaned, reasons = clean.clean_distinct(
             column, used, clean.cleaner_for(kind, col.field), col.label, _field_type(col.field)
         )
         values[col.field] = Coded(codes, cleaned)
-        refused_cells = np.zeros(len(column), bool)
-        refused_cells[list(reasons)] = True
-        refused = refused_cells[codes]
+        if reasons:
+            refused_cells = np.zeros(len(column), bool)
+            refused_cells[list(reasons)] = True
+            refused = refused_cells[codes]
+        else:
+            refused = np.zeros(count, bool)
         bad[col.field] = refused
         for offset in np.flatnonzero(refused).tolist():
             rows.reject(start + offset, col.label, reasons[int(codes[offset])])
@@ -865,15 +908,18 @@ def _merge(
             )
     key_match = " and ".join(f"stored.{k} = staged.{k}" for k in key)
     same = " and ".join(f"staged.{c} is not distinct from stored.{c}" for c in values)
-    con.register("staged", staged)
-    try:
-        classified = con.sql(
-            db.read_sql("load/classify.sql").format(table=table, key_match=key_match, same_values=same)
-        ).fetchnumpy()
-    finally:
-        con.unregister("staged")
     outcomes = np.full(size, NO_OUTCOME, np.int8)
-    outcomes[classified["pos"]] = classified["outcome"]
+    if con.execute(db.read_sql("load/stored_any.sql").format(table=table)).fetchall()[0][0]:
+        con.register("staged", staged)
+        try:
+            classified = con.sql(
+                db.read_sql("load/classify.sql").format(table=table, key_match=key_match, same_values=same)
+            ).fetchnumpy()
+        finally:
+            con.unregister("staged")
+        outcomes[classified["pos"]] = classified["outcome"]
+    else:  # nothing stored yet (a first import): every staged row is new, as classify.sql would say
+        outcomes[_numpy(staged.column("pos"))] = INSERTED
     of_row = outcomes[_numpy(staged.column("pos"))]
     columns = ", ".join(key + values)
     incoming_match = " and ".join(f"stored.{k} = incoming.{k}" for k in key)
@@ -1219,22 +1265,69 @@ def import_bytes(
     county: str | None = None,
 ) -> ImportReport:
     """Import one file given as bytes; the report says what happened to every row (`county`: a county user's)."""
-    report = ImportReport(file=file_name, sha256=hashlib.sha256(data).hexdigest())
+    report = ImportReport(file=file_name)
+    # The digest is taken on another thread (hashlib lets go of the GIL) while the file is read and cleaned.
+    digest = _Digest(data)
     try:
         sheets = read_file(data, file_name)
     except ReadError as exc:
+        report.sha256 = digest.hexdigest()
         report.status, report.message = "failed", str(exc)
         return report
     return import_sheets(
-        con, sheets, report, kind=kind, all_or_nothing=all_or_nothing, user=user, today=today, county=county
+        con,
+        sheets,
+        report,
+        kind=kind,
+        all_or_nothing=all_or_nothing,
+        user=user,
+        today=today,
+        county=county,
+        sha256=digest.hexdigest,
     )
 
 
+class _Digest:
+    """The SHA-256 of some bytes, computed on a thread of its own; hexdigest() waits for it."""
+
+    def __init__(self, data: bytes) -> None:
+        self._hex: str | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(data,), daemon=True)
+        self._thread.start()
+
+    def _run(self, data: bytes) -> None:
+        try:
+            self._hex = hashlib.sha256(data).hexdigest()
+        except BaseException as exc:  # handed to the caller of hexdigest()
+            self._error = exc
+
+    def hexdigest(self) -> str:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._hex
+
+
 def import_sheets(
-    con, sheets, report, *, kind=None, all_or_nothing=False, user=labels.DEFAULT_USER, today=None, county=None
+    con,
+    sheets,
+    report,
+    *,
+    kind=None,
+    all_or_nothing=False,
+    user=labels.DEFAULT_USER,
+    today=None,
+    county=None,
+    sha256=None,
 ):
-    """Import sheets already read (shared by files and by in-memory tables); `county` limits a county user."""
+    """Import sheets already read (shared by files and by in-memory tables); `county` limits a county user.
+
+    `sha256`, when given, returns the file's digest for report.sha256 (it may still be being computed).
+    """
     parsed = prepare(sheets, report, kind, config.today(today))
+    if sha256 is not None:
+        report.sha256 = sha256()
     for rows in parsed.values():
         rows.county_only = county
     if report.status == "failed":

@@ -99,6 +99,12 @@ class RawColumn:
                 self._text_array = pa.array(self.texts(), pa.string())
         return self._text_array
 
+    def text_of(self, cells: np.ndarray) -> pa.Array:
+        """clean.cell_text of some distinct cells (by index), as an Arrow string array."""
+        if self._text_array is None and self.strings is not None:  # trim just these
+            return pc.utf8_trim(self.strings.take(pa.array(cells)), characters=clean.TRIM_CHARS)
+        return self.text_array().take(pa.array(cells))
+
     def texts(self) -> list[str]:
         """clean.cell_text of each distinct cell (in the order of `values`)."""
         if self._texts is None:
