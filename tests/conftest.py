@@ -12,7 +12,7 @@ from unittest import mock
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE_DIR = ROOT.parent / "shared" / "spec" / "example"
+EXAMPLE_DIR = ROOT / "tests" / "data" / "example"
 EXAMPLE_TODAY = dt.date(2026, 11, 28)
 
 

@@ -21,7 +21,7 @@ from pipeline import db, idnumber
 from pipeline.ingest import load
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE_DIR = ROOT.parent / "shared" / "spec" / "example"
+EXAMPLE_DIR = ROOT / "tests" / "data" / "example"
 TODAY = dt.date(2026, 11, 28)
 TABLES = ("beneficiary", "pairing", "contact", "issue", "import_batch", "rejected_row")
 

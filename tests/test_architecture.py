@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 import subprocess
 import sys
+
+import pytest
 
 from tests.conftest import ROOT
 
@@ -41,3 +45,65 @@ def test_streamlit_config_is_hardened():
     assert 0 < config["server"]["maxUploadSize"] <= 200  # MB, the same cap as pipeline.config.MAX_FILE_BYTES
     assert config["browser"]["gatherUsageStats"] is False
     assert config["client"]["showErrorDetails"] == "none"  # tracebacks never reach the office's screen
+
+
+# Path fragments that would make the project read a file outside its own folder.
+_OUTSIDE_PATTERNS = (
+    re.compile(r"""["']\.\./"""),  # a relative path that climbs out, written as text
+    re.compile(r"""["']\.\.["']"""),  # ".." as a path component
+    re.compile(r"ROOT\.parent\b"),
+    re.compile(r"\bparents\[\d\]"),
+    re.compile(r"""["']shared["']\s*/"""),
+    re.compile(r"/work/"),
+    re.compile(r"Path\.home\(\)|expanduser\("),
+)
+_CODE_SUFFIXES = {".py", ".sql", ".toml", ".cfg", ".ini", ".sh", ".txt"}
+# The one place allowed to mention "..": the test that a crafted SQL path cannot climb out of pipeline/sql/.
+_ALLOWED = {("tests/test_quality.py", '"../schema"')}
+_NOT_SCANNED = {"tests/test_architecture.py"}  # this file: the patterns themselves
+
+
+def _tracked_files() -> list[str]:
+    result = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True)
+    return result.stdout.splitlines()
+
+
+def test_nothing_in_the_repository_refers_to_a_path_outside_it():
+    offending = []
+    for name in _tracked_files():
+        path = ROOT / name
+        if not (path.suffix in _CODE_SUFFIXES or path.name in {"Makefile", "run"}) or name in _NOT_SCANNED:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for pattern in _OUTSIDE_PATTERNS:
+                found = pattern.search(line)
+                allowed = any(name == allowed_name and text in line for allowed_name, text in _ALLOWED)
+                if found and not allowed:
+                    offending.append(f"{name}:{number}: {line.strip()}")
+    assert offending == []
+
+
+def test_the_scan_catches_a_path_outside_the_repository():
+    # the patterns above must catch the ways such a path has been written here before
+    samples = ('EXAMPLE_DIR = ROOT.parent / "shared" / "spec"', 'open("../shared/spec/SPEC.md")', "p.parents[2]")
+    assert all(any(p.search(sample) for p in _OUTSIDE_PATTERNS) for sample in samples)
+
+
+@pytest.mark.slow
+def test_a_copy_of_the_repository_alone_passes_the_example_tests(tmp_path):
+    """The tracked files copied where no ../shared exists run the tests that read the example data."""
+    clone = tmp_path / "alone" / "main"
+    for name in _tracked_files():
+        target = clone / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target)
+    assert not (clone.parent / "shared").exists()
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_metrics.py", "tests/test_cli.py"],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert " passed" in result.stdout and "error" not in result.stdout.splitlines()[-1]
