@@ -57,6 +57,18 @@ def _days(delta: pd.Series) -> pd.Series:
     return delta.dt.days
 
 
+def _run_starts(pairs: pd.DataFrame) -> pd.Series:
+    """The first day of the pairing run each pairing belongs to: pairings without a day unpaired between them."""
+    ordered = pairs.sort_values(["id_number", "paired_on", "cadre_phone"])
+    open_end = pd.Timestamp("2999-12-31").as_unit(ordered["unpaired_on"].dt.unit)  # a pairing still running
+    ends = ordered["unpaired_on"].fillna(open_end)
+    earlier_end = ends.groupby(ordered["id_number"]).cummax().groupby(ordered["id_number"]).shift()
+    starts_run = earlier_end.isna() | (earlier_end < ordered["paired_on"])
+    run = starts_run.astype("int64").groupby(ordered["id_number"]).cumsum()
+    first = ordered.groupby([ordered["id_number"], run])["paired_on"].transform("min")
+    return first.reindex(pairs.index)
+
+
 def beneficiary_facts(
     tables: dict[str, pd.DataFrame], period: periods.Period, config: settings.Settings
 ) -> pd.DataFrame:
@@ -66,6 +78,7 @@ def beneficiary_facts(
     ben = tables["beneficiary"]
     ben = ben[(ben["enrolled_on"] <= as_of) & (ben["exited_on"].isna() | (ben["exited_on"] > as_of))]
     pairs = tables["pairing"]
+    pairs = pairs.assign(run_started_on=_run_starts(pairs))
     active = pairs[(pairs["paired_on"] <= as_of) & (pairs["unpaired_on"].isna() | (pairs["unpaired_on"] > as_of))]
     ben = ben.merge(active.drop(columns=["unpaired_on"]), on="id_number", how="left")
     ben["is_paired"] = ben["paired_on"].notna()
@@ -91,16 +104,16 @@ def beneficiary_facts(
         # only the contacts of paired beneficiaries count
         ben[column] = ben[column].fillna(0).astype("int64").where(ben["is_paired"], 0)
 
-    # 联系达标: a contact in every month of the period from the month of 结对日期 on
-    first_required = _month_number(ben["paired_on"].where(ben["paired_on"] > start, start))
+    # 联系达标: a contact in every month of the period that has ended by as_of, from the month the pairing
+    # run began on
+    first_required = _month_number(ben["run_started_on"].where(ben["run_started_on"] > start, start))
     ben["first_required_month"] = first_required
-    ben["months_required"] = (_month_number(pd.Series(as_of, index=ben.index)) - first_required + 1).where(
-        ben["is_paired"], 0
-    )
+    last_required = _month_number(pd.Series(as_of, index=ben.index)) - (0 if as_of.is_month_end else 1)
+    ben["months_required"] = (last_required - first_required + 1).clip(lower=0).where(ben["is_paired"], 0)
     in_period["month"] = _month_number(in_period["contact_date"])
     months = in_period[["id_number", "month"]].drop_duplicates()
     months = months.merge(ben[["id_number", "first_required_month"]], on="id_number")
-    months = months[months["month"] >= months["first_required_month"]]
+    months = months[(months["month"] >= months["first_required_month"]) & (months["month"] <= last_required.iloc[0])]
     contacted_months = months.groupby("id_number").size().rename("months_contacted")
     ben = ben.merge(contacted_months, on="id_number", how="left")
     ben["months_contacted"] = ben["months_contacted"].fillna(0)
@@ -109,12 +122,13 @@ def beneficiary_facts(
     last = contacts[contacts["contact_date"] <= as_of].groupby("id_number")["contact_date"].max()
     ben = ben.merge(last.rename("last_contact_on"), on="id_number", how="left")
     since_contact = _days(as_of - ben["last_contact_on"])
-    since_pairing = _days(as_of - ben["paired_on"])
+    since_pairing = _days(as_of - ben["run_started_on"])
     overdue = np.where(ben["last_contact_on"].notna(), since_contact > threshold, since_pairing > threshold)
 
     ben["is_contacted"] = ben["is_paired"] & (ben["contacts"] > 0)
     ben["is_home_visited"] = ben["is_paired"] & (ben["home_visits"] > 0)
-    ben["is_on_standard"] = ben["is_paired"] & (ben["months_contacted"] == ben["months_required"])
+    ben["is_standard_due"] = ben["is_paired"] & (ben["months_required"] > 0)
+    ben["is_on_standard"] = ben["is_standard_due"] & (ben["months_contacted"] == ben["months_required"])
     ben["is_overdue_contact"] = ben["is_paired"] & overdue
     return ben
 
@@ -173,6 +187,7 @@ def metrics_for(
             "contacted": ("is_contacted", "sum"),
             "home_visited": ("is_home_visited", "sum"),
             "contacts": ("contacts", "sum"),
+            "standard_due": ("is_standard_due", "sum"),
             "on_standard": ("is_on_standard", "sum"),
             "overdue_contact": ("is_overdue_contact", "sum"),
             "rated_contacts": ("rated_contacts", "sum"),
@@ -207,7 +222,7 @@ def metrics_for(
     rows["contact_rate"] = _rate(rows["contacted"], rows["paired"])
     rows["home_visit_rate"] = _rate(rows["home_visited"], rows["paired"])
     rows["contacts_per_pair_month"] = _rate(rows["contacts"], rows["paired"]) / period.months
-    rows["on_standard_rate"] = _rate(rows["on_standard"], rows["paired"])
+    rows["on_standard_rate"] = _rate(rows["on_standard"], rows["standard_due"])
     rows["resolution_rate"] = _rate(rows["issues_resolved"], rows["issues_total"])
     rows["satisfaction_rate"] = _rate(satisfied, rated)
     weighted = pd.Series(0.0, index=rows.index)

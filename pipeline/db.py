@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,8 +58,71 @@ def connect(
             delay = min(delay * 2, 1.0)
     con.execute("set enable_progress_bar = false")  # no bars on stderr from long imports
     if not read_only:
-        con.execute(read_sql("schema.sql"))
+        migrate(con)
     return con
+
+
+# ---------------------------------------------------------------- schema versions
+# schema.sql is version 1, the schema of the first release (every statement in it is "if not exists", so it
+# also accepts a database of that release). Every later change is a numbered file in sql/migrations/
+# (002_what.sql, …), applied once, in order, in a transaction of its own, and recorded in schema_version.
+# A database already at the latest version runs no DDL at all when opened.
+MIGRATIONS_DIR = SQL_DIR / "migrations"
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+_MIGRATING = threading.Lock()  # connections of one process open one at a time through migrate()
+
+
+def migrations() -> list[tuple[int, Path]]:
+    """The numbered migration files, in order: (version, path)."""
+    found = []
+    for path in MIGRATIONS_DIR.glob("*.sql"):
+        match = _MIGRATION_NAME.match(path.name)
+        if match is None:
+            raise ValueError(f"migration file name not of the form NNN_name.sql: {path.name}")
+        found.append((int(match.group(1)), path))
+    found.sort()
+    versions = [version for version, _ in found]
+    if versions != list(range(2, 2 + len(found))):
+        raise ValueError(f"migrations must be numbered 002, 003, … without gaps: {versions}")
+    return found
+
+
+def latest_version() -> int:
+    """The schema version this code writes."""
+    return 1 + len(migrations())
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The version of the database's schema: 0 for an empty file, 1 for a first-release database."""
+    tables = {name for (name,) in con.execute(read_sql("status/table_names.sql")).fetchall()}
+    if "schema_version" in tables:
+        return con.execute("select coalesce(max(version), 0) from schema_version").fetchall()[0][0]
+    return 1 if "import_batch" in tables else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring the database's schema to the latest version; returns the version it was at before."""
+    with _MIGRATING:
+        before = schema_version(con)
+        if before >= latest_version() and before > 0:
+            return before
+        if before <= 1:  # a new file, or a database of the first release: version 1, and the table of versions
+            con.execute(read_sql("schema.sql"))
+            con.execute(read_sql("status/schema_version_create.sql"))
+            if not con.execute("select count(*) from schema_version").fetchall()[0][0]:
+                con.execute(read_sql("status/schema_version_insert.sql"), {"version": 1, "name": "schema.sql"})
+        for version, path in migrations():
+            if version <= max(before, 1):
+                continue
+            con.execute("begin transaction")
+            try:
+                con.execute(path.read_text(encoding="utf-8"))
+                con.execute(read_sql("status/schema_version_insert.sql"), {"version": version, "name": path.name})
+                con.execute("commit")
+            except BaseException:
+                con.execute("rollback")
+                raise
+        return before
 
 
 @contextlib.contextmanager

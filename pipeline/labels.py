@@ -398,6 +398,7 @@ ROW_COLUMN_LABELS = {
     "category": "对象类别",
     "county": "县区",
     "township": "乡镇",
+    "standard_due": "应达标数",
     "village": "村社区",
     "department": "干部单位",
     "cadre_name": "结对干部",
@@ -436,6 +437,7 @@ ROW_COLUMN_LABELS = {
     "is_overdue": "超期未办结",
     "days_open": "已历天数",
     "days_overdue": "超期天数",
+    "run_started_on": "连续结对起始日期",
 }
 ROW_SOURCE_LABELS = {"contact": "联系记录", "issue": "问题台账"}
 
@@ -443,6 +445,7 @@ ROW_SOURCE_LABELS = {"contact": "联系记录", "issue": "问题台账"}
 
 SETTING_LABELS = {
     "overdue_days": "超期天数（联系、问题办理）",
+    "is_standard_due": "应达标",
     "weight_pairing_rate": "综合得分权重：结对覆盖率",
     "weight_on_standard_rate": "综合得分权重：联系达标率",
     "weight_home_visit_rate": "综合得分权重：入户覆盖率",
@@ -616,6 +619,9 @@ CHART_BENEFICIARY_AXIS = "帮扶对象"
 CHART_SCORE_AXIS = "综合得分"
 CHART_BAND_LINE = "{band}灯线{value}分"
 
+# the cadre took over a person whom nobody had contacted (or not since before he took over): the clock ran on
+REMINDER_CONTACT_NEVER_TAKEN_OVER_ITEM = "{category}{name}（{place}）已超过{days}天未联系（自{run_started_on}结对以来尚无联系记录，已超期{overdue}天；您于{paired_on}接手结对），请尽快联系。"
+REMINDER_CONTACT_TAKEN_OVER_ITEM = "{category}{name}（{place}）已超过{days}天未联系（最近联系：{last_contact}，由前任结对干部联系，已超期{overdue}天；您于{paired_on}接手结对），请尽快联系。"
 COUNTY_TABLE = "各县区指标"
 COUNTY_CHART = "县区比率排名"
 COUNTY_PICK = "选择县区"

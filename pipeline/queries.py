@@ -43,6 +43,7 @@ METRIC_COLUMNS = (
     "home_visit_rate",
     "contacts",
     "contacts_per_pair_month",
+    "standard_due",
     "on_standard",
     "on_standard_rate",
     "overdue_contact",
@@ -82,8 +83,9 @@ DRILL_ROWS = {
     "home_visit_rate": ("beneficiaries", "is_paired"),
     "contacts": ("contacts", None),
     "contacts_per_pair_month": ("contacts", None),
+    "standard_due": ("beneficiaries", "is_standard_due"),
     "on_standard": ("beneficiaries", "is_on_standard"),
-    "on_standard_rate": ("beneficiaries", "is_paired"),
+    "on_standard_rate": ("beneficiaries", "is_standard_due"),
     "overdue_contact": ("overdue_contacts", None),
     "issues_new": ("issues", "is_new"),
     "issues_total": ("issues", None),
@@ -767,7 +769,7 @@ def cadre_rows(
     frame["cadre"] = frame["cadre_name"]
     frame["cadre_phone_masked"] = _masked_phones(frame["cadre_phone"])
     columns = ["department", "cadre", "cadre_phone_masked", "cadre_level", "paired", "contacts", "contacted",
-               "home_visited", "on_standard", "on_standard_rate", "last_contact_on", "overdue_contact",
+               "home_visited", "standard_due", "on_standard", "on_standard_rate", "last_contact_on", "overdue_contact",
                "open_issues", "issues_overdue"]  # fmt: skip
     return frame[columns]
 
@@ -823,7 +825,7 @@ PAIR_FILTERS = {
     "unpaired": lambda rows: ~rows["is_paired"],
     "not_contacted": lambda rows: rows["is_paired"] & ~rows["is_contacted"],
     "not_home_visited": lambda rows: rows["is_paired"] & ~rows["is_home_visited"],
-    "not_on_standard": lambda rows: rows["is_paired"] & ~rows["is_on_standard"],
+    "not_on_standard": lambda rows: rows["is_standard_due"] & ~rows["is_on_standard"],
     "overdue_contact": lambda rows: rows["is_overdue_contact"],
     "open_issues": lambda rows: rows["open_issues"] > 0,
     "issues_overdue": lambda rows: rows["issues_overdue"] > 0,

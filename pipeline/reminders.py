@@ -30,6 +30,7 @@ CONTACT_COLUMNS = (
     "township",
     "village",
     "paired_on",
+    "run_started_on",
     "last_contact_on",
     "days_since_contact",
     "days_overdue",
@@ -51,7 +52,7 @@ ISSUE_COLUMNS = (
     "days_open",
     "days_overdue",
 )
-_DATE_COLUMNS = ("paired_on", "last_contact_on", "raised_on")
+_DATE_COLUMNS = ("paired_on", "run_started_on", "last_contact_on", "raised_on")
 _TEXT_COLUMNS = ("id_number", "cadre_phone", "issue_no")  # kept as text in Excel
 
 
@@ -108,9 +109,20 @@ def contact_item(row: dict, threshold: int) -> str:
         "overdue": int(row["days_overdue"]),
     }
     last = _date(row.get("last_contact_on"))
+    paired_on = _date(row.get("paired_on"))
+    run_started_on = _date(row.get("run_started_on")) or paired_on
+    # a cadre who took the person over is told so, with his own 结对日期: the clock ran before him (SPEC §5)
+    took_over = paired_on is not None and run_started_on < paired_on and (last is None or last < paired_on)
+    if last is None and took_over:
+        return labels.REMINDER_CONTACT_NEVER_TAKEN_OVER_ITEM.format(
+            **fields, run_started_on=run_started_on.isoformat(), paired_on=paired_on.isoformat()
+        )
     if last is None:
-        paired_on = _date(row.get("paired_on"))
         return labels.REMINDER_CONTACT_NEVER_ITEM.format(**fields, paired_on=paired_on.isoformat())
+    if took_over:
+        return labels.REMINDER_CONTACT_TAKEN_OVER_ITEM.format(
+            **fields, last_contact=last.isoformat(), paired_on=paired_on.isoformat()
+        )
     return labels.REMINDER_CONTACT_ITEM.format(**fields, last_contact=last.isoformat())
 
 

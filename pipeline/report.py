@@ -47,7 +47,8 @@ RANKING_COLUMNS = ("rank", "rank_change", "beneficiaries", "paired", "pairing_ra
                    "issues_overdue", "score")  # fmt: skip
 OVERDUE_COLUMNS = ("department", "overdue_contact", "issues_overdue", *snapshots.REMINDER_COLUMNS[1:])
 CONTACT_LIST_COLUMNS = ("department", "cadre_name", "cadre_phone", "beneficiary_name", "id_number", "category",
-                        "county", "township", "village", "paired_on", "last_contact_on", "days_since_contact",
+                        "county", "township", "village", "paired_on", "run_started_on", "last_contact_on",
+                        "days_since_contact",
                         "days_overdue")  # fmt: skip
 ISSUE_LIST_COLUMNS = ("department", "cadre_name", "cadre_phone", "beneficiary_name", "id_number", "county",
                       "township", "issue_no", "raised_on", "issue_category", "issue_level", "status",
@@ -562,7 +563,7 @@ _NUMBER_FORMATS = {
 }
 _RATE_LIKE = {*queries.RATE_COLUMNS, "contact_follow_rate", "issue_close_rate"}
 _WRAPPED = {"reasons", "strengths", "description", "sentence"}
-_DATE_COLUMNS = {"paired_on", "last_contact_on", "raised_on", "closed_on"}
+_DATE_COLUMNS = {"paired_on", "run_started_on", "last_contact_on", "raised_on", "closed_on"}
 
 
 def _band_for(column: str, value: object, config: settings.Settings) -> str | None:

@@ -61,7 +61,7 @@ _ALL_KEYS = ("overall", "county", "township", "department", "cadre", "cadre_phon
 # The frames stored beside the metrics: table, and the columns kept (the table's own columns).
 _OVERDUE_CONTACT_COLUMNS = (
     "id_number", "beneficiary_name", "category", "county", "township", "village", "cadre_name", "cadre_phone",
-    "department", "paired_on", "last_contact_on", "days_since_contact", "days_overdue",
+    "department", "paired_on", "run_started_on", "last_contact_on", "days_since_contact", "days_overdue",
 )  # fmt: skip
 _OVERDUE_ISSUE_COLUMNS = (
     "id_number", "beneficiary_name", "category", "county", "township", "village", "cadre_name", "cadre_phone",

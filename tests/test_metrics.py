@@ -1,4 +1,4 @@
-"""Metrics on the spec's example data: the eight expected files, drill-down, trend, overdue lists, scope."""
+"""Metrics on the spec's example data: the twelve expected files (2026Q4 a running quarter cut at today), drill-down, trend, overdue lists, scope."""
 
 from __future__ import annotations
 
@@ -48,8 +48,9 @@ def _same(expected: str, actual: object) -> bool:
     return wanted == got if wanted is None or got is None else math.isclose(wanted, got, abs_tol=1e-9)
 
 
-def test_all_eight_expected_files_are_present():
-    assert len(EXPECTED) == 8
+def test_all_twelve_expected_files_are_present():
+    assert len(EXPECTED) == 12
+    assert {p.stem.removeprefix("expected_").split("_")[0] for p in EXPECTED} == {"2026-10", "2026Q3", "2026Q4"}
 
 
 @pytest.fixture(scope="module")

@@ -82,12 +82,17 @@ def test_overdue_csv(example_db, capfdbinary):
     assert len(rows) == 1 + 29
     needed = {"id_number", "beneficiary_name", "cadre_phone", "department", "last_contact_on", "days_overdue"}
     assert needed <= set(header)
-    assert (first["id_number"], first["cadre_phone"], first["last_contact_on"], first["days_overdue"]) == (
-        "620121********0598",
-        "139****2542",
-        "",
-        "318",
-    )
+    # 马杰: paired 2025-08-01, handed to a new cadre on 2026-08-15, never contacted: the clock runs from the
+    # start of the pairing run, 2025-08-01 (425 days by 09-30, 395 past the threshold), and the list names
+    # the new cadre with his own 结对日期
+    assert (
+        first["id_number"],
+        first["cadre_phone"],
+        first["paired_on"],
+        first["run_started_on"],
+        first["last_contact_on"],
+        first["days_overdue"],
+    ) == ("620122********0518", "134****4623", "2026-08-15", "2025-08-01", "", "395")
     assert metrics_cli.run_overdue(_args(example_db, period="2026-10", what="issues", format="json")) == 0
     issues = json.loads(capfdbinary.readouterr().out.decode("utf-8"))
     assert len(issues) == 13

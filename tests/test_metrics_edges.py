@@ -263,8 +263,10 @@ def test_running_period_is_cut_at_today(ledger):
     # the same as the date range up to today, whatever day it is now
     same_range = ledger.row("2026-10-01..2026-11-15", today=dt.date(2027, 1, 1))
     assert same_range == row
+    assert (row["standard_due"], row["on_standard_rate"]) == (1, 1.0)  # October only: November is still running
     earlier = ledger.row("2026Q4", today=dt.date(2026, 11, 13))
-    assert (earlier["contacts"], earlier["on_standard"]) == (1, 0)  # November has no contact yet
+    # November has no contact yet, but it is not over: only October is required, and it has one
+    assert (earlier["contacts"], earlier["standard_due"], earlier["on_standard"]) == (1, 1, 1)
     assert earlier["contacts_per_pair_month"] == pytest.approx(1 / (44 / 30.4375))
 
 

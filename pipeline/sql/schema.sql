@@ -1,5 +1,7 @@
 -- The stored tables. Imports write here; every model under staging/, intermediate/ and marts/
 -- reads from here. Values are the cleaned canonical ones (Chinese enumerations as in SPEC §2).
+-- Version 1 of the schema, as the first release created it: a change after it goes into a numbered file
+-- of sql/migrations/ (see pipeline/db.py: migrate), never here, so that every database upgrades the same way.
 
 create sequence if not exists import_batch_seq start 1;
 

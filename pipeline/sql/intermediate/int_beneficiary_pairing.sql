@@ -61,17 +61,69 @@ beneficiaries as (
     where $scope_county::varchar is null or beneficiary.county = $scope_county::varchar
 ),
 
+repaired as (
+    -- the people with more than one pairing: only they can have a pairing run longer than one pairing
+    select id_number
+    from stg_pairing
+    group by id_number
+    having count(*) > 1
+),
+
+run_numbers as (
+    -- SPEC §5, the current pairing run: pairings that follow each other without a day unpaired (one's
+    -- 解除日期 on or after the next one's 结对日期) form one run. In 结对日期 order a pairing starts a new
+    -- run when every earlier pairing of the person ended before its first day
+    select
+        id_number,
+        cadre_phone,
+        paired_on,
+        sum(starts_run) over (
+            partition by id_number order by paired_on, cadre_phone rows unbounded preceding
+        ) as run_number
+    from (
+        select
+            pairing.id_number,
+            pairing.cadre_phone,
+            pairing.paired_on,
+            coalesce(
+                max(coalesce(pairing.unpaired_on, date '9999-12-31')) over (
+                    partition by pairing.id_number
+                    order by pairing.paired_on, pairing.cadre_phone
+                    rows between unbounded preceding and 1 preceding
+                ) < pairing.paired_on,
+                true
+            )::integer as starts_run
+        from stg_pairing as pairing
+        semi join repaired
+            on pairing.id_number = repaired.id_number
+    )
+),
+
+run_starts as (
+    -- each of their pairings with the first day of the run it belongs to
+    select
+        id_number,
+        cadre_phone,
+        min(paired_on) over (partition by id_number, run_number) as run_started_on
+    from run_numbers
+),
+
 pairings as (
     -- the import keeps at most one active pairing per beneficiary and day (SPEC §2.1), so a beneficiary is
-    -- one row in each period; should two pairings overlap, each makes a row, as a join would
+    -- one row in each period; should two pairings overlap, each makes a row, as a join would. The run is
+    -- worked out before the department scope, since the cadres before may belong to other departments
     select
         pairing.*,
+        coalesce(run_starts.run_started_on, pairing.paired_on) as run_started_on,
         started_by.period_mask & coalesce(not_ended_by.period_mask, all_periods.period_mask) as active_mask
     from stg_pairing as pairing
     inner join started_by
         on pairing.paired_on = started_by.day
     left join not_ended_by
         on pairing.unpaired_on = not_ended_by.day
+    left join run_starts
+        on pairing.id_number = run_starts.id_number
+        and pairing.cadre_phone = run_starts.cadre_phone
     cross join all_periods
     where $scope_department::varchar is null or pairing.department = $scope_department::varchar
 ),
@@ -88,7 +140,8 @@ joined as (
         pairings.department,
         pairings.cadre_level,
         pairings.pairing_mode,
-        pairings.paired_on
+        pairings.paired_on,
+        pairings.run_started_on
     from beneficiaries
     left join pairings
         on beneficiaries.id_number = pairings.id_number
@@ -155,8 +208,10 @@ final as (
         end as cadre_level,
         pairing_mode,
         paired_on,
-        -- the calendar month of 结对日期, numbered as int_periods numbers them
-        year(paired_on) * 12 + month(paired_on) - 1 as paired_month_number,
+        -- the first day of the current pairing run (see run_numbers): the clock of 联系达标 and 超期未联系
+        run_started_on,
+        -- its calendar month, numbered as int_periods numbers them
+        year(run_started_on) * 12 + month(run_started_on) - 1 as run_month_number,
         period_mask
     from rows
     where period_mask <> 0

@@ -16,13 +16,17 @@ final as (
         periods.as_of,
         periods.window_start,
         periods.months_in_period,
-        pairs.* exclude (paired_month_number, period_mask),
-        -- 联系达标 asks for a contact in every month P touches, from the month of 结对日期 on (the
-        -- per-beneficiary metrics work these two out the same way, from the same rows)
-        date_trunc('month', greatest(periods.start_on, pairs.paired_on))::date as first_required_month,
+        pairs.* exclude (run_month_number, period_mask),
+        -- 联系达标 asks for a contact in every month P touches that has ended by as_of, from the month the
+        -- pairing run began on (the per-beneficiary metrics work these two out the same way, from the same rows)
+        date_trunc('month', greatest(periods.start_on, pairs.run_started_on))::date as first_required_month,
         case
             when pairs.is_paired
-                then periods.as_of_month_number - greatest(periods.start_month_number, pairs.paired_month_number) + 1
+                then greatest(
+                    periods.as_of_month_number - periods.running_months
+                    - greatest(periods.start_month_number, pairs.run_month_number) + 1,
+                    0
+                )
             else 0
         end as months_required
     from pairs

@@ -26,15 +26,15 @@ with_contacts as (
 ),
 
 candidates as (
-    -- 超期未联系: with no contact up to as_of, a pair is overdue only once the pairing is older than the
+    -- 超期未联系: with no contact up to as_of, a pair is overdue only once the pairing run is older than the
     -- threshold, or if an older contact exists. Contacts in the periods' windows are in the summary; only
     -- the few paired within the threshold of an as_of, with no such contact by then, need a look at all
     -- their contacts (a superset of them: within the threshold of the first as_of, no contact by pairing)
     select id_number
     from with_contacts
     where is_paired
-        and paired_on >= (select min(as_of) from periods) - $overdue_days::integer
-        and (first_contact_on is null or first_contact_on > paired_on)
+        and run_started_on >= (select min(as_of) from periods) - $overdue_days::integer
+        and (first_contact_on is null or first_contact_on > run_started_on)
 ),
 
 first_contact as (
@@ -79,14 +79,18 @@ expanded as (
         periods.lane_width,
         periods.lane_shift,
         periods.month_offset,
+        periods.running_months,
         periods.month_bits_fit,
-        with_lookup.* exclude (paired_month_number, period_mask),
-        -- as for the beneficiaries of each period, from the same rows
-        date_trunc('month', greatest(periods.start_on, with_lookup.paired_on))::date as first_required_month,
+        with_lookup.* exclude (run_month_number, period_mask),
+        -- as for the beneficiaries of each period (int_period_beneficiary), from the same rows
+        date_trunc('month', greatest(periods.start_on, with_lookup.run_started_on))::date as first_required_month,
         case
             when with_lookup.is_paired
-                then periods.as_of_month_number
-                    - greatest(periods.start_month_number, with_lookup.paired_month_number) + 1
+                then greatest(
+                    periods.as_of_month_number - periods.running_months
+                    - greatest(periods.start_month_number, with_lookup.run_month_number) + 1,
+                    0
+                )
             else 0
         end as months_required
     from with_lookup
@@ -116,6 +120,7 @@ unpacked as (
         cadre_level,
         pairing_mode,
         paired_on,
+        run_started_on,
         first_required_month,
         months_required,
         -- the counts of P from its lane of the summary's packed counts; should anyone have more contacts
@@ -132,12 +137,13 @@ unpacked as (
             as rated_contacts,
         coalesce((satisfied_contacts >> lane_shift::hugeint) & ((1::hugeint << lane_width::hugeint) - 1), 0)::bigint
             as satisfied_contacts,
-        -- the months of P with a contact, from the month of 结对日期 on: the lowest months_required bits of
-        -- P's block (bit k: k months before the month of as_of)
+        -- the required months of P with a contact, from the month the pairing run began to the last month
+        -- ended by as_of: months_required bits of P's block from bit running_months on (bit k: k months
+        -- before the month of as_of)
         case
             when month_bits_fit
                 then coalesce(
-                    bit_count((contact_bits >> month_offset::hugeint)
+                    bit_count((contact_bits >> (month_offset + running_months)::hugeint)
                               & ((1::hugeint << months_required::hugeint) - 1)),
                     0
                 )
@@ -161,12 +167,14 @@ final as (
         * exclude (lane_overflow, has_home_visit, has_contact_within_threshold, has_contact_up_to_as_of),
         is_paired and contacts > 0 as is_contacted,
         is_paired and has_home_visit as is_home_visited,
-        is_paired and months_contacted = months_required as is_on_standard,
+        -- 应达标: paired with at least one required month; 达标: a contact in each of them
+        is_paired and months_required > 0 as is_standard_due,
+        is_paired and months_required > 0 and months_contacted = months_required as is_on_standard,
         -- overdue: the last contact on or before as_of is older than the threshold, or there is none
-        -- and the pairing itself is older than the threshold
+        -- and the pairing run is older than the threshold (a change of cadre does not restart the clock)
         is_paired
         and not has_contact_within_threshold
-        and (has_contact_up_to_as_of or as_of - paired_on > $overdue_days::integer) as is_overdue_contact
+        and (has_contact_up_to_as_of or as_of - run_started_on > $overdue_days::integer) as is_overdue_contact
     from unpacked
     -- the check is part of every count: a row whose counts cannot be read never passes
     where lane_overflow is null

@@ -29,6 +29,9 @@ final as (
         -- calendar months numbered on from year 0, so that counting months is a subtraction
         year(start_on) * 12 + month(start_on) - 1 as start_month_number,
         year(as_of) * 12 + month(as_of) - 1 as as_of_month_number,
+        -- 联系达标 requires only months that have ended by as_of: the month of as_of is one of them only
+        -- when as_of is its last day (a period cut at today leaves its running month out)
+        case when as_of = last_day(as_of) then 0 else 1 end as running_months,
         -- contacts dated in P decide the coverage metrics, contacts within the overdue threshold decide
         -- 超期未联系: the window covers both, so contacts are read once
         least(start_on, as_of - $overdue_days::integer) as window_start,

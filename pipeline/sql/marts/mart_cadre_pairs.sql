@@ -70,6 +70,7 @@ final as (
         beneficiaries.cadre_phone,
         beneficiaries.cadre_level,
         beneficiaries.paired_on,
+        beneficiaries.run_started_on,
         beneficiaries.is_paired,
         coalesce(beneficiaries.last_contact_in_window, older_contact.last_contact_on) as last_contact_on,
         beneficiaries.as_of
@@ -80,6 +81,7 @@ final as (
         beneficiaries.is_home_visited,
         beneficiaries.months_required,
         beneficiaries.months_contacted,
+        beneficiaries.is_standard_due,
         beneficiaries.is_on_standard,
         beneficiaries.is_overdue_contact,
         coalesce(issues.open_issues, 0) as open_issues,

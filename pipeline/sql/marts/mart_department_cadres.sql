@@ -18,8 +18,11 @@ final as (
         sum(contacts)::bigint as contacts,
         count(*) filter (where is_contacted) as contacted,
         count(*) filter (where is_home_visited) as home_visited,
+        count(*) filter (where is_standard_due) as standard_due,
         count(*) filter (where is_on_standard) as on_standard,
-        count(*) filter (where is_on_standard) / count(*) as on_standard_rate,
+        -- empty while none of his pairs has a required month (SPEC §5)
+        count(*) filter (where is_on_standard) / nullif(count(*) filter (where is_standard_due), 0)
+            as on_standard_rate,
         max(last_contact_on) as last_contact_on,
         count(*) filter (where is_overdue_contact) as overdue_contact,
         sum(open_issues)::bigint as open_issues,

@@ -22,6 +22,7 @@ final as (
         beneficiaries.cadre_phone,
         beneficiaries.cadre_level,
         beneficiaries.paired_on,
+        beneficiaries.run_started_on,
         beneficiaries.is_paired,
         beneficiaries.contacts,
         beneficiaries.home_visits,
@@ -29,6 +30,7 @@ final as (
         beneficiaries.is_home_visited,
         beneficiaries.months_required,
         beneficiaries.months_contacted,
+        beneficiaries.is_standard_due,
         beneficiaries.is_on_standard,
         beneficiaries.is_overdue_contact
     from beneficiaries

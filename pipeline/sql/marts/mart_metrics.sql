@@ -31,6 +31,7 @@ beneficiary_facts as (
         facts.is_paired::integer as is_paired,
         facts.is_contacted::integer as is_contacted,
         facts.is_home_visited::integer as is_home_visited,
+        facts.is_standard_due::integer as is_standard_due,
         facts.is_on_standard::integer as is_on_standard,
         facts.is_overdue_contact::integer as is_overdue_contact,
         facts.contacts,
@@ -78,6 +79,7 @@ beneficiary_groups as (
         sum(is_contacted)::bigint as contacted,
         sum(is_home_visited)::bigint as home_visited,
         sum(contacts)::bigint as contacts,
+        sum(is_standard_due)::bigint as standard_due,
         sum(is_on_standard)::bigint as on_standard,
         sum(is_overdue_contact)::bigint as overdue_contact,
         sum(rated_contacts)::bigint as rated_contacts,
@@ -118,6 +120,7 @@ empty_periods as (
         0::bigint as contacted,
         0::bigint as home_visited,
         0::bigint as contacts,
+        0::bigint as standard_due,
         0::bigint as on_standard,
         0::bigint as overdue_contact,
         0::bigint as rated_contacts,
@@ -167,7 +170,8 @@ rates as (
         contacted / nullif(paired, 0) as contact_rate,
         home_visited / nullif(paired, 0) as home_visit_rate,
         contacts / nullif(paired, 0) / periods.months_in_period as contacts_per_pair_month,
-        on_standard / nullif(paired, 0) as on_standard_rate,
+        -- empty while nobody has a month that has ended (a running month, a range inside one month)
+        on_standard / nullif(standard_due, 0) as on_standard_rate,
         issues_resolved / nullif(issues_total, 0) as resolution_rate,
         satisfied / nullif(rated, 0) as satisfaction_rate
     from joined

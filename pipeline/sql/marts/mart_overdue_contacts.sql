@@ -65,10 +65,12 @@ final as (
         overdue.cadre_phone,
         overdue.department,
         overdue.paired_on,
+        overdue.run_started_on,
         last_contact.last_contact_on,
-        -- with no contact at all, the clock runs from the day of pairing
-        overdue.as_of - coalesce(last_contact.last_contact_on, overdue.paired_on) as days_since_contact,
-        overdue.as_of - coalesce(last_contact.last_contact_on, overdue.paired_on)
+        -- with no contact at all, the clock runs from the first day of the pairing run (a change of cadre
+        -- does not restart it)
+        overdue.as_of - coalesce(last_contact.last_contact_on, overdue.run_started_on) as days_since_contact,
+        overdue.as_of - coalesce(last_contact.last_contact_on, overdue.run_started_on)
         - $overdue_days::integer as days_overdue
     from overdue
     left join last_contact
