@@ -113,7 +113,7 @@ def con(tmp_path_factory):
     connection.close()
 
 
-def _row(con, period: str, scope: Scope = Scope.all()) -> dict:
+def _row(con, period: str, scope: Scope = queries.ALL) -> dict:
     frame = queries.metrics(con, period, "overall", scope, today=TODAY)
     return {k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in frame.iloc[0].items()}
 
