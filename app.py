@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_ui import auth, filters
+from app_ui import auth, filters, supervision_view
 from pipeline import labels
 
 st.set_page_config(page_title=labels.APP_TITLE, layout="wide")
@@ -15,6 +15,7 @@ PAGES = [
     ("dashboard", "department", ":material/apartment:", None),
     ("dashboard", "issues", ":material/assignment:", None),
     ("supervise", "reminders", ":material/campaign:", None),
+    ("supervise", "supervision", ":material/assignment_late:", None),
     ("supervise", "report", ":material/summarize:", None),
     ("data", "upload", ":material/upload_file:", "may_import"),
     ("data", "quality", ":material/fact_check:", None),
@@ -33,10 +34,11 @@ if user is None:
     st.stop()
 
 sections: dict[str, list] = {}
+landing = supervision_view.landing_page(user)  # a department with open 督办事项 lands on them
 for section, name, icon, permission in PAGES:
     if permission is None or getattr(user, permission):
         page = st.Page(f"app_pages/{name}.py", title=labels.PAGE_TITLES[name], icon=icon, url_path=name,
-                       default=name == "overview")  # fmt: skip
+                       default=name == landing)  # fmt: skip
         sections.setdefault(labels.NAV_SECTIONS[section], []).append(page)
 
 navigation = st.navigation(sections)

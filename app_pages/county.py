@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from app_ui import auth, charts, data, drill_data, drill_view, page, tables
-from pipeline import labels, queries
+from app_ui import auth, charts, data, drill_data, drill_view, escape, page, tables
+from pipeline import catalog, labels, queries
 
-RANKING_METRICS = ["on_standard_rate", "contact_rate", "home_visit_rate", "pairing_rate", "resolution_rate",
-                   "satisfaction_rate"]  # fmt: skip
+RANKING_METRICS = list(catalog.shown_in("ranking"))
 # who, with whom, and the figures a 督办 call is about before the details, so they stay in sight at 1280 px
 PAIR_COLUMNS = ["id_number", "beneficiary_name", "category", "township", "village", "cadre_name", "department",
                 "last_contact_on", "days_since_contact", "contacts", "home_visits", "open_issues", "issues_overdue",
@@ -18,7 +17,7 @@ def metrics_table(frame, key: str, config):
     """The group's name, its 评级 and 综合得分 first, then every SPEC §5 column."""
     shown = frame[[key, *queries.METRIC_COLUMNS]].copy()
     shown.insert(1, "score_band", drill_view.score_bands(shown["score"], config))
-    return shown[[key, "score_band", "score", *queries.METRIC_COLUMNS[:-1]]]
+    return shown[[key, "score_band", "score", *(m for m in queries.METRIC_COLUMNS if m != "score")]]
 
 
 view = page.start("county")
@@ -39,8 +38,13 @@ selected = tables.show_table(county_table, key="county_table", file_name=labels.
 left, right = st.columns([3, 2])
 with left:
     st.subheader(labels.COUNTY_CHART)
-    metric = st.selectbox(labels.OVERVIEW_RANKING_METRIC, RANKING_METRICS, format_func=labels.METRIC_LABELS.get,
-                          key="county_rank_metric")  # fmt: skip
+    metric = st.selectbox(
+        labels.OVERVIEW_RANKING_METRIC,
+        RANKING_METRICS,
+        index=RANKING_METRICS.index(catalog.RANKING_DEFAULT),
+        format_func=labels.METRIC_LABELS.get,
+        key="county_rank_metric",
+    )
     st.plotly_chart(charts.ranking_bar(counties, "county", metric, config), key="county_ranking")
 with right:
     st.subheader(labels.COUNTY_PICK)
@@ -53,13 +57,13 @@ if county is None:
 
 townships = grouped["township"]
 townships = townships[townships["county"] == county]
-st.subheader(labels.TOWNSHIP_TABLE.format(county=county))
+st.subheader(labels.TOWNSHIP_TABLE.format(county=escape.md(county)))
 township_table = metrics_table(townships, "township", config)
 selected = tables.show_table(township_table, key="township_table", file_name=labels.TOWNSHIP_TABLE.format(
     county=county), selectable=True, styler=drill_view.rag_styler(township_table, config, alerts=[
     "overdue_contact", "issues_overdue"]))  # fmt: skip
 
-st.subheader(labels.PAIRS_HEADER.format(place=county))
+st.subheader(labels.PAIRS_HEADER.format(place=escape.md(county)))
 pick, which_column = st.columns(2)
 with pick:
     township = drill_view.synced_pick(labels.TOWNSHIP_PICK, townships["township"].tolist(), selected,
@@ -76,9 +80,9 @@ masked = auth.masked_view("county", view.period.text, view.scope)
 pairs = queries.filter_pairs(drill_data.pair_rows(version, *view.args[:2], by, key, *view.args[2:], masked), which)
 filter_label = labels.PAIR_FILTER_LABELS[which]
 if pairs.empty:
-    st.info(labels.PAIRS_EMPTY.format(place=place, filter=filter_label))
+    st.info(labels.PAIRS_EMPTY.format(place=escape.md(place), filter=filter_label))
 else:
-    st.caption(labels.PAIRS_COUNT.format(place=place, filter=filter_label, count=len(pairs)))
+    st.caption(labels.PAIRS_COUNT.format(place=escape.md(place), filter=filter_label, count=len(pairs)))
     shown = pairs[PAIR_COLUMNS]
     height = "auto" if len(shown) <= 10 else 420  # a long list scrolls inside the table, a short one fits it
     tables.show_table(shown, key="pairs_table", file_name=labels.PAIRS_HEADER.format(place=place), height=height,

@@ -2,13 +2,22 @@
 
 import streamlit as st
 
-from app_ui import auth, data, drill_data, drill_view, page, tables
-from pipeline import labels
+from app_ui import auth, data, drill_data, drill_view, escape, page, supervision_view, tables
+from pipeline import catalog, labels
 
 CHART_ROWS = 20  # bars a projector still shows legibly
-RANKING_COLUMNS = ["department", "rank", "score_band", "score", "is_behind", "behind_reason", "paired", "pairing_rate",
-                   "contact_rate", "on_standard_rate", "home_visit_rate", "resolution_rate", "satisfaction_rate",
-                   "overdue_contact", "issues_overdue"]  # fmt: skip
+RANKING_COLUMNS = [
+    "department",
+    "rank",
+    "score_band",
+    "score",
+    "is_behind",
+    "behind_reason",
+    "paired",
+    *catalog.shown_in("ranking"),
+    "overdue_contact",
+    "issues_overdue",
+]
 # the figures a reminder is about come first, so they stay in sight without scrolling sideways
 CADRE_COLUMNS = ["cadre", "cadre_phone_masked", "paired", "overdue_contact", "issues_overdue", "open_issues",
                  "last_contact_on", "contacts", "contacted", "home_visited", "on_standard_rate",
@@ -84,11 +93,13 @@ if department is None:
     st.stop()
 row = ranking[ranking["department"] == department].iloc[0]
 if row["is_behind"]:
-    st.error(labels.DEPARTMENT_BEHIND_DETAIL.format(department=department, score=f"{row['score']:.1f}",
+    st.error(labels.DEPARTMENT_BEHIND_DETAIL.format(department=escape.md(department), score=f"{row['score']:.1f}",
                                                     reason=row["behind_reason"]), icon=":material/flag:")  # fmt: skip
 
+supervision_view.department_section(view, department, bool(row["is_behind"]))  # 督办落实情况, raising an item
+
 cadres = drill_data.cadre_rows(version, *view.args[:2], department, *view.args[2:])
-st.subheader(labels.CADRE_TABLE.format(department=department))
+st.subheader(labels.CADRE_TABLE.format(department=escape.md(department)))
 st.caption(labels.CADRE_TABLE_NOTE)
 cadre_table = cadres[CADRE_COLUMNS]
 selected = tables.show_table(cadre_table, key=f"cadre_table_{department}", selectable=True,
@@ -112,21 +123,21 @@ masked = auth.masked_view("department", view.period.text, view.scope)
 contacts, issues = drill_data.cadre_activity(version, *view.args[:2], key, *view.args[2:], masked)
 pairs = drill_data.pair_rows(version, *view.args[:2], "cadre", key, *view.args[2:], masked)
 
-st.subheader(labels.CADRE_TIMELINE.format(cadre=choice))
+st.subheader(labels.CADRE_TIMELINE.format(cadre=escape.md(choice)))
 if contacts.empty:
-    st.info(labels.CADRE_TIMELINE_EMPTY.format(cadre=choice))
+    st.info(labels.CADRE_TIMELINE_EMPTY.format(cadre=escape.md(choice)))
 else:
     st.plotly_chart(drill_view.contact_timeline(contacts, pairs, view.period), key="cadre_timeline")
 
-st.subheader(labels.CADRE_PAIRS.format(cadre=choice))
+st.subheader(labels.CADRE_PAIRS.format(cadre=escape.md(choice)))
 tables.show_table(pairs[PAIR_COLUMNS], key="cadre_pairs", file_name=labels.CADRE_PAIRS.format(cadre=file_part),
                   masked=masked,
                   styler=drill_view.rag_styler(pairs[PAIR_COLUMNS], config, None, alerts=["is_overdue_contact",
                                                "issues_overdue"], warnings=["open_issues"]))  # fmt: skip
 
-st.subheader(labels.CADRE_ISSUES.format(cadre=choice))
+st.subheader(labels.CADRE_ISSUES.format(cadre=escape.md(choice)))
 if issues.empty:
-    st.info(labels.CADRE_ISSUES_EMPTY.format(cadre=choice, as_of=view.period.as_of.isoformat()))
+    st.info(labels.CADRE_ISSUES_EMPTY.format(cadre=escape.md(choice), as_of=view.period.as_of.isoformat()))
 else:
     # open and overdue issues first: they are what a 督办 call is about
     ordered = issues.assign(is_open=issues["closed_on"].isna()).sort_values(
@@ -137,7 +148,7 @@ else:
                       styler=drill_view.rag_styler(ordered, config, None, alerts=["is_overdue"]))  # fmt: skip
 
 if not contacts.empty:
-    st.subheader(labels.CADRE_CONTACTS.format(cadre=choice))
+    st.subheader(labels.CADRE_CONTACTS.format(cadre=escape.md(choice)))
     tables.show_table(contacts[CONTACT_COLUMNS], key="cadre_contacts", masked=masked,
                       file_name=labels.CADRE_CONTACTS.format(cadre=file_part),
                       styler=drill_view.rag_styler(contacts[CONTACT_COLUMNS], config, None))  # fmt: skip

@@ -3,14 +3,12 @@
 import streamlit as st
 
 from app_ui import charts, data, kpi, page, tables
-from pipeline import labels, periods
+from pipeline import catalog, labels, periods
 
-RATE_CARDS = ["pairing_rate", "contact_rate", "on_standard_rate", "home_visit_rate", "resolution_rate",
-              "satisfaction_rate"]  # fmt: skip
+RATE_CARDS = list(catalog.shown_in("cards"))
 COUNT_CARDS = ["overdue_contact", "issues_overdue"]
-RANKING_METRICS = ["on_standard_rate", "contact_rate", "home_visit_rate", "pairing_rate", "resolution_rate",
-                   "satisfaction_rate"]  # fmt: skip
-TREND_METRICS = ["contact_rate", "on_standard_rate", "home_visit_rate", "resolution_rate"]
+RANKING_METRICS = list(catalog.shown_in("ranking"))
+TREND_METRICS = list(catalog.shown_in("trend"))
 
 view = page.start("overview")
 version = data.data_version()
@@ -40,8 +38,13 @@ left, right = st.columns(2)
 grouped = data.metrics_many(version, *view.args[:2], ("county", "category"), *view.args[2:])
 with left:
     st.subheader(labels.OVERVIEW_COUNTY_RANKING)
-    metric = st.selectbox(labels.OVERVIEW_RANKING_METRIC, RANKING_METRICS, format_func=labels.METRIC_LABELS.get,
-                          key="rank_metric")  # fmt: skip
+    metric = st.selectbox(
+        labels.OVERVIEW_RANKING_METRIC,
+        RANKING_METRICS,
+        index=RANKING_METRICS.index(catalog.RANKING_DEFAULT),
+        format_func=labels.METRIC_LABELS.get,
+        key="rank_metric",
+    )
     st.plotly_chart(charts.ranking_bar(grouped["county"], "county", metric, config), key="county_ranking")
 with right:
     st.subheader(labels.OVERVIEW_CATEGORY)

@@ -4,15 +4,11 @@ import math
 
 import streamlit as st
 
-from app_ui import auth, data, issue_data, page, report_data, tables
-from pipeline import labels, reminders, report, snapshots
+from app_ui import auth, data, escape, filters, issue_data, page, report_data, supervision_view, tables
+from pipeline import labels, queries, reminders, report, snapshots
 
 PAGE_SIZE = 20  # texts drawn per page: a city has thousands of cadres
-
-
-def _markdown_safe(value) -> str:
-    """Masked values carry asterisks, which markdown would read as emphasis."""
-    return str(value).replace("*", r"\*")
+EFFECT_RATES = (*queries.RATE_COLUMNS, "contact_follow_rate", "issue_close_rate")  # percentages in the file
 
 
 view = page.start("reminders")
@@ -28,8 +24,11 @@ if found.as_of != found.today:
 
 left, right = st.columns(2)
 departments = sorted(found.cadres["department"].unique())
+asked = st.query_params.get_all("rdept")
 department = left.selectbox(labels.REMINDERS_FILTER_DEPARTMENT, [labels.ALL_OPTION, *departments], key="rdept",
                             bind="query-params")  # fmt: skip
+if asked and department not in asked:  # a department the link names that has nothing overdue, or none at all
+    filters.show_link_notice(["rdept"])
 search = right.text_input(labels.REMINDERS_FILTER_CADRE, key="rcadre",
                           placeholder=labels.REMINDERS_FILTER_CADRE_PLACEHOLDER)  # fmt: skip
 chosen = found.for_department(None if department == labels.ALL_OPTION else department)
@@ -54,6 +53,8 @@ auth.download_button(
     type="primary",
 )
 
+supervision_view.reminders_section(view, departments)  # hand the overdue lists over as 督办事项
+
 tab_texts, tab_departments, tab_contacts, tab_issues, tab_effect = st.tabs([
     labels.REMINDERS_TEXTS,
     labels.REMINDERS_BY_DEPARTMENT,
@@ -77,7 +78,7 @@ with tab_texts:
         for cadre in shown.iloc[(number - 1) * PAGE_SIZE : number * PAGE_SIZE].itertuples(index=False):
             values = {"department": cadre.department, "cadre": cadre.cadre_name, "phone": cadre.cadre_phone,
                       "contacts": cadre.overdue_contact, "issues": cadre.issues_overdue}  # fmt: skip
-            st.markdown(labels.REMINDERS_CADRE_HEADING.format(**{k: _markdown_safe(v) for k, v in values.items()}))
+            st.markdown(labels.REMINDERS_CADRE_HEADING.format(**{k: escape.md(v) for k, v in values.items()}))
             st.code(cadre.reminder_text, language=None, wrap_lines=True)
 with tab_departments:
     tables.show_table(reminders.by_department(chosen.cadres), key="reminders_by_department",
@@ -101,4 +102,5 @@ with tab_effect:  # did last period's reminders work: overdue then, dealt with b
     else:
         st.caption(labels.REPORT_PAGE_REMINDERS_NOTE.format(previous_end=previous_end, reminded_on=reminded_on,
                                                             as_of=report.date_text(view.period.as_of)))  # fmt: skip
-        tables.show_table(effect, key="reminders_effect", file_name=labels.REPORT_PAGE_REMINDERS)
+        tables.show_table(effect, key="reminders_effect", file_name=labels.REPORT_PAGE_REMINDERS,
+                          headers=labels.REPORT_COLUMN_LABELS, fractions=EFFECT_RATES)  # fmt: skip

@@ -1,11 +1,10 @@
 """季度调度: the report of a month, quarter or year to download, its snapshots (封存), and whether reminders worked."""
 
-import re
-
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
-from app_ui import auth, data, kpi, page, report_data
+from app_ui import auth, data, escape, kpi, page, report_data, tables
 from pipeline import labels, periods, queries, report, snapshots
 
 RATE_CARDS = report.HEADLINE_RATES
@@ -13,24 +12,7 @@ COUNT_CARDS = ("overdue_contact", "issues_overdue")
 DEPARTMENT_COLUMNS = ["rank", "rank_change", "department", "paired", "contact_rate", "on_standard_rate",
                       "home_visit_rate", "resolution_rate", "satisfaction_rate", "overdue_contact", "issues_overdue",
                       "score"]  # fmt: skip
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~$-])")
-
-
-def plain(text: str) -> str:
-    """Text shown through st.markdown exactly as written (a unit's name may hold markdown characters)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
 RATE_LIKE = (*queries.RATE_COLUMNS, "contact_follow_rate", "issue_close_rate")
-
-
-def as_percent(frame: pd.DataFrame, columns) -> pd.DataFrame:
-    """Rates × 100, so that every one shows with one decimal (55.0%, as in the workbook)."""
-    shown = frame.copy()
-    for column in columns:
-        if column in shown.columns:
-            shown[column] = shown[column] * 100
-    return shown
 
 
 def column_config(frame: pd.DataFrame) -> dict:
@@ -48,10 +30,12 @@ def column_config(frame: pd.DataFrame) -> dict:
     return config
 
 
-def table(frame: pd.DataFrame, key: str) -> None:
-    """A read-only table with Chinese headers."""
-    shown = as_percent(frame, RATE_LIKE)
-    st.dataframe(shown, hide_index=True, column_config=column_config(shown), key=key)
+def table(frame: pd.DataFrame, key: str, file_name: str) -> None:
+    """A read-only table with Chinese headers, rates as 55.0%, and its Excel download."""
+    rates = [column for column in frame.columns if column in RATE_LIKE]
+    styler = Styler(frame, cell_ids=False).format(kpi.rate_text, subset=rates)
+    tables.show_table(frame, key=key, file_name=file_name, styler=styler, headers=labels.REPORT_COLUMN_LABELS,
+                      fractions=RATE_LIKE)  # fmt: skip
 
 
 def downloads(made: report.ReportData, key: str) -> None:
@@ -76,7 +60,7 @@ view = page.start("report")
 version = data.data_version()
 options = data.filter_options(version, view.county, view.department)
 scope_args = (view.county, view.department)
-st.caption(labels.REPORT_PAGE_SCOPE.format(scope=view.scope.label))
+st.caption(labels.REPORT_PAGE_SCOPE.format(scope=escape.md(view.scope.label)))
 
 kind_column, period_column = st.columns([2, 3], vertical_alignment="bottom")
 with kind_column:
@@ -98,8 +82,8 @@ if not summary.at["beneficiaries", "current"]:
     st.info(labels.STATUS_NO_ROWS)
     st.stop()
 
-st.subheader(made.title)
-st.caption(made.subtitle)
+st.subheader(escape.md(made.title))
+st.caption(escape.md(made.subtitle))
 cards = st.columns(4)
 for index, metric in enumerate(RATE_CARDS):
     kpi.rate_card(cards[index % 4], labels.METRIC_LABELS[metric], summary.at[metric, "current"],
@@ -109,7 +93,7 @@ for index, metric in enumerate(COUNT_CARDS, start=len(RATE_CARDS)):
                    summary.at[metric, "change"])  # fmt: skip
 
 st.subheader(labels.REPORT_PAGE_SUMMARY)
-st.markdown("\n".join(f"- {plain(sentence)}" for sentence in made.sentences))
+st.markdown("\n".join(f"- {escape.md(sentence)}" for sentence in made.sentences))
 
 st.subheader(labels.REPORT_PAGE_DOWNLOADS)
 downloads(made, "report")
@@ -119,9 +103,10 @@ ranking_tab, behind_tab, reminder_tab = st.tabs(
     [labels.REPORT_PAGE_DEPARTMENTS, labels.REPORT_PAGE_BEHIND, labels.REPORT_PAGE_REMINDERS]
 )
 with ranking_tab:
-    table(made.departments[DEPARTMENT_COLUMNS], "report_departments")
+    table(made.departments[DEPARTMENT_COLUMNS], "report_departments",
+          f"{labels.REPORT_PAGE_DEPARTMENTS}_{period_text}")  # fmt: skip
 with behind_tab:
-    table(made.behind, "report_behind")
+    table(made.behind, "report_behind", f"{labels.REPORT_PAGE_BEHIND}_{period_text}")
 with reminder_tab:
     reminded = snapshots.reminder_period(made.period)
     previous_end = labels.REPORT_PREVIOUS_END_NAMES.get(made.kind, labels.REPORT_PREVIOUS_END_NAMES["range"])
@@ -133,7 +118,7 @@ with reminder_tab:
         st.caption(labels.REPORT_PAGE_REMINDERS_NOTE.format(previous_end=previous_end,
                                                             reminded_on=report.date_text(reminded.as_of),
                                                             as_of=report.date_text(made.period.as_of)))  # fmt: skip
-        table(effect, "report_reminders")
+        table(effect, "report_reminders", f"{labels.REPORT_PAGE_REMINDERS}_{period_text}")
 
 st.subheader(labels.REPORT_PAGE_SNAPSHOTS)
 st.caption(labels.REPORT_PAGE_SNAPSHOT_HELP)
@@ -145,7 +130,7 @@ if user.may_snapshot:  # the snapshot is made in the signed-in user's name, and 
     if button_column.button(labels.REPORT_PAGE_SNAPSHOT_CREATE, key="snapshot_create", icon=":material/lock:"):
         created = report_data.create_snapshot(period_text, user, note, view.today, *scope_args)
         st.success(labels.REPORT_PAGE_SNAPSHOT_DONE.format(snapshot_id=created, period=made.period.label,
-                                                           scope=view.scope.label))  # fmt: skip
+                                                           scope=escape.md(view.scope.label)))  # fmt: skip
         version = data.data_version()  # the write moved the data version: the list below includes it
 
 st.markdown(f"**{labels.REPORT_PAGE_SNAPSHOT_LIST}**")
@@ -154,7 +139,7 @@ if taken.empty:
     st.info(labels.REPORT_PAGE_NO_SNAPSHOTS)
     st.stop()
 listing = taken.drop(columns=["period"]).rename(columns=labels.SNAPSHOT_COLUMN_LABELS)
-st.dataframe(listing, hide_index=True, key="snapshot_table")
+tables.show_table(listing, key="snapshot_table", file_name=labels.REPORT_PAGE_SNAPSHOT_LIST)
 
 by_id = {int(row["snapshot_id"]): row for row in taken.to_dict("records")}
 chosen = st.selectbox(
@@ -198,4 +183,6 @@ else:
             shown[column] = differences[column] * 100 if is_rate else differences[column]
             number = ("%+.1f" if suffix == "diff" else "%.1f%%") if is_rate else None
             config[column] = st.column_config.NumberColumn(labels.METRIC_LABELS[metric] + words, format=number)
-    st.dataframe(shown, hide_index=True, column_config=config, key="snapshot_compare")
+    headers = {column: setting["label"] for column, setting in config.items() if setting.get("label")}
+    tables.show_table(shown, key="snapshot_compare", file_name=f"{labels.REPORT_PAGE_COMPARE}_{chosen}", config=config,
+                      headers=headers, fractions=())  # fmt: skip

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from app_ui import auth, data, page, upload_data
+from app_ui import auth, data, escape, page, tables, upload_data
 from pipeline import access, db, labels, materialized, settings
 
 FLASH_KEY = "settings_flash"  # a message to show after the rerun that follows a save or a reset
@@ -67,6 +67,19 @@ def _form(current: settings.Settings) -> dict[str, float] | None:
                 step=BAND_STEP,
                 format="%.2f",
             )
+        st.markdown(f"**{labels.SETTINGS_GROUP_FESTIVALS}**")
+        st.caption(labels.SETTINGS_FESTIVALS_HELP)
+        for column, key in zip(st.columns(len(settings.FESTIVAL_KEYS)), settings.FESTIVAL_KEYS, strict=True):
+            with column:
+                entered[key] = _number(key, int(values[key]), labels.SETTING_LABELS[key], min_value=0, step=1)
+        st.markdown(f"**{labels.SETTINGS_GROUP_LEADING}**")
+        st.caption(labels.SETTINGS_LEADING_HELP)
+        for column, (level, key) in zip(
+            st.columns(len(settings.LEADING_LEVEL_KEYS)), settings.LEADING_LEVEL_KEYS.items(), strict=True
+        ):
+            with column:
+                checked = st.checkbox(level, value=bool(values[key]), key=WIDGET_KEYS[key])
+                entered[key] = 1.0 if checked else 0.0
         submitted = st.form_submit_button(labels.SETTINGS_SAVE, type="primary", icon=":material/save:")
     # the browser's arithmetic on steps of 0.05 gives 0.30000000000000004: keep the figure the office typed
     return {key: round(float(value), 6) for key, value in entered.items()} if submitted else None
@@ -85,7 +98,7 @@ def _save(current: settings.Settings, entered: dict[str, float]) -> None:
         return
     user, when = auth.require_user(), dt.datetime.now().replace(microsecond=0)
     try:
-        con = db.connect(data.database_path())
+        con = db.connect(data.database_path(), external_access=False)
     except db.DatabaseBusy:
         st.warning(labels.SETTINGS_DB_BUSY)
         return
@@ -96,7 +109,7 @@ def _save(current: settings.Settings, entered: dict[str, float]) -> None:
     finally:
         con.close()
     data.clear_caches()
-    st.session_state[FLASH_KEY] = labels.SETTINGS_SAVED.format(user=user.name, time=f"{when:%Y-%m-%d %H:%M}")
+    st.session_state[FLASH_KEY] = labels.SETTINGS_SAVED.format(user=escape.md(user.name), time=f"{when:%Y-%m-%d %H:%M}")
     st.rerun()
 
 
@@ -117,7 +130,7 @@ def _store(con) -> None:
 def _reset() -> None:
     if data.database_path().exists():  # without a database the defaults are in force already
         try:
-            con = db.connect(data.database_path())
+            con = db.connect(data.database_path(), external_access=False)
         except db.DatabaseBusy:
             st.warning(labels.SETTINGS_DB_BUSY)
             return
@@ -175,4 +188,4 @@ with st.popover(labels.SETTINGS_RESET, icon=":material/restart_alt:"):
         _reset()
 
 st.subheader(labels.SETTINGS_CURRENT_HEADER)
-st.dataframe(_overview(current, stored), hide_index=True, key="settings_table")
+tables.show_table(_overview(current, stored), key="settings_table", file_name=labels.SETTINGS_CURRENT_HEADER)

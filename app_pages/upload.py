@@ -13,13 +13,15 @@ import streamlit as st
 
 from app_ui import auth, data, page, tables, upload_data
 from pipeline import access, db, export, labels, masking, materialized, templates
-from pipeline.ingest import load, preview
+from pipeline.ingest import load, preview, progress_rules
+from pipeline.supervision import items as supervision_items
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FILE_TYPES = ["xlsx", "xlsm", "xls", "csv"]
+FILE_TYPES = ["xlsx", "xlsm", "xls", "csv", "zip", "gz"]  # a .zip or .gz holds one of the others
 PREVIEWS_KEY = "upload_previews"  # file_id -> FilePreview
 RESULTS_KEY = "upload_results"  # file_id -> ImportReport of this session's imports
 STORED_WARNING_KEY = "upload_stored_warning"  # why the figures could not be stored after the last import
+FULL_LIST_KEY = "upload_full_list"  # (file_id, county) -> progress_rules.FullListCheck, read once per choice
 ERRORS_SHOWN = 1000  # rows of the error table drawn on the page; the download has them all
 
 
@@ -104,11 +106,18 @@ def _show_preview(file, found: preview.FilePreview, imported: bool) -> None:
             st.caption(labels.UPLOAD_SAMPLE_CAPTION.format(n=preview.SAMPLE_ROWS))
 
 
-def _import(pending, previews, all_or_nothing: bool) -> None:
+def _import(
+    pending,
+    previews,
+    all_or_nothing: bool,
+    allow_reopen: bool = False,
+    full_list: progress_rules.FullList | None = None,
+) -> None:
     """Import the files in order (rosters first), one status box each; reports go to the session.
 
     A 县区 account's files may only touch beneficiaries of its county (the import rejects other rows);
-    each file imported gives one audit record.
+    each file imported gives one audit record (and the import itself audits reopenings and the exits of
+    a confirmed complete list).
     """
     user = auth.require(lambda u: u.may_import)
     county = user.county if user.role == "county" else None
@@ -116,7 +125,7 @@ def _import(pending, previews, all_or_nothing: bool) -> None:
     total = len(pending)
     bar = st.progress(0.0, text=labels.UPLOAD_PROGRESS.format(index=1, total=total, file=pending[0].name))
     try:
-        con = db.connect(data.database_path())
+        con = db.connect(data.database_path(), external_access=False)
     except db.DatabaseBusy:
         bar.empty()
         st.warning(labels.UPLOAD_DB_BUSY)
@@ -129,6 +138,7 @@ def _import(pending, previews, all_or_nothing: bool) -> None:
             rows = f"{previews[file.file_id].data_rows:,}"
             with st.status(labels.UPLOAD_STATUS_RUNNING.format(file=file.name, rows=rows)) as box:
                 st.write(labels.UPLOAD_STATUS_STEP)
+                step = st.progress(0.0, text=labels.UPLOAD_STEP_READING.format(file=file.name))
                 report = load.import_bytes(
                     con,
                     file.getvalue(),
@@ -137,11 +147,16 @@ def _import(pending, previews, all_or_nothing: bool) -> None:
                     user=user.name,
                     today=data.today(),
                     county=county,
+                    allow_reopen=allow_reopen,
+                    full_list=full_list,
+                    progress=functools.partial(_show_step, step),
                 )
                 results[file.file_id] = report
                 access.log_action(con, user, "import", _audit_detail(report), report.inserted + report.updated)
                 if report.status == "ok":
                     box.update(label=labels.UPLOAD_STATUS_DONE.format(file=file.name), state="complete")
+                elif report.status == "already_imported":
+                    box.update(label=labels.UPLOAD_STATUS_ALREADY.format(file=file.name), state="complete")
                 elif report.status == "rolled_back":
                     box.update(label=labels.UPLOAD_STATUS_ROLLED_BACK.format(file=file.name), state="error")
                 else:
@@ -150,6 +165,7 @@ def _import(pending, previews, all_or_nothing: bool) -> None:
             # the figures of the common periods are stored for the pages; a failure only costs their speed
             with st.spinner(labels.UPLOAD_STORING):
                 stored, message = materialized.refresh_after_change(con, data.today())
+            supervision_items.mark_ready_after_import(con, data.today(), user.name)  # 督办事项 done on evidence
             if stored is None:
                 st.session_state[STORED_WARNING_KEY] = message
         bar.progress(1.0, text=labels.UPLOAD_PROGRESS_DONE.format(total=total))
@@ -161,6 +177,21 @@ def _import(pending, previews, all_or_nothing: bool) -> None:
         con.close()
         data.clear_caches()
     st.rerun()  # the sidebar's data version and every page's figures now include the new rows
+
+
+# How far an import is when each of its steps begins (import_bytes reports steps, not bytes: it has the file whole).
+_STEP_SHARE = {"read": 0.05, "write": 0.6, "done": 1.0}
+
+
+def _show_step(bar, step) -> None:
+    """The progress of one file's import (a stream.ImportProgress) on its bar."""
+    if step.stage == "read":
+        text = labels.UPLOAD_STEP_READING.format(file=step.file)
+    elif step.stage == "write":
+        text = labels.UPLOAD_STEP_WRITING.format(file=step.file, rows=step.rows)
+    else:
+        text = labels.UPLOAD_STEP_DONE.format(file=step.file)
+    bar.progress(_STEP_SHARE.get(step.stage, 0.0), text=text)
 
 
 def _audit_detail(report: load.ImportReport) -> str:
@@ -178,15 +209,19 @@ def _show_report(file_id: str, report: load.ImportReport) -> None:
     with st.container(border=True):
         kinds = report.kind.split(",") if report.kind else []
         st.markdown(f"**{labels.UPLOAD_RESULT_TITLE.format(file=report.file)}**　{_kinds_text(kinds)}")
-        if report.status == "failed":
+        if report.status in ("failed", "needs_confirmation"):
             st.error(masking.mask_text(report.message))
             return
-        if report.status == "rolled_back":
+        if report.status == "already_imported":
+            st.info(report.message)
+        elif report.status == "rolled_back":
             st.error(report.message)
         elif report.rejected:
             st.warning(labels.UPLOAD_RESULT_PARTIAL.format(batch=report.batch_id, rejected=report.rejected))
         else:
             st.success(labels.UPLOAD_RESULT_OK.format(batch=report.batch_id))
+        if report.held_back:
+            st.warning(labels.UPLOAD_RESULT_HELD_BACK.format(n=f"{report.held_back:,}"))
         summary = report.summary(max_errors=0)
         for column, (name, label) in zip(
             st.columns(len(labels.COUNT_LABELS)), labels.COUNT_LABELS.items(), strict=True
@@ -196,29 +231,86 @@ def _show_report(file_id: str, report: load.ImportReport) -> None:
             st.caption(masking.mask_text(note))
         if not report.errors:
             return
-        st.markdown(labels.UPLOAD_ERRORS_HEADER.format(n=f"{report.rejected:,}"))
-        shown = report.errors[:ERRORS_SHOWN]
-        table = pd.DataFrame(
-            {
-                labels.ERROR_SHEET_COLUMN: [e.sheet for e in shown],
-                labels.ERROR_ROW_COLUMN: [e.row for e in shown],
-                labels.ERROR_COLUMN_COLUMN: [e.column for e in shown],
-                labels.ERROR_REASON_COLUMN: [masking.mask_text(e.reason) for e in shown],
-            }
-        )
-        st.dataframe(table, hide_index=True, key=f"errors_{file_id}")
-        if len(report.errors) > ERRORS_SHOWN:
-            st.caption(labels.UPLOAD_ERRORS_TRUNCATED.format(shown=ERRORS_SHOWN))
+        rejected = [e for e in report.errors if not e.held_back]
+        held = [e for e in report.errors if e.held_back]
+        for errors, header, key in (
+            (rejected, labels.UPLOAD_ERRORS_HEADER, f"errors_{file_id}"),
+            (held, labels.UPLOAD_HELD_BACK_HEADER, f"held_back_{file_id}"),
+        ):
+            if errors:
+                _error_table(errors, header, key)
         # the rows as the office wrote them (full ID numbers): its own file handed back, audited all the same
         auth.download_button(
             labels.UPLOAD_DOWNLOAD_REJECTED,
             functools.partial(export.rejected_workbook, report.errors),  # built on click
             labels.UPLOAD_REJECTED_FILENAME.format(file=report.file.rsplit(".", 1)[0]),
             key=f"rejected_{file_id}",
-            row_count=report.rejected,
+            row_count=len(report.errors),
             masked=False,
             icon=":material/download:",
         )
+
+
+def _error_table(errors: list[load.RowError], header: str, key: str) -> None:
+    st.markdown(header.format(n=f"{len(errors):,}"))
+    shown = errors[:ERRORS_SHOWN]
+    table = pd.DataFrame(
+        {
+            labels.ERROR_SHEET_COLUMN: [e.sheet for e in shown],
+            labels.ERROR_ROW_COLUMN: [e.row for e in shown],
+            labels.ERROR_COLUMN_COLUMN: [e.column for e in shown],
+            labels.ERROR_REASON_COLUMN: [masking.mask_text(e.reason) for e in shown],
+        }
+    )
+    st.dataframe(table, hide_index=True, key=key)
+    if len(errors) > ERRORS_SHOWN:
+        st.caption(labels.UPLOAD_ERRORS_TRUNCATED.format(shown=ERRORS_SHOWN))
+
+
+def _full_list_choice(user: access.User, pending, previews) -> tuple[progress_rules.FullList | None, bool, bool]:
+    """The checkbox 这是本县区的完整名单 and, when ticked, the people missing from the file, listed first.
+
+    Returns (the complete list to import with: confirmed, limited to the people shown; whether the plain
+    import button may be used, not while missing people wait for the confirm button below their list;
+    whether that confirm button was clicked).
+    """
+    if not st.checkbox(labels.UPLOAD_FULL_LIST, key="full_list", help=labels.UPLOAD_FULL_LIST_HELP):
+        return None, True, False
+    if user.role == "county":
+        county = user.county
+        st.caption(labels.UPLOAD_FULL_LIST_OWN_COUNTY.format(county=county))
+    else:
+        counties = data.filter_options(version)["county"] if status else []
+        if not counties:
+            st.warning(labels.UPLOAD_FULL_LIST_NO_COUNTY)
+            return None, False, False
+        county = st.selectbox(labels.UPLOAD_FULL_LIST_COUNTY, counties, key="full_list_county")
+    rosters = [f for f in pending if "roster" in previews[f.file_id].kinds]
+    if len(pending) != 1 or len(rosters) != 1:
+        st.warning(labels.UPLOAD_FULL_LIST_ONE_FILE)
+        return None, False, False
+    file = rosters[0]
+    store = st.session_state.setdefault(FULL_LIST_KEY, {})
+    if (file.file_id, county) not in store:
+        with st.spinner(labels.UPLOAD_FULL_LIST_CHECKING), data.connection() as con:
+            store[(file.file_id, county)] = progress_rules.check_full_list(
+                con, file.getvalue(), file.name, progress_rules.FullList(county), today=data.today()
+            )
+    check = store[(file.file_id, county)]
+    if check.error:
+        st.error(masking.mask_text(check.error))
+        return None, False, False
+    seen = frozenset(person["id_number"] for person in check.missing)
+    full_list = progress_rules.FullList(county, confirmed=True, only=seen)
+    if not check.missing:
+        st.success(labels.MSG_FULL_LIST_NONE_MISSING.format(county=county))
+        return full_list, True, False
+    st.warning(labels.UPLOAD_FULL_LIST_MISSING.format(county=county, count=len(check.missing), exit_on=check.exit_on))
+    people = pd.DataFrame(check.summary()["people"], columns=list(labels.UPLOAD_FULL_LIST_COLUMNS))
+    st.dataframe(people.rename(columns=labels.UPLOAD_FULL_LIST_COLUMNS), hide_index=True, key="full_list_people")
+    label = labels.UPLOAD_FULL_LIST_CONFIRM.format(n=len(check.missing))
+    clicked = st.button(label, type="primary", key="full_list_confirm", icon=":material/how_to_reg:")
+    return full_list, False, clicked
 
 
 def _history(version, user: access.User) -> None:
@@ -241,16 +333,20 @@ def _history(version, user: access.User) -> None:
         return
     batch = history.iloc[selected]
     batch_id = int(batch["batch_id"])
-    if not batch["rejected"]:
+    if not batch["rejected"] and not batch["held_back"]:
         st.caption(labels.UPLOAD_HISTORY_NO_REJECTS.format(batch=batch_id))
         return
+    # the uploader gets his own file back as written; another office's rows are masked unless the account may
+    # see full identifiers
+    masked = not (user.may_unmask or batch["user_name"] == user.name)
+    kinds = tuple(batch["kind"].split(",")) if batch["kind"] else ()  # which columns hold phones
     auth.download_button(
         labels.UPLOAD_HISTORY_DOWNLOAD.format(batch=batch_id),
-        functools.partial(upload_data.batch_rejections_workbook, version, batch_id),
+        functools.partial(upload_data.batch_rejections_workbook, version, batch_id, masked, kinds),
         labels.UPLOAD_HISTORY_FILENAME.format(batch=batch_id, file=batch["file_name"].rsplit(".", 1)[0]),
         key="history_rejected",
-        row_count=int(batch["rejected"]),
-        masked=False,
+        row_count=int(batch["rejected"]) + int(batch["held_back"]),
+        masked=masked,
         icon=":material/download:",
     )
 
@@ -290,9 +386,14 @@ if files:
     all_or_nothing = st.checkbox(
         labels.UPLOAD_ALL_OR_NOTHING, key="all_or_nothing", help=labels.UPLOAD_ALL_OR_NOTHING_HELP
     )
+    allow_reopen = st.checkbox(labels.UPLOAD_ALLOW_REOPEN, key="allow_reopen", help=labels.UPLOAD_ALLOW_REOPEN_HELP)
+    full_list, plain, confirmed = _full_list_choice(user, pending, previews) if pending else (None, True, False)
     label = labels.UPLOAD_BUTTON_COUNT.format(n=len(pending)) if pending else labels.UPLOAD_BUTTON
-    if st.button(label, type="primary", disabled=not pending, key="upload_start", icon=":material/upload:"):
-        _import(pending, previews, all_or_nothing)
+    clicked = st.button(
+        label, type="primary", disabled=not pending or not plain, key="upload_start", icon=":material/upload:"
+    )
+    if clicked or confirmed:
+        _import(pending, previews, all_or_nothing, allow_reopen, full_list)
 
     shown = [(f.file_id, results[f.file_id]) for f in ordered if f.file_id in results]
     if shown:

@@ -1,6 +1,9 @@
 """Who is signed in: the login page, the account re-read on every run, logout, and the audit of each action.
 
-The session keeps only the account name (`SESSION_USER`). Every run reads the account back from the
+The session keeps only the account name (`SESSION_USER`) and the time of its last run (`SESSION_LAST_ACTIVE`):
+a session idle for longer than $GUANAI_SESSION_IDLE_MINUTES (30) ends on its next run, which shows the login
+page with the reason. Logins pass the session and the client's address to access.authenticate, which limits
+attempts per minute for each and counts the lock-out per address. Every run reads the account back from the
 database (`current_user`), cached by the data version: disabling an account or changing its role
 writes the database, which changes the version, so the next run of every session of that account
 sees the change. A page never trusts anything else about who is asking.
@@ -13,16 +16,21 @@ and snapshots (pipeline/access.py writes those of login, failed login and logout
 from __future__ import annotations
 
 import contextlib
+import secrets
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
 
 from app_ui import data, filters
-from pipeline import access, db, labels
+from pipeline import access, config, db, labels
 from pipeline.queries import Scope
 
 SESSION_USER = "auth_user"
+SESSION_LAST_ACTIVE = "auth_last_active"  # time.time() of the session's last run while signed in
+_SESSION_TOKEN = "_login_session"  # a random name for this browser session, for the limit on login attempts
+_IDLE_ENDED = "_session_idle_minutes"  # set when a session was ended for being idle: the login page says so
 _UNMASK_PREFIX = "unmask_"
 
 
@@ -47,11 +55,43 @@ def current_user() -> access.User | None:
     name = st.session_state.get(SESSION_USER)
     if not name:
         return None
+    now, idle_minutes = time.time(), config.session_idle_minutes()
+    last = st.session_state.get(SESSION_LAST_ACTIVE)
+    if last is not None and now - last > idle_minutes * 60:
+        _end_idle_session(name, idle_minutes)
+        return None
+    st.session_state[SESSION_LAST_ACTIVE] = now
     user = _account(data.file_version(), name)  # accounts change without new data: the file's own version
     if user is None:  # disabled or gone since the login: the session ends here
         st.session_state.pop(SESSION_USER, None)
         st.session_state["_session_ended"] = True
     return user
+
+
+def _minutes_text(minutes: float) -> str:
+    return f"{minutes:g}"
+
+
+def _end_idle_session(name: str, idle_minutes: float) -> None:
+    """Sign out a session nobody has used for too long: one logout record, and the reason for the login page."""
+    user = _account(data.file_version(), name)
+    if user is not None:
+        detail = labels.AUDIT_DETAIL_IDLE_LOGOUT.format(minutes=_minutes_text(idle_minutes))
+        with contextlib.suppress(db.DatabaseBusy):  # the session ends all the same
+            record(user, "logout", detail)
+    st.session_state.clear()
+    st.session_state[_IDLE_ENDED] = idle_minutes
+
+
+def _client_address() -> str | None:
+    """The client's address: from the trusted proxy's header when one is configured, else the connection's."""
+    header = config.client_address_header()
+    if header:
+        forwarded = st.context.headers.get(header)
+        if isinstance(forwarded, str) and forwarded.strip():
+            return forwarded.split(",")[0].strip() or None
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else None  # None: local, or no client (AppTest)
 
 
 def require_user() -> access.User:
@@ -77,6 +117,9 @@ def login_page() -> None:
     st.title(labels.LOGIN_TITLE)
     if st.session_state.pop("_session_ended", False):
         st.warning(labels.MSG_SESSION_ENDED)
+    idle_minutes = st.session_state.pop(_IDLE_ENDED, None)
+    if idle_minutes:
+        st.warning(labels.MSG_SESSION_IDLE.format(minutes=_minutes_text(idle_minutes)))
     if not _has_accounts(data.file_version()):  # looking never creates a database
         st.info(labels.LOGIN_NO_ACCOUNTS)
         return
@@ -95,9 +138,10 @@ def login_page() -> None:
     if not name.strip() or not password:
         st.error(labels.LOGIN_EMPTY)
         return
+    session = st.session_state.setdefault(_SESSION_TOKEN, secrets.token_hex(16))
     try:
         with data.connection() as con:
-            user = access.authenticate(con, name, password)
+            user = access.authenticate(con, name, password, client=_client_address(), session=session)
     except access.LoginError as exc:
         st.error(str(exc))
         return
@@ -105,6 +149,7 @@ def login_page() -> None:
     asked = {key: st.query_params.get_all(key) for key in st.query_params}
     st.session_state.clear()  # nothing of an earlier session (unmask switches, previews) carries over
     st.session_state[SESSION_USER] = user.name
+    st.session_state[SESSION_LAST_ACTIVE] = time.time()
     st.query_params.from_dict(asked)
     st.rerun()
 
@@ -130,7 +175,7 @@ def account_box(user: access.User) -> None:
 
 def record(user: access.User, action: str, detail: str = "", row_count: int | None = None, scope: Scope | None = None):
     """One audit record of an action of this user, written now (raises db.DatabaseBusy when it cannot be)."""
-    with contextlib.closing(db.connect(data.database_path())) as con:
+    with contextlib.closing(db.connect(data.database_path(), external_access=False)) as con:
         access.log_action(con, user, action, detail, row_count, scope=scope)
 
 

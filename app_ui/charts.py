@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from app_ui import escape
 from pipeline import export, labels, settings
 
 RAG_COLOURS = {"green": "#2e9e5b", "amber": "#f0a030", "red": "#d64541", None: "#9aa5b1"}
@@ -28,7 +29,7 @@ def ranking_bar(
     figure = go.Figure(
         go.Bar(
             x=ordered[metric],
-            y=ordered[key],
+            y=[escape.chart(name) for name in ordered[key]],  # a county's name is text, not Plotly markup
             orientation="h",
             marker_color=colours,
             text=[f"{v:.1%}" for v in ordered[metric]],

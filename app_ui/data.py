@@ -60,9 +60,12 @@ def today() -> dt.date:
 
 @contextlib.contextmanager
 def connection():
-    """A connection for one call, closed afterwards; a busy database stops the page with a message."""
+    """A connection for one call, closed afterwards; a busy database stops the page with a message.
+
+    Like every connection of the app, its SQL can read or write no file but the database (no external access).
+    """
     try:
-        con = db.connect(database_path())
+        con = db.connect(database_path(), external_access=False)
     except db.DatabaseBusy:
         st.warning(labels.STATUS_DB_BUSY)
         st.stop()

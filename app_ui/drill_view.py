@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from app_ui import charts, filters
+from app_ui import charts, escape, filters
 from pipeline import export, labels, periods, queries, settings
 
 # Light tints keep the figures readable on a projector; the 评级 cell itself gets the full colour.
@@ -132,7 +132,7 @@ def period_caption(view: filters.View) -> None:
     text = periods.period_label(period)
     if not period.is_cut and period.kind != "range":  # a running period's label already says up to when
         text = labels.DRILL_PERIOD_DATES.format(period=text, start=period.start.isoformat(), end=period.end.isoformat())
-    st.caption(labels.DRILL_PERIOD_CAPTION.format(period=text, scope=scope))
+    st.caption(labels.DRILL_PERIOD_CAPTION.format(period=text, scope=escape.md(scope)))
 
 
 def rag_legend(config: settings.Settings) -> None:
@@ -153,7 +153,7 @@ def score_bar(frame: pd.DataFrame, key: str, config: settings.Settings, title: s
     figure = go.Figure(
         go.Bar(
             x=rows["score"],
-            y=rows[key],
+            y=[escape.chart(name) for name in rows[key]],  # a department's name is text, not Plotly markup
             orientation="h",
             marker_color=colours,
             text=[f"{s:.1f}" for s in rows["score"]],
@@ -176,8 +176,10 @@ def score_bar(frame: pd.DataFrame, key: str, config: settings.Settings, title: s
 
 
 def pair_label(name: str | None, id_number: str | None) -> str:
-    """张*明（…1234）: a masked name with the last four of the masked ID, unique enough within one cadre."""
-    return f"{name or ''}（…{(id_number or '')[-4:]}）"
+    """张*明（…1234）: a masked name with the last four of the masked ID, unique enough within one cadre.
+
+    A chart label: a name's <a href> or <b> shows as written (Plotly would draw it)."""
+    return escape.chart(f"{name or ''}（…{(id_number or '')[-4:]}）")
 
 
 def contact_timeline(contacts: pd.DataFrame, pairs: pd.DataFrame, period: periods.Period) -> go.Figure:

@@ -1,7 +1,9 @@
 """The shared sidebar: period (月/季/年/自定义), county and department, mirrored in the URL.
 
 Every widget is bound to a query parameter, so a copied link reproduces the view. The pages read
-the resulting `View` with `current_view()`.
+the resulting `View` with `current_view()`. A parameter the sidebar cannot use (an unknown period,
+county or department, a reversed or overlong date range, a value outside the account) gives the
+default for it and a short notice on the page (`show_link_notice`), never an error.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from app_ui import data
+from app_ui import data, escape
 from pipeline import access, labels, periods, queries
 
 VIEW_KEY = "_view"
+LINK_NOTICE_KEY = "_link_notice"  # the parameters of the address this run could not use, for the page to say so
+_RANGE_RESET = "_range_reset"
+_PARAMS = ("pk", "m", "q", "y", "range", "county", "dept")
 KINDS = ("month", "quarter", "year", "range")
 MONTHS_BACK = 24  # months offered when the data says nothing older
 
@@ -74,6 +79,7 @@ def sidebar(user: access.User) -> View:
     The filters only ever narrow the user's own scope (`User.combine`): a county or department typed
     into the URL that lies outside it gives a view with no rows, never someone else's.
     """
+    asked = {key: st.query_params.get_all(key) for key in _PARAMS if key in st.query_params}
     today = data.today()
     version = data.data_version()
     status = data.data_status(version)
@@ -119,7 +125,7 @@ def sidebar(user: access.User) -> View:
             help=labels.SIDEBAR_SCOPE_HELP,
         )
         if own.county or own.department:
-            st.caption(labels.MSG_SCOPE_FIXED.format(scope=user.scope_text))
+            st.caption(labels.MSG_SCOPE_FIXED.format(scope=escape.md(user.scope_text)))
         if status and status["last_batch_id"]:
             st.caption(labels.STATUS_LAST_IMPORT.format(batch=status["last_batch_id"], time=status["last_import_at"]))
     wanted = queries.Scope(
@@ -129,20 +135,73 @@ def sidebar(user: access.User) -> View:
     scope = user.combine(wanted)
     view = View(periods.parse_period(text, today), today, scope.county, scope.department)
     st.session_state[VIEW_KEY] = view
+    used = {"pk": {kind, labels.PERIOD_KIND_LABELS[kind]}, "county": {county}, "dept": {department}}
+    if kind == "range":  # the dates the widget shows (one while a range is being picked)
+        used["range"] = {tuple(day.isoformat() for day in _dates(st.session_state.get("range")))}
+    else:
+        used[_PERIOD_KEYS[kind]] = {_label(text)}
+    _note_unused(asked, used)
     return view
+
+
+def _note_unused(asked: dict[str, list[str]], used: dict[str, set]) -> None:
+    # a parameter of another period kind (m= beside pk=季) is not about this view and is left alone
+    unused = [
+        key
+        for key, values in asked.items()
+        if key in used and not (tuple(values) in used[key] if key == "range" else set(values) & used[key])
+    ]
+    if unused:
+        noted = st.session_state.setdefault(LINK_NOTICE_KEY, [])
+        noted.extend(key for key in unused if key not in noted)
+
+
+def show_link_notice(keys: list[str] | None = None) -> None:
+    """Say which parameters of the link were not used: those the sidebar noted this run, or `keys`."""
+    keys = keys if keys is not None else st.session_state.pop(LINK_NOTICE_KEY, None)
+    if keys:
+        names = "、".join(dict.fromkeys(labels.LINK_PARAM_NAMES[key] for key in keys))
+        st.warning(labels.MSG_LINK_IGNORED.format(names=names), icon=":material/link_off:")
 
 
 def _range_input(today: dt.date) -> str:
     first = dt.date(today.year, 1, 1)
+    if st.session_state.pop(_RANGE_RESET, False):
+        st.session_state["range"] = (first, today)
+    # the earliest day whose range still fits in periods.MAX_MONTHS calendar months
+    back = today.year * 12 + today.month - periods.MAX_MONTHS
+    earliest = dt.date(back // 12, back % 12 + 1, 1)
     chosen = st.date_input(
-        labels.SIDEBAR_RANGE, value=(first, today), max_value=today, key="range", bind="query-params"
+        labels.SIDEBAR_RANGE,
+        value=(first, today),
+        min_value=earliest,
+        max_value=today,
+        key="range",
+        bind="query-params",
     )
-    if isinstance(chosen, tuple) and len(chosen) == 2:
-        start, end = chosen
-    else:
+    chosen = _dates(chosen)
+    if len(chosen) == 2:
+        text = f"{chosen[0].isoformat()}..{chosen[1].isoformat()}"
+        try:
+            periods.parse_period(text, today)
+            return text
+        except periods.PeriodError:
+            pass
+    elif len(chosen) < 2:  # one day picked so far
         st.caption(labels.SIDEBAR_RANGE_INCOMPLETE)
-        start, end = first, today
-    return f"{start.isoformat()}..{end.isoformat()}"
+        return f"{first.isoformat()}..{today.isoformat()}"
+    # only an address gives a reversed range or three dates: start again from the default range
+    noted = st.session_state.setdefault(LINK_NOTICE_KEY, [])
+    if "range" not in noted:
+        noted.append("range")
+    st.session_state[_RANGE_RESET] = True
+    st.rerun()
+
+
+def _dates(value) -> tuple:
+    if value is None:
+        return ()
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
 
 
 def current_view(user: access.User) -> View:

@@ -19,6 +19,7 @@ def start(page: str, needs_data: bool = True, allowed: Callable[[access.User], b
     """
     user = auth.require_user() if allowed is None else auth.require(allowed)
     st.title(labels.PAGE_TITLES[page])
+    filters.show_link_notice()  # what the sidebar could not use of the address: said once, above the page
     status = data.data_status(data.data_version())
     if needs_data and (not status or not status["beneficiaries"]):
         st.info(labels.STATUS_NO_DATA)
@@ -26,6 +27,7 @@ def start(page: str, needs_data: bool = True, allowed: Callable[[access.User], b
             st.page_link("app_pages/upload.py", label=labels.PAGE_TITLES["upload"], icon=":material/upload_file:")
         st.stop()
     view = filters.current_view(user)
+    filters.show_link_notice()  # the same, when the sidebar was drawn just now (a page run on its own)
     if access.is_empty(view.scope):
         st.warning(labels.MSG_SCOPE_NONE)
         st.stop()

@@ -33,10 +33,16 @@ def import_history(version: data.Version) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def batch_rejections_workbook(version: data.Version, batch_id: int) -> bytes:
-    """The .xlsx of the rows an earlier import batch rejected, with 错误原因."""
+def batch_rejections_workbook(
+    version: data.Version, batch_id: int, masked: bool = True, kinds: tuple[str, ...] = ()
+) -> bytes:
+    """The .xlsx of the rows an earlier import batch rejected, with 错误原因; masked: ID numbers, names, phones.
+
+    `kinds` are the batch's kinds of file (they tell which columns hold phones).
+    """
     with data.connection() as con:
-        return export.rejected_workbook(export.stored_rejections(con, batch_id))
+        errors = export.stored_rejections(con, batch_id)
+    return export.rejected_workbook(export.masked_rejections(errors, list(kinds)) if masked else errors)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipeline import labels, periods, queries, settings
+from pipeline import festivals, labels, periods, queries, settings
 
 # The columns each table contributes; text, dates and nothing else.
 TABLE_COLUMNS = {
@@ -22,6 +22,14 @@ TABLE_COLUMNS = {
     "pairing": ("id_number", "cadre_phone", "cadre_name", "department", "cadre_level", "paired_on", "unpaired_on"),
     "contact": ("id_number", "contact_date", "method", "satisfaction"),
     "issue": ("id_number", "raised_on", "status", "closed_on", "rating"),
+    "callback": ("id_number", "callback_date", "reach", "knows_cadre", "contact_truth", "satisfaction"),
+}
+
+_CALLBACK_RATES = {  # rate: (numerator, denominator)
+    "callback_reach_rate": ("callbacks_reached", "callbacks"),
+    "callback_know_rate": ("callbacks_knowing", "callbacks_know_answered"),
+    "callback_truth_rate": ("callbacks_true", "callbacks_truth_answered"),
+    "callback_satisfaction_rate": ("callbacks_satisfied", "callbacks_rated"),
 }
 
 # The columns a grouping groups by, before the cadre's phone is masked for output.
@@ -41,7 +49,7 @@ FLOAT_RTOL = 1e-12
 
 
 def load_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
-    """The four stored tables (only the columns the metrics read) as pandas frames."""
+    """The stored tables (only the columns the metrics read) as pandas frames."""
     frames = {}
     for table, columns in TABLE_COLUMNS.items():
         frames[table] = con.table(table).select(*columns).df()
@@ -130,6 +138,27 @@ def beneficiary_facts(
     ben["is_standard_due"] = ben["is_paired"] & (ben["months_required"] > 0)
     ben["is_on_standard"] = ben["is_standard_due"] & (ben["months_contacted"] == ben["months_required"])
     ben["is_overdue_contact"] = ben["is_paired"] & overdue
+
+    # 节日关爱: the festival windows of the person's category that meet P, and contacts in P inside them
+    is_child = ben["category"].isin(labels.CHILD_CATEGORIES)
+    is_disabled = ben["category"].isin(labels.DISABLED_CATEGORIES)
+    applies = {
+        festivals.COMMON: pd.Series(True, index=ben.index),
+        festivals.CHILDREN: is_child,
+        festivals.DISABLED: is_disabled,
+    }
+    due = pd.Series(False, index=ben.index)
+    contacted = pd.Series(False, index=ben.index)
+    for window in festivals.windows_between(period.start, period.as_of, config):
+        first, last = max(pd.Timestamp(window.first_day), start), min(pd.Timestamp(window.last_day), as_of)
+        inside = in_period[(in_period["contact_date"] >= first) & (in_period["contact_date"] <= last)]
+        due |= applies[window.group]
+        contacted |= applies[window.group] & ben["id_number"].isin(inside["id_number"])
+    ben["is_festival_due"] = ben["is_paired"] & due
+    ben["is_festival_contacted"] = ben["is_paired"] & contacted
+    # 爱心爸妈结对率: paired children, and those paired with a cadre at a leading level
+    ben["is_child_paired"] = ben["is_paired"] & is_child
+    ben["is_child_led"] = ben["is_child_paired"] & ben["cadre_level"].isin(config.leading_levels)
     return ben
 
 
@@ -173,10 +202,32 @@ def _masked_phone(phone: object) -> object:
     return phone[:3] + "****" + phone[7:] if len(phone) == 11 else phone
 
 
+def callback_facts(tables: dict[str, pd.DataFrame], ben: pd.DataFrame, period: periods.Period) -> pd.DataFrame:
+    """One row per callback dated in P of a beneficiary in the programme on as_of, with its answers as flags."""
+    start, as_of = pd.Timestamp(period.start), pd.Timestamp(period.as_of)
+    calls = tables["callback"]
+    calls = calls[(calls["callback_date"] >= start) & (calls["callback_date"] <= as_of)]
+    keys = ["id_number", "county", "township", "department", "cadre_phone", "cadre_name", "cadre_level", "category"]
+    calls = calls.merge(ben[keys], on="id_number")
+    calls["is_reached"] = calls["reach"] == labels.CALLBACK_REACHED
+    calls["knows_yes"] = calls["knows_cadre"] == labels.CALLBACK_YES
+    calls["knows_answered"] = calls["knows_cadre"].isin([labels.CALLBACK_YES, labels.CALLBACK_NO])
+    calls["is_true"] = calls["contact_truth"] == labels.CALLBACK_TRUE
+    calls["truth_answered"] = calls["contact_truth"].isin([labels.CALLBACK_TRUE, labels.CALLBACK_UNTRUE])
+    calls["is_rated"] = calls["satisfaction"].notna()
+    calls["is_satisfied"] = calls["satisfaction"].isin(labels.SATISFIED_RATINGS)
+    return calls
+
+
 def metrics_for(
-    ben: pd.DataFrame, issues: pd.DataFrame, by: str, period: periods.Period, config: settings.Settings
+    ben: pd.DataFrame,
+    issues: pd.DataFrame,
+    by: str,
+    period: periods.Period,
+    config: settings.Settings,
+    calls: pd.DataFrame,
 ) -> pd.DataFrame:
-    """The metrics of one grouping from the beneficiary and issue facts."""
+    """The metrics of one grouping from the beneficiary, issue and callback facts."""
     people = _group(
         ben,
         by,
@@ -190,6 +241,10 @@ def metrics_for(
             "standard_due": ("is_standard_due", "sum"),
             "on_standard": ("is_on_standard", "sum"),
             "overdue_contact": ("is_overdue_contact", "sum"),
+            "festival_due": ("is_festival_due", "sum"),
+            "festival_contacted": ("is_festival_contacted", "sum"),
+            "children_paired": ("is_child_paired", "sum"),
+            "children_led": ("is_child_led", "sum"),
             "rated_contacts": ("rated_contacts", "sum"),
             "satisfied_contacts": ("satisfied_contacts", "sum"),
         },
@@ -212,8 +267,27 @@ def metrics_for(
         rows = people.merge(ledger, on=GROUP_BY[by], how="left")
     else:
         rows = pd.concat([people, ledger.reindex(people.index)], axis=1)
+    heard = _group(
+        calls,
+        by,
+        {
+            "callbacks": ("id_number", "size"),
+            "callbacks_reached": ("is_reached", "sum"),
+            "callbacks_knowing": ("knows_yes", "sum"),
+            "callbacks_know_answered": ("knows_answered", "sum"),
+            "callbacks_true": ("is_true", "sum"),
+            "callbacks_truth_answered": ("truth_answered", "sum"),
+            "callbacks_rated": ("is_rated", "sum"),
+            "callbacks_satisfied": ("is_satisfied", "sum"),
+        },
+    )
+    if GROUP_BY[by]:
+        rows = rows.merge(heard, on=GROUP_BY[by], how="left")
+    else:
+        rows = pd.concat([rows, heard.reindex(rows.index)], axis=1)
     counts = ["issues_total", "issues_new", "issues_resolved", "issues_closed_in_p", "issues_overdue"]
-    for column in [*counts, "rated_issues", "satisfied_issues"]:
+    callback_counts = ["callbacks", *(name for pair in _CALLBACK_RATES.values() for name in pair)]
+    for column in [*counts, "rated_issues", "satisfied_issues", *callback_counts]:
         rows[column] = rows[column].fillna(0)
     rated = rows["rated_contacts"] + rows["rated_issues"]
     satisfied = rows["satisfied_contacts"] + rows["satisfied_issues"]
@@ -225,6 +299,10 @@ def metrics_for(
     rows["on_standard_rate"] = _rate(rows["on_standard"], rows["standard_due"])
     rows["resolution_rate"] = _rate(rows["issues_resolved"], rows["issues_total"])
     rows["satisfaction_rate"] = _rate(satisfied, rated)
+    rows["festival_contact_rate"] = _rate(rows["festival_contacted"], rows["festival_due"])
+    rows["leader_child_pairing_rate"] = _rate(rows["children_led"], rows["children_paired"])
+    for rate, (numerator, denominator) in _CALLBACK_RATES.items():
+        rows[rate] = _rate(rows[numerator], rows[denominator])
     weighted = pd.Series(0.0, index=rows.index)
     weights = pd.Series(0.0, index=rows.index)
     for rate, weight in config.weights.items():  # the order of the score's formula
@@ -251,7 +329,8 @@ def compute(
     """The metrics of one period for every grouping asked for, from the loaded tables."""
     ben = beneficiary_facts(tables, period, config)
     issues = issue_facts(tables, ben, period, config)
-    return {by: metrics_for(ben, issues, by, period, config) for by in bys}
+    calls = callback_facts(tables, ben, period)
+    return {by: metrics_for(ben, issues, by, period, config, calls) for by in bys}
 
 
 # ---------------------------------------------------------------- the check

@@ -11,9 +11,11 @@ disagree the result is `NO_ACCESS`, a scope whose county and department are a va
 hold, so that every query returns nothing. See `User.combine` for why this cannot widen a scope.
 
 Accounts live in the table app_user. A password is kept only as an scrypt hash with its own salt and
-cost parameters (`hash_password`); five wrong passwords within 15 minutes lock the account for 15
-minutes. Every login, failed login and account change writes exactly one row of audit_log, whose text
-is masked before it is written and which the database refuses to update or delete (sql/schema.sql).
+cost parameters (`hash_password`); five wrong passwords from one client within 15 minutes lock that client
+out of the account for 15 minutes, twenty from all clients lock it for everyone, and each attempt is counted
+before its password is checked (see "login" below). Every login, failed login and account change writes
+exactly one row of audit_log, whose text is masked before it is written, which the database refuses to update
+or delete (sql/schema.sql), and whose records form a hash chain (pipeline/audit_chain.py).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import hmac
 import math
 import re
 import secrets
+import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,7 +39,7 @@ from typing import TypeVar
 import duckdb
 import pandas as pd
 
-from pipeline import db, labels, masking
+from pipeline import audit_chain, db, labels, login_guard, masking
 from pipeline.queries import ALL, Scope
 
 ROLES = ("city", "county", "department", "readonly")
@@ -52,6 +55,11 @@ AUDIT_ACTIONS = (
     "user_disable",
     "user_passwd",
     "snapshot",
+    "reopen",  # rows applied although they move an issue back or clear a 退出日期 (import --allow-reopen)
+    "full_list_exit",  # people missing from a county's complete list given a 退出日期 on confirmation
+    "backup",  # python -m pipeline backup: the file written (recorded in the database backed up)
+    "restore",  # python -m pipeline restore: the file restored and who (recorded in the restored database)
+    "supervise",  # a step of a 督办事项 (交办, 签收, 反馈, 催办, 销号…; pipeline/supervision/items.py)
 )
 
 # What each role may do besides reading its scope; the unmask permission is per account, not per role.
@@ -81,9 +89,17 @@ MAX_PASSWORD_LENGTH = 128
 MAX_NAME_LENGTH = 32
 MAX_SCOPE_VALUE_LENGTH = 64
 
-MAX_FAILED_LOGINS = 5
+MAX_FAILED_LOGINS = 5  # per client (its address; one client when the address is unknown)
+MAX_FAILED_LOGINS_ALL_CLIENTS = 20  # per account, from all clients together: then locked for everyone
 LOCKOUT_WINDOW = dt.timedelta(minutes=15)  # failures older than this no longer count
 LOCKOUT_DURATION = dt.timedelta(minutes=15)
+# Attempts per minute, refused before any password check: per Streamlit session, per client address.
+LOGIN_ATTEMPTS_PER_MINUTE_SESSION = 10
+LOGIN_ATTEMPTS_PER_MINUTE_ADDRESS = 30
+# Password checks running at the same moment in the process (each 128 MiB and a core for about 0.3 s);
+# an attempt waits this long for its turn before it is refused as "busy".
+MAX_PASSWORD_CHECKS_AT_ONCE = 2
+PASSWORD_CHECK_WAIT_SECONDS = 20.0
 
 MAX_DETAIL_LENGTH = 1000
 MAX_AUDIT_ROWS = 100_000
@@ -370,23 +386,30 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("rollback")
 
 
-def _write(con: duckdb.DuckDBPyConnection, work: Callable[[], _T]) -> _T:
-    """Run work in one transaction; again when another session changed the same row first."""
+def _transact(con: duckdb.DuckDBPyConnection, work: Callable[[], _T], around=contextlib.nullcontext) -> _T:
+    """Run work in one transaction (inside `around(con)`); again when another session changed the same row first."""
     attempt = 0
     while True:
         attempt += 1
-        con.execute("begin transaction")  # outside the try: a caller's open transaction is not ours to end
-        try:
-            result = work()
-            con.execute("commit")
-            return result
-        except duckdb.TransactionException:  # "Conflict on update": two logins of one account at once
-            _rollback(con)
-            if attempt >= _WRITE_ATTEMPTS:
+        with around(con):
+            con.execute("begin transaction")  # outside the try: a caller's open transaction is not ours to end
+            try:
+                result = work()
+                con.execute("commit")
+                return result
+            except duckdb.TransactionException:  # "Conflict on update": two logins of one account at once
+                _rollback(con)
+                if attempt >= _WRITE_ATTEMPTS:
+                    raise
+            except BaseException:
+                _rollback(con)
                 raise
-        except BaseException:
-            _rollback(con)
-            raise
+
+
+def _write(con: duckdb.DuckDBPyConnection, work: Callable[[], _T]) -> _T:
+    """Run work, which writes audit records, in one transaction that holds the audit chain's turn throughout."""
+    with audit_chain.exclusive():  # taken before the transaction begins: no one waits for it inside one
+        return _transact(con, work, audit_chain.turn)
 
 
 @dataclass(frozen=True)
@@ -397,15 +420,22 @@ class _Account:
     password_hash: str
     failed_logins: tuple[dt.datetime, ...]
     locked_until: dt.datetime | None
+    failed_clients: tuple[str, ...] = ()
+
+    @property
+    def failures(self) -> list[login_guard.Failure]:
+        """Each failed login with the client it came from ("" for one recorded before clients were kept)."""
+        clients = [*self.failed_clients, *[""] * (len(self.failed_logins) - len(self.failed_clients))]
+        return list(zip(self.failed_logins, clients, strict=False))
 
 
 def _account(con: duckdb.DuckDBPyConnection, name: str) -> _Account | None:
     rows = con.execute(db.read_sql("access/user_get.sql"), {"user_name": name}).fetchall()
     if not rows:
         return None
-    user_name, role, county, department, can_unmask, password_hash, disabled, failed, locked_until = rows[0]
+    user_name, role, county, department, can_unmask, password_hash, disabled, failed, locked_until, clients = rows[0]
     user = User(user_name, role, county, department, bool(can_unmask), bool(disabled))
-    return _Account(user, password_hash, tuple(failed or ()), locked_until)
+    return _Account(user, password_hash, tuple(failed or ()), locked_until, tuple(clients or ()))
 
 
 def _append_audit(
@@ -417,7 +447,7 @@ def _append_audit(
     row_count: int | None,
     when: dt.datetime,
 ) -> int:
-    """Check and mask one audit record and insert it (inside the caller's transaction, if any)."""
+    """Check and mask one audit record and append it to the chain (inside the caller's transaction, if any)."""
     if action not in AUDIT_ACTIONS:
         allowed = "、".join(AUDIT_ACTIONS)
         raise AccessError(labels.MSG_AUDIT_ACTION_INVALID.format(value=action, allowed=allowed))
@@ -426,15 +456,12 @@ def _append_audit(
     if row_count is not None and (isinstance(row_count, bool) or not isinstance(row_count, int) or row_count < 0):
         raise AccessError(labels.MSG_AUDIT_ROW_COUNT_INVALID.format(value=row_count))
     text = scope_text(scope) if isinstance(scope, Scope) else str(scope or "")
-    params = {
-        "logged_at": when,
-        "user_name": user_name.strip(),
-        "action": action,
-        "scope_text": safe_text(text),
-        "detail": safe_text(detail),
-        "row_count": row_count,
-    }
-    return con.execute(db.read_sql("access/audit_insert.sql"), params).fetchall()[0][0]
+    return audit_chain.append(con, when, user_name.strip(), action, safe_text(text), safe_text(detail), row_count)
+
+
+def audit_turn(con: duckdb.DuckDBPyConnection):
+    """Around a transaction of the caller's that may write audit records (see audit_chain.turn)."""
+    return audit_chain.turn(con)
 
 
 # ---------------------------------------------------------------- accounts
@@ -567,60 +594,173 @@ def load_user(con: duckdb.DuckDBPyConnection, name: str) -> User | None:
     return account.user
 
 
+# ---------------------------------------------------------------- login
+# A login is decided in four steps (see pipeline/login_guard.py for the pieces):
+#   1. attempts per session and per client address in the last minute: past the limit, refused at once;
+#   2. a turn among the few password checks allowed at the same moment in the process;
+#   3. under one process-wide lock and in one transaction, the lock-out is checked and, if the client may
+#      try, the attempt is recorded as a failure BEFORE the password is checked: attempts already under
+#      way count, so no more than the allowed number of checks can ever run in a window;
+#   4. the password is checked (a dummy hash for a name without an account); a success takes the client's
+#      failures back, a failure stays recorded. Unknown, disabled and real names are answered alike.
+
+_BOOKKEEPING = threading.Lock()  # one lock-out decision at a time (the database row and the unknown names)
+_THROTTLE = login_guard.Throttle()
+_CHECKS = login_guard.CheckSlots(MAX_PASSWORD_CHECKS_AT_ONCE)
+_UNKNOWN = login_guard.UnknownNames()
+
+
+def _policy() -> login_guard.Policy:
+    return login_guard.Policy(MAX_FAILED_LOGINS, MAX_FAILED_LOGINS_ALL_CLIENTS, LOCKOUT_WINDOW, LOCKOUT_DURATION)
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """What the lock-out decided before the password check."""
+
+    account: _Account | None  # None for a name without an account
+    blocked_until: dt.datetime | None  # refused: locked out until then
+    count: int = 0  # this client's failures in the window, this attempt included
+    locks_until: dt.datetime | None = None  # the lock this attempt leaves if it fails
+
+
+def _database_key(con: duckdb.DuckDBPyConnection) -> str:
+    return con.execute(db.read_sql("access/database_path.sql")).fetchall()[0][0]
+
+
+def _reserve(con: duckdb.DuckDBPyConnection, user_name: str, client: str, when: dt.datetime) -> _Attempt:
+    """Step 3: refuse a locked-out client, or record this attempt as a failure before its password is checked."""
+    policy = _policy()
+    with _BOOKKEEPING:
+        account = _account(con, user_name) if user_name else None
+        if account is None:
+            database = _database_key(con)
+            failures = policy.recent(_UNKNOWN.failures(database, user_name), when)
+            blocked = policy.lock_until(failures, client, when)
+            if blocked is not None:
+                return _Attempt(None, blocked)
+            failures.append((when, client))
+            _UNKNOWN.store(database, user_name, failures)
+            return _Attempt(None, None, policy.count(failures, client, when), policy.lock_until(failures, client, when))
+
+        def work() -> _Attempt:
+            current = _account(con, user_name)  # inside the transaction
+            failures = policy.recent(current.failures, when)
+            blocked = policy.lock_until(failures, client, when)
+            if current.locked_until is not None and current.locked_until > when:
+                blocked = max(blocked or current.locked_until, current.locked_until)
+            if blocked is not None:
+                return _Attempt(current, blocked)
+            failures.append((when, client))
+            everyone = policy.account_lock(failures)
+            params = {
+                "user_name": current.user.name,
+                "failed_logins": [t for t, _ in failures],
+                "failed_clients": [c for _, c in failures],
+                "locked_until": everyone if everyone is not None and everyone > when else None,
+            }
+            con.execute(db.read_sql("access/login_failed.sql"), params)
+            return _Attempt(
+                current, None, policy.count(failures, client, when), policy.lock_until(failures, client, when)
+            )
+
+        return _transact(con, work)
+
+
 def _minutes_left(until: dt.datetime, when: dt.datetime) -> int:
     return max(1, math.ceil((until - when).total_seconds() / 60))
 
 
-def authenticate(con: duckdb.DuckDBPyConnection, name: str, password: str, now: dt.datetime | None = None) -> User:
-    """The user for a name and password, or LoginError; one audit record either way, lock-out counted."""
+def authenticate(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    password: str,
+    now: dt.datetime | None = None,
+    *,
+    client: str | None = None,
+    session: str | None = None,
+) -> User:
+    """The user for a name and password, or LoginError; one audit record either way, lock-out counted.
+
+    `client` is the client's address and `session` the Streamlit session (the app passes both): attempts
+    are limited per minute for each, and the lock-out counts failures per client address.
+    """
     when = _now(now)
     user_name = _normalise_name(name)
-    account = _account(con, user_name) if user_name else None
-    if account is None:
-        verify_password(password, _dummy_hash(SCRYPT_N, SCRYPT_R, SCRYPT_P))
-        _append_audit(con, labels.AUDIT_UNKNOWN_USER, "login_failed", "", labels.AUDIT_DETAIL_UNKNOWN_USER, None, when)
-        raise LoginError(labels.MSG_LOGIN_FAILED, "invalid")
-    user = account.user
-    if account.locked_until is not None and when < account.locked_until:
+    limits = {}
+    if session:
+        limits["session:" + session] = LOGIN_ATTEMPTS_PER_MINUTE_SESSION
+    if client:
+        limits["address:" + client] = LOGIN_ATTEMPTS_PER_MINUTE_ADDRESS
+    if limits:
+        admitted, first_refusal = _THROTTLE.admit(limits)
+        if not admitted:
+            if first_refusal:  # one record per client and minute, however many attempts it floods in
+                detail = labels.AUDIT_DETAIL_THROTTLED.format(
+                    session=LOGIN_ATTEMPTS_PER_MINUTE_SESSION, address=LOGIN_ATTEMPTS_PER_MINUTE_ADDRESS
+                )
+                _append_audit(con, labels.AUDIT_THROTTLED_USER, "login_failed", "", detail, None, when)
+            raise LoginError(labels.MSG_LOGIN_TOO_FAST, "throttled")
+    key = login_guard.client_key(client)
+    with _CHECKS.slot(PASSWORD_CHECK_WAIT_SECONDS) as free:
+        if not free:
+            raise LoginError(labels.MSG_LOGIN_BUSY, "busy")
+        attempt = _reserve(con, user_name, key, when)
+        matches = False
+        if attempt.blocked_until is None:
+            stored = attempt.account.password_hash if attempt.account is not None else None
+            # a name without an account costs the same check, against a hash with the same parameters
+            matches = verify_password(password, stored or _dummy_hash(SCRYPT_N, SCRYPT_R, SCRYPT_P))
+    return _conclude(con, attempt, matches, key, when)
+
+
+def _conclude(con, attempt: _Attempt, matches: bool, client: str, when: dt.datetime) -> User:
+    """Step 4: write the outcome (one audit record) and answer: the user, or the same refusals for every name."""
+    account = attempt.account
+    author = account.user.name if account is not None else labels.AUDIT_UNKNOWN_USER
+    scope = _role_scope_text(account.user) if account is not None else ""
+    if attempt.blocked_until is not None:
         # the password is not even checked: trying on during a lock neither helps nor costs scrypt time
-        detail = labels.AUDIT_DETAIL_STILL_LOCKED.format(until=f"{account.locked_until:%Y-%m-%d %H:%M}")
-        _append_audit(con, user.name, "login_failed", _role_scope_text(user), detail, None, when)
-        raise LoginError(labels.MSG_LOGIN_LOCKED.format(minutes=_minutes_left(account.locked_until, when)), "locked")
-    matches = verify_password(password, account.password_hash)
-    if user.disabled:
-        detail = labels.AUDIT_DETAIL_DISABLED
-        _append_audit(con, user.name, "login_failed", _role_scope_text(user), detail, None, when)
-        raise LoginError(labels.MSG_LOGIN_FAILED, "disabled")
-    if matches:
+        until = f"{attempt.blocked_until:%Y-%m-%d %H:%M}"
+        detail = labels.AUDIT_DETAIL_STILL_LOCKED.format(until=until)
+        if account is None:
+            detail = labels.AUDIT_DETAIL_UNKNOWN_USER + labels.AUDIT_DETAIL_SEPARATOR + detail
+        _append_audit(con, author, "login_failed", scope, detail, None, when)
+        minutes = _minutes_left(attempt.blocked_until, when)
+        raise LoginError(labels.MSG_LOGIN_LOCKED.format(minutes=minutes), "locked")
+    if account is not None and matches and not account.user.disabled:
+        user = account.user
 
         def succeed() -> None:
-            con.execute(db.read_sql("access/login_succeeded.sql"), {"user_name": user.name, "logged_in_at": when})
+            current = _account(con, user.name)
+            others = [f for f in _policy().recent(current.failures, when) if f[1] != client]
+            params = {
+                "user_name": user.name,
+                "failed_logins": [t for t, _ in others],
+                "failed_clients": [c for _, c in others],
+                "logged_in_at": when,
+            }
+            con.execute(db.read_sql("access/login_succeeded.sql"), params)
             _append_audit(con, user.name, "login", user.scope, "", None, when)
 
         _write(con, succeed)
         return user
-
-    def fail() -> dt.datetime | None:
-        # read again inside the transaction: another session may have counted a failure meanwhile
-        current = _account(con, user.name)
-        earlier = current.failed_logins if current is not None else ()
-        recent = [*(t for t in earlier if t > when - LOCKOUT_WINDOW), when]
-        locked_until = when + LOCKOUT_DURATION if len(recent) >= MAX_FAILED_LOGINS else None
-        params = {"user_name": user.name, "failed_logins": [] if locked_until else recent, "locked_until": locked_until}
-        con.execute(db.read_sql("access/login_failed.sql"), params)
-        window = int(LOCKOUT_WINDOW.total_seconds() // 60)
-        if locked_until is None:
-            detail = labels.AUDIT_DETAIL_WRONG_PASSWORD.format(minutes=window, count=len(recent))
-        else:
-            until = f"{locked_until:%Y-%m-%d %H:%M}"
-            detail = labels.AUDIT_DETAIL_LOCKED_NOW.format(minutes=window, count=len(recent), until=until)
-        _append_audit(con, user.name, "login_failed", _role_scope_text(user), detail, None, when)
-        return locked_until
-
-    locked_until = _write(con, fail)
-    if locked_until is not None:
-        raise LoginError(labels.MSG_LOGIN_LOCKED.format(minutes=_minutes_left(locked_until, when)), "locked")
-    raise LoginError(labels.MSG_LOGIN_FAILED, "invalid")
+    window = int(LOCKOUT_WINDOW.total_seconds() // 60)
+    until = f"{attempt.locks_until:%Y-%m-%d %H:%M}" if attempt.locks_until is not None else None
+    if account is None or account.user.disabled:
+        detail = labels.AUDIT_DETAIL_UNKNOWN_USER if account is None else labels.AUDIT_DETAIL_DISABLED
+        if until is not None:
+            locked = labels.AUDIT_DETAIL_COUNT_LOCKED.format(minutes=window, count=attempt.count, until=until)
+            detail += labels.AUDIT_DETAIL_SEPARATOR + locked
+    elif until is None:
+        detail = labels.AUDIT_DETAIL_WRONG_PASSWORD.format(minutes=window, count=attempt.count)
+    else:
+        detail = labels.AUDIT_DETAIL_LOCKED_NOW.format(minutes=window, count=attempt.count, until=until)
+    _append_audit(con, author, "login_failed", scope, detail, None, when)
+    if attempt.locks_until is not None:
+        raise LoginError(labels.MSG_LOGIN_LOCKED.format(minutes=_minutes_left(attempt.locks_until, when)), "locked")
+    disabled = account is not None and account.user.disabled
+    raise LoginError(labels.MSG_LOGIN_FAILED, "disabled" if disabled else "invalid")
 
 
 # ---------------------------------------------------------------- audit log

@@ -1,8 +1,9 @@
 """`python -m pipeline backup --out FILE` and `… restore --from FILE [--force]`: see pipeline/backup.py.
 
 Exit status 0 when the copy was written, 2 when it was refused or failed (the database busy past the
-wait, a file that exists, a file that is not a backup); the message goes to stderr in Chinese, the
-rows per table as one JSON object on stdout.
+wait, a file that exists, a file that is not a backup, a backup bringing accounts the current database does
+not have or has disabled, listed, without --keep-accounts); the message goes to stderr in Chinese, the
+rows per table as one JSON object on stdout. Both write an audit record (--user names who; default 命令行).
 """
 
 from __future__ import annotations
@@ -20,18 +21,21 @@ def add_backup_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `backup` (besides --db and --today)."""
     parser.add_argument("--out", required=True, metavar="FILE", help=labels.HELP_BACKUP_OUT)
     parser.add_argument("--force", action="store_true", help=labels.HELP_BACKUP_FORCE)
+    parser.add_argument("--user", default=labels.DEFAULT_USER, help=labels.HELP_CLI_USER)
 
 
 def add_restore_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `restore` (besides --db and --today)."""
     parser.add_argument("--from", required=True, dest="source", metavar="FILE", help=labels.HELP_RESTORE_FROM)
     parser.add_argument("--force", action="store_true", help=labels.HELP_RESTORE_FORCE)
+    parser.add_argument("--keep-accounts", action="store_true", help=labels.HELP_RESTORE_KEEP_ACCOUNTS)
+    parser.add_argument("--user", default=labels.DEFAULT_USER, help=labels.HELP_CLI_USER)
 
 
 def run_backup(args) -> int:
     """Write a backup of the database to --out."""
     return _run(
-        lambda: backup.backup(args.db, args.out, force=args.force),
+        lambda: backup.backup(args.db, args.out, force=args.force, user=args.user),
         lambda counts: labels.MSG_BACKUP_DONE.format(
             db=config.db_path(args.db), out=args.out, tables=len(counts), rows=sum(counts.values())
         ),
@@ -42,7 +46,9 @@ def run_backup(args) -> int:
 def run_restore(args) -> int:
     """Restore the database at --db from the backup file --from."""
     return _run(
-        lambda: backup.restore(args.db, args.source, force=args.force),
+        lambda: backup.restore(
+            args.db, args.source, force=args.force, keep_accounts=args.keep_accounts, user=args.user
+        ),
         lambda counts: labels.MSG_RESTORE_DONE.format(
             file=args.source, db=config.db_path(args.db), tables=len(counts), rows=sum(counts.values())
         ),

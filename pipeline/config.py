@@ -22,6 +22,15 @@ MAX_PARSE_SECONDS = 300  # time the workbook parser may take before it is stoppe
 HEADER_SCAN_ROWS = 15
 HEADER_MIN_MATCHES = 3
 ERRORS_IN_SUMMARY = 1000  # errors printed per file by the CLI; all are kept in the database
+# The command line reads a CSV from disk in chunks of this many rows, without the two caps above (see
+# pipeline/ingest/stream.py); a file of one chunk or less is imported as an upload is.
+STREAM_CHUNK_ROWS = 500_000
+# A contact log read in chunks keeps only its rejected rows in memory: past this many the import stops
+# (nothing lands), since so many rejected rows mean a systematic fault, such as a roster not imported yet.
+STREAM_MAX_REJECTED = 200_000
+# DuckDB's memory while such a file is imported (it spills the staged rows to disk beyond it), so that the
+# command line stays within about 2 GB for a province's contact log of five million rows.
+STREAM_DATABASE_MEMORY = 1024 * 2**20
 
 
 def db_lock_wait_seconds() -> float:
@@ -45,3 +54,18 @@ def today(explicit: str | dt.date | None = None) -> dt.date:
     if value:
         return dt.date.fromisoformat(value)
     return dt.date.today()
+
+
+def session_idle_minutes() -> float:
+    """Minutes without any action after which a signed-in session ends ($GUANAI_SESSION_IDLE_MINUTES, default 30)."""
+    try:
+        minutes = float(os.environ.get("GUANAI_SESSION_IDLE_MINUTES", "30"))
+    except ValueError:
+        return 30.0
+    return minutes if minutes > 0 else 30.0
+
+
+def client_address_header() -> str | None:
+    """The request header a trusted reverse proxy puts the client's address in ($GUANAI_CLIENT_IP_HEADER, e.g.
+    X-Real-IP); unset when the app is reached directly, whose own view of the address is used then."""
+    return os.environ.get("GUANAI_CLIENT_IP_HEADER") or None

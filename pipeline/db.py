@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline import config, labels
+from pipeline import config, labels, safe_files
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
@@ -36,13 +36,24 @@ def connect(
     *,
     read_only: bool = False,
     wait_seconds: float | None = None,
+    external_access: bool = True,
 ) -> duckdb.DuckDBPyConnection:
-    """Open the database (creating the schema when writable), retrying while another process holds it."""
+    """Open the database (creating the schema when writable), retrying while another process holds it.
+
+    The file, its .wal and everything else the process creates are private to its account (umask 077, see
+    safe_files); a folder made for the database is 0700, and a database file found readable by others is
+    tightened to 0600. With external_access=False (every connection of the app) SQL on this connection can
+    read or write no file or URL but the database itself, once the schema is in place: DuckDB cannot turn
+    that on again while the database stays open in the process. Backup and restore keep it (ATTACH).
+    """
+    safe_files.keep_private()
     target = config.db_path(path)
     if wait_seconds is None:
         wait_seconds = config.db_lock_wait_seconds()
-    if not read_only:
-        target.parent.mkdir(parents=True, exist_ok=True)
+    if not read_only and not target.parent.exists():
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if target.parent == config.DEFAULT_DB.parent:  # the project's own data folder (another folder is not ours)
+        safe_files.make_private(target.parent, folder=True)
     deadline = time.monotonic() + wait_seconds
     delay = 0.1
     while True:
@@ -58,7 +69,10 @@ def connect(
             delay = min(delay * 2, 1.0)
     con.execute("set enable_progress_bar = false")  # no bars on stderr from long imports
     if not read_only:
+        safe_files.make_private(target)
         migrate(con)
+    if not external_access:
+        con.execute("set enable_external_access = false")
     return con
 
 
@@ -114,15 +128,22 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         for version, path in migrations():
             if version <= max(before, 1):
                 continue
-            con.execute("begin transaction")
-            try:
+            with transaction(con):
                 con.execute(path.read_text(encoding="utf-8"))
                 con.execute(read_sql("status/schema_version_insert.sql"), {"version": version, "name": path.name})
-                con.execute("commit")
-            except BaseException:
-                con.execute("rollback")
-                raise
         return before
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction: committed when the block ends, rolled back (and the error raised) when it fails."""
+    con.execute("begin transaction")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
 
 
 @contextlib.contextmanager

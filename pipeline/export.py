@@ -1,33 +1,106 @@
-"""Spreadsheets the office downloads: rejected rows with their reasons (more exports join later)."""
+"""Spreadsheets the office downloads: rejected rows with their reasons, and any table of a page.
+
+Every cell written here, the titles included, goes through `neutralize`, and every sheet name
+through `sheet_title`: the texts come from the offices' own files (a column titled
+=HYPERLINK(…), a department named [市直]), and a spreadsheet must show them, never run them.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
+import re
 
 import duckdb
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from pipeline import db, labels
+from pipeline import db, labels, masking
+from pipeline.ingest.headers import ALIASES, normalize_header
 from pipeline.ingest.load import RowError
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SHEET_TITLE_MAX = 31
+# the characters a sheet name may not hold, as their full-width forms (the name still reads the same)
+_SHEET_TITLE_CHARACTERS = str.maketrans({"[": "［", "]": "］", ":": "：", "*": "＊", "?": "？", "/": "／", "\\": "＼"})
+_SHEET_FORMULA_STARTS = str.maketrans({"=": "＝", "+": "＋", "-": "－", "@": "＠"})
 
 
 def neutralize(value: object) -> object:
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe-like quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe-like quote.
+
+    Control characters that a workbook cannot hold (openpyxl refuses them) are dropped.
+    """
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(_FORMULA_STARTS):
+            return "'" + value
     return value
 
 
+def sheet_title(text: str, default: str = labels.EXPORT_SHEET_DEFAULT) -> str:
+    """A valid sheet name that reads like `text`: no []:*?/\\, no formula start or apostrophe at the ends, ≤31."""
+    title = ILLEGAL_CHARACTERS_RE.sub("", str(text)).translate(_SHEET_TITLE_CHARACTERS)
+    title = title[:1].translate(_SHEET_FORMULA_STARTS) + title[1:SHEET_TITLE_MAX]
+    title = title.strip("'").strip()
+    if not title or title.casefold() == "history":  # Excel keeps "History" for itself
+        return default
+    return title
+
+
 def stored_rejections(con: duckdb.DuckDBPyConnection, batch_id: int) -> list[RowError]:
-    """The rejected rows kept for an import batch."""
+    """The rejected rows kept for an import batch (and the rows it held back, marked)."""
     rows = con.execute(db.read_sql("status/rejected_rows.sql"), {"batch_id": batch_id}).fetchall()
     return [
-        RowError(sheet, row_no, column or "", reason, json.loads(raw)) for sheet, row_no, column, reason, raw in rows
+        RowError(sheet, row_no, column or "", reason, json.loads(raw), held_back=bool(held))
+        for sheet, row_no, column, reason, raw, held in rows
+    ]
+
+
+# In a masked copy of rejected rows: the columns whose titles name these fields, by kind of file
+_RAW_MASKS = {
+    "id_number": masking.mask_id,
+    "name": masking.mask_name,
+    "phone": masking.mask_phone,
+    "cadre_phone": masking.mask_phone,
+}
+_LONG_DIGITS = re.compile(r"\d{11,}")  # an ID or phone cut short or run together, in any other cell
+
+
+def _mask_any(text: str) -> str:
+    text = masking.mask_text(text) or ""
+    return _LONG_DIGITS.sub(lambda m: masking.mask_id(m[0]) if len(m[0]) >= 15 else masking.mask_phone(m[0]), text)
+
+
+def masked_rejections(errors: list[RowError], kinds: list[str] | None = None) -> list[RowError]:
+    """The rows with ID numbers, names and phones masked, for someone who may not see another office's file.
+
+    A column is recognised by its title as the import reads it, in the aliases of `kinds` (the kinds of
+    the batch; all kinds when not known): 联系方式 is a phone in a roster and the way of contact in a
+    contact log. Every other cell and the reason have any ID number or phone in them masked as well.
+    """
+    aliases = [ALIASES[kind] for kind in (kinds or ALIASES) if kind in ALIASES] or list(ALIASES.values())
+    masks: dict[str, object] = {}
+
+    def mask_of(title: str):
+        if title not in masks:
+            fields = {index.get(normalize_header(title)) for index in aliases}
+            masks[title] = next((_RAW_MASKS[f] for f in sorted(fields - {None}) if f in _RAW_MASKS), _mask_any)
+        return masks[title]
+
+    def cell(title: str, value: object) -> object:
+        return mask_of(title)(value) if isinstance(value, str) and value else value
+
+    return [
+        dataclasses.replace(
+            error,
+            raw={title: cell(title, value) for title, value in error.raw.items()},
+            reason=_mask_any(error.reason),
+        )
+        for error in errors
     ]
 
 
@@ -42,7 +115,7 @@ def rejected_workbook(errors: list[RowError]) -> bytes:
     sheet = workbook.active
     sheet.title = labels.ERROR_REASON_COLUMN
     titles = [*headers, labels.ERROR_SHEET_COLUMN, labels.ERROR_ROW_COLUMN, labels.ERROR_REASON_COLUMN]
-    sheet.append(titles)
+    sheet.append([neutralize(title) for title in titles])  # the file's own titles: =HYPERLINK(…) stays text
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for error in errors:
@@ -77,13 +150,19 @@ def display_labels() -> dict[str, str]:
     return {**labels.KEY_COLUMN_LABELS, **labels.METRIC_LABELS, **labels.ROW_COLUMN_LABELS}
 
 
-def frame_workbook(frame, title: str, fraction_columns: tuple[str, ...] = ()) -> bytes:
-    """One sheet with Chinese headers: fractions as percentages, formula-like text neutralised, header frozen."""
-    names = display_labels()
+def frame_workbook(
+    frame, title: str, fraction_columns: tuple[str, ...] = (), headers: dict[str, str] | None = None
+) -> bytes:
+    """One sheet with Chinese headers: fractions as percentages, formula-like text neutralised, header frozen.
+
+    `title` (a page's table title, which may name a county or a department) becomes the sheet name as far
+    as a sheet name can hold it; `headers` adds Chinese names for columns the shared labels do not know.
+    """
+    names = {**display_labels(), **(headers or {})}
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append([names.get(str(c), str(c)) for c in frame.columns])
+    sheet.title = sheet_title(title)
+    sheet.append([neutralize(names.get(str(c), str(c))) for c in frame.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in frame.itertuples(index=False):

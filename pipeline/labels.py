@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipeline import catalog
+
 CITY_LABEL = "全市"
 UNPAIRED_LABEL = "未结对"
 DEFAULT_USER = "命令行"
@@ -194,6 +196,7 @@ COUNT_LABELS = {
     "unchanged": "未变化",
     "duplicate": "重复",
     "rejected": "拒收",
+    "held_back": "状态回退",
 }
 ERROR_REASON_COLUMN = "错误原因"
 ERROR_SHEET_COLUMN = "工作表"
@@ -227,6 +230,42 @@ MSG_NOT_IN_ROSTER = "对象不在台账：身份证号{value}未在结对台账�
 MSG_OUT_OF_COUNTY = "不属于本县区：您只能导入{county}的对象，该行已拒收"
 MSG_CLOSED_DATE_MISSING = "办理状态为“{status}”时必须填写办结日期"
 MSG_CLOSED_DATE_OPEN = "办理状态为“{status}”（未办结）却填写了办结日期{value}"
+
+# ---------------------------------------------------------------- progress is never undone silently (SPEC §4)
+# pipeline/ingest/progress_rules.py: a file imported before, rows that would move things back, a cadre's new
+# phone, a county's complete list, a file with a header and no rows.
+
+MSG_HEADER_ONLY = "文件只有表头，没有数据行"
+MSG_ALREADY_IMPORTED = "该文件已于{time}由{user}导入（第{batch}批），本次未作任何改动"
+HELD_BACK_PREFIX = "状态回退，未导入"
+MSG_HELD_BACK_ISSUE = (
+    HELD_BACK_PREFIX + "：该问题当前为“{status}”（办结日期{closed_on}，第{batch}批导入），本行为“{incoming}”{hint}"
+)
+MSG_HELD_BACK_EXIT = HELD_BACK_PREFIX + "：该对象已于{exited_on}退出（第{batch}批导入），本行未填退出日期{hint}"
+MSG_HELD_BACK_HINT = (
+    "；确需重新打开的，请勾选“允许回退已办结问题/已退出对象（重新打开）”（命令行加 --allow-reopen）后重新导入"
+)
+MSG_REOPENED = "已按“允许回退”重新打开：问题{issues}个、已退出对象{people}名（已记入审计日志）"
+MSG_PHONE_CHANGE = (
+    "干部电话变更：{cadre}（{department}）{old} → {new}，按同一结对、同一干部处理："
+    "结对{pairings}条、走访记录{contacts}条已改用新号码"
+)
+MSG_FULL_LIST_NOT_ROSTER = "“这是本县区的完整名单”只适用于结对台账，本文件中没有结对台账，未导入任何数据"
+MSG_FULL_LIST_NO_ROWS = "本文件中没有{county}的对象，不能作为{county}的完整名单，未导入任何数据：请核对县区或文件"
+MSG_FULL_LIST_MISSING = "按{county}的完整名单，库中有{count}名在册对象不在本文件中，确认后他们的退出日期登记为{exit_on}"
+MSG_FULL_LIST_CONFIRM = MSG_FULL_LIST_MISSING + "；本次未作任何改动，核对无误后加 --confirm 重新运行"
+MSG_FULL_LIST_NONE_MISSING = "按{county}的完整名单核对：库中该县区的在册对象都在本文件中，没有需要登记退出的对象"
+MSG_FULL_LIST_EXITED = "按{county}的完整名单，{count}名不在名单中的对象已登记退出日期{exit_on}（已记入审计日志）"
+MSG_FULL_LIST_ONE_FILE = "--full-list 一次只能用于一个文件（该县区的完整名单）"
+MSG_FULL_LIST_FORMAT = "--full-list 应写成 county=县区名，收到：{value}"
+MSG_CONFIRM_WITHOUT_FULL_LIST = "--confirm 只与 --full-list 一起使用"
+HELP_ALLOW_REOPEN = (
+    "允许回退已办结问题/已退出对象（重新打开）：应用会使问题回到未办结、或清除退出日期的行，并记入审计日志"
+)
+HELP_FULL_LIST = (
+    "声明本文件是该县区的完整名单：库中该县区在册、但不在文件中的对象先列出，加 --confirm 后登记退出日期（导入当天）"
+)
+HELP_CONFIRM = "与 --full-list 一起使用：确认登记名单中缺少的对象退出"
 
 # ---------------------------------------------------------------- messages (files and sheets)
 
@@ -276,6 +315,10 @@ SIDEBAR_DEPARTMENT = "单位"
 ALL_OPTION = "全部"
 SIDEBAR_SCOPE_HELP = "县区与单位同时选择时，只看该县区中由该单位干部结对的对象"
 SIDEBAR_RANGE_INCOMPLETE = "请选择开始和结束两个日期"
+# a link whose parameters cannot be used (a typo, a reversed range, a county outside the account): the default view
+LINK_PARAM_NAMES = {"pk": "统计期类型", "m": "月份", "q": "季度", "y": "年度", "range": "起止日期", "county": "县区",
+                    "dept": "单位", "rdept": "单位"}  # fmt: skip
+MSG_LINK_IGNORED = "链接中的{names}无效或不在您的查看范围内，已改为默认显示。"
 STATUS_BENEFICIARIES = "在册对象"
 STATUS_PAIRINGS = "结对记录"
 STATUS_CONTACTS = "联系记录"
@@ -288,6 +331,7 @@ STATUS_NO_ROWS = "所选统计期和范围内没有数据：可以换一个统�
 STATUS_PERIOD_CUT = "统计期尚未结束，数字截至{as_of}。"
 STATUS_DB_BUSY = "数据库正在导入数据，请稍候几秒再刷新。"
 DOWNLOAD_XLSX = "下载Excel"
+EXPORT_SHEET_DEFAULT = "数据"  # the sheet name when a table's title leaves nothing a sheet name may hold
 CHANGE_VS_PREVIOUS = "较上期"
 COMPARED_WITH = "{period}，对比上期：{previous}"
 PERCENT_POINTS = "个百分点"
@@ -356,34 +400,18 @@ KEY_COLUMN_LABELS = {
 }
 UNKNOWN_CADRE_LEVEL_LABEL = "职级未填"  # a pairing whose roster row left 干部职级 blank
 
-METRIC_LABELS = {
-    "beneficiaries": "在册对象数",
-    "paired": "已结对数",
-    "pairing_rate": "结对覆盖率",
-    "contacted": "已联系数",
-    "contact_rate": "联系覆盖率",
-    "home_visited": "已入户数",
-    "home_visit_rate": "入户覆盖率",
-    "contacts": "联系次数",
-    "contacts_per_pair_month": "月均联系频次",
-    "on_standard": "联系达标数",
-    "on_standard_rate": "联系达标率",
-    "overdue_contact": "超期未联系数",
-    "issues_new": "本期新增问题",
-    "issues_total": "累计问题",
-    "issues_resolved": "累计已解决",
-    "resolution_rate": "问题解决率",
-    "issues_closed_in_p": "本期办结",
-    "median_days_to_close": "办结天数中位数",
-    "issues_overdue": "超期未办结",
-    "satisfaction_rate": "群众满意率",
-    "score": "综合得分",
-}
+METRIC_LABELS = catalog.LABELS  # declared with each metric in pipeline/catalog.py
 PREVIOUS_SUFFIX_LABEL = "（上期）"
 CHANGE_SUFFIX_LABEL = "（变化）"
 TREND_MONTH_LABEL = "月份"
 
 SATISFIED_RATINGS = ["满意", "基本满意"]  # the ratings that count as satisfied in 群众满意率
+# the answers of a callback (回访记录, SPEC §8)
+CALLBACK_REACH = ["接通", "未接通", "空号停机"]
+CALLBACK_REACHED = "接通"
+CALLBACK_YES, CALLBACK_NO = "是", "否"
+CALLBACK_TRUTH = ["属实", "不属实", "记不清"]
+CALLBACK_TRUE, CALLBACK_UNTRUE = "属实", "不属实"
 RESOLVED_STATUS = "已解决"
 
 # ---------------------------------------------------------------- drill-down and 督办 lists
@@ -398,13 +426,13 @@ ROW_COLUMN_LABELS = {
     "category": "对象类别",
     "county": "县区",
     "township": "乡镇",
-    "standard_due": "应达标数",
     "village": "村社区",
     "department": "干部单位",
     "cadre_name": "结对干部",
     "cadre_phone": "干部电话",
     "cadre_level": "干部职级",
     "paired_on": "结对日期",
+    "run_started_on": "连续结对起始日期",
     "is_paired": "已结对",
     "contacts": "联系次数",
     "home_visits": "入户次数",
@@ -412,6 +440,18 @@ ROW_COLUMN_LABELS = {
     "is_home_visited": "已入户",
     "months_required": "应联系月数",
     "months_contacted": "已联系月数",
+    "is_standard_due": "应达标",
+    "is_festival_due": "节日关爱应覆盖",
+    "is_festival_contacted": "节日期间已联系",
+    "is_child_paired": "已结对儿童",
+    "is_child_led": "领导干部结对",
+    "callback_date": "回访日期",
+    "caller": "回访人",
+    "reach": "接通情况",
+    "knows_cadre": "是否认识结对干部",
+    "contact_truth": "近期联系是否属实",
+    "callback_satisfaction": "对帮扶是否满意",
+    "reported_issue": "反映问题",
     "is_on_standard": "联系达标",
     "is_overdue_contact": "超期未联系",
     "last_contact_on": "最近联系日期",
@@ -437,7 +477,6 @@ ROW_COLUMN_LABELS = {
     "is_overdue": "超期未办结",
     "days_open": "已历天数",
     "days_overdue": "超期天数",
-    "run_started_on": "连续结对起始日期",
 }
 ROW_SOURCE_LABELS = {"contact": "联系记录", "issue": "问题台账"}
 
@@ -445,7 +484,6 @@ ROW_SOURCE_LABELS = {"contact": "联系记录", "issue": "问题台账"}
 
 SETTING_LABELS = {
     "overdue_days": "超期天数（联系、问题办理）",
-    "is_standard_due": "应达标",
     "weight_pairing_rate": "综合得分权重：结对覆盖率",
     "weight_on_standard_rate": "综合得分权重：联系达标率",
     "weight_home_visit_rate": "综合得分权重：入户覆盖率",
@@ -453,7 +491,29 @@ SETTING_LABELS = {
     "weight_satisfaction_rate": "综合得分权重：群众满意率",
     "rag_green": "绿灯下限（比率）",
     "rag_amber": "黄灯下限（比率）",
+    "festival_spring_from_day": "春节窗口起：腊月第几天",
+    "festival_spring_to_day": "春节窗口止：正月第几天",
+    "festival_days_around": "端午、中秋、助残日前后天数",
+    "festival_children_days_before": "六一儿童节前天数",
+    "festival_children_days_after": "六一儿童节后天数",
+    "weight_callback_truth_rate": "综合得分权重：联系属实率",
+    "leading_level_1": "领导干部职级：市级领导",
+    "leading_level_2": "领导干部职级：县级领导",
+    "leading_level_3": "领导干部职级：科级干部",
+    "leading_level_4": "领导干部职级：一般干部",
 }
+# the festival windows of 节日关爱率 (pipeline/festivals.py)
+FESTIVAL_LABELS = {
+    "spring": "春节",
+    "dragon_boat": "端午节",
+    "mid_autumn": "中秋节",
+    "childrens_day": "六一儿童节",
+    "disability_day": "全国助残日",
+}
+CHILD_CATEGORIES = ["孤儿", "事实无人抚养儿童"]  # 爱心爸妈 pairs; 六一 is their festival
+DISABLED_CATEGORIES = ["困难重度残疾人"]  # 全国助残日 is their festival
+MSG_SETTING_RANGE = "设置项“{label}”应为{low}到{high}之间的整数，收到{value}"
+MSG_SETTING_SWITCH = "设置项“{label}”只能是1（是）或0（否），收到{value}"
 RAG_LABELS = {"green": "绿", "amber": "黄", "red": "红"}
 MSG_SETTING_UNKNOWN = "没有名为“{key}”的设置项，可设置：{allowed}"
 MSG_SETTING_NOT_NUMBER = "设置项“{label}”的值“{value}”不是数字"
@@ -587,6 +647,9 @@ REMINDER_CONTACT_ITEM = (
     "{category}{name}（{place}）已超过{days}天未联系（最近联系：{last_contact}，已超期{overdue}天），请尽快联系。"
 )
 REMINDER_CONTACT_NEVER_ITEM = "{category}{name}（{place}）已超过{days}天未联系（结对以来尚无联系记录，结对日期：{paired_on}，已超期{overdue}天），请尽快联系。"
+# the cadre took over a person whom nobody had contacted (or not since before he took over): the clock ran on
+REMINDER_CONTACT_NEVER_TAKEN_OVER_ITEM = "{category}{name}（{place}）已超过{days}天未联系（自{run_started_on}结对以来尚无联系记录，已超期{overdue}天；您于{paired_on}接手结对），请尽快联系。"
+REMINDER_CONTACT_TAKEN_OVER_ITEM = "{category}{name}（{place}）已超过{days}天未联系（最近联系：{last_contact}，由前任结对干部联系，已超期{overdue}天；您于{paired_on}接手结对），请尽快联系。"
 REMINDER_ISSUE_ITEM = "{category}{name}（{place}）反映的{issue_category}方面问题（{reference}）已超期未办结（已超期{overdue}天），请抓紧推动解决。"
 REMINDER_ISSUE_REFERENCE = "编号{issue_no}，{raised_on}提出"
 REMINDER_ISSUE_REFERENCE_UNNUMBERED = "{raised_on}提出"
@@ -619,9 +682,6 @@ CHART_BENEFICIARY_AXIS = "帮扶对象"
 CHART_SCORE_AXIS = "综合得分"
 CHART_BAND_LINE = "{band}灯线{value}分"
 
-# the cadre took over a person whom nobody had contacted (or not since before he took over): the clock ran on
-REMINDER_CONTACT_NEVER_TAKEN_OVER_ITEM = "{category}{name}（{place}）已超过{days}天未联系（自{run_started_on}结对以来尚无联系记录，已超期{overdue}天；您于{paired_on}接手结对），请尽快联系。"
-REMINDER_CONTACT_TAKEN_OVER_ITEM = "{category}{name}（{place}）已超过{days}天未联系（最近联系：{last_contact}，由前任结对干部联系，已超期{overdue}天；您于{paired_on}接手结对），请尽快联系。"
 COUNTY_TABLE = "各县区指标"
 COUNTY_CHART = "县区比率排名"
 COUNTY_PICK = "选择县区"
@@ -687,9 +747,12 @@ UPLOAD_TEMPLATES_HELP = (
 UPLOAD_TEMPLATE_BUTTON = "{kind}模板"
 UPLOAD_FILES_HEADER = "上传文件"
 UPLOAD_FILES_LABEL = "选择要导入的文件（可一次选多个）"
-UPLOAD_FILES_HELP = "支持 .xlsx、.xlsm、.xls、.csv，CSV 可为 UTF-8 或 GBK 编码。"
+UPLOAD_FILES_HELP = (
+    "支持 .xlsx、.xlsm、.xls、.csv，CSV 可为 UTF-8 或 GBK 编码；也可上传只装一个表格文件的 .zip 或 .gz 压缩包。"
+)
 UPLOAD_FILES_HINT = (
-    "点“Upload”选择文件，或把文件拖到上面的框里；可一次选多个，每个文件不超过200MB。选好后先看预览，再点“开始导入”。"
+    "点“Upload”选择文件，或把文件拖到上面的框里；可一次选多个，每个文件不超过200MB（较大的CSV可压缩为 .zip 后上传，"
+    "解压后不超过100万行）。选好后先看预览，再点“开始导入”。"
 )
 UPLOAD_ORDER_NOTE = "几类台账一起上传时，系统先导入结对台账，再导入走访记录和问题台账（走访和问题的对象须已在台账中）。"
 UPLOAD_READING = "正在读取“{file}”…"
@@ -752,7 +815,33 @@ UPLOAD_HISTORY_COLUMNS = {
     "unchanged": "未变化",
     "duplicate": "重复",
     "rejected": "拒收",
+    "held_back": "状态回退",
 }
+# 数据导入: rows that would undo progress, a file imported before, a county's complete list (SPEC §4)
+UPLOAD_ALLOW_REOPEN = "允许回退已办结问题/已退出对象（重新打开）"
+UPLOAD_ALLOW_REOPEN_HELP = (
+    "不勾选时，会使已办结问题回到未办结、或清除对象退出日期的行不导入，列为“状态回退，未导入”。"
+    "确需重新打开时勾选后导入，记入审计日志；勾选后，此前导入过的同一文件也按文件内容重新导入。"
+)
+UPLOAD_FULL_LIST = "这是本县区的完整名单"
+UPLOAD_FULL_LIST_HELP = (
+    "勾选后，库中该县区在册、但不在本文件中的对象先列出，确认后登记退出日期（导入当天），并记入审计日志。"
+    "不勾选时，文件中没有的对象一律不作改动。"
+)
+UPLOAD_FULL_LIST_COUNTY = "完整名单所属县区"
+UPLOAD_FULL_LIST_OWN_COUNTY = "完整名单所属县区：{county}"
+UPLOAD_FULL_LIST_NO_COUNTY = "库中还没有任何县区的对象，没有可核对的名单。"
+UPLOAD_FULL_LIST_ONE_FILE = "“这是本县区的完整名单”一次只能用于一个结对台账文件：请只保留该县区的名单文件。"
+UPLOAD_FULL_LIST_CHECKING = "正在核对名单……"
+UPLOAD_FULL_LIST_MISSING = MSG_FULL_LIST_MISSING + "。请逐一核对下表，确认无误再导入。"
+UPLOAD_FULL_LIST_COLUMNS = {"id_number": "身份证号", "name": "姓名", "township": "乡镇", "village": "村社区"}
+UPLOAD_FULL_LIST_CONFIRM = "确认名单，导入并登记{n}人退出"
+UPLOAD_STATUS_ALREADY = "“{file}”此前已导入，本次未作改动"
+UPLOAD_RESULT_HELD_BACK = (
+    "{n}行会使已办结问题回到未办结、或清除对象的退出日期，未导入（见下表）。"
+    "确需重新打开的，勾选“允许回退已办结问题/已退出对象（重新打开）”后重新上传。"
+)
+UPLOAD_HELD_BACK_HEADER = "状态回退、未导入的行（共{n}行）"
 
 QUALITY_INTRO = "检查已导入的全部数据，不受统计期限制；县区、单位筛选有效。每项列出发现的记录，0表示没有发现问题。"
 QUALITY_CHECK_TITLES = {
@@ -813,6 +902,10 @@ SETTINGS_DAYS_HELP = "超过这么多天未联系记为“超期未联系”，�
 SETTINGS_GROUP_WEIGHTS = "综合得分权重"
 SETTINGS_WEIGHTS_HELP = "各项权重按比例折算，合计不必等于1；某项比率无法计算时（如本期没有问题），其余各项按比例补足。"
 SETTINGS_GROUP_BANDS = "红黄绿灯分档"
+SETTINGS_GROUP_FESTIVALS = "节日关爱窗口"
+SETTINGS_FESTIVALS_HELP = "节日关爱率只统计节日窗口内的联系：春节从腊月第几天到正月第几天（农历），端午、中秋、全国助残日为当天前后各几天，六一儿童节为6月1日前后几天。"
+SETTINGS_GROUP_LEADING = "爱心爸妈结对率：哪些职级算领导干部"
+SETTINGS_LEADING_HELP = "已结对的孤儿、事实无人抚养儿童中，结对干部职级为勾选职级的，计入爱心爸妈结对率。"
 SETTINGS_BANDS_HELP = "填比率：0.90 即 90%。不低于绿灯下限为绿灯，不低于黄灯下限为黄灯，其余为红灯。"
 SETTINGS_SAVE = "保存设置"
 SETTINGS_SAVED = "设置已保存（{user}，{time}）。"
@@ -1092,6 +1185,10 @@ AUDIT_ACTION_LABELS = {
     "user_disable": "停用账号",
     "user_passwd": "重设密码",
     "snapshot": "封存数字",
+    "reopen": "重新打开（状态回退）",
+    "full_list_exit": "按完整名单登记退出",
+    "backup": "备份数据库",
+    "restore": "恢复数据库",
 }
 AUDIT_COLUMN_LABELS = {
     "audit_id": "序号",
@@ -1186,7 +1283,6 @@ MSG_CELL_TOO_LONG = (
     "文件“{file}”中有单元格超过{cap}个字符（可能是引号没有配对），无法按表格读取：请在Excel中打开检查后另存再导入"
 )
 MSG_TOO_MANY_COLUMNS = "文件“{file}”有一行多达{cols}列，超过上限（{cap}列），不是可导入的台账：请删除多余的列后再导入"
-MSG_NO_DATA_ROWS = "文件“{file}”只有表头，没有数据行，没有导入任何记录"
 HELP_BACKUP_COMMAND = "把数据库备份到一个文件（看板运行时也可进行；正在导入时会等待导入结束）"
 HELP_RESTORE_COMMAND = "从备份文件恢复数据库"
 HELP_BACKUP_OUT = "备份文件，如 backup/guanai-2026-11-28.duckdb"
@@ -1234,6 +1330,8 @@ AUDIT_DETAIL_EXPORT = "文件：{file}；{masking}"
 AUDIT_DETAIL_EXPORT_MASKED = "已脱敏"
 AUDIT_DETAIL_EXPORT_FULL = "含完整身份证号和电话"
 AUDIT_DETAIL_IMPORT = "文件：{file}；{status}；新增{inserted}、更新{updated}、未变{unchanged}、拒收{rejected}"
+AUDIT_DETAIL_REOPEN = "文件：{file}；重新打开已办结问题{issues}个、已退出对象{people}名"
+AUDIT_DETAIL_FULL_LIST = "文件：{file}；{county}完整名单；{count}名对象不在名单中，退出日期登记为{exit_on}"
 AUDIT_DETAIL_SETTINGS = "{action}：{names}"
 AUDIT_DETAIL_SETTINGS_SAVE = "保存设置"
 AUDIT_DETAIL_SETTINGS_RESET = "恢复默认"
@@ -1248,5 +1346,472 @@ AUDIT_PAGE_EMPTY = "没有符合条件的审计记录。"
 AUDIT_PAGE_COUNT = "共{count}条（最多显示{limit}条，最新的在前）"
 AUDIT_FILE_NAME = "审计日志"
 QUALITY_FILE_CHECKS_CITY_ONLY = "导入文件的检查（不认识的列、拒收的行）涉及全市的原始数据，只对市级账号显示。"
-UPLOAD_AUDIT_STATUS = {"ok": "已导入", "rolled_back": "整批撤回", "failed": "无法读取"}
+UPLOAD_AUDIT_STATUS = {
+    "ok": "已导入",
+    "rolled_back": "整批撤回",
+    "failed": "无法读取",
+    "already_imported": "此前已导入，未作改动",
+    "needs_confirmation": "完整名单待确认，未导入",
+}
 DEMO_ACCOUNTS = {"city": "演示市级", "county": "演示县区", "department": "演示单位", "readonly": "演示只读"}
+
+
+# ---------------------------------------------------------------- security review: logins, sessions, the audit chain,
+# files written by the command line (pipeline/access.py, pipeline/login_guard.py, app_ui/auth.py,
+# pipeline/audit_chain.py, pipeline/audit_cli.py, pipeline/safe_files.py, pipeline/backup.py)
+
+MSG_LOGIN_TOO_FAST = "登录尝试过于频繁，请一分钟后再试"
+MSG_LOGIN_BUSY = "正在登录的人较多，请稍后再试"
+MSG_SESSION_IDLE = "您已超过{minutes}分钟未操作，请重新登录"
+AUDIT_THROTTLED_USER = "（登录过于频繁的客户端）"
+AUDIT_DETAIL_THROTTLED = (
+    "同一会话一分钟内超过{session}次、或同一地址超过{address}次登录尝试：本分钟内其余的尝试未核对密码即被拒绝"
+)
+AUDIT_DETAIL_SEPARATOR = "；"
+AUDIT_DETAIL_COUNT_LOCKED = "{minutes}分钟内第{count}次，锁定至{until}"
+AUDIT_DETAIL_IDLE_LOGOUT = "超过{minutes}分钟未操作，自动退出"
+
+HELP_AUDIT_COMMAND = "审计日志：核对是否被改动（verify）、列出记录（list）"
+HELP_AUDIT_ACTION = "verify 核对哈希链、list 列出记录"
+HELP_AUDIT_VERIFY = "核对审计日志的哈希链，报告第一处断开的记录（退出码：0 完整，1 断开）"
+HELP_AUDIT_LIST = "列出审计记录（CSV 或 JSON），从旧到新"
+HELP_AUDIT_SINCE = "只列出这一天（YYYY-MM-DD）及以后的记录"
+HELP_AUDIT_ACTION_FILTER = "只列出一种操作，如 login、export、import、backup、restore"
+MSG_AUDIT_SINCE_INVALID = "--since 应为 YYYY-MM-DD 格式的日期，收到：{value}"
+MSG_AUDIT_INTACT = (
+    "审计日志完整：共{records}条记录，从起点到最后一条（第{head}号）哈希链都接得上。"
+    "链头哈希：{hash}（请另行记下，日后可据此确认最新的记录没有被删除或重算）"
+)
+MSG_AUDIT_EMPTY_INTACT = "审计日志还没有记录，哈希链的起点完好"
+MSG_AUDIT_BROKEN = "审计日志在第{audit_id}号记录处断开：{reason}"
+AUDIT_BROKEN_GENESIS = "哈希链的起点（audit_chain_genesis）缺失或被改动，无法核对"
+AUDIT_BROKEN_UNCHAINED = "该记录没有链接哈希，不是由本系统写入的"
+AUDIT_BROKEN_LINK = "它与前一条记录（{previous}）接不上，其间有记录被删除、插入或改动过"
+AUDIT_BROKEN_CONTENT = "该记录的内容与其哈希不符，已被改动过"
+AUDIT_PREVIOUS_NONE = "哈希链的起点"
+AUDIT_PREVIOUS_ID = "第{audit_id}号"
+MSG_AUDIT_GENESIS_MISSING = "审计日志的哈希链起点（audit_chain_genesis）缺失或被改动，无法核对"
+MSG_AUDIT_GUARDS_MISSING = (
+    "审计日志的保护触发器缺失（{names}）：有人绕过本系统删除了它们，审计日志可能被改动过"
+)
+MSG_AUDIT_CHECKED_UNTIL = "（第{audit_id}号之前的{records}条记录接得上）"
+
+AUDIT_DETAIL_CLI_OUTPUT = "{what}；{target}；已脱敏"
+AUDIT_CLI_STDOUT = "输出到标准输出"
+AUDIT_CLI_FILES = "文件：{files}"
+AUDIT_DETAIL_OS_USER = "操作系统用户：{os_user}"
+AUDIT_WHAT_METRICS = "指标（{period}，按{by}，{scope}）"
+AUDIT_WHAT_OVERDUE = "督办清单（{period}，{what}，{scope}）"
+AUDIT_WHAT_TEMPLATE = "空白导入模板（{kind}），不含数据"
+AUDIT_WHAT_REPORT = "调度报告（{period}，{scope}）"
+AUDIT_WHAT_SNAPSHOT_LIST = "封存列表"
+AUDIT_WHAT_SNAPSHOT_COMPARE = "与第{snapshot_id}号封存对比（按{by}）"
+AUDIT_WHAT_AUDIT_LIST = "审计日志（命令行 audit list）"
+AUDIT_DETAIL_BACKUP = "备份到文件“{file}”（{tables}张表，共{rows}行；操作系统用户：{os_user}）"
+AUDIT_DETAIL_RESTORE = (
+    "从备份文件“{file}”恢复（{tables}张表，共{rows}行；操作系统用户：{os_user}）；恢复前的数据库：{before}"
+)
+RESTORE_BEFORE_NONE = "不存在"
+RESTORE_BEFORE_UNREADABLE = "无法打开（{detail}）"
+RESTORE_BEFORE_AUDIT = "审计记录{records}条，最后一条第{last_id}号，链头哈希{hash}"
+MSG_RESTORE_NOT_AUDITED = "已恢复数据库，但未能在其中写入恢复的审计记录（{detail}）：请立即运行 audit verify 核对"
+MSG_BACKUP_NOT_AUDITED = "未能在数据库中写入备份的审计记录（{detail}），备份文件未保留"
+MSG_RESTORE_NEW_ACCOUNTS = (
+    "备份中有{count}个账号在当前数据库中没有或已停用，恢复后它们可以登录：\n{accounts}\n"
+    "本次没有恢复。核对无误、确需保留这些账号，请加 --keep-accounts 重新运行"
+)
+RESTORE_ACCOUNT_LINE = "  {name}（{role}，{scope}）：{why}"
+RESTORE_ACCOUNT_UNKNOWN = "当前数据库中没有此账号"
+RESTORE_ACCOUNT_REENABLED = "当前数据库中已停用，备份中未停用"
+HELP_RESTORE_KEEP_ACCOUNTS = "备份中有当前数据库没有（或已停用）的账号时，仍然恢复并保留它们"
+HELP_CLI_USER = "记入审计日志的操作人（默认：命令行）"
+
+MSG_OUTPUT_EXISTS = "文件“{path}”已存在：请换一个文件名，或加 --force 覆盖"
+MSG_OUTPUT_IS_DATABASE = (
+    "“{path}”是正在使用的数据库（或它的日志、临时文件），任何时候都不能写入，加 --force 也不行：请换一个文件名"
+)
+MSG_OUTPUT_IS_DIRECTORY = "“{path}”是一个文件夹：请给出要写入的文件名"
+MSG_OUTPUT_TWICE = "同一个文件“{path}”不能同时用作两种输出"
+MSG_OUTPUT_WRITTEN = "已写入：{path}"
+HELP_FORCE_OUTPUT = "输出文件已存在时覆盖它（正在使用的数据库及其日志除外）"
+HELP_OUT_FILE = "写入此文件（默认：输出到标准输出）"
+
+# ---------------------------------------------------------------- large files: archives, chunks, progress (SPEC §4)
+# pipeline/ingest/archive.py, stream.py, chunked.py; the progress bar of `python -m pipeline import`.
+
+MSG_ARCHIVE_CORRUPT = "压缩包“{file}”已损坏，无法解压：请重新压缩后再上传"
+MSG_ARCHIVE_EMPTY = "压缩包“{file}”里没有文件：请把要导入的表格文件放进压缩包后再上传"
+MSG_ARCHIVE_SEVERAL = "压缩包“{file}”里有{count}个文件（{names}），一个压缩包只能放一个表格文件：请分别压缩后再上传"
+ARCHIVE_MORE_FILES = "等"
+MSG_ARCHIVE_NESTED = "压缩包“{file}”里的“{member}”又是一个压缩包：请先解压，再把其中的表格文件单独压缩后上传"
+MSG_ARCHIVE_NOT_SHEET = "压缩包“{file}”里的“{member}”不是表格文件：压缩包里只能放一个 .xlsx、.xls 或 .csv 文件"
+MSG_ARCHIVE_ENCRYPTED = "压缩包“{file}”设置了密码：请不设密码重新压缩后再上传"
+ZIP_RATIO_DETAIL = "压缩比约{ratio:.0f}倍"
+ZIP_SIZE_DETAIL = "解压后超过{size_gb:.1f}GB"
+MSG_STREAM_TOO_MANY_REJECTED = (
+    "文件“{file}”被拒收的行已超过{cap:,}行，为保护系统已停止导入，本文件未导入任何数据："
+    "请先查看前面几行的拒收原因（例如是否还没有导入结对台账），修正后再导入"
+)
+PROGRESS_READING = "读取“{file}”：{rows:,}行，{done}/{total}（{percent:.0f}%）"
+PROGRESS_READING_NO_TOTAL = "读取“{file}”：{rows:,}行，{done}"
+PROGRESS_WRITING = "写入数据库：“{file}”，共{rows:,}行……"
+PROGRESS_DONE = "“{file}”：{rows:,}行，用时{seconds:.1f}秒"
+UPLOAD_STEP_READING = "正在读取并逐行检查“{file}”……"
+UPLOAD_STEP_WRITING = "正在写入数据库：“{file}”，共{rows:,}行……"
+UPLOAD_STEP_DONE = "“{file}”处理完毕"
+
+# ---------------------------------------------------------------- 督办事项 (SPEC §7)
+# pipeline/supervision/, pipeline/supervise_cli.py, app_pages/supervision.py, app_ui/supervision_view.py.
+
+PAGE_TITLES["supervision"] = "督办事项"
+AUDIT_ACTION_LABELS["supervise"] = "督办事项"
+SV_NUMBER = "督办〔{year}〕第{number}号"
+SV_SOURCE_LABELS = {"overdue_contacts": "超期未联系", "overdue_issues": "超期未办结", "behind": "落后单位", "other": "其他"}
+SV_STATE_LABELS = {
+    "assigned": "已交办",
+    "signed": "已签收",
+    "answered": "已反馈",
+    "closed": "已销号",
+    "withdrawn": "已撤销",
+}
+SV_STEP_LABELS = {
+    "raise": "交办",
+    "sign": "签收",
+    "feedback": "反馈",
+    "return": "退回",
+    "press": "催办",
+    "extension_request": "延期申请",
+    "extension_grant": "批准延期",
+    "extension_refuse": "不批准延期",
+    "explain": "情况说明",
+    "accept": "采纳情况说明",
+    "ready": "标记可销号",
+    "close": "销号",
+    "withdraw": "撤销",
+}
+SV_TEXT_WHAT = {
+    "feedback": "反馈内容",
+    "return": "退回理由",
+    "extension_request": "延期理由",
+    "explain": "情况说明",
+    "withdraw": "撤销理由",
+}
+SV_LIGHT_LABELS = {"green": "🟢 绿灯", "yellow": "🟡 黄灯", "red": "🔴 红灯"}
+SV_DAYS_LEFT = "剩{days}个工作日"
+SV_DUE_TODAY = "今天到期"
+SV_DAYS_OVERDUE = "超期{days}天"
+SV_DUE_ESTIMATED = (
+    "办理时限所在年份的节假日安排尚未收录（chinese-calendar 只收录已公布的年份），按周一至周五推算，请核对；"
+    "更新 chinese-calendar 后新交办的事项按正式安排计算。"
+)
+SV_DUE_ESTIMATED_SHORT = "（按周一至周五推算）"
+SV_DUE_EXTENDED = "（已延期，原时限{first}）"
+SV_LINE_SUMMARY = "{cadre}：{item}"
+SV_LINE_TEXT = "明细"
+SV_LINE_DONE = "已落实"
+SV_LINE_OPEN = "未落实"
+SV_EVIDENCE = "{date} {what}"
+SV_EVIDENCE_NO_DATE = "{what}（台账未填办结日期）"
+SV_EVIDENCE_ACCEPTED = "{date} 采纳情况说明"
+SV_EVIDENCE_NONE = "未落实"
+SV_OPEN_LINE = "第{line}条（{summary}）"
+SV_OPEN_LINES_SEPARATOR = "；"
+SV_PRESS_TEXT = "{way}：{note}"
+SV_REQUIREMENT_HEAD = "请{department}于{due}前督促本单位结对干部落实以下{count}项事项，并在督办事项页反馈办理情况："
+SV_REQUIREMENT_TAIL = "逐项落实后以走访记录、问题台账为准核销；确有困难的，请说明情况。"
+SV_MATTER = "{source}（{count}项）"
+
+SV_FIELD_NUMBER = "编号"
+SV_FIELD_DEPARTMENT = "承办单位"
+SV_FIELD_MATTER = "督办事项"
+SV_FIELD_LEVEL = "督办级别"
+SV_FIELD_REQUIREMENT = "督办要求"
+SV_FIELD_RAISED_ON = "交办日期"
+SV_FIELD_DUE = "办理时限"
+SV_FIELD_RAISED_BY = "交办人"
+SV_FIELD_STATE = "办理状态"
+SV_FIELD_NOTE = "说明"
+SV_FIELD_SOURCE = "来源"
+SV_FIELD_DAYS = "办理时限（工作日）"
+SV_FIELD_LINES = "明细（每行一项）"
+SV_FIELD_WAY = "催办方式"
+SV_FIELD_NEW_DUE = "申请延至"
+SV_FIELD_LINE = "明细"
+
+# columns of the list, the lines, the history and the figures (on screen and in the .xlsx downloads)
+SV_COLUMN_LABELS = {
+    "number_text": "编号",
+    "department": "承办单位",
+    "source_label": "来源",
+    "level": "督办级别",
+    "raised_on": "交办日期",
+    "due_on": "办理时限",
+    "light_label": "灯",
+    "days_label": "剩余/超期",
+    "state_label": "状态",
+    "lines_label": "明细落实",
+    "ready_label": "可销号",
+    "presses": "催办次数",
+    "line_no": "序号",
+    "kind_label": "类型",
+    "beneficiary_name": "对象",
+    "id_number": "身份证号",
+    "cadre_name": "结对干部",
+    "summary": "事项",
+    "done_label": "落实情况",
+    "evidence": "依据",
+    "explanation": "情况说明",
+    "acted_on": "日期",
+    "user_name": "操作人",
+    "step_label": "操作",
+    "text": "内容",
+    "pressed_on": "催办日期",
+    "way": "方式",
+    "note": "说明",
+    "requested_on": "申请日期",
+    "new_due_on": "申请延至",
+    "reason": "理由",
+    "requested_by": "申请人",
+    "decision_label": "审批结果",
+    "decided_on": "审批日期",
+    "decided_by": "审批人",
+    "items": "督办事项数",
+    "feedback_on_time_rate": "按期反馈率",
+    "close_on_time_rate": "按期销号率",
+    "overdue_open": "超期未销号数",
+    "avg_days_to_close": "平均办结天数",
+    "presses_total": "催办次数",
+    "feedback_due": "应反馈数",
+    "feedback_on_time": "按期反馈数",
+    "close_due": "应销号数",
+    "closed_on_time": "按期销号数",
+    "closed": "已销号数",
+    "days_overdue": "超期天数",
+    "answered": "是否反馈",
+}
+SV_KIND_LABELS = {"pair": "超期未联系", "issue": "超期未办结", "text": "其他"}
+SV_DECISION_LABELS = {"granted": "批准", "refused": "不批准"}
+SV_YES = "是"
+
+# the 督办单 and the 督办通报
+SV_SHEET_TITLE = "督 办 单"
+SV_SHEET_FILE = "督办单_{number}"
+SV_SHEET_LINES = "督办明细（共{count}项，已落实{done}项）"
+SV_SHEET_LINE_HEADERS = ("序号", "对象", "身份证号", "结对干部", "事项", "落实情况")
+SV_SHEET_FEEDBACK = "办理反馈"
+SV_SHEET_FEEDBACK_BLANK = (
+    "承办单位签收人：＿＿＿＿＿＿　签收日期：＿＿＿＿年＿＿月＿＿日",
+    "办理情况（逐项说明落实情况，确有困难的说明原因）：",
+    "＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿",
+    "＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿",
+    "承办单位负责人（签字）：＿＿＿＿＿＿　（单位盖章）",
+)
+SV_SHEET_FEEDBACK_LINE = "{date}，{user}反馈：{text}"
+SV_SHEET_PRESSES = "已催办{count}次。"
+SV_SHEET_SIGNATURE = "结对关爱行动领导小组办公室\n{date}"
+SV_BULLETIN_TITLE = "关于{scope}{period}督办事项落实情况的通报"
+SV_BULLETIN_AS_OF = "（截至{date}）"
+SV_BULLETIN_NONE = "{period}，{scope}没有交办督办事项。"
+SV_BULLETIN_SUMMARY = (
+    "{period}，{scope}共交办督办事项{items}件，涉及{departments}个单位。截至{as_of}，已销号{closed}件，"
+    "按期销号率{close_rate}，按期反馈率{feedback_rate}；超期未销号{overdue}件；{days}累计催办{presses}次。"
+)
+SV_BULLETIN_LATE_FEEDBACK = "未按期反馈的单位：{departments}。"
+SV_BULLETIN_TABLE = "一、各单位督办落实情况"
+SV_BULLETIN_OVERDUE = "二、超期未销号事项"
+SV_BULLETIN_NO_OVERDUE = "本期交办的督办事项均未超期。"
+SV_BULLETIN_OVERDUE_INTRO = "以下{count}件督办事项已超过办理时限仍未销号，请相关单位抓紧办理，并于三个工作日内报送办理情况："
+SV_BULLETIN_OVERDUE_ITEM = (
+    "{number}. {item}（{department}，{level}，办理时限{due}，已超期{days}天，{answered}，已催办{presses}次）"
+)
+SV_BULLETIN_DAYS = "已销号事项平均办结{days}天；"
+SV_BULLETIN_ANSWERED = "已反馈"
+SV_BULLETIN_NOT_ANSWERED = "未反馈"
+SV_BULLETIN_NOTE = (
+    "说明：统计本期交办的督办事项（已撤销的不计），办理情况截至通报日期；按期反馈率、按期销号率以办理时限"
+    "（含批准的延期）为准，超过时限仍未反馈的计为未按期反馈；平均办结天数为交办至销号的自然日数。"
+)
+
+# audit records (action supervise): item number, department and step, never a person's name or typed text
+SV_AUDIT_DETAIL = "{number}（{department}）：{step}{extra}"
+SV_AUDIT_SEPARATOR = "，"
+SV_RAISE_TEXT = "明细{lines}项，办理时限{due}"
+SV_AUDIT_DUE = "，时限{due}"
+SV_AUDIT_PRESS = "，方式：{way}"
+SV_AUDIT_LINE = "，第{line}条明细"
+SV_AUDIT_EXPORT = "导出{what}：{target}"
+SV_AUDIT_STDOUT = "输出到标准输出"
+SV_AUDIT_FILES = "写入文件{files}"
+SV_AUDIT_WHAT_LIST = "督办事项清单"
+SV_AUDIT_WHAT_SHOW = "督办事项{number}"
+SV_AUDIT_WHAT_DUE = "临近和超过办理时限的督办事项（{days}个工作日内）"
+SV_AUDIT_WHAT_SHEET = "督办单{number}"
+SV_AUDIT_WHAT_BULLETIN = "督办通报（{period}）"
+
+# messages
+SV_MSG_STEP_UNKNOWN = "未知的督办操作“{step}”"
+SV_MSG_OFFICE_ONLY = "{number}的“{step}”只能由督办机关（市级，或该事项所在县区）办理"
+SV_MSG_DEPARTMENT_ONLY = "{number}的“{step}”只能由承办单位“{department}”的账号办理"
+SV_MSG_WRONG_STATE = "{number}目前“{state}”，不能“{step}”"
+SV_MSG_TEXT_REQUIRED = "请填写{what}"
+SV_MSG_TEXT_TOO_LONG = "{what}最多{limit}个字"
+SV_MSG_NOT_FOUND = "找不到第{item}号督办事项（或不在您的权限范围内）"
+SV_MSG_CONFLICT = "另一位用户刚刚办理了同一督办事项，请刷新后重试"
+SV_MSG_DUE_PAST = "办理时限{due}早于今天（{today}）"
+SV_MSG_DAYS_INVALID = "办理时限“{value}”无效：应为1到{maximum}个工作日"
+SV_MSG_DEPARTMENT_INVALID = "承办单位“{value}”无效"
+SV_MSG_COUNTY_ONLY = "县区账号只能就本县区（{county}）的对象交办督办事项"
+SV_MSG_COUNTY_DEPARTMENT = "“{department}”没有干部与{county}的对象结对，县区账号不能向它交办督办事项"
+SV_MSG_RAISE_NOT_ALLOWED = "{role}账号不能交办督办事项"
+SV_MSG_SOURCE_INVALID = "督办事项来源“{value}”无效"
+SV_MSG_LEVEL_INVALID = "督办级别“{value}”无效，可选：{allowed}"
+SV_MSG_NO_LINES = "没有可交办给“{department}”的明细：所选统计期内该单位没有这类超期事项，或所选干部没有"
+SV_MSG_TOO_MANY_LINES = "一件督办事项最多{limit}项明细，这次有{count}项：请按干部分开交办"
+SV_MSG_LINE_INVALID = "{number}没有第{line}条明细"
+SV_MSG_LINE_DONE = "{number}第{line}条明细已有数据依据，无需采纳情况说明"
+SV_MSG_ACCEPT_NEEDS_TEXT = "第{line}条明细还没有承办单位的情况说明：请写明采纳的理由"
+SV_MSG_WAY_INVALID = "催办方式“{value}”无效，可选：{allowed}"
+SV_MSG_EXTENSION_DATE = "申请延期的日期应晚于现在的办理时限（{due}）"
+SV_MSG_EXTENSION_PENDING = "{number}已有一项延期申请等待审批"
+SV_MSG_NO_PENDING_EXTENSION = "{number}没有等待审批的延期申请"
+SV_MSG_CLOSE_REFUSED = "{number}还不能销号：以下明细尚无落实依据——{lines}"
+SV_MSG_READY_AFTER_IMPORT = "导入后核对督办事项：{count}件的明细已全部落实，标记为可销号（{numbers}）"
+SV_MSG_READY_FAILED = "导入已完成，但未能核对督办事项的落实情况（{error}）：打开督办事项页时仍按最新数据显示"
+SV_MSG_RAISED = "已交办{number}：承办单位{department}，明细{lines}项，办理时限{due}"
+SV_MSG_STEP_DONE = "{number}：已{step}，目前“{state}”"
+SV_MSG_DUE_SUMMARY = "{count}件督办事项已超期或{days}个工作日内到期"
+SV_MSG_WRITTEN = "已写入：{path}"
+SV_MSG_DATE_INVALID = "{what} 的日期“{value}”无效，应为 YYYY-MM-DD"
+SV_MSG_FORMAT_INVALID = "输出格式“{value}”无效，可选：{allowed}"
+SV_MSG_ITEM_INVALID = "督办事项编号“{value}”无效：应为督办事项的序号（supervise list 的 id 列）"
+SV_MSG_USER_REQUIRED = "请用 --user 指明办理人的账号（角色和范围按该账号）"
+SV_MSG_USER_UNKNOWN = "找不到账号“{name}”（或已停用）：请用 python -m pipeline user list 查看"
+SV_MSG_PERIOD_REQUIRED = "--from {source} 需要 --period：交办哪一期的超期清单"
+SV_MSG_CADRE_NOT_FOUND = "这些干部在该期该单位的超期清单中没有事项：{names}"
+SV_MSG_STATE_INVALID = "状态“{value}”无效，可选：{allowed}"
+SV_MSG_WITHIN_INVALID = "--within “{value}”无效"
+
+# command-line help
+SV_HELP_COMMAND = "督办事项：交办、签收、反馈、催办、销号、督办单和督办通报"
+SV_HELP_ACTIONS = "open 交办、list 清单、show 详情、sign 签收、feedback 反馈、press 催办、return 退回、extend 延期申请、decide 审批延期、explain 情况说明、accept 采纳情况说明、close 销号、withdraw 撤销、due 临近到期、sheet 督办单、bulletin 督办通报"
+SV_HELP_USER = "办理人的账号（角色和范围按该账号；查看类命令不写则为全市）"
+SV_HELP_ITEM = "督办事项的序号（supervise list 的 id 列）"
+SV_HELP_OPEN = "交办督办事项（一个承办单位一件）"
+SV_HELP_DEPARTMENT = "承办单位"
+SV_HELP_DEPARTMENT_FILTER = "只列出一个承办单位的事项"
+SV_HELP_FROM = "来源：overdue-contacts 超期未联系、overdue-issues 超期未办结、behind 落后单位（两类都有）、other 其他（用 --line 写明细）"
+SV_HELP_CADRE = "只交办这些干部的超期事项（默认：该单位全部）"
+SV_HELP_LINE = "手写的明细，每个参数一项"
+SV_HELP_DUE = "办理时限（日期 YYYY-MM-DD）"
+SV_HELP_DAYS = "办理时限（交办后的工作日数，默认10；法定节假日不计，调休上班日计入）"
+SV_HELP_LEVEL = "督办级别：一般（默认）、重点、挂牌"
+SV_HELP_REQUIREMENT = "督办要求（默认按督办提醒的文字生成）"
+SV_HELP_LIST = "督办事项清单（CSV 或 JSON）"
+SV_HELP_STATE = "只列出这些状态：assigned 已交办、signed 已签收、answered 已反馈、closed 已销号、withdrawn 已撤销"
+SV_HELP_OVERDUE = "只列出超期未销号（红灯）的事项"
+SV_HELP_SHOW = "一件督办事项的详情：明细及依据、办理记录"
+SV_HELP_SHOW_FORMAT = "输出格式：text（默认）或 json"
+SV_HELP_STEPS = {
+    "sign": "签收（承办单位）",
+    "feedback": "反馈办理情况（承办单位）",
+    "press": "催办（督办机关）",
+    "return": "退回反馈（督办机关）",
+    "extension_request": "申请延期（承办单位）",
+    "explain": "就一条明细作情况说明（承办单位）",
+    "accept": "采纳一条明细的情况说明（督办机关）",
+    "close": "销号（督办机关；明细须全部有落实依据）",
+    "withdraw": "撤销（督办机关）",
+}
+SV_HELP_WAY = "催办方式：电话、通知、约谈"
+SV_HELP_NEW_DUE = "申请延至的日期 YYYY-MM-DD"
+SV_HELP_LINE_NO = "明细的序号"
+SV_HELP_DECIDE = "批准或不批准延期申请（督办机关）"
+SV_HELP_DUE_COMMAND = "已超期或即将到期的督办事项（供每天早上定时运行）"
+SV_HELP_WITHIN = "列出剩余工作日不超过此数的事项（默认3，即黄灯）和全部红灯事项"
+SV_HELP_SHEET = "督办单（Word，可另存 HTML、PDF）"
+SV_HELP_BULLETIN = "督办通报（Word，可另存 HTML、PDF）"
+SV_HELP_OUT = "Word 文件（.docx）"
+SV_HELP_HTML = "同时写出可打印的 HTML"
+SV_HELP_PDF = "同时写出 PDF（需要 Chromium）"
+SV_SHOW_HEAD = (
+    "{number}　承办单位：{department}　状态：{state}　{light}（{days}）\n"
+    "交办日期：{raised_on}　办理时限：{due}　督办级别：{level}　明细落实：{done}/{lines}　催办：{presses}次"
+)
+SV_SHOW_LINE = "{line}. [{mark}] {summary}　依据：{evidence}"
+SV_SHOW_STEP = "{date}　{user}　{step}　{text}"
+
+# the 督办事项 page and the sections of the 部门 and 督办提醒 pages
+SV_PAGE_KPI_OPEN = "在办事项（件）"
+SV_PAGE_KPI_RED = "红灯：超期未销号（件）"
+SV_PAGE_KPI_YELLOW = "黄灯：3个工作日内到期（件）"
+SV_PAGE_KPI_READY = "可销号（件）"
+SV_PAGE_EMPTY = "还没有督办事项。可以在“督办提醒”页或“部门”页把超期事项交办给单位，也可以在本页下方手工交办。"
+SV_PAGE_EMPTY_READER = "您的范围内还没有督办事项。"
+SV_PAGE_FILTER_STATE = "状态"
+SV_PAGE_FILTER_OVERDUE = "只看超期未销号（红灯）"
+SV_PAGE_LIST_NOTE = "显示{count}件（共{total}件）。灯：绿灯剩余3个工作日以上，黄灯3个工作日以内，红灯已超过办理时限仍未销号。"
+SV_PAGE_LIST_FILE = "督办事项清单"
+SV_PAGE_PICK = "查看督办事项"
+SV_PAGE_PICK_HINT = "在表格中选一行，或在此选择编号"
+SV_PAGE_PICK_NOTE = "选择一件督办事项，查看明细的落实依据、办理记录，并签收、反馈、催办或销号。"
+SV_PAGE_ITEM_NOT_FOUND = "链接中的第{item}号督办事项不存在，或不在您的权限范围内。"
+SV_PAGE_ITEM_HEADING = "{number}　{department}"
+SV_PAGE_ITEM_FIELDS = "来源：{source}　督办级别：{level}　交办日期：{raised_on}　办理时限：{due}　交办人：{raised_by}"
+SV_PAGE_LIGHT = "灯"
+SV_PAGE_LINES_DONE = "明细落实"
+SV_PAGE_LINES_FILE = "督办明细_{number}"
+SV_PAGE_READY = "{number}的明细已全部有落实依据，可以销号。"
+SV_PAGE_NOT_READY = "明细已落实{done}/{lines}项：全部有落实依据（走访记录、问题台账，或采纳的情况说明）后才能销号。"
+SV_PAGE_READONLY = "只读账号只能查看。"
+SV_PAGE_ACTIONS = "办理"
+SV_PAGE_LINE_OPTION = "第{line}条：{summary}"
+SV_PAGE_CLOSE_NOTE = "{lines}项明细均已有落实依据。销号后事项办结，不能再催办或反馈。"
+SV_PAGE_HISTORY = "办理记录"
+SV_PAGE_PRESSES = "催办记录（{count}）"
+SV_PAGE_EXTENSIONS = "延期申请（{count}）"
+SV_PAGE_NO_PRESSES = "还没有催办。"
+SV_PAGE_NO_EXTENSIONS = "没有延期申请。"
+SV_PAGE_PENDING = "待审批"
+SV_PAGE_SHEET_DOCX = "下载督办单（Word）"
+SV_PAGE_SHEET_PDF = "下载督办单（PDF）"
+SV_PAGE_FIGURES = "督办落实情况：{period}交办的督办事项"
+SV_PAGE_FIGURES_FILE = "督办落实情况"
+SV_FIGURES_NOTE = (
+    "按承办单位统计所选统计期内交办的督办事项（已撤销的不计），办理情况截至{as_of}。按期反馈率＝按期反馈数÷应反馈数"
+    "（已反馈或已过办理时限的事项），按期销号率＝按期销号数÷应销号数（已销号或已过办理时限的事项）；"
+    "平均办结天数为交办至销号的自然日数。"
+)
+SV_PAGE_BULLETIN_DOCX = "下载督办通报（Word）"
+SV_PAGE_BULLETIN_PDF = "下载督办通报（PDF）"
+SV_PAGE_BULLETIN_FILE = "督办通报_{scope}_{period}"
+SV_PAGE_HAND_RAISE = "手工交办督办事项"
+SV_PAGE_HAND_DEPARTMENT_HINT = "请选择承办单位"
+SV_PAGE_HAND_BUTTON = "交办"
+SV_PAGE_RAISED = "已交办：{numbers}"
+SV_PAGE_RAISE_DEPARTMENTS = "承办单位（每个单位交办一件）"
+SV_PAGE_RAISE_DEPARTMENTS_HINT = "选择一个或多个单位"
+SV_PAGE_RAISE_PICK = "选择承办单位后，这里列出将交办的明细和督办要求。"
+SV_PAGE_RAISE_CADRES = "只交办这些干部的事项"
+SV_PAGE_RAISE_CADRES_HINT = "不选则交办所选单位的全部超期事项"
+SV_PAGE_RAISE_DUE = "办理时限：{due}（交办后{days}个工作日，法定节假日不计，调休上班日计入）"
+SV_PAGE_RAISE_NOTHING = "{department}在所选统计期没有这类超期事项。"
+SV_PAGE_RAISE_REQUIREMENT = "督办要求：{department}（{count}项明细，可修改）"
+SV_PAGE_RAISE_BUTTON = "交办（{count}件）"
+SV_DEPARTMENT_HEADING = "督办落实情况：{department}"
+SV_DEPARTMENT_NONE = "{period}没有交办给该单位的督办事项。"
+SV_DEPARTMENT_FILE = "督办落实情况_{department}"
+SV_DEPARTMENT_OPEN = "该单位有{count}件在办督办事项，查看"
+SV_DEPARTMENT_RAISE = "向{department}交办督办事项"
+SV_REMINDERS_RAISE = "交办督办事项"
+SV_REMINDERS_RAISE_NOTE = "把所选统计期的超期事项交办给单位：每个单位一件督办事项，明细和督办要求按上面的提醒生成，可修改。"
+SV_PAGE_FIGURES_NONE = "{period}没有交办的督办事项。"
+SV_REPORT_SHEET = "督办落实情况"
+SV_REPORT_HEADING = "督办落实情况：{period}交办的督办事项"
+SV_REPORT_NOTE = (
+    "统计本期交办的督办事项（已撤销的不计），办理情况截至{as_of}。按期反馈率＝按期反馈数÷应反馈数（已反馈或已过办理时限的事项），"
+    "超过时限仍未反馈的计为未按期反馈；按期销号率＝按期销号数÷应销号数；平均办结天数为交办至销号的自然日数。"
+)
+REPORT_COLUMN_LABELS.update({key: SV_COLUMN_LABELS[key] for key in (
+    "items", "feedback_on_time_rate", "close_on_time_rate", "overdue_open", "avg_days_to_close", "presses",
+    "feedback_due", "feedback_on_time", "close_due", "closed_on_time", "closed",
+)})  # fmt: skip

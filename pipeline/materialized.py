@@ -77,6 +77,10 @@ def _in_transaction(con: duckdb.DuckDBPyConnection, work) -> object:
     return result
 
 
+# the tables that hold a stored period's rows, beside its entry in stored_metric_period
+STORED_TABLES = ("stored_metric_group", "stored_metric_value")
+
+
 def refresh(
     con: duckdb.DuckDBPyConnection,
     today: str | dt.date | None = None,
@@ -101,7 +105,8 @@ def refresh(
 
     def forget() -> None:
         con.execute(db.read_sql("stored/stale_periods_delete.sql"), keep)
-        con.execute(db.read_sql("stored/stale_rows_delete.sql"))
+        for table in STORED_TABLES:  # names from this module, never from outside
+            con.execute(db.read_sql("stored/stale_rows_delete.sql").format(table=table))
 
     _in_transaction(con, forget)
     done = Refreshed()

@@ -1,4 +1,8 @@
-"""`python -m pipeline metrics` and `… overdue` (CLI.md): the figures and the 督办 lists, on stdout."""
+"""`python -m pipeline metrics` and `… overdue` (CLI.md): the figures and the 督办 lists, on stdout or to a file.
+
+Each run writes one export record to the audit log (pipeline/cli_audit.py) before the output is handed over;
+--out FILE never replaces an existing file without --force, nor the database (pipeline/safe_files.py).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ import sys
 import duckdb
 import pandas as pd
 
-from pipeline import config, db, export, labels, periods, queries
+from pipeline import cli_audit, config, db, export, labels, periods, queries, safe_files
 
 EXIT_OK, EXIT_FAILED = 0, 2
 FORMATS = ("csv", "json")
@@ -32,6 +36,13 @@ def add_metrics_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--by", required=True, help=labels.HELP_GROUPING.format(allowed=_GROUPINGS_TEXT))
     parser.add_argument("--format", default="csv", help=labels.HELP_FORMAT)
     parser.add_argument("--scope", default=None, help=labels.HELP_SCOPE)
+    add_output_arguments(parser)
+
+
+def add_output_arguments(parser: argparse.ArgumentParser) -> None:
+    """--out FILE (instead of standard output) and --force (replace an existing file)."""
+    parser.add_argument("--out", metavar="FILE", help=labels.HELP_OUT_FILE)
+    parser.add_argument("--force", action="store_true", help=labels.HELP_FORCE_OUTPUT)
 
 
 def add_overdue_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,6 +51,7 @@ def add_overdue_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--what", required=True, help=labels.HELP_OVERDUE_WHAT)
     parser.add_argument("--format", default="csv", help=labels.HELP_FORMAT)
     parser.add_argument("--scope", default=None, help=labels.HELP_SCOPE)
+    add_output_arguments(parser)
 
 
 # ---------------------------------------------------------------- arguments
@@ -73,12 +85,13 @@ def _scope(args) -> queries.Scope:
         raise _BadArgument(str(exc)) from exc
 
 
-def _open(args) -> duckdb.DuckDBPyConnection:
+def _open(args, *, writable: bool = False) -> duckdb.DuckDBPyConnection:
+    """The database, read-only unless the command writes (an audit record is a write)."""
     path = config.db_path(getattr(args, "db", None))
     if not path.is_file():
         raise _BadArgument(labels.MSG_DB_MISSING.format(db=path))
     try:
-        return db.connect(path, read_only=True)
+        return db.connect(path, read_only=not writable)
     except db.DatabaseBusy as exc:
         raise _BadArgument(str(exc)) from exc
     except duckdb.Error as exc:
@@ -115,8 +128,44 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
     ]
 
 
-def _write(frame: pd.DataFrame, fmt: str) -> None:
-    """CSV (UTF-8 with BOM, so Excel and WPS read the Chinese) or JSON, to stdout."""
+def _check_out(args) -> None:
+    """Refuse an --out the command may not write, before any work is done."""
+    out = getattr(args, "out", None)
+    if out:
+        try:
+            safe_files.check_output(out, getattr(args, "db", None), getattr(args, "force", False))
+        except safe_files.OutputRefused as exc:
+            raise _BadArgument(str(exc)) from exc
+
+
+def _write(frame: pd.DataFrame, fmt: str, args=None) -> None:
+    """CSV (UTF-8 with BOM, so Excel and WPS read the Chinese) or JSON, to stdout or to the command's --out."""
+    _deliver(_encode(frame, fmt), args)
+
+
+def _deliver(data: bytes, args=None) -> None:
+    """Bytes to the command's --out (checked by safe_files), else to stdout; _BadArgument when refused."""
+    out = getattr(args, "out", None) if args is not None else None
+    if out:
+        try:
+            safe_files.write_output(out, data, getattr(args, "db", None), getattr(args, "force", False))
+        except safe_files.OutputRefused as exc:
+            raise _BadArgument(str(exc)) from exc
+        except OSError as exc:
+            raise _BadArgument(labels.MSG_FILE_WRITE_FAILED.format(path=out, detail=exc)) from exc
+        print(labels.MSG_OUTPUT_WRITTEN.format(path=out), file=sys.stderr)
+        return
+    stdout = getattr(sys.stdout, "buffer", None)
+    if stdout is not None:
+        sys.stdout.flush()
+        stdout.write(data)
+        stdout.flush()
+    else:
+        sys.stdout.write(data.decode("utf-8"))
+
+
+def _encode(frame: pd.DataFrame, fmt: str) -> bytes:
+    """The bytes of a frame as CSV (UTF-8 with BOM, every text cell neutralised) or JSON."""
     records = _records(frame)
     if fmt == "json":
         text = json.dumps(records, ensure_ascii=False, indent=1) + "\n"
@@ -129,13 +178,7 @@ def _write(frame: pd.DataFrame, fmt: str) -> None:
             # names come from the uploaded ledgers: one starting with = + - @ is quoted, never run by Excel
             writer.writerow("" if value is None else export.neutralize(value) for value in record.values())
         data = buffer.getvalue().encode("utf-8-sig")
-    out = getattr(sys.stdout, "buffer", None)
-    if out is not None:
-        sys.stdout.flush()
-        out.write(data)
-        out.flush()
-    else:
-        sys.stdout.write(data.decode("utf-8"))
+    return data
 
 
 def _fail(message: str) -> int:
@@ -154,14 +197,20 @@ def run_metrics(args) -> int:
         if args.by not in queries.GROUPINGS:
             raise _BadArgument(labels.MSG_GROUPING_INVALID.format(value=args.by, allowed=_GROUPINGS_TEXT))
         fmt, scope = _format(args), _scope(args)
-        con = _open(args)
+        _check_out(args)
+        con = _open(args, writable=True)
     except _BadArgument as exc:
         return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc))
     try:
         frame = queries.metrics(con, period, args.by, scope)
+        what = labels.AUDIT_WHAT_METRICS.format(period=period.label, by=args.by, scope=scope.label)
+        cli_audit.record_export(con, what, [args.out], len(frame), scope)
     finally:
         con.close()
-    _write(frame, fmt)
+    try:
+        _write(frame, fmt, args)
+    except _BadArgument as exc:
+        return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc))
     return EXIT_OK
 
 
@@ -173,12 +222,18 @@ def run_overdue(args) -> int:
         if args.what not in OVERDUE_WHAT:
             raise _BadArgument(labels.MSG_OVERDUE_WHAT_INVALID.format(value=args.what))
         fmt, scope = _format(args), _scope(args)
-        con = _open(args)
+        _check_out(args)
+        con = _open(args, writable=True)
     except _BadArgument as exc:
         return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc))
     try:
         frame = queries.overdue(con, period, args.what, scope)
+        what = labels.AUDIT_WHAT_OVERDUE.format(period=period.label, what=args.what, scope=scope.label)
+        cli_audit.record_export(con, what, [args.out], len(frame), scope)
     finally:
         con.close()
-    _write(frame, fmt)
+    try:
+        _write(frame, fmt, args)
+    except _BadArgument as exc:
+        return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc))
     return EXIT_OK

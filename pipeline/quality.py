@@ -55,7 +55,8 @@ def run_check(
     masked: bool = True,
 ) -> pd.DataFrame:
     """The rows a check finds (none: nothing wrong), masked by default."""
-    sql = check_sql(name)
+    # the intermediate models a check reads (the active-pairing rule) go in front of it as CTEs
+    sql = queries.with_models(check_sql(name))
     params = {
         "as_of": config.today(as_of),
         "scope_county": scope.county,

@@ -19,7 +19,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipeline import db, labels, masking, periods, settings
+from pipeline import catalog, db, festivals, labels, masking, periods, settings
 
 GROUPINGS = ("overall", "county", "township", "department", "cadre", "cadre_level", "category")
 
@@ -33,75 +33,17 @@ KEY_COLUMNS = {
     "category": ("category",),
 }
 
-METRIC_COLUMNS = (
-    "beneficiaries",
-    "paired",
-    "pairing_rate",
-    "contacted",
-    "contact_rate",
-    "home_visited",
-    "home_visit_rate",
-    "contacts",
-    "contacts_per_pair_month",
-    "standard_due",
-    "on_standard",
-    "on_standard_rate",
-    "overdue_contact",
-    "issues_new",
-    "issues_total",
-    "issues_resolved",
-    "resolution_rate",
-    "issues_closed_in_p",
-    "median_days_to_close",
-    "issues_overdue",
-    "satisfaction_rate",
-    "score",
-)
-# Columns that are not plain counts: fractions, averages, the median and the score.
-FRACTIONAL_COLUMNS = (
-    "pairing_rate",
-    "contact_rate",
-    "home_visit_rate",
-    "contacts_per_pair_month",
-    "on_standard_rate",
-    "resolution_rate",
-    "median_days_to_close",
-    "satisfaction_rate",
-    "score",
-)
-RATE_COLUMNS = tuple(c for c in FRACTIONAL_COLUMNS if c.endswith("_rate"))
-
-# Which rows stand behind a cell: the row kind, and the flag a row must carry (None: all rows of the
-# kind). A rate drills to its denominator, whose rows carry the numerator's flag as a column.
-DRILL_ROWS = {
-    "beneficiaries": ("beneficiaries", None),
-    "paired": ("beneficiaries", "is_paired"),
-    "pairing_rate": ("beneficiaries", None),
-    "contacted": ("beneficiaries", "is_contacted"),
-    "contact_rate": ("beneficiaries", "is_paired"),
-    "home_visited": ("beneficiaries", "is_home_visited"),
-    "home_visit_rate": ("beneficiaries", "is_paired"),
-    "contacts": ("contacts", None),
-    "contacts_per_pair_month": ("contacts", None),
-    "standard_due": ("beneficiaries", "is_standard_due"),
-    "on_standard": ("beneficiaries", "is_on_standard"),
-    "on_standard_rate": ("beneficiaries", "is_standard_due"),
-    "overdue_contact": ("overdue_contacts", None),
-    "issues_new": ("issues", "is_new"),
-    "issues_total": ("issues", None),
-    "issues_resolved": ("issues", "is_resolved"),
-    "resolution_rate": ("issues", None),
-    "issues_closed_in_p": ("issues", "is_closed_in_period"),
-    "median_days_to_close": ("issues", "is_closed_in_period"),
-    "issues_overdue": ("overdue_issues", None),
-    "satisfaction_rate": ("ratings", None),
-    "score": ("beneficiaries", None),
-}
+# The metric columns, the fractional ones, the rates and the rows behind each cell: from the catalog.
+METRIC_COLUMNS = catalog.METRIC_COLUMNS
+FRACTIONAL_COLUMNS = catalog.FRACTIONAL_COLUMNS
+RATE_COLUMNS = catalog.RATE_COLUMNS
+DRILL_ROWS = catalog.DRILL_ROWS
 _ROW_MARTS = {
     "beneficiaries": "mart_drill_beneficiaries",
     "contacts": "mart_drill_contacts",
     "issues": "mart_drill_issues",
     "ratings": "mart_drill_ratings",
+    "callbacks": "mart_drill_callbacks",
     "overdue_contacts": "mart_overdue_contacts",
     "overdue_issues": "mart_overdue_issues",
 }
@@ -110,6 +52,7 @@ _ROW_ORDER = {
     "contacts": ["contact_date", "county", "township", "id_number"],
     "issues": ["raised_on", "county", "township", "id_number", "issue_no"],
     "ratings": ["rated_on", "source", "county", "township", "id_number"],
+    "callbacks": ["callback_date", "county", "township", "id_number"],
     "overdue_contacts": ["days_overdue", "county", "township", "id_number"],
     "overdue_issues": ["days_overdue", "county", "township", "id_number", "issue_no"],
 }
@@ -252,6 +195,24 @@ def compose(target: str) -> str:
     return f"with {ctes}\nselect * from {target}"
 
 
+def with_models(sql: str) -> str:
+    """A statement of its own (sql/checks/) with the models it names put in front of it as CTEs."""
+    models = _models()
+    chain: list[str] = []
+    for name in dict.fromkeys(_MODEL_PREFIX.findall(sql)):
+        if name in models:
+            chain += [model for model in model_chain(name) if model not in chain]
+    if not chain:
+        return sql
+    ctes = ",\n".join(f"{name} as (\n{models[name][1].strip()}\n)" for name in chain)
+    body = sql.lstrip()
+    # a statement that starts with its own CTEs gets them after the models'
+    own = re.match(r"(?:--[^\n]*\n\s*)*with\s", body, flags=re.IGNORECASE)
+    if own:
+        return f"with {ctes},\n{body[own.end():]}"
+    return f"with {ctes}\n{body}"
+
+
 def _windows_cover_from(windows: Iterable[tuple[dt.date, dt.date]]) -> dt.date:
     """The first day from which the windows (first and last day) together cover every day up to their last."""
     runs: list[list[dt.date]] = []
@@ -276,6 +237,16 @@ def _static_parameters(scope: Scope, config: settings.Settings) -> dict[str, obj
         "satisfied_ratings": list(labels.SATISFIED_RATINGS),
         "resolved_status": labels.RESOLVED_STATUS,
         "closed_statuses": list(labels.CLOSED_STATUSES),
+        "reached_answer": labels.CALLBACK_REACHED,
+        "yes_answer": labels.CALLBACK_YES,
+        "no_answer": labels.CALLBACK_NO,
+        "true_answer": labels.CALLBACK_TRUE,
+        "untrue_answer": labels.CALLBACK_UNTRUE,
+        "child_categories": list(labels.CHILD_CATEGORIES),
+        "disabled_categories": list(labels.DISABLED_CATEGORIES),
+        "leading_levels": list(config.leading_levels),
+        # the festival widths: the windows themselves depend on the periods (see _base_parameters)
+        "festival_widths": [getattr(config, key) for key in settings.FESTIVAL_KEYS],
     }
     for rate, weight in config.weights.items():
         params[f"weight_{rate}"] = weight
@@ -301,6 +272,7 @@ def _base_parameters(
         # contacts from here to scan_to all lie in some period's window; an earlier one (before scan_from,
         # or between two windows) is looked up only for the few who need it (int_period_beneficiary_metrics)
         "windows_cover_from": _windows_cover_from(windows),
+        **festivals.parameters([(p.start, p.as_of) for p in period_list], config),
     }
     params.update(_static_parameters(scope, config))
     return params
@@ -415,15 +387,26 @@ def _side_by_side(frames: list[pd.DataFrame], sizes: list[int]) -> pd.DataFrame:
 
 
 @functools.cache
-def _stored_sql() -> str:
-    """The statement that stores one period of mart_metrics (all groupings, the whole city)."""
+def _stored_sql() -> tuple[str, str, str]:
+    """The statements that store one period of mart_metrics (all groupings, the whole city): the rows, then
+    their groups and their values (long: one row per group and computed column of the catalog)."""
     order = ", ".join(f"{column} nulls first" for column in _MODEL_ORDER["mart_metrics"] if column != "period_id")
-    return db.read_sql("stored/stored_metric_insert.sql").format(model=compose("mart_metrics"), order=order)
+    rows = db.read_sql("stored/stored_rows_create.sql").format(model=compose("mart_metrics"), order=order)
+    # the column names come from the catalog, never from outside
+    columns = ", ".join(catalog.COMPUTED_COLUMNS)
+    cast_columns = ", ".join(f"{name}::double as {name}" for name in catalog.COMPUTED_COLUMNS)
+    values = db.read_sql("stored/stored_value_insert.sql").format(columns=columns, cast_columns=cast_columns)
+    return rows, db.read_sql("stored/stored_group_insert.sql"), values
 
 
 def figures_key(config: settings.Settings) -> str:
     """What the stored metrics depend on besides the data: the SQL that computes them and its settings."""
-    text = json.dumps([_stored_sql(), _static_parameters(ALL, config)], ensure_ascii=False, sort_keys=True, default=str)
+    text = json.dumps(
+        [_stored_sql(), catalog.COMPUTED_COLUMNS, _static_parameters(ALL, config)],
+        ensure_ascii=False,
+        sort_keys=True,
+        default=str,
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
@@ -435,11 +418,18 @@ def data_key(con: duckdb.DuckDBPyConnection) -> int:
 def stored_insert(
     con: duckdb.DuckDBPyConnection, period: periods.Period, config: settings.Settings, keys: tuple[str, int]
 ) -> int:
-    """Compute one period's metrics for the whole city, all groupings, into stored_metric; the rows written."""
-    sql = _stored_sql()
+    """Compute one period's metrics for the whole city, all groupings, into the store; the groups written."""
+    rows_sql, groups_sql, values_sql = _stored_sql()
     extra = {"figures_key": keys[0], "data_key": keys[1], "start_on": period.start, "as_of": period.as_of}
-    params = bound_parameters(sql, [period], ALL, config, groupings=list(GROUPINGS), months=period.months, **extra)
-    return con.execute(sql, params).fetchall()[0][0]
+    params = bound_parameters(rows_sql, [period], ALL, config, groupings=list(GROUPINGS))
+    con.execute(rows_sql, params)
+    try:
+        entry = {**extra, "months": period.months}
+        written = con.execute(groups_sql, entry).fetchall()[0][0]
+        con.execute(values_sql, entry)
+    finally:
+        con.execute("drop table if exists stored_rows")
+    return written
 
 
 def _stored_frames(
@@ -461,14 +451,29 @@ def _stored_frames(
             continue
         params = {
             **keys,
-            "period_id": position,
             "start_on": period.start,
             "as_of": period.as_of,
             "months": period.months,
             "groupings": list(groupings),
         }
-        frames[position] = _frame(con, db.read_sql("stored/stored_metric_read.sql"), params)
+        groups = _frame(con, db.read_sql("stored/stored_group_read.sql"), {**params, "period_id": position})
+        values = con.sql(
+            db.read_sql("stored/stored_value_read.sql"), params={**params, "metrics": list(catalog.COMPUTED_COLUMNS)}
+        ).fetchnumpy()
+        frames[position] = _widen(groups, values)
     return frames
+
+
+def _widen(groups: pd.DataFrame, values: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """Stored groups with their long values laid out as one column per computed metric (missing: empty)."""
+    table = np.full((len(groups), len(catalog.COMPUTED_COLUMNS)), np.nan)
+    row_nos = groups["row_no"].to_numpy()  # ascending: the groups are read in row order
+    table[np.searchsorted(row_nos, values["row_no"]), values["metric_no"]] = values["value"]
+    counts = catalog.dtypes(catalog.COMPUTED_COLUMNS)
+    for number, name in enumerate(catalog.COMPUTED_COLUMNS):
+        column = table[:, number]
+        groups[name] = column.astype("int64") if counts[name] == "int64" else column
+    return groups.drop(columns=["row_no"])
 
 
 def _metrics_frame(
@@ -479,19 +484,23 @@ def _metrics_frame(
     groupings: Sequence[str],
     stored: bool = True,
 ) -> pd.DataFrame:
-    """The mart_metrics rows of the periods: stored ones read, the others computed, in period order."""
+    """The metrics rows of the periods: stored counts read, the others computed, in period order; then the
+    rates, 月均联系频次 and 综合得分 derived from the counts (pipeline/catalog.py)."""
     config = config or settings.read_settings(con)
     found = _stored_frames(con, period_list, config, groupings) if stored and scope == ALL else {}
     if not found:
-        return run_model(con, "mart_metrics", period_list, scope, config, groupings=list(groupings))
-    missing = [position for position in range(len(period_list)) if position not in found]
-    if missing:
-        computed = run_model(
-            con, "mart_metrics", [period_list[i] for i in missing], scope, config, groupings=list(groupings)
-        )
-        for number, position in enumerate(missing):
-            found[position] = computed[computed["period_id"] == number].assign(period_id=np.int32(position))
-    return pd.concat([found[position] for position in range(len(period_list))], ignore_index=True)
+        frame = run_model(con, "mart_metrics", period_list, scope, config, groupings=list(groupings))
+    else:
+        missing = [position for position in range(len(period_list)) if position not in found]
+        if missing:
+            computed = run_model(
+                con, "mart_metrics", [period_list[i] for i in missing], scope, config, groupings=list(groupings)
+            )
+            for number, position in enumerate(missing):
+                found[position] = computed[computed["period_id"] == number].assign(period_id=np.int32(position))
+        frame = pd.concat([found[position] for position in range(len(period_list))], ignore_index=True)
+    months = np.array([period.months for period in period_list])[frame["period_id"].to_numpy()]
+    return catalog.derive(frame, months, config.weights)
 
 
 # ---------------------------------------------------------------- metrics
@@ -512,7 +521,7 @@ def _shape(frame: pd.DataFrame, by: str, scope: Scope, leading: Sequence[str] = 
         rows["cadre_phone_masked"] = _masked_phones(rows["cadre_phone"])
     keys = list(KEY_COLUMNS[by])
     result = rows[list(leading) + keys + list(METRIC_COLUMNS)].reset_index(drop=True)
-    return result.astype({c: "float64" if c in FRACTIONAL_COLUMNS else "int64" for c in METRIC_COLUMNS})
+    return result.astype(catalog.dtypes())
 
 
 def _period(period: str | periods.Period, today: str | dt.date | None) -> periods.Period:
@@ -644,7 +653,7 @@ def _key_parameters(by: str, key: object) -> tuple[dict[str, object], str | None
     return {f"key_{name}": value for name, value in named.items()}, masked_phone
 
 
-_FREE_TEXT_COLUMNS = frozenset({"summary", "description"})
+_FREE_TEXT_COLUMNS = frozenset({"summary", "description", "reported_issue"})
 
 
 def _finish_rows(frame: pd.DataFrame, kind: str, masked: bool) -> pd.DataFrame:
@@ -724,8 +733,7 @@ def overdue(
 # ---------------------------------------------------------------- county and department pages
 
 # The score rates plus 联系覆盖率: a rate below the amber band is named among a department's reasons.
-BEHIND_RATES = ("pairing_rate", "contact_rate", "on_standard_rate", "home_visit_rate", "resolution_rate",
-                "satisfaction_rate")  # fmt: skip
+BEHIND_RATES = catalog.shown_in("behind")
 _PAIR_ORDER = ["county", "township", "village", "id_number"]
 _CADRE_ORDER = ["overdue_contact", "issues_overdue", "open_issues", "cadre_name", "cadre_phone"]
 

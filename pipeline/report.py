@@ -27,8 +27,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from pipeline import export, labels, masking, periods, queries, settings, snapshots
+from pipeline import catalog, export, labels, masking, periods, queries, settings, snapshots
 from pipeline.queries import ALL, Scope
+from pipeline.supervision import figures as supervision_figures
 
 KINDS = ("month", "quarter", "year")
 TYPICAL_COUNT = 5  # departments named as 典型
@@ -36,14 +37,12 @@ CHART_DEPARTMENTS = 20  # the department chart shows the lowest scores; the tabl
 
 # The rates of the headline. A department is 后进 when its 综合得分 is in the red band, as on the department
 # page; its reasons are its rates below the amber line (queries.BEHIND_RATES).
-HEADLINE_RATES = ("pairing_rate", "contact_rate", "on_standard_rate", "home_visit_rate", "resolution_rate",
-                  "satisfaction_rate")  # fmt: skip
+HEADLINE_RATES = catalog.shown_in("cards")
 # a department's pairs are paired by definition, so 结对覆盖率 is no strength worth naming
-STRENGTH_RATES = ("contact_rate", "on_standard_rate", "home_visit_rate", "resolution_rate", "satisfaction_rate")
+STRENGTH_RATES = catalog.shown_in("strength")
 # 联系达标率 of a single month equals its 联系覆盖率, so the monthly chart leaves it out
-TREND_RATES = ("contact_rate", "home_visit_rate", "resolution_rate", "satisfaction_rate")
-RANKING_COLUMNS = ("rank", "rank_change", "beneficiaries", "paired", "pairing_rate", "contact_rate",
-                   "on_standard_rate", "home_visit_rate", "resolution_rate", "satisfaction_rate", "overdue_contact",
+TREND_RATES = catalog.shown_in("trend")
+RANKING_COLUMNS = ("rank", "rank_change", "beneficiaries", "paired", *catalog.shown_in("ranking"), "overdue_contact",
                    "issues_overdue", "score")  # fmt: skip
 OVERDUE_COLUMNS = ("department", "overdue_contact", "issues_overdue", *snapshots.REMINDER_COLUMNS[1:])
 CONTACT_LIST_COLUMNS = ("department", "cadre_name", "cadre_phone", "beneficiary_name", "id_number", "category",
@@ -100,6 +99,7 @@ class ReportData:
     typical: pd.DataFrame
     trend: pd.DataFrame
     sections: tuple[str, ...] = field(default=())
+    supervision: pd.DataFrame | None = None  # 督办落实情况 per department (SPEC §7), when items were 交办 in the period
 
 
 # ---------------------------------------------------------------- words and numbers
@@ -528,7 +528,7 @@ def build_report(
     if snapshot_id is None:
         if period is None:
             raise ValueError(labels.MSG_REPORT_PERIOD_MISSING)
-        return assemble(snapshots.gather_figures(con, period, scope, today), kind, masked)
+        return _with_supervision(con, assemble(snapshots.gather_figures(con, period, scope, today), kind, masked))
     figures = snapshots.load_figures(con, snapshot_id)
     if period is not None:
         text = period.text if isinstance(period, periods.Period) else str(period).strip()
@@ -541,7 +541,17 @@ def build_report(
             )
     if scope != ALL and scope != figures.scope:
         raise snapshots.SnapshotNotFound(labels.MSG_SNAPSHOT_NOT_FOUND.format(snapshot_id=snapshot_id))
-    return assemble(figures, kind, masked)
+    return _with_supervision(con, assemble(figures, kind, masked))
+
+
+def _with_supervision(con: duckdb.DuckDBPyConnection, data: ReportData) -> ReportData:
+    """The report with its 督办落实情况: items 交办 in the period, as handled by the period's as_of."""
+    try:
+        frame = supervision_figures.department_figures(con, data.period, data.period.as_of, data.scope, total=True)
+    except duckdb.CatalogException:  # a database opened read-only before its upgrade has no items yet
+        return data
+    data.supervision = None if frame.empty else frame
+    return data
 
 
 # ---------------------------------------------------------------- column headers and number formats
@@ -561,7 +571,8 @@ _NUMBER_FORMATS = {
     "contacts_per_pair_month": "0.00",
     "median_days_to_close": "0.0",
 }
-_RATE_LIKE = {*queries.RATE_COLUMNS, "contact_follow_rate", "issue_close_rate"}
+_NUMBER_FORMATS.update({c: _PERCENT for c in supervision_figures.RATE_COLUMNS}, avg_days_to_close="0.0")
+_RATE_LIKE = {*queries.RATE_COLUMNS, "contact_follow_rate", "issue_close_rate", *supervision_figures.RATE_COLUMNS}
 _WRAPPED = {"reasons", "strengths", "description", "sentence"}
 _DATE_COLUMNS = {"paired_on", "run_started_on", "last_contact_on", "raised_on", "closed_on"}
 
@@ -806,9 +817,17 @@ def report_workbook(data: ReportData) -> bytes:
             _write_table(sheet, data, title, data.overdue_contacts, CONTACT_LIST_COLUMNS, notes=[_mask_note(data)])
         elif section == "issue_list":
             _write_table(sheet, data, title, data.overdue_issues, ISSUE_LIST_COLUMNS, notes=[_mask_note(data)])
+    if data.supervision is not None:
+        title = labels.SV_REPORT_HEADING.format(period=data.period.label)
+        _write_table(workbook.create_sheet(labels.SV_REPORT_SHEET), data, title, data.supervision,
+                     supervision_figures.COLUMNS, notes=[_supervision_note(data)])  # fmt: skip
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _supervision_note(data: ReportData) -> str:
+    return labels.SV_REPORT_NOTE.format(as_of=date_text(data.period.as_of))
 
 
 def _ranking_notes(data: ReportData) -> list[str]:
@@ -1096,6 +1115,12 @@ def report_html(data: ReportData) -> str:
         )
         body = _section_html(data, section) + "".join(charts.get(section, []))
         parts.append(f'<section class="part"><h2>{html.escape(heading)}</h2>{body}</section>')
+    if data.supervision is not None:
+        heading = labels.REPORT_SECTION_HEADING.format(
+            numeral=labels.CHINESE_NUMERALS[number + 1], title=labels.SV_REPORT_SHEET
+        )
+        body = _html_table(data, data.supervision, supervision_figures.COLUMNS) + _html_notes([_supervision_note(data)])
+        parts.append(f'<section class="part"><h2>{html.escape(heading)}</h2>{body}</section>')
     title = html.escape(data.title)
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
@@ -1140,7 +1165,7 @@ _PLOTS_DRAWN = (
 )
 
 
-def _render_pdf(html_text: str, executable: Path) -> bytes:
+def _render_pdf(html_text: str, executable: Path, landscape: bool = True) -> bytes:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as driver:
@@ -1152,7 +1177,7 @@ def _render_pdf(html_text: str, executable: Path) -> bytes:
             page.evaluate("document.fonts.ready.then(() => true)")
             return page.pdf(
                 format="A4",
-                landscape=True,
+                landscape=landscape,
                 print_background=True,
                 display_header_footer=True,
                 header_template="<span></span>",
@@ -1167,14 +1192,14 @@ def _render_pdf(html_text: str, executable: Path) -> bytes:
             browser.close()
 
 
-def report_pdf(html_text: str) -> bytes | None:
-    """The HTML report printed to PDF by headless Chromium; None when Chromium is not available here."""
+def report_pdf(html_text: str, landscape: bool = True) -> bytes | None:
+    """HTML printed to A4 PDF (landscape unless asked) by headless Chromium; None when Chromium is not here."""
     executable = chromium_path()
     if executable is None or not pdf_available():
         return None
     # Playwright's sync API refuses to run inside an asyncio loop (Streamlit's, for one): a thread has none
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(_render_pdf, html_text, executable).result()
+        return pool.submit(_render_pdf, html_text, executable, landscape).result()
 
 
 def file_stem(data: ReportData) -> str:

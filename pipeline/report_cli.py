@@ -3,6 +3,8 @@
 Exit status 0 when everything asked for was written, 1 when the PDF could not be rendered here (no
 Chromium) but the other files were, 2 when the arguments are wrong or nothing could be produced.
 Messages go to stderr in Chinese; `snapshot list` and `snapshot compare` print CSV or JSON on stdout.
+A report never replaces an existing file without --force, nor ever the database (pipeline/safe_files.py);
+every run writes one audit record (an export, or the snapshot made) before its output is handed over.
 """
 
 from __future__ import annotations
@@ -10,11 +12,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 import duckdb
 
-from pipeline import config, db, labels, metrics_cli, queries, snapshots
+from pipeline import cli_audit, config, db, labels, metrics_cli, queries, safe_files, snapshots
 from pipeline.metrics_cli import _BadArgument
 
 EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
@@ -38,6 +39,7 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--snapshot", metavar="ID", help=labels.HELP_REPORT_SNAPSHOT)
     parser.add_argument("--kind", help=labels.HELP_REPORT_KIND)
     parser.add_argument("--scope", default=None, help=labels.HELP_SCOPE)
+    parser.add_argument("--force", action="store_true", help=labels.HELP_FORCE_OUTPUT)
 
 
 def add_snapshot_arguments(parser: argparse.ArgumentParser) -> None:
@@ -95,11 +97,23 @@ def _open_writable(args) -> duckdb.DuckDBPyConnection:
         raise _BadArgument(labels.MSG_DB_UNREADABLE.format(db=path, detail=exc)) from exc
 
 
-def _write_file(path: str, content: bytes | str, what: str) -> None:
-    target = Path(path)
+def _check_outputs(args) -> None:
+    """Refuse, before any work, an output that exists (without --force), is the database, or is named twice."""
+    asked = [args.out, args.html, args.pdf]
+    for position, path in enumerate(asked):
+        if path:
+            try:
+                safe_files.check_output(path, args.db, args.force, others=tuple(asked[:position]))
+            except safe_files.OutputRefused as exc:
+                raise _BadArgument(str(exc)) from exc
+
+
+def _write_file(path: str, content: bytes | str, what: str, args=None) -> None:
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        target.write_bytes(data)
+        safe_files.write_output(path, data, getattr(args, "db", None), getattr(args, "force", False))
+    except safe_files.OutputRefused as exc:
+        raise _BadArgument(str(exc)) from exc
     except OSError as exc:
         raise _BadArgument(labels.MSG_FILE_WRITE_FAILED.format(path=path, detail=exc)) from exc
     print(labels.MSG_REPORT_WRITTEN.format(what=labels.REPORT_WHAT[what], path=path), file=sys.stderr)
@@ -119,31 +133,37 @@ def run_report(args) -> int:
         period = metrics_cli._period(args, today) if args.period and snapshot_id is None else args.period
         if args.kind is not None and args.kind not in REPORT_KINDS:
             raise _BadArgument(labels.MSG_REPORT_KIND_INVALID.format(value=args.kind))
-        con = metrics_cli._open(args)
+        _check_outputs(args)
+        con = metrics_cli._open(args, writable=True)
     except _BadArgument as exc:
         return _bad(exc)
     from pipeline import report  # plotly and openpyxl load only when a report is made
 
     try:
         data = report.build_report(con, period, args.kind, scope, today, masked=True, snapshot_id=snapshot_id)
+        label = getattr(period, "label", None) or labels.AUDIT_DETAIL_SNAPSHOT.format(
+            snapshot_id=snapshot_id, period=period or ""
+        )
+        what = labels.AUDIT_WHAT_REPORT.format(period=label, scope=scope.label)
+        cli_audit.record_export(con, what, [args.out, args.html, args.pdf], None, scope)
     except (ValueError, snapshots.SnapshotNotFound) as exc:  # a kind or period that does not fit, no snapshot
         return _bad(exc)
     finally:
         con.close()
     status = EXIT_OK
     try:
-        _write_file(args.out, report.report_workbook(data), "xlsx")
+        _write_file(args.out, report.report_workbook(data), "xlsx", args)
         if args.html or args.pdf:
             page = report.report_html(data)
             if args.html:
-                _write_file(args.html, page, "html")
+                _write_file(args.html, page, "html", args)
             if args.pdf:
                 pdf = report.report_pdf(page)
                 if pdf is None:
                     print(labels.MSG_PDF_UNAVAILABLE.format(path=report.chromium_candidate()), file=sys.stderr)
                     status = EXIT_PARTIAL
                 else:
-                    _write_file(args.pdf, pdf, "pdf")
+                    _write_file(args.pdf, pdf, "pdf", args)
     except _BadArgument as exc:
         return _fail(str(exc))
     return status
@@ -163,6 +183,7 @@ def _create(args) -> int:
     try:
         snapshot_id = snapshots.create_snapshot(con, period, args.user, args.note, today, scope)
         snapshot = snapshots.get_snapshot(con, snapshot_id)
+        cli_audit.record_snapshot(con, args.user, snapshot_id, snapshot.period.label, scope)
     except ValueError as exc:
         return _bad(exc)
     finally:
@@ -188,11 +209,12 @@ def _create(args) -> int:
 def _list(args) -> int:
     try:
         fmt = metrics_cli._format(args)
-        con = metrics_cli._open(args)
+        con = metrics_cli._open(args, writable=True)
     except _BadArgument as exc:
         return _bad(exc)
     try:
         frame = snapshots.list_snapshots(con)
+        cli_audit.record_export(con, labels.AUDIT_WHAT_SNAPSHOT_LIST, [], len(frame))
     finally:
         con.close()
     frame["created_at"] = [f"{value:%Y-%m-%d %H:%M:%S}" for value in frame["created_at"]]
@@ -207,11 +229,13 @@ def _compare(args) -> int:
         snapshot_id = _snapshot_id(args.snapshot_id)
         if args.by not in queries.GROUPINGS:
             raise _BadArgument(labels.MSG_GROUPING_INVALID.format(value=args.by, allowed=_GROUPINGS_TEXT))
-        con = metrics_cli._open(args)
+        con = metrics_cli._open(args, writable=True)
     except _BadArgument as exc:
         return _bad(exc)
     try:
         frame = snapshots.compare_snapshot(con, snapshot_id, args.by, today, changed_only=not args.all)
+        what = labels.AUDIT_WHAT_SNAPSHOT_COMPARE.format(snapshot_id=snapshot_id, by=args.by)
+        cli_audit.record_export(con, what, [], len(frame))
     except snapshots.SnapshotNotFound as exc:
         return _bad(exc)
     finally:

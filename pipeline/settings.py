@@ -13,21 +13,36 @@ from dataclasses import dataclass
 
 import duckdb
 
-from pipeline import labels
+from pipeline import catalog, db, labels
 
-# The five rates of 综合得分, in the order SPEC §5 lists them, with their weight keys.
-SCORE_RATES = ("pairing_rate", "on_standard_rate", "home_visit_rate", "resolution_rate", "satisfaction_rate")
+# The rates of 综合得分 with their weight keys, from the metric catalog (in the order SPEC §5 lists them).
+SCORE_RATES = catalog.SCORE_RATES
 WEIGHT_KEYS = {rate: f"weight_{rate}" for rate in SCORE_RATES}
+# Whether a 干部职级 counts as a leading level for 爱心爸妈结对率: one switch (1 or 0) per level.
+LEADING_LEVEL_KEYS = {
+    level: f"leading_level_{number}" for number, level in enumerate(labels.CADRE_LEVELS, 1)
+}  # 市级领导 → leading_level_1, …
+FESTIVAL_KEYS = (
+    "festival_spring_from_day",
+    "festival_spring_to_day",
+    "festival_days_around",
+    "festival_children_days_before",
+    "festival_children_days_after",
+)
 
 DEFAULTS: dict[str, float] = {
     "overdue_days": 30.0,
-    "weight_pairing_rate": 0.2,
-    "weight_on_standard_rate": 0.3,
-    "weight_home_visit_rate": 0.2,
-    "weight_resolution_rate": 0.2,
-    "weight_satisfaction_rate": 0.1,
+    **{WEIGHT_KEYS[rate]: weight for rate, weight in catalog.DEFAULT_WEIGHTS.items()},
     "rag_green": 0.90,
     "rag_amber": 0.75,
+    # 节日关爱率: 春节 from 腊月 day 23 to 正月 day 15; 端午节, 中秋节 and 全国助残日 ± 3 days; 六一 05-29 to 06-03
+    "festival_spring_from_day": 23.0,
+    "festival_spring_to_day": 15.0,
+    "festival_days_around": 3.0,
+    "festival_children_days_before": 3.0,
+    "festival_children_days_after": 2.0,
+    # 爱心爸妈结对率: 市级领导 and 县级领导 are leading levels
+    **{key: 1.0 if level in ("市级领导", "县级领导") else 0.0 for level, key in LEADING_LEVEL_KEYS.items()},
 }
 
 
@@ -43,12 +58,20 @@ class Settings:
     weights: Mapping[str, float]  # rate column → weight
     rag_green: float
     rag_amber: float
+    festival_spring_from_day: int = 23
+    festival_spring_to_day: int = 15
+    festival_days_around: int = 3
+    festival_children_days_before: int = 3
+    festival_children_days_after: int = 2
+    leading_levels: tuple[str, ...] = ("市级领导", "县级领导")
 
     def as_dict(self) -> dict[str, float]:
         """The settings as stored key → value."""
         weights = {WEIGHT_KEYS[rate]: weight for rate, weight in self.weights.items()}
         bands = {"rag_green": self.rag_green, "rag_amber": self.rag_amber}
-        return {"overdue_days": float(self.overdue_days), **weights, **bands}
+        festivals = {key: float(getattr(self, key)) for key in FESTIVAL_KEYS}
+        leading = {key: float(level in self.leading_levels) for level, key in LEADING_LEVEL_KEYS.items()}
+        return {"overdue_days": float(self.overdue_days), **weights, **bands, **festivals, **leading}
 
 
 def _from_values(values: Mapping[str, float]) -> Settings:
@@ -57,6 +80,8 @@ def _from_values(values: Mapping[str, float]) -> Settings:
         weights={rate: float(values[WEIGHT_KEYS[rate]]) for rate in SCORE_RATES},
         rag_green=float(values["rag_green"]),
         rag_amber=float(values["rag_amber"]),
+        **{key: int(values[key]) for key in FESTIVAL_KEYS},
+        leading_levels=tuple(level for level, key in LEADING_LEVEL_KEYS.items() if values[key]),
     )
 
 
@@ -65,7 +90,7 @@ DEFAULT_SETTINGS = _from_values(DEFAULTS)
 
 def stored(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
     """The rows of the settings table: key → {value, updated_at, updated_by}."""
-    rows = con.execute("select key, value, updated_at, updated_by from settings order by key").fetchall()
+    rows = con.execute(db.read_sql("settings/settings_read.sql")).fetchall()
     return {key: {"value": value, "updated_at": at, "updated_by": by} for key, value, at, by in rows}
 
 
@@ -109,7 +134,29 @@ def validate(values: Mapping[str, object]) -> dict[str, float]:
     green, amber = merged["rag_green"], merged["rag_amber"]
     if not 0 <= amber <= green <= 1:
         raise SettingError(labels.MSG_SETTING_BANDS.format(amber=value_text(amber), green=value_text(green)))
+    for key, (low, high) in _FESTIVAL_RANGES.items():
+        value = merged[key]
+        if value != int(value) or not low <= value <= high:
+            label = labels.SETTING_LABELS[key]
+            raise SettingError(
+                labels.MSG_SETTING_RANGE.format(label=label, low=low, high=high, value=value_text(value))
+            )
+    for key in LEADING_LEVEL_KEYS.values():
+        if merged[key] not in (0, 1):
+            raise SettingError(
+                labels.MSG_SETTING_SWITCH.format(label=labels.SETTING_LABELS[key], value=value_text(merged[key]))
+            )
     return checked
+
+
+# the whole numbers each festival width may take (lunar days of a month; days around a festival)
+_FESTIVAL_RANGES = {
+    "festival_spring_from_day": (1, 29),
+    "festival_spring_to_day": (1, 29),
+    "festival_days_around": (0, 15),
+    "festival_children_days_before": (0, 15),
+    "festival_children_days_after": (0, 15),
+}
 
 
 def value_text(number: float) -> str:
@@ -128,28 +175,18 @@ def write_settings(
     merged.update(changes)
     checked = validate(merged)
     when = at or dt.datetime.now()
-    rows = [(key, checked[key], when, user) for key in changes]
-    con.execute("begin transaction")
-    try:
-        con.executemany(
-            "insert into settings (key, value, updated_at, updated_by) values (?, ?, ?, ?) "
-            "on conflict (key) do update set value = excluded.value, "
-            "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-            rows,
-        )
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+    with db.transaction(con):
+        for key in changes:
+            con.execute(
+                db.read_sql("settings/settings_write.sql"),
+                {"key": key, "value": checked[key], "updated_at": when, "updated_by": user},
+            )
     return read_settings(con)
 
 
 def reset_settings(con: duckdb.DuckDBPyConnection, keys: list[str] | None = None) -> Settings:
     """Forget stored values (all, or the keys given) so that the defaults apply again."""
-    if keys is None:
-        con.execute("delete from settings")
-    else:
-        con.execute("delete from settings where list_contains(?, key)", [list(keys)])
+    con.execute(db.read_sql("settings/settings_forget.sql"), {"keys": None if keys is None else list(keys)})
     return read_settings(con)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from pipeline import db, labels, periods, queries, settings
+from pipeline import catalog, db, labels, periods, queries, settings
 from pipeline.config import today as resolve_today
 from pipeline.queries import ALL, Scope
 
@@ -72,14 +72,13 @@ _OVERDUE_ISSUE_COLUMNS = (
 # Static statements: the table names are fixed here, every value is bound.
 _INSERT_ROWS = {
     "metric": "insert into report_snapshot_metric by name select * from snapshot_rows",
+    "figure": "insert into report_snapshot_figure by name select * from snapshot_rows",
     "overdue_contact": "insert into report_snapshot_overdue_contact by name select * from snapshot_rows",
     "overdue_issue": "insert into report_snapshot_overdue_issue by name select * from snapshot_rows",
     "issue_summary": "insert into report_snapshot_issue_summary by name select * from snapshot_rows",
     "reminder": "insert into report_snapshot_reminder by name select * from snapshot_rows",
 }
 _READ_ROWS = {
-    "metric": "select * exclude (snapshot_id) from report_snapshot_metric where snapshot_id = $snapshot_id "
-    "order by period_role, period, grouping_name, row_no",
     "overdue_contact": "select * exclude (snapshot_id) from report_snapshot_overdue_contact "
     "where snapshot_id = $snapshot_id order by row_no",
     "overdue_issue": "select * exclude (snapshot_id) from report_snapshot_overdue_issue "
@@ -89,10 +88,6 @@ _READ_ROWS = {
     "reminder": "select * exclude (snapshot_id) from report_snapshot_reminder "
     "where snapshot_id = $snapshot_id order by row_no",
 }
-_READ_GROUPING = (
-    "select * exclude (snapshot_id) from report_snapshot_metric where snapshot_id = $snapshot_id "
-    "and period_role = $role and grouping_name = $grouping order by row_no"
-)
 
 
 class SnapshotNotFound(LookupError):
@@ -299,6 +294,30 @@ def _metric_rows(frame: pd.DataFrame, role: str, period_text: str, by: str) -> p
     return rows
 
 
+_ROW_KEYS = ["period_role", "period", "grouping_name", "row_no"]
+
+
+def _insert_metric_rows(con: duckdb.DuckDBPyConnection, snapshot_id: int, frame: pd.DataFrame) -> None:
+    """Frozen metric rows: their keys in report_snapshot_metric, their figures long in report_snapshot_figure."""
+    metrics = [column for column in queries.METRIC_COLUMNS if column in frame.columns]
+    _insert(con, "metric", snapshot_id, frame.drop(columns=metrics))
+    figures = frame[[*_ROW_KEYS, *metrics]].astype({m: "float64" for m in metrics})
+    figures = figures.melt(id_vars=_ROW_KEYS, var_name="metric", value_name="value").dropna(subset=["value"])
+    _insert(con, "figure", snapshot_id, figures.reset_index(drop=True))
+
+
+def _read_metric_rows(
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, role: str | None = None, grouping: str | None = None
+) -> pd.DataFrame:
+    """Frozen metric rows with one column per metric; a metric not frozen in this snapshot is empty."""
+    params = {"snapshot_id": int(snapshot_id), "role": role, "grouping": grouping}
+    rows = con.execute(db.read_sql("report/snapshot_metric_rows.sql"), params).df()
+    figures = con.execute(db.read_sql("report/snapshot_figures.sql"), params).df()
+    wide = figures.pivot_table(index=_ROW_KEYS, columns="metric", values="value", aggfunc="first")
+    wide = wide.reindex(columns=list(queries.METRIC_COLUMNS)).reset_index()
+    return rows.merge(wide, on=_ROW_KEYS, how="left")
+
+
 def _insert(con: duckdb.DuckDBPyConnection, kind: str, snapshot_id: int, frame: pd.DataFrame) -> None:
     if frame.empty:
         return
@@ -358,7 +377,7 @@ def create_snapshot(
         metric_frames += [_metric_rows(f, _ROLE_PREVIOUS, previous.text, by) for by, f in figures.before.items()]
         metric_frames.append(_metric_rows(figures.trend, _ROLE_MONTH, "", "overall"))
         for frame in metric_frames:
-            _insert(con, "metric", snapshot_id, frame)
+            _insert_metric_rows(con, snapshot_id, frame)
         _insert(con, "overdue_contact", snapshot_id, figures.overdue_contacts[list(_OVERDUE_CONTACT_COLUMNS)])
         _insert(con, "overdue_issue", snapshot_id, figures.overdue_issues[list(_OVERDUE_ISSUE_COLUMNS)])
         _insert(con, "issue_summary", snapshot_id, figures.issue_summary)
@@ -462,8 +481,9 @@ def get_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> Snapshot:
 def _shape_metrics(rows: pd.DataFrame, by: str, leading: tuple[str, ...] = ()) -> pd.DataFrame:
     """Stored metric rows → the frame queries.metrics returns (same columns, same types)."""
     columns = [*leading, *queries.KEY_COLUMNS[by], *queries.METRIC_COLUMNS]
-    frame = rows[columns].reset_index(drop=True)
-    types = {c: "float64" if c in queries.FRACTIONAL_COLUMNS else "int64" for c in queries.METRIC_COLUMNS}
+    frame = rows.reindex(columns=columns).reset_index(drop=True)
+    # a count not frozen in an older snapshot (a metric added since) stays empty: a nullable integer
+    types = {c: "Int64" if t == "int64" and frame[c].isna().any() else t for c, t in catalog.dtypes().items()}
     return frame.astype(types)
 
 
@@ -472,8 +492,7 @@ def snapshot_metrics(con: duckdb.DuckDBPyConnection, snapshot_id: int, by: str) 
     if by not in queries.GROUPINGS:
         raise ValueError(labels.MSG_GROUPING_INVALID.format(value=by, allowed="、".join(queries.GROUPINGS)))
     get_snapshot(con, snapshot_id)
-    rows = con.execute(_READ_GROUPING, {"snapshot_id": int(snapshot_id), "role": _ROLE_CURRENT, "grouping": by}).df()
-    return _shape_metrics(rows, by)
+    return _shape_metrics(_read_metric_rows(con, snapshot_id, _ROLE_CURRENT, by), by)
 
 
 def _read(con: duckdb.DuckDBPyConnection, kind: str, snapshot_id: int) -> pd.DataFrame:
@@ -488,7 +507,7 @@ def _typed(frame: pd.DataFrame, columns: tuple[str, ...], integers: tuple[str, .
 def load_figures(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> Figures:
     """The figures frozen in a snapshot, exactly as they were when it was taken."""
     snapshot = get_snapshot(con, snapshot_id)
-    metrics = _read(con, "metric", snapshot.snapshot_id)
+    metrics = _read_metric_rows(con, snapshot.snapshot_id)
     current, before = {}, {}
     for (role, by), rows in metrics.groupby(["period_role", "grouping_name"], sort=False):
         if role == _ROLE_CURRENT:

@@ -480,6 +480,17 @@ ACTIONS = [
     (lambda con: access.audit(con, "c", "settings_change", Scope(), "overdue_days 30 → 45"), "settings_change"),
     (lambda con: access.audit(con, "c", "import", Scope(), "结对台账.csv", 61), "import"),
     (lambda con: access.audit(con, "c", "snapshot", Scope(), "第1号封存"), "snapshot"),
+    (lambda con: access.audit(con, "c", "reopen", Scope(), "问题台账.csv；重新打开已办结问题2个", 2), "reopen"),
+    (
+        lambda con: access.audit(con, "c", "full_list_exit", Scope(county="东川县"), "结对台账.csv；3名", 3),
+        "full_list_exit",
+    ),
+    (lambda con: access.audit(con, "命令行", "backup", Scope(), "备份到文件“b.duckdb”"), "backup"),
+    (lambda con: access.audit(con, "命令行", "restore", Scope(), "从备份文件“b.duckdb”恢复"), "restore"),
+    (
+        lambda con: access.audit(con, "市级", "supervise", Scope(department="市民政局"), "督办〔2026〕第1号：签收"),
+        "supervise",
+    ),
 ]
 
 
@@ -550,7 +561,12 @@ def test_no_code_updates_or_deletes_the_audit_log():
     files = [ROOT / "app.py"]
     for folder in ("pipeline", "app_pages", "app_ui"):
         files += [*(ROOT / folder).rglob("*.py"), *(ROOT / folder).rglob("*.sql")]
-    offenders = [str(path) for path in files if pattern.search(path.read_text(encoding="utf-8"))]
+    # the one exception: the migration that gave the records of older databases their chain hashes, once, with
+    # the trigger lifted inside its own transaction (pipeline/audit_chain.py)
+    chaining = ROOT / "pipeline" / "sql" / "migrations" / "005_audit_chain.sql"
+    offenders = [
+        str(path) for path in files if path != chaining and pattern.search(path.read_text(encoding="utf-8"))
+    ]
     # schema.sql names the statements only in its triggers ("before update on audit_log")
     assert offenders == []
 

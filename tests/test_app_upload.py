@@ -165,7 +165,7 @@ def test_gbk_csv_and_messy_workbook_are_previewed_imported_roster_first_and_repo
     with db.session(database) as con:
         stored = materialized.stored_periods(con)
         assert stored == {(p.start, p.as_of, p.months) for p in materialized.standard_periods(EXAMPLE_TODAY)}
-        assert con.execute("select distinct data_key from stored_metric").fetchall() == [(queries.data_key(con),)]
+        assert con.execute("select distinct data_key from stored_metric_value").fetchall() == [(queries.data_key(con),)]
 
     # the rejected rows as the office downloads them: the cells as written, then 工作表, 行号, 错误原因
     sheet = workbook_rows(downloads["走访记录_拒收行.xlsx"]())
@@ -269,4 +269,168 @@ def test_empty_database_page_offers_templates_and_says_there_is_no_history(datab
     ]
     for kind in ("roster", "visits", "issues"):
         assert downloads[templates.template_filename(kind)]() == templates.template_bytes(kind)
+    assert table_rows(database, "import_batch") == 0
+
+
+# ---------------------------------------------------------------- office habits (SPEC §4)
+
+HABIT_PEOPLE = {"A": pid(11), "B": pid(12), "C": pid(13)}
+
+
+def _habit_roster() -> bytes:
+    """Two people of 东川县 and one of 临河区, each paired."""
+    rows = [
+        ROSTER_HEADER,
+        [HABIT_PEOPLE["A"], "刘斌", "孤儿", "东川县", "东川乡", "黄静", mobile(11), "市民政局", "2026-01-05"],
+        [HABIT_PEOPLE["B"], "胡强", "特困", "东川县", "东坝镇", "郭斌", mobile(12), "市教育局", "2026-02-01"],
+        [HABIT_PEOPLE["C"], "张平", "孤儿", "临河区", "临河镇", "王伟", mobile(13), "市民政局", "2026-03-01"],
+    ]
+    return csv_bytes(rows)
+
+
+ISSUE_HEADER = ["问题编号", "身份证号", "提出日期", "问题类别", "问题描述", "办理状态", "办结日期"]
+
+
+def _ledger(closed: bool) -> bytes:
+    status, closed_on = ("已解决", "2026-10-12") if closed else ("待办理", "")
+    rows = [
+        ISSUE_HEADER,
+        ["WT1", HABIT_PEOPLE["A"], "2026-09-01", "生活", "房屋漏雨", status, closed_on],
+        ["WT2", HABIT_PEOPLE["B"], "2026-09-05", "医疗", "报销慢", "办理中", ""],
+    ]
+    return xlsx_bytes({"问题台账": rows})
+
+
+def _seed(database, *files: tuple[str, bytes]) -> None:
+    """Files imported before the page opens, as an earlier session of the office did."""
+    from pipeline.ingest import load
+
+    with db.session(database) as con:
+        for name, data in files:
+            report = load.import_bytes(con, data, name, today=EXAMPLE_TODAY, user="张三")
+            assert report.status == "ok", report.message
+
+
+def _audit(database, action: str) -> list[tuple]:
+    with db.session(database) as con:
+        return con.execute(
+            "select user_name, detail, row_count from audit_log where action = ? order by audit_id", [action]
+        ).fetchall()
+
+
+def test_a_file_imported_before_is_recognised_and_changes_nothing(database):
+    _seed(database, ("结对台账.csv", _roster_csv()))
+    with db.session(database) as con:
+        before = snapshot(con)
+    at = open_upload_page()
+    at.file_uploader[0].set_value(("结对台账（再次上传）.csv", _roster_csv(), "text/csv")).run()
+    at.button(key="upload_start").click().run()
+    assert not at.exception, at.exception
+    notes = [i.value for i in at.info if str(i.value).startswith("该文件已于")]
+    assert len(notes) == 1 and notes[0].endswith("由张三导入（第1批），本次未作任何改动")
+    # the earlier batch's figures: what landed then is unchanged now, its rejected rows still listed
+    assert report_counts(at) == [counts_of(read=6, unchanged=3, duplicate=1, rejected=2)]
+    assert error_tables(at)[0][labels.ERROR_ROW_COLUMN].tolist() == [5, 6]
+    with db.session(database) as con:
+        assert snapshot(con) == before  # not a row, not a batch
+    (record,) = _audit(database, "import")
+    assert record[0] == CITY_USER and labels.UPLOAD_AUDIT_STATUS["already_imported"] in record[1]
+
+
+def test_rows_that_would_reopen_issues_wait_until_reopening_is_ticked(database):
+    _seed(database, ("结对台账.csv", _habit_roster()), ("问题台账（10月）.xlsx", _ledger(closed=True)))
+    at = open_upload_page()
+    at.file_uploader[0].set_value(("问题台账（9月）.xlsx", _ledger(closed=False), "application/octet-stream")).run()
+    at.button(key="upload_start").click().run()
+    assert not at.exception, at.exception
+    assert report_counts(at) == [counts_of(read=2, unchanged=1, held_back=1)]
+    assert labels.UPLOAD_RESULT_HELD_BACK.format(n="1") in [w.value for w in at.warning]
+    assert labels.UPLOAD_HELD_BACK_HEADER.format(n="1") in [m.value for m in at.markdown]
+    (held,) = error_tables(at)  # no rejected rows: only the table of held-back rows
+    assert held[labels.ERROR_ROW_COLUMN].tolist() == [2]
+    reason = held[labels.ERROR_REASON_COLUMN].iloc[0]
+    assert reason.startswith("状态回退，未导入：该问题当前为“已解决”（办结日期2026-10-12，第2批导入）")
+    with db.session(database) as con:
+        assert con.execute("select status from issue where issue_no = 'WT1'").fetchall() == [("已解决",)]
+    history = next(f.value for f in at.dataframe if labels.UPLOAD_HISTORY_COLUMNS["held_back"] in f.value.columns)
+    assert history[labels.UPLOAD_HISTORY_COLUMNS["held_back"]].tolist() == [1, 0, 0]
+
+    # on purpose: a new upload of the same file with the box ticked reopens the issue, audited
+    at = open_upload_page()
+    at.file_uploader[0].set_value(("问题台账（9月）.xlsx", _ledger(closed=False), "application/octet-stream")).run()
+    at.checkbox(key="allow_reopen").check().run()
+    assert at.checkbox(key="allow_reopen").label == "允许回退已办结问题/已退出对象（重新打开）"
+    at.button(key="upload_start").click().run()
+    assert not at.exception, at.exception
+    assert report_counts(at) == [counts_of(read=2, updated=1, unchanged=1)]
+    assert labels.MSG_REOPENED.format(issues=1, people=0) in [c.value for c in at.caption]
+    with db.session(database) as con:
+        assert con.execute("select status, closed_on from issue where issue_no = 'WT1'").fetchall() == [
+            ("待办理", None)
+        ]
+    assert [(user, count) for user, _, count in _audit(database, "reopen")] == [(CITY_USER, 1)]
+
+
+def test_a_complete_list_shows_the_missing_people_before_anything_changes(database):
+    _seed(database, ("全市台账.csv", _habit_roster()))
+    only_a = [ROSTER_HEADER, [HABIT_PEOPLE["A"], "刘斌", "孤儿", "东川县", "东川乡", "黄静", mobile(11), "市民政局",
+                              "2026-01-05"]]  # fmt: skip
+    at = open_upload_page()
+    at.file_uploader[0].set_value(("东川县名单（11月）.csv", csv_bytes(only_a), "text/csv")).run()
+    at.checkbox(key="full_list").check().run()
+    assert at.checkbox(key="full_list").label == "这是本县区的完整名单"
+    at.selectbox(key="full_list_county").select("东川县").run()
+    assert not at.exception, at.exception
+    message = labels.UPLOAD_FULL_LIST_MISSING.format(county="东川县", count=1, exit_on=EXAMPLE_TODAY)
+    assert message in [w.value for w in at.warning]
+    columns = list(labels.UPLOAD_FULL_LIST_COLUMNS.values())
+    people = next(f.value for f in at.dataframe if list(f.value.columns) == columns)
+    assert people.values.tolist() == [[masking.mask_id(HABIT_PEOPLE["B"]), "胡强", "东坝镇", None]]
+    assert at.button(key="upload_start").disabled  # only the confirm button below the list imports
+    with db.session(database) as con:
+        assert con.execute("select count(*) from import_batch").fetchall() == [(1,)]
+        assert con.execute("select count(*) from beneficiary where exited_on is not null").fetchall() == [(0,)]
+
+    at.button(key="full_list_confirm").click().run()
+    assert not at.exception, at.exception
+    assert report_counts(at) == [counts_of(read=1, unchanged=1)]
+    exited = labels.MSG_FULL_LIST_EXITED.format(county="东川县", count=1, exit_on=EXAMPLE_TODAY)
+    assert exited in [c.value for c in at.caption]
+    with db.session(database) as con:
+        assert con.execute("select id_number, exited_on from beneficiary where exited_on is not null").fetchall() == [
+            (HABIT_PEOPLE["B"], EXAMPLE_TODAY)
+        ]
+    assert [(user, count) for user, _, count in _audit(database, "full_list_exit")] == [(CITY_USER, 1)]
+    text = rendered_text(at)
+    assert not FULL_ID.search(text) and not FULL_MOBILE.search(text)
+
+
+def test_a_county_office_declares_its_own_complete_list(database):
+    _seed(database, ("全市台账.csv", _habit_roster()))
+    row_a = [HABIT_PEOPLE["A"], "刘斌", "孤儿", "东川县", "东川乡", "黄静", mobile(11), "市民政局", "2026-01-05"]
+    row_b = [HABIT_PEOPLE["B"], "胡强", "特困", "东川县", "东坝镇", "郭斌", mobile(12), "市教育局", "2026-02-01"]
+    at = app_test(user="县区测试")
+    at.run()
+    at.switch_page("app_pages/upload.py")
+    at.run()
+    at.file_uploader[0].set_value(("名单.csv", csv_bytes([ROSTER_HEADER, row_a, row_b]), "text/csv")).run()
+    at.checkbox(key="full_list").check().run()
+    assert not at.exception, at.exception
+    assert labels.UPLOAD_FULL_LIST_OWN_COUNTY.format(county="东川县") in [c.value for c in at.caption]
+    assert not [s for s in at.selectbox if s.key == "full_list_county"]
+    assert labels.MSG_FULL_LIST_NONE_MISSING.format(county="东川县") in [s.value for s in at.success]
+    assert not at.button(key="upload_start").disabled  # nobody missing: nothing to confirm
+    at.button(key="upload_start").click().run()
+    assert report_counts(at) == [counts_of(read=2, unchanged=2)]
+    with db.session(database) as con:
+        assert con.execute("select count(*) from beneficiary where exited_on is not null").fetchall() == [(0,)]
+
+
+def test_a_blank_template_sent_back_is_refused_before_import(database):
+    at = open_upload_page()
+    blank = templates.template_bytes("roster")
+    at.file_uploader[0].set_value((templates.template_filename("roster"), blank, "application/octet-stream")).run()
+    assert not at.exception, at.exception
+    assert labels.UPLOAD_CANNOT_IMPORT.format(message="文件只有表头，没有数据行") in [e.value for e in at.error]
+    assert at.button(key="upload_start").disabled
     assert table_rows(database, "import_batch") == 0

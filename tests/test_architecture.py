@@ -45,6 +45,8 @@ def test_streamlit_config_is_hardened():
     assert 0 < config["server"]["maxUploadSize"] <= 200  # MB, the same cap as pipeline.config.MAX_FILE_BYTES
     assert config["browser"]["gatherUsageStats"] is False
     assert config["client"]["showErrorDetails"] == "none"  # tracebacks never reach the office's screen
+    # a table's own "Download as CSV" would hand over its rows unaudited, unmasked by choice and with live formulas
+    assert config["client"]["disableDataExport"] is True
 
 
 # Path fragments that would make the project read a file outside its own folder.

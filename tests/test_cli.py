@@ -38,8 +38,11 @@ def test_import_prints_one_json_line_per_file_and_exit_0(tmp_path, example_dir):
         "unchanged",
         "duplicate",
         "rejected",
+        "held_back",
         "errors",
+        "notes",
     }
+    assert list(lines[0])[7:9] == ["rejected", "held_back"]  # held_back right after rejected
 
 
 def test_import_with_rejected_rows_exits_1_and_names_row_and_column(tmp_path):
@@ -130,7 +133,7 @@ def test_import_waits_for_a_database_held_by_another_process(tmp_path, example_d
     assert "Traceback" not in result.stderr
 
 
-def test_template_command_writes_a_workbook_the_import_reads(tmp_path):
+def test_template_command_writes_a_workbook_the_import_recognises_and_refuses_as_empty(tmp_path):
     import openpyxl
 
     out = tmp_path / "结对台账模板.xlsx"
@@ -140,5 +143,8 @@ def test_template_command_writes_a_workbook_the_import_reads(tmp_path):
     values = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
     assert any(str(v).rstrip("*") == "身份证号" for v in values)
     result = run_cli("import", "--db", str(tmp_path / "t.duckdb"), str(out))
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["kind"] == "roster"
+    # a blank template sent back has a header and no rows: refused, nothing recorded (SPEC §4)
+    assert result.returncode == 2, result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["kind"], summary["status"], summary["read"]) == ("roster", "failed", 0)
+    assert "文件只有表头，没有数据行" in result.stderr

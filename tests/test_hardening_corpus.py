@@ -404,7 +404,7 @@ class Case:
 
 
 CORRUPT, BOMB, ENTITY, ENCODING, NO_HEADER = "已损坏", "解压后体积异常", "不安全的XML实体声明", "编码无法识别", "表头"
-TOO_BIG, PASSWORD, EMPTY, LIMIT, NO_ROWS = "超过上限", "密码", "是空的", "内存或时间上限", "没有数据行"
+TOO_BIG, PASSWORD, EMPTY, LIMIT, NO_ROWS = "超过上限", "密码", "是空的", "内存或时间上限", "文件只有表头，没有数据行"
 
 CASES: dict[str, Case] = {
     # truncated and renamed archives
@@ -481,14 +481,15 @@ CASES: dict[str, Case] = {
     "only-utf16-le-bom": Case("台账.csv", lambda: codecs.BOM_UTF16_LE, words=(NO_HEADER,)),
     "only-utf16-be-bom": Case("台账.csv", lambda: codecs.BOM_UTF16_BE, words=(NO_HEADER,)),
     "bom-and-blank-lines": Case("台账.csv", lambda: codecs.BOM_UTF8 + b"\r\n,,,\r\n\r\n", words=(NO_HEADER,)),
-    "header-only-roster-csv": Case("台账.csv", lambda: csv_bytes([ROSTER_HEADER]), "ok", words=(NO_ROWS,)),
-    "header-only-visits-csv": Case("走访.csv", lambda: csv_bytes([VISITS_HEADER]), "ok", words=(NO_ROWS,)),
-    "header-only-issues-csv": Case("问题.csv", lambda: csv_bytes([ISSUES_HEADER]), "ok", words=(NO_ROWS,)),
-    "header-only-roster-xlsx": Case("台账.xlsx", lambda: xlsx_bytes([ROSTER_HEADER]), "ok", words=(NO_ROWS,)),
-    "header-only-visits-xlsx": Case("走访.xlsx", lambda: xlsx_bytes([VISITS_HEADER]), "ok", words=(NO_ROWS,)),
-    "header-only-issues-xlsx": Case("问题.xlsx", lambda: xlsx_bytes([ISSUES_HEADER]), "ok", words=(NO_ROWS,)),
+    # a header and no data rows (a blank template sent back): refused, nothing recorded (SPEC §4)
+    "header-only-roster-csv": Case("台账.csv", lambda: csv_bytes([ROSTER_HEADER]), words=(NO_ROWS,)),
+    "header-only-visits-csv": Case("走访.csv", lambda: csv_bytes([VISITS_HEADER]), words=(NO_ROWS,)),
+    "header-only-issues-csv": Case("问题.csv", lambda: csv_bytes([ISSUES_HEADER]), words=(NO_ROWS,)),
+    "header-only-roster-xlsx": Case("台账.xlsx", lambda: xlsx_bytes([ROSTER_HEADER]), words=(NO_ROWS,)),
+    "header-only-visits-xlsx": Case("走访.xlsx", lambda: xlsx_bytes([VISITS_HEADER]), words=(NO_ROWS,)),
+    "header-only-issues-xlsx": Case("问题.xlsx", lambda: xlsx_bytes([ISSUES_HEADER]), words=(NO_ROWS,)),
     "header-and-a-total-row-only": Case(
-        "台账.csv", lambda: csv_bytes([ROSTER_HEADER, ["合计", "2人"]]), "ok", words=(NO_ROWS,)
+        "台账.csv", lambda: csv_bytes([ROSTER_HEADER, ["合计", "2人"]]), words=(NO_ROWS,)
     ),
     # ragged rows
     "ragged-rows-longer-than-header": Case("台账.csv", lambda: ragged(3), "ok", inserted=2),
@@ -652,13 +653,15 @@ def test_malformed_file(con, time_limit, case: Case):
         assert report.batch_id is not None
         after = snapshot(con)
         assert len(after["import_batch"]) == len(before["import_batch"]) + 1
-        if not case.inserted and not case.rejected:  # nothing under the header: only the empty batch is new
+        if not case.inserted and not case.rejected:  # no row landed: only the batch is new
             assert {t: rows for t, rows in after.items() if t != "import_batch"} == {
                 t: rows for t, rows in before.items() if t != "import_batch"
             }
         return
     assert _CJK.search(report.message), report.message
-    assert case.name in report.message or "工作表" in report.message or case.outcome == "rolled_back"  # says where
+    # says where (the file's own name, a sheet); a header without rows is the whole file, and the report names it
+    says_where = case.name in report.message or "工作表" in report.message or case.outcome == "rolled_back"
+    assert says_where or (report.message == NO_ROWS and report.file == case.name), report.message
     assert report.batch_id is None
     assert report.summary()["message"] == report.message
     assert snapshot(con) == before

@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from pipeline import masking
 from pipeline.ingest import load
 from tests.ingest_helpers import (
     EXAMPLE_DIR,
@@ -704,7 +705,8 @@ def test_overlapping_pairings_in_one_file_reject_the_later_row(con):
     assert figures(report) == fig(read=3, inserted=2, rejected=1)
     error = errors_by_row(report)[3]
     assert error.column == "结对日期"
-    assert "时间重叠" in error.reason and mobile(1) in error.reason and "2026-01-05" in error.reason
+    assert "时间重叠" in error.reason and masking.mask_phone(mobile(1)) in error.reason and "2026-01-05" in error.reason
+    assert mobile(1) not in error.reason  # phones in reasons are masked (SPEC §4)
     assert [p[1] for p in pairings(con)] == [mobile(3), mobile(1)]
 
 
@@ -750,7 +752,7 @@ def test_file_row_overlapping_a_stored_pairing_it_does_not_restate_is_rejected(c
     report = run_import(con, csv_bytes(second), "八月.csv")
     assert figures(report) == fig(read=2, unchanged=1, rejected=1)
     error = errors_by_row(report)[2]
-    assert error.column == "结对日期" and "时间重叠" in error.reason and mobile(1) in error.reason
+    assert error.column == "结对日期" and "时间重叠" in error.reason and masking.mask_phone(mobile(1)) in error.reason
     assert pairings(con) == before
 
 
@@ -836,7 +838,8 @@ def test_visit_of_a_person_not_in_the_roster_is_rejected(con):
     report = run_import(con, csv_bytes(rows), "走访.csv")
     assert figures(report) == fig(read=2, inserted=1, rejected=1)
     error = errors_by_row(report)[3]
-    assert error.column == "身份证号" and error.reason.startswith("对象不在台账") and stranger in error.reason
+    assert error.column == "身份证号" and error.reason.startswith("对象不在台账")
+    assert masking.mask_id(stranger) in error.reason and stranger not in error.reason  # masked like everywhere
 
 
 def test_visit_dated_after_today_is_rejected(con):
@@ -1112,8 +1115,14 @@ def test_importing_the_same_files_twice_changes_nothing(con):
     after = snapshot(con)
     for table in ("beneficiary", "pairing", "contact", "issue"):
         assert after[table] == before[table], table
-    assert len(after["import_batch"]) == 6
-    assert len(after["rejected_row"]) == 6
+    # the same bytes are recognised (SPEC §4): no second batch, the first batch's rejected rows listed again
+    assert after == before
+    assert [(r.status, r.earlier_batch, r.batch_id) for r in second] == [
+        ("already_imported", r.batch_id, None) for r in first
+    ]
+    assert [[e.row for e in r.errors] for r in second] == [[e.row for e in r.errors] for r in first]
+    assert len(after["import_batch"]) == 3
+    assert len(after["rejected_row"]) == 3
 
 
 def test_all_or_nothing_with_one_bad_row_lands_nothing(con):

@@ -15,6 +15,7 @@ import random
 import numpy as np
 import pytest
 
+from pipeline import labels, masking
 from pipeline.ingest import clean, load, read
 from pipeline.ingest.parse_child import encode_column
 from tests.ingest_helpers import (
@@ -247,7 +248,7 @@ def test_an_overlap_with_several_stored_pairings_names_the_earliest(tmp_path):
     later = [ROSTER_HEADER, roster_row(person, cadre_phone=mobile(3), paired_on="2025-03-01")]
     report = run_import(con, csv_bytes(later), "二.csv")
     assert report.rejected == 1
-    assert mobile(1) in report.errors[0].reason and "2025-01-01" in report.errors[0].reason
+    assert masking.mask_phone(mobile(1)) in report.errors[0].reason and "2025-01-01" in report.errors[0].reason
 
 
 # ================================================================ workbooks
@@ -308,10 +309,13 @@ def test_stored_keys_are_those_of_the_key_functions(tmp_path):
 
 
 @pytest.mark.parametrize("rows", [[ROSTER_HEADER], [VISITS_HEADER, ["合计"]], [VISITS_HEADER, [""] * 6]])
-def test_a_sheet_without_data_rows_is_an_empty_batch(tmp_path, rows):
+def test_a_sheet_without_data_rows_is_refused_and_records_nothing(tmp_path, rows):
     con = open_db(tmp_path)
+    before = snapshot(con)
     report = run_import(con, csv_bytes(rows), "空.csv")
-    assert report.status == "ok" and report.read == 0 and report.batch_id is not None
+    assert report.status == "failed" and report.read == 0 and report.batch_id is None
+    assert report.message == labels.MSG_HEADER_ONLY
+    assert snapshot(con) == before
 
 
 ENCODED = [

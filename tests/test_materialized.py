@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline import db, materialized, periods, queries, settings
+from pipeline import catalog, db, materialized, periods, queries, settings
 from pipeline.ingest.load import import_file
 from tests.conftest import EXAMPLE_DIR, EXAMPLE_TODAY, ROOT, build_example_database
 
@@ -31,8 +31,10 @@ def stored_db(tmp_path):
 def _tamper(con, period: periods.Period, grouping: str = "overall") -> None:
     """Overwrite a stored count, so that a read from the store can be told from a computation."""
     con.execute(
-        "update stored_metric set beneficiaries = ? where start_on = ? and as_of = ? and grouping_name = ?",
-        [TAMPERED, period.start, period.as_of, grouping],
+        "update stored_metric_value set value = ? where metric = 'beneficiaries' and start_on = ? and as_of = ? "
+        "and row_no in (select row_no from stored_metric_group as g where g.start_on = ? and g.as_of = ? "
+        "and g.grouping_name = ?)",
+        [TAMPERED, period.start, period.as_of, period.start, period.as_of, grouping],
     )
 
 
@@ -70,7 +72,13 @@ def test_refresh_stores_every_standard_period_once_and_a_second_refresh_computes
         assert stored == {(p.start, p.as_of, p.months) for p in materialized.standard_periods(TODAY)}
         entries = con.execute("select count(*), sum(row_count) from stored_metric_period").fetchall()[0]
         assert entries[0] == 12
-        assert entries[1] == con.execute("select count(*) from stored_metric").fetchall()[0][0]
+        assert entries[1] == con.execute("select count(*) from stored_metric_group").fetchall()[0][0]
+        # long: one value per group and computed column of the catalog (an empty median is left out)
+        values = con.execute("select count(*), count(distinct metric) from stored_metric_value").fetchall()[0]
+        assert values[1] == len(catalog.COMPUTED_COLUMNS)
+        assert (
+            entries[1] * (len(catalog.COMPUTED_COLUMNS) - 1) <= values[0] <= entries[1] * len(catalog.COMPUTED_COLUMNS)
+        )
         again = materialized.refresh(con, TODAY)
     assert again.computed == [] and len(again.kept) == 12 and again.rows == 0
 
@@ -90,7 +98,8 @@ def test_comparison_and_trend_read_the_stored_periods_and_compute_the_rest(store
     plain.write_bytes(stored_db.read_bytes())
     with db.session(plain) as con:  # the same ledgers with nothing stored
         con.execute("delete from stored_metric_period")
-        con.execute("delete from stored_metric")
+        con.execute("delete from stored_metric_group")
+        con.execute("delete from stored_metric_value")
     with db.session(stored_db, read_only=True) as con, db.session(plain, read_only=True) as bare:
         for by in ("overall", "county", "cadre"):
             pd.testing.assert_frame_equal(
@@ -139,7 +148,7 @@ def test_an_import_makes_the_stored_figures_stale_and_the_next_refresh_forgets_t
         assert materialized.stored_periods(con) == set()
         done = materialized.refresh(con, TODAY)
         assert len(done.computed) == 12
-        keys = con.execute("select distinct data_key from stored_metric").fetchall()
+        keys = con.execute("select distinct data_key from stored_metric_value").fetchall()
         assert keys == [(queries.data_key(con),)]
         stored = queries.metrics_many(con, q3, today=TODAY)["department"]
         pd.testing.assert_frame_equal(
@@ -180,7 +189,8 @@ def test_a_refresh_that_cannot_write_is_a_message_and_the_figures_are_computed(s
 def test_a_database_without_the_stored_tables_is_computed(tmp_path):
     path = build_example_database(tmp_path / "old.duckdb")
     with db.session(path) as con:  # as a database made before the store existed
-        con.execute("drop table stored_metric")
+        con.execute("drop table stored_metric_group")
+        con.execute("drop table stored_metric_value")
         con.execute("drop table stored_metric_period")
     con = duckdb.connect(str(path), read_only=True)  # read-only: the schema is not brought up to date
     try:
@@ -215,7 +225,8 @@ def test_cli_import_stores_the_figures_and_refresh_reports_what_it_did(tmp_path)
     assert len(summary["kept"]) == 6
     with db.session(path, read_only=True) as con:  # the periods cut at the day before are gone
         assert len(materialized.stored_periods(con)) == 12
-        assert con.execute("select count(distinct (start_on, as_of)) from stored_metric").fetchall()[0][0] == 12
+        distinct = "select count(distinct (start_on, as_of)) from stored_metric_value"
+        assert con.execute(distinct).fetchall()[0][0] == 12
 
 
 def test_an_import_that_changes_nothing_leaves_no_new_refresh(tmp_path):

@@ -16,6 +16,12 @@ def test_every_metric_setting_and_grouping_is_documented(name):
     assert f"`{name}`" in DOC
 
 
+def test_the_metrics_table_of_the_doc_is_the_catalogs():
+    from pipeline import catalog
+
+    assert catalog.doc_table() in DOC
+
+
 def test_every_metric_has_its_chinese_label_in_the_doc():
     from pipeline import labels
 

@@ -194,3 +194,26 @@ def test_month_periods_stop_at_today_and_cut_the_running_month():
 )
 def test_chinese_labels(text, label):
     assert parse_period(text, TODAY).label == label
+
+
+def test_a_period_is_parsed_once_where_it_enters(tmp_path, monkeypatch):
+    """The text of a snapshot's period is read once; from there on it travels as a Period."""
+    import shutil
+
+    from pipeline import db, snapshots
+    from tests.conftest import ROOT
+
+    read: list[str] = []
+    original = periods._named_bounds
+
+    def counting(text):
+        read.append(text)
+        return original(text)
+
+    monkeypatch.setattr(periods, "_named_bounds", counting)
+    path = tmp_path / "g.duckdb"
+    shutil.copy2(ROOT / "tests" / "data" / "release-0.1" / "guanai.duckdb", path)
+    with db.session(path) as con:
+        read.clear()
+        snapshots.create_snapshot(con, "2026Q3", "测试", today=dt.date(2026, 11, 28))
+    assert read.count("2026Q3") == 1

@@ -88,16 +88,19 @@ def test_file_names_name_the_kind():
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_blank_template_is_recognised_and_holds_no_rows(kind, tmp_path):
+def test_blank_template_is_recognised_and_refused_as_holding_no_rows(kind, tmp_path):
     con = db.connect(tmp_path / "blank.duckdb")
     try:
         data, name = templates.template_bytes(kind), templates.template_filename(kind)
         report = load.import_bytes(con, data, name, today=TODAY)
+        batches = con.execute("select count(*) from import_batch").fetchall()
     finally:
         con.close()
-    assert report.status == "ok", report.message
-    assert report.kind == kind and report.read == 0 and report.rejected == 0
+    # sent back blank, a template has a header and no rows: refused, nothing recorded (SPEC §4)
+    assert report.status == "failed" and report.message == labels.MSG_HEADER_ONLY
+    assert report.kind == kind and report.read == 0 and report.rejected == 0 and report.batch_id is None
     assert report.sheets[0]["header_row"] == templates.HEADER_ROW
+    assert batches == [(0,)]
 
 
 def test_filled_templates_import_row_by_row(tmp_path):

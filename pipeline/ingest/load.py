@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import threading
 import time
 from collections import defaultdict
@@ -29,9 +30,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline import config, db, labels
-from pipeline.ingest import clean, headers
+from pipeline import audit_chain, config, db, labels, masking
+from pipeline.ingest import archive, clean, headers, progress_rules
 from pipeline.ingest.read import RawColumn, RawSheet, ReadError, read_file
+from pipeline.ingest.stream import ImportProgress
 
 KIND_ORDER = ("roster", "visits", "issues")
 _TOTAL_WORDS = ("合计", "总计")
@@ -104,13 +106,18 @@ DATE_FIELDS = {
 
 @dataclass
 class RowError:
-    """A rejected row: where it is, which column, why, and its cells as written."""
+    """A rejected row: where it is, which column, why, and its cells as written.
+
+    held_back marks a row that is not rejected but was not applied because it would undo progress
+    (SPEC §4, see progress_rules): it is listed and kept with the rejected rows, and counted apart.
+    """
 
     sheet: str
     row: int
     column: str
     reason: str
     raw: dict[str, str] = field(default_factory=dict)
+    held_back: bool = False
 
     def as_dict(self) -> dict:
         """The error as the CLI prints it."""
@@ -130,18 +137,30 @@ class ImportReport:
     unchanged: int = 0
     duplicate: int = 0
     rejected: int = 0
+    held_back: int = 0  # rows not applied because they would undo progress (listed in errors, not rejected)
     errors: list[RowError] = field(default_factory=list)
     sheets: list[dict] = field(default_factory=list)
     unknown_columns: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     batch_id: int | None = None
-    status: str = "ok"  # ok | rolled_back (all-or-nothing with errors) | failed (nothing could be read)
+    # ok | rolled_back (all-or-nothing with errors) | failed (nothing could be read, or a header and no rows)
+    # | already_imported (the same bytes landed before: nothing written) | needs_confirmation (a complete
+    # list whose missing people the uploader has not confirmed yet: nothing written)
+    status: str = "ok"
     message: str = ""
+    earlier_batch: int | None = None  # already_imported: the batch that landed the same bytes
+    reopened: int = 0  # rows applied although they move an issue back or clear a 退出日期 (allow_reopen)
+    full_list: dict | None = None  # a complete list: the county, the exit date, the people missing
 
     @property
     def landed(self) -> bool:
         """Whether the file's valid rows are in the database."""
         return self.status == "ok"
+
+    @property
+    def counted(self) -> bool:
+        """Whether the counts describe the stored rows (landed now, or by the earlier import of the same bytes)."""
+        return self.status in ("ok", "already_imported")
 
     def summary(self, max_errors: int = config.ERRORS_IN_SUMMARY) -> dict:
         """The one JSON object per file of CLI.md."""
@@ -149,16 +168,24 @@ class ImportReport:
             "file": self.file,
             "kind": self.kind,
             "read": self.read,
-            "inserted": self.inserted if self.landed else 0,
-            "updated": self.updated if self.landed else 0,
-            "unchanged": self.unchanged if self.landed else 0,
+            "inserted": self.inserted if self.counted else 0,
+            "updated": self.updated if self.counted else 0,
+            "unchanged": self.unchanged if self.counted else 0,
             "duplicate": self.duplicate,
             "rejected": self.rejected,
+            "held_back": self.held_back,
             "errors": [e.as_dict() for e in self.errors[:max_errors]],
+            "notes": [masking.mask_text(note) for note in self.notes],
         }
-        if self.status != "ok":
+        if self.status == "already_imported":
+            out["status"] = self.status
+            out["note"] = self.message
+            out["earlier_batch"] = self.earlier_batch
+        elif self.status != "ok":
             out["status"] = self.status
             out["message"] = self.message
+        if self.full_list is not None:
+            out["full_list"] = self.full_list
         return out
 
 
@@ -263,6 +290,13 @@ class Rows:
     county_only: str | None = None  # a county user's upload may only touch that county's people
     errors: dict[int, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     duplicate: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # superseded within the file
+    # progress_rules: rows held back because they would undo progress (position -> column, reason), whether
+    # the uploader allows them (then counted here), the rows of a cadre's phone change, notes for the report
+    held: dict[int, tuple[str, str]] = field(default_factory=dict)
+    allow_reopen: bool = False
+    reopened: dict[str, int] = field(default_factory=lambda: {"issues": 0, "people": 0})
+    phone_changed: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     _parts: list[tuple[int, np.ndarray, dict[str, Coded]]] = field(default_factory=list)  # until finish()
 
     def __len__(self) -> int:
@@ -334,9 +368,16 @@ class Rows:
             mask[np.fromiter(self.errors.keys(), np.int64, len(self.errors))] = True
         return mask
 
+    def hold(self, position: int, column: str, reason: str) -> None:
+        """Hold a row back: not applied, not rejected (progress_rules)."""
+        self.held[int(position)] = (column, reason)
+
     def valid(self) -> np.ndarray:
-        """Positions neither rejected nor superseded, in file order."""
-        return np.flatnonzero(~(self.rejected() | self.duplicate))
+        """Positions neither rejected, nor superseded, nor held back, in file order."""
+        out = self.rejected() | self.duplicate
+        if self.held:
+            out[np.fromiter(self.held.keys(), np.int64, len(self.held))] = True
+        return np.flatnonzero(~out)
 
     def take(self, field_name: str, positions: np.ndarray) -> pa.Array:
         """The clean values of a field at some positions."""
@@ -644,7 +685,8 @@ def _reject_unknown_beneficiaries(con, rows: Rows) -> None:
     label = labels.column_label(rows.kind, "id_number")
     unknown = _nulls(where)
     for offset in np.flatnonzero(unknown[codes]).tolist():
-        rows.reject(positions[offset], label, labels.MSG_NOT_IN_ROSTER.format(value=ids.value(positions[offset])))
+        value = masking.mask_id(ids.value(positions[offset]))  # masked here: many rows, each its own number
+        rows.reject(positions[offset], label, labels.MSG_NOT_IN_ROSTER.format(value=value))
     if rows.county_only:
         stored = known.column("county").combine_chunks().take(where)
         elsewhere = ~unknown & ~_numpy(pc.equal(stored, rows.county_only).fill_null(False))
@@ -699,11 +741,13 @@ def _supersede_by_key(rows: Rows, positions: np.ndarray, keys: pa.Table) -> tupl
     return order[last], (ordered if last.all() else ordered.filter(pa.array(last)))
 
 
-def _check_overlaps(con, rows: Rows) -> np.ndarray:
+def _check_overlaps(con, rows: Rows, batch_id: int | None = None) -> np.ndarray:
     """SPEC §2.1: at most one active pairing per person; checked on the state after the whole file.
 
     Returns the positions of the file's pairings (the last row of each key) in key order, the
-    refused ones included.
+    refused ones included. A cadre's change of phone (SPEC §4) is a meeting of two periods too: among
+    the people the rule walks, such rows are recognised first and the stored pairing takes the new phone
+    (progress_rules.apply_phone_changes, given the importing batch).
     """
     valid = rows.valid()
     paired = valid[~rows.values["cadre_phone"].missing()[valid]]
@@ -731,6 +775,13 @@ def _check_overlaps(con, rows: Rows) -> np.ndarray:
         return in_key_order
     paired = paired[in_file]
     stored = stored.filter(pa.array(in_stored))
+    if batch_id is not None and progress_rules.apply_phone_changes(con, rows, paired, stored, batch_id):
+        # the changes renamed stored pairings: read these people's pairings again
+        con.register("incoming_ids", pa.table({"id_number": pc.unique(rows.take("id_number", paired))}))
+        try:
+            stored = con.sql(db.read_sql("load/stored_pairings.sql")).to_arrow_table()
+        finally:
+            con.unregister("incoming_ids")
     ids = rows.take("id_number", paired).to_pylist()
     phones = rows.take("cadre_phone", paired).to_pylist()
     starts = rows.take("paired_on", paired).to_pylist()
@@ -755,7 +806,8 @@ def _check_overlaps(con, rows: Rows) -> np.ndarray:
         kept |= newly_kept
     label = labels.column_label("roster", "paired_on")
     for n, clash in rejected.items():
-        rows.reject(paired[n], label, labels.MSG_PAIRING_OVERLAP.format(other_phone=clash[2], other_start=clash[0]))
+        other_phone = masking.mask_phone(clash[2])
+        rows.reject(paired[n], label, labels.MSG_PAIRING_OVERLAP.format(other_phone=other_phone, other_start=clash[0]))
     return in_key_order
 
 
@@ -971,7 +1023,8 @@ def _staged(rows: Rows, positions: np.ndarray, fields: tuple[str, ...], keep: tu
 
 def _load_roster(con, rows: Rows, batch_id: int) -> np.ndarray:
     _reject_other_counties(con, rows)
-    pairings = _check_overlaps(con, rows)
+    progress_rules.hold_back_exits(con, rows)  # a row clearing a stored 退出日期 waits, with all its person's rows
+    pairings = _check_overlaps(con, rows, batch_id)
     valid = rows.valid()
     # beneficiary columns come from the person's latest valid row
     order, last, _ordered = _by_key(_arrow(rows, valid, BENEFICIARY_KEY))
@@ -997,6 +1050,9 @@ def _load_roster(con, rows: Rows, batch_id: int) -> np.ndarray:
     # an unpaired row counts by its person; an unpaired row whose person a later row restates is a duplicate.
     outcomes = np.where(pair != NO_OUTCOME, pair, np.where(winner, ben, NO_OUTCOME)).astype(np.int8)
     outcomes[(pair == UNCHANGED) & winner & (ben != UNCHANGED)] = UPDATED
+    if rows.phone_changed:  # the pairing took the new phone before the merge compared it
+        changed = np.array(rows.phone_changed, np.int64)
+        outcomes[changed[outcomes[changed] != NO_OUTCOME]] = UPDATED
     restated = np.zeros(len(rows), bool)
     restated[valid] = True
     rows.duplicate |= restated & (outcomes == NO_OUTCOME)
@@ -1004,6 +1060,9 @@ def _load_roster(con, rows: Rows, batch_id: int) -> np.ndarray:
 
 
 def _load_visits(con, rows: Rows, batch_id: int) -> np.ndarray:
+    load_staged = getattr(rows, "load_staged", None)
+    if load_staged is not None:  # a contact log read in chunks: its rows wait in DuckDB (chunked.StreamedVisits)
+        return load_staged(con, batch_id)
     _reject_unknown_beneficiaries(con, rows)
     # the keys come grouped (see contact_keys), each group in file order: the stable sort in
     # _supersede_by_key still finds the last row of each key in the file
@@ -1046,6 +1105,7 @@ def _load_issues(con, rows: Rows, batch_id: int) -> np.ndarray:
         issue_key=kept.column(0),
         natural_key=natural.take(pa.array(winners)),
     )
+    staged = progress_rules.hold_back_issues(con, rows, staged)  # a closed issue is not moved back
     taken_over = dict(_query_staged(con, staged, "load/issue_takeover.sql"))
     if taken_over:
         old = pa.table({"issue_key": pa.array(list(taken_over.values()), pa.string())})
@@ -1114,21 +1174,41 @@ def prepare(sheets: list[RawSheet], report: ImportReport, kind: str | None, toda
         if report.notes:
             report.message += "（" + "；".join(report.notes) + "）"
     report.kind = ",".join(k for k in KIND_ORDER if k in parsed)
-    if parsed and report.read == 0:  # a blank template: recorded as an empty batch, and said so
-        report.notes.append(labels.MSG_NO_DATA_ROWS.format(file=report.file))
+    if parsed and report.read == 0:  # a blank template sent back: refused, nothing recorded (SPEC §4)
+        report.status = "failed"
+        report.message = labels.MSG_HEADER_ONLY
     return parsed
 
 
+_ELEVEN_DIGITS = re.compile(r"\d{11}")
+
+
 def _collect_errors(parsed: dict[str, Rows], report: ImportReport) -> None:
+    """The rejected rows, then the held-back ones, of each kind; every reason with its ID numbers and phones masked."""
+    masked: dict[str, str] = {}  # many rows share a reason: each distinct text is masked once
+
+    def mask(text: str) -> str:
+        if text not in masked:  # only a text with a run of 11 digits can hold an ID number or a mobile
+            masked[text] = masking.mask_text(text) if _ELEVEN_DIGITS.search(text) else text
+        return masked[text]
+
     for kind in KIND_ORDER:
         rows = parsed.get(kind)
         if rows is None:
             continue
         for i, problems in sorted(rows.errors.items()):  # positions follow the sheets' and rows' order
             columns = "、".join(dict.fromkeys(column for column, _ in problems))
-            reasons = "；".join(reason for _, reason in problems)
+            reasons = mask("；".join(reason for _, reason in problems))
             report.errors.append(RowError(rows.sheet_name(i), rows.row_number(i), columns, reasons, rows.raw(i)))
     report.rejected = len(report.errors)
+    for kind in KIND_ORDER:
+        rows = parsed.get(kind)
+        if rows is None:
+            continue
+        for i, (column, reason) in sorted(rows.held.items()):
+            error = RowError(rows.sheet_name(i), rows.row_number(i), column, mask(reason), rows.raw(i), held_back=True)
+            report.errors.append(error)
+    report.held_back = len(report.errors) - report.rejected
 
 
 def _store_rejected(con, report: ImportReport) -> None:
@@ -1142,11 +1222,12 @@ def _store_rejected(con, report: ImportReport) -> None:
             "column_name": [e.column for e in report.errors],
             "reason": [e.reason for e in report.errors],
             "raw": [json.dumps(e.raw, ensure_ascii=False) for e in report.errors],
+            "held_back": pa.array([e.held_back for e in report.errors], pa.bool_()),
         }
     )
     con.register("rejected_staged", table)
     try:
-        con.execute("insert into rejected_row select * from rejected_staged")
+        con.execute(db.read_sql("load/store_rejected.sql"))
     finally:
         con.unregister("rejected_staged")
 
@@ -1158,12 +1239,50 @@ def _store_rejected(con, report: ImportReport) -> None:
 _ONE_IMPORT_AT_A_TIME = threading.Lock()
 
 
-def _write(con, parsed: dict[str, Rows], report: ImportReport, all_or_nothing: bool, user: str) -> None:
+def _write(
+    con,
+    parsed: dict[str, Rows],
+    report: ImportReport,
+    all_or_nothing: bool,
+    user: str,
+    full_list: progress_rules.FullList | None = None,
+    today: dt.date | None = None,
+) -> None:
     with _ONE_IMPORT_AT_A_TIME:
-        _write_file(con, parsed, report, all_or_nothing, user)
+        # The same bytes landed before: nothing changes, whatever came after them (SPEC §4). Reopening and a
+        # complete list are the uploader's explicit word about this file: then it is applied as written.
+        explicit = full_list is not None or any(rows.allow_reopen for rows in parsed.values())
+        earlier = None if explicit else progress_rules.earlier_batch(con, report.sha256)
+        if earlier is not None:
+            progress_rules.report_already_imported(con, report, earlier)
+            return
+        check = None
+        if full_list is not None:  # the county's people missing from its complete list, before anything changes
+            check = progress_rules.missing_people(con, parsed, full_list, config.today(today))
+            if check.error:
+                report.status, report.message = "failed", check.error
+                return
+            if check.missing and not full_list.confirmed:
+                report.status = "needs_confirmation"
+                report.full_list = check.summary()
+                report.message = labels.MSG_FULL_LIST_CONFIRM.format(
+                    county=check.county, count=len(check.missing), exit_on=check.exit_on
+                )
+                return
+        # the audit records written inside the import's transaction keep the audit chain's turn until it ends
+        with audit_chain.turn(con):
+            _write_file(con, parsed, report, all_or_nothing, user, full_list, check)
 
 
-def _write_file(con, parsed: dict[str, Rows], report: ImportReport, all_or_nothing: bool, user: str) -> None:
+def _write_file(
+    con,
+    parsed: dict[str, Rows],
+    report: ImportReport,
+    all_or_nothing: bool,
+    user: str,
+    full_list: progress_rules.FullList | None = None,
+    check: progress_rules.FullListCheck | None = None,
+) -> None:
     con.execute("begin transaction")
     try:
         report.batch_id = con.execute("select nextval('import_batch_seq')").fetchall()[0][0]
@@ -1198,6 +1317,17 @@ def _write_file(con, parsed: dict[str, Rows], report: ImportReport, all_or_nothi
             report.message = labels.MSG_ALL_OR_NOTHING.format(rejected=report.rejected)
             report.batch_id = None
             return
+        for rows in parsed.values():  # a cadre's phone changes
+            report.notes.extend(rows.notes)
+        county = next((rows.county_only for rows in parsed.values() if rows.county_only), None)
+        progress_rules.audit_reopened(con, parsed, report, user, county)
+        if check is not None:
+            exited = 0
+            if full_list.confirmed:
+                exited = progress_rules.apply_full_list(con, check, full_list, report, report.batch_id, user)
+            if not check.missing:
+                report.notes.append(labels.MSG_FULL_LIST_NONE_MISSING.format(county=check.county))
+            report.full_list = check.summary(exited)
         _store_rejected(con, report)
         con.execute(
             db.read_sql("load/finish_batch.sql"),
@@ -1209,6 +1339,7 @@ def _write_file(con, parsed: dict[str, Rows], report: ImportReport, all_or_nothi
                 "unchanged": report.unchanged,
                 "duplicate": report.duplicate,
                 "rejected": report.rejected,
+                "held_back": report.held_back,
             },
         )
         _test_pause("before_commit")
@@ -1263,9 +1394,20 @@ def import_bytes(
     user: str = labels.DEFAULT_USER,
     today: dt.date | str | None = None,
     county: str | None = None,
+    allow_reopen: bool = False,
+    full_list: progress_rules.FullList | None = None,
+    progress=None,
 ) -> ImportReport:
-    """Import one file given as bytes; the report says what happened to every row (`county`: a county user's)."""
-    report = ImportReport(file=file_name)
+    """Import one file given as bytes; the report says what happened to every row (`county`: a county user's).
+
+    allow_reopen applies the rows that move a closed issue back or clear a 退出日期 (audited); full_list
+    declares the file a county's complete list (see progress_rules.FullList). A .zip or .gz holding one
+    sheet file is opened (archive.py) and named "archive › file" in the report. `progress` is called with
+    a stream.ImportProgress when the file is read, when it is written and when it is done.
+    """
+    report = ImportReport(file=archive.display_name(data, file_name))
+    if progress is not None:
+        progress(ImportProgress(report.file, "read", bytes_total=len(data)))
     # The digest is taken on another thread (hashlib lets go of the GIL) while the file is read and cleaned.
     digest = _Digest(data)
     try:
@@ -1284,6 +1426,10 @@ def import_bytes(
         today=today,
         county=county,
         sha256=digest.hexdigest,
+        allow_reopen=allow_reopen,
+        full_list=full_list,
+        progress=progress,
+        size=len(data),
     )
 
 
@@ -1320,19 +1466,30 @@ def import_sheets(
     today=None,
     county=None,
     sha256=None,
+    allow_reopen=False,
+    full_list=None,
+    progress=None,
+    size=None,
 ):
     """Import sheets already read (shared by files and by in-memory tables); `county` limits a county user.
 
     `sha256`, when given, returns the file's digest for report.sha256 (it may still be being computed).
+    allow_reopen, full_list and progress (with the file's `size`): see import_bytes.
     """
-    parsed = prepare(sheets, report, kind, config.today(today))
+    day = config.today(today)
+    parsed = prepare(sheets, report, kind, day)
     if sha256 is not None:
         report.sha256 = sha256()
     for rows in parsed.values():
         rows.county_only = county
+        rows.allow_reopen = allow_reopen
     if report.status == "failed":
         return report
-    _write(con, parsed, report, all_or_nothing, user)
+    if progress is not None:
+        progress(ImportProgress(report.file, "write", report.read, size or 0, size))
+    _write(con, parsed, report, all_or_nothing, user, full_list, day)
+    if progress is not None:
+        progress(ImportProgress(report.file, "done", report.read, size or 0, size))
     return report
 
 
@@ -1344,11 +1501,27 @@ def import_file(
     all_or_nothing: bool = False,
     user: str = labels.DEFAULT_USER,
     today: dt.date | str | None = None,
+    allow_reopen: bool = False,
+    full_list: progress_rules.FullList | None = None,
+    progress=None,
+    chunk_rows: int | None = None,
 ) -> ImportReport:
-    """Import one file from disk (see import_bytes)."""
-    path = Path(path)
-    return import_bytes(
-        con, path.read_bytes(), path.name, kind=kind, all_or_nothing=all_or_nothing, user=user, today=today
+    """Import one file from disk (see import_bytes): a CSV, also inside a .zip or .gz, is read in chunks of
+    `chunk_rows` rows (config.STREAM_CHUNK_ROWS) without the upload's caps, see chunked.py; `progress` is
+    called with a stream.ImportProgress as the file is read and written."""
+    from pipeline.ingest import chunked  # chunked imports this module
+
+    return chunked.import_path(
+        con,
+        path,
+        kind=kind,
+        all_or_nothing=all_or_nothing,
+        user=user,
+        today=today,
+        allow_reopen=allow_reopen,
+        full_list=full_list,
+        progress=progress,
+        chunk_rows=chunk_rows,
     )
 
 

@@ -98,7 +98,9 @@ def preview_sheets(
     tops = [sheet.top(_HEAD_ROWS) for sheet in sheets]
     report = load.ImportReport(file=preview.file)
     parsed = load.prepare(tops, report, None, config.today(today))
-    if report.status == "failed":
+    # a header with no rows under it is refused, unless the rows start below the part of the sheet read here
+    cut = any(top.height < sheet.height for top, sheet in zip(tops, sheets, strict=True))
+    if report.status == "failed" and not (report.message == labels.MSG_HEADER_ONLY and cut):
         preview.error = report.message
     preview.notes = list(report.notes)
     problems = _problems(parsed)

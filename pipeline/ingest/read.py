@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from pipeline import config, labels
-from pipeline.ingest import clean
+from pipeline.ingest import archive, clean
 from pipeline.ingest.parse_child import CODE_TYPE, TEXT_END, encode_column
 
 
@@ -194,7 +194,8 @@ _DANGEROUS_XML = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"), "<
 
 
 def read_file(data: bytes, file_name: str) -> list[RawSheet]:
-    """All sheets of an .xlsx/.xlsm/.xls/.csv file given as bytes (the type is sniffed from the bytes)."""
+    """All sheets of an .xlsx/.xlsm/.xls/.csv file given as bytes (the type is sniffed from the bytes),
+    or of the one such file inside a .zip or .gz (see archive.py)."""
     if not data:
         raise ReadError(labels.MSG_FILE_EMPTY.format(file=file_name))
     if len(data) > config.MAX_FILE_BYTES:
@@ -203,6 +204,9 @@ def read_file(data: bytes, file_name: str) -> list[RawSheet]:
                 file=file_name, size_mb=len(data) / 2**20, cap_mb=config.MAX_FILE_BYTES // 2**20
             )
         )
+    member = archive.open_archive(data, file_name, max_unpacked=config.MAX_UNZIPPED_BYTES)
+    if member is not None:
+        return _read_member(member)
     if data.startswith(ZIP_MAGIC):
         _check_zip(data, file_name)
         return _read_workbook(data, file_name)
@@ -213,6 +217,25 @@ def read_file(data: bytes, file_name: str) -> list[RawSheet]:
     if data[:2] == b"PK":
         raise ReadError(labels.MSG_FILE_CORRUPT.format(file=file_name))
     return [_read_csv(data, file_name)]
+
+
+def _read_member(member: archive.Member) -> list[RawSheet]:
+    """The sheets of an archive's one sheet file: a workbook unpacked whole (within the upload's cap) and
+    read as one; a CSV read as it is unpacked, so that the caps stop it before it is all in memory."""
+    if member.workbook:
+        stream = member.open()
+        try:
+            data = stream.read_all(config.MAX_FILE_BYTES, member.display)
+        finally:
+            stream.close()
+        return read_file(data, member.display)
+    from pipeline.ingest import stream as csv_stream  # stream.py imports this module
+
+    name = member.name.rsplit(".", 1)[0] if "." in member.name else member.name
+    sheet, _digest = csv_stream.read_sheet(
+        member.open, member.display, sheet_name=name, max_rows=config.MAX_ROWS, max_bytes=config.MAX_UNZIPPED_BYTES
+    )
+    return [sheet]
 
 
 # ---------------------------------------------------------------- workbooks

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -40,18 +41,18 @@ def example_database(tmp_path_factory) -> Path:
     return build_example_database(tmp_path_factory.mktemp("browser") / "example.duckdb")
 
 
-@pytest.fixture(scope="session")
-def app_url(example_database):
-    """Start the app as an office would (streamlit run app.py) and wait until it answers."""
+@contextlib.contextmanager
+def serve_app(database: Path, log_name: str = "streamlit.log"):
+    """Start the app as an office would (streamlit run app.py) on `database`, wait until it answers, stop it after."""
     port = _free_port()
-    env = {**os.environ, "GUANAI_DB": str(example_database), "GUANAI_TODAY": EXAMPLE_TODAY.isoformat()}
+    env = {**os.environ, "GUANAI_DB": str(database), "GUANAI_TODAY": EXAMPLE_TODAY.isoformat()}
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS.parent / "streamlit.log").open("w")  # kept open for the server's lifetime
+    log = (ARTIFACTS.parent / log_name).open("w")  # kept open for the server's lifetime
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -64,15 +65,25 @@ def app_url(example_database):
             pass
         if server.poll() is not None or time.monotonic() > deadline:
             server.kill()
-            pytest.fail("streamlit did not start; see test-artifacts/streamlit.log")
+            log.close()
+            pytest.fail(f"streamlit did not start; see test-artifacts/{log_name}")
         time.sleep(0.3)
-    yield url
-    server.terminate()
     try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(example_database):
+    """The app on the example database."""
+    with serve_app(example_database) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -8,11 +8,9 @@ with active as (
         pairing.department,
         pairing.paired_on,
         beneficiary.county
-    from pairing
+    from int_active_pairing as pairing
     inner join beneficiary on beneficiary.id_number = pairing.id_number
-    where pairing.paired_on <= $as_of::date
-        and (pairing.unpaired_on is null or pairing.unpaired_on > $as_of::date)
-        and beneficiary.enrolled_on <= $as_of::date
+    where beneficiary.enrolled_on <= $as_of::date
         and (beneficiary.exited_on is null or beneficiary.exited_on > $as_of::date)
 ),
 

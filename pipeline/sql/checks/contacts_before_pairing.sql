@@ -3,16 +3,8 @@
 -- than the day he joined the programme. A wrong date, or a pairing missing from the roster, usually
 -- lies behind it. Contacts after the last pairing ended are not "before the pairing": left out.
 with active_pairing as (
-    select
-        contact.contact_key,
-        pairing.paired_on,
-        pairing.cadre_name,
-        pairing.department
-    from contact
-    inner join pairing
-        on pairing.id_number = contact.id_number
-        and pairing.paired_on <= contact.contact_date
-        and (pairing.unpaired_on is null or pairing.unpaired_on > contact.contact_date)
+    select contact_key, paired_on, cadre_name, department
+    from int_contact_active_pairing
 ),
 
 next_pairing as (

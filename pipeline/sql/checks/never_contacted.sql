@@ -20,10 +20,8 @@ final as (
         pairing.paired_on,
         date_diff('day', pairing.paired_on, $as_of::date) as days_paired
     from in_programme
-    inner join pairing
+    inner join int_active_pairing as pairing
         on pairing.id_number = in_programme.id_number
-        and pairing.paired_on <= $as_of::date
-        and (pairing.unpaired_on is null or pairing.unpaired_on > $as_of::date)
     where not exists (select 1 from contact where contact.id_number = in_programme.id_number)
         and ($scope_county::varchar is null or in_programme.county = $scope_county::varchar)
         and ($scope_department::varchar is null or pairing.department = $scope_department::varchar)

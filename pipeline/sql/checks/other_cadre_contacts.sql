@@ -3,17 +3,8 @@
 -- whether the cadre asked someone else to go, or the ledger names the wrong person. A contact
 -- without a 干部电话, or on a day without an active pairing, is not judged here.
 with active_pairing as (
-    select
-        contact.contact_key,
-        pairing.cadre_name,
-        pairing.cadre_phone,
-        pairing.department
-    from contact
-    inner join pairing
-        on pairing.id_number = contact.id_number
-        and pairing.paired_on <= contact.contact_date
-        and (pairing.unpaired_on is null or pairing.unpaired_on > contact.contact_date)
-    where contact.cadre_phone is not null
+    select contact_key, cadre_name, cadre_phone, department
+    from int_contact_active_pairing
 ),
 
 final as (
@@ -32,6 +23,7 @@ final as (
     from contact
     inner join active_pairing on active_pairing.contact_key = contact.contact_key
     inner join beneficiary on beneficiary.id_number = contact.id_number
+    -- a contact without a 干部电话 is not judged (null never differs)
     where contact.cadre_phone <> active_pairing.cadre_phone
         and ($scope_county::varchar is null or beneficiary.county = $scope_county::varchar)
         and ($scope_department::varchar is null or active_pairing.department = $scope_department::varchar)

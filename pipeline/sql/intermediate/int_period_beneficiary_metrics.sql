@@ -162,9 +162,42 @@ unpacked as (
     from expanded
 ),
 
+festival_periods as (
+    -- the kinds of festival window each period overlaps
+    select
+        period_id,
+        bool_or(festival_group = 'common') as has_common_window,
+        bool_or(festival_group = 'children') as has_children_window,
+        bool_or(festival_group = 'disabled') as has_disabled_window
+    from int_festival_days
+    group by period_id
+),
+
+with_festivals as (
+    select
+        unpacked.*,
+        list_contains($child_categories::varchar[], unpacked.category) as is_child,
+        coalesce(festival_periods.has_common_window, false) as has_common_window,
+        coalesce(festival_periods.has_children_window, false) as has_children_window,
+        coalesce(festival_periods.has_disabled_window, false) as has_disabled_window,
+        coalesce(festival_contacts.in_common_window, false) as in_common_window,
+        coalesce(festival_contacts.in_children_window, false) as in_children_window,
+        coalesce(festival_contacts.in_disabled_window, false) as in_disabled_window
+    from unpacked
+    left join festival_periods
+        on unpacked.period_id = festival_periods.period_id
+    left join int_period_festival_contact as festival_contacts
+        on unpacked.period_id = festival_contacts.period_id
+        and unpacked.id_number = festival_contacts.id_number
+),
+
 final as (
     select
-        * exclude (lane_overflow, has_home_visit, has_contact_within_threshold, has_contact_up_to_as_of),
+        * exclude (
+            lane_overflow, has_home_visit, has_contact_within_threshold, has_contact_up_to_as_of, is_child,
+            has_common_window, has_children_window, has_disabled_window,
+            in_common_window, in_children_window, in_disabled_window
+        ),
         is_paired and contacts > 0 as is_contacted,
         is_paired and has_home_visit as is_home_visited,
         -- 应达标: paired with at least one required month; 达标: a contact in each of them
@@ -174,8 +207,23 @@ final as (
         -- and the pairing run is older than the threshold (a change of cadre does not restart the clock)
         is_paired
         and not has_contact_within_threshold
-        and (has_contact_up_to_as_of or as_of - run_started_on > $overdue_days::integer) as is_overdue_contact
-    from unpacked
+        and (has_contact_up_to_as_of or as_of - run_started_on > $overdue_days::integer) as is_overdue_contact,
+        -- 节日关爱: paired, with a festival window of the person's category overlapping P (due), and a
+        -- contact dated in P inside one (contacted)
+        is_paired and (
+            has_common_window
+            or (is_child and has_children_window)
+            or (list_contains($disabled_categories::varchar[], category) and has_disabled_window)
+        ) as is_festival_due,
+        is_paired and (
+            in_common_window
+            or (is_child and in_children_window)
+            or (list_contains($disabled_categories::varchar[], category) and in_disabled_window)
+        ) as is_festival_contacted,
+        -- 爱心爸妈结对率: paired children, and those whose active cadre is at a leading level
+        is_paired and is_child as is_child_paired,
+        is_paired and is_child and list_contains($leading_levels::varchar[], cadre_level) as is_child_led
+    from with_festivals
     -- the check is part of every count: a row whose counts cannot be read never passes
     where lane_overflow is null
 )

@@ -13,35 +13,6 @@ beneficiaries as (
         and beneficiaries.id_number = members.id_number
 ),
 
-looked_up_contacts as (
-    -- the contacts of those with none in the window: a mark join hashes these people and streams the
-    -- millions of contacts past them (an inner join may pick the contacts as the side to hash)
-    select id_number, contact_date
-    from (
-        select
-            contacts.id_number,
-            contacts.contact_date,
-            contacts.id_number in (
-                select id_number from beneficiaries where last_contact_in_window is null
-            ) as is_looked_up
-        from stg_contact as contacts
-        where contacts.contact_date <= $scan_to::date
-    )
-    where is_looked_up
-),
-
-older_contact as (
-    -- the window's last contact is the last one when there is one; the others (and the unpaired,
-    -- whose contacts the window summary leaves out) are looked up over all contacts up to as_of
-    select beneficiaries.period_id, beneficiaries.id_number, max(contacts.contact_date) as last_contact_on
-    from beneficiaries
-    inner join looked_up_contacts as contacts
-        on contacts.id_number = beneficiaries.id_number
-        and contacts.contact_date <= beneficiaries.as_of
-    where beneficiaries.last_contact_in_window is null
-    group by beneficiaries.period_id, beneficiaries.id_number
-),
-
 issues as (
     -- an issue is open on as_of while it has no 办结日期 on or before that day
     select
@@ -72,9 +43,8 @@ final as (
         beneficiaries.paired_on,
         beneficiaries.run_started_on,
         beneficiaries.is_paired,
-        coalesce(beneficiaries.last_contact_in_window, older_contact.last_contact_on) as last_contact_on,
-        beneficiaries.as_of
-        - coalesce(beneficiaries.last_contact_in_window, older_contact.last_contact_on) as days_since_contact,
+        last_contact.last_contact_on,
+        beneficiaries.as_of - last_contact.last_contact_on as days_since_contact,
         beneficiaries.contacts,
         beneficiaries.home_visits,
         beneficiaries.is_contacted,
@@ -84,12 +54,16 @@ final as (
         beneficiaries.is_standard_due,
         beneficiaries.is_on_standard,
         beneficiaries.is_overdue_contact,
+        beneficiaries.is_festival_due,
+        beneficiaries.is_festival_contacted,
+        beneficiaries.is_child_paired,
+        beneficiaries.is_child_led,
         coalesce(issues.open_issues, 0) as open_issues,
         coalesce(issues.issues_overdue, 0) as issues_overdue
     from beneficiaries
-    left join older_contact
-        on beneficiaries.period_id = older_contact.period_id
-        and beneficiaries.id_number = older_contact.id_number
+    left join int_member_last_contact as last_contact
+        on beneficiaries.period_id = last_contact.period_id
+        and beneficiaries.id_number = last_contact.id_number
     left join issues
         on beneficiaries.period_id = issues.period_id
         and beneficiaries.id_number = issues.id_number

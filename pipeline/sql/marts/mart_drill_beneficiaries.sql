@@ -32,7 +32,11 @@ final as (
         beneficiaries.months_contacted,
         beneficiaries.is_standard_due,
         beneficiaries.is_on_standard,
-        beneficiaries.is_overdue_contact
+        beneficiaries.is_overdue_contact,
+        beneficiaries.is_festival_due,
+        beneficiaries.is_festival_contacted,
+        beneficiaries.is_child_paired,
+        beneficiaries.is_child_led
     from beneficiaries
     semi join members
         on beneficiaries.period_id = members.period_id

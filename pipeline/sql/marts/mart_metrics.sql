@@ -1,4 +1,4 @@
--- One row per period, grouping and group: the metrics of SPEC §5 for every grouping asked for.
+-- One row per period, grouping and group: the counts behind the metrics of SPEC §5 for every grouping asked for.
 -- Each beneficiary (and each issue) of a period is counted once for every grouping asked for, under
 -- that grouping's keys (the other keys blank), and all groups of all those groupings come out of one
 -- aggregation: the facts are read once however many groupings are wanted, and a grouping nobody asked
@@ -34,6 +34,10 @@ beneficiary_facts as (
         facts.is_standard_due::integer as is_standard_due,
         facts.is_on_standard::integer as is_on_standard,
         facts.is_overdue_contact::integer as is_overdue_contact,
+        facts.is_festival_due::integer as is_festival_due,
+        facts.is_festival_contacted::integer as is_festival_contacted,
+        facts.is_child_paired::integer as is_child_paired,
+        facts.is_child_led::integer as is_child_led,
         facts.contacts,
         facts.rated_contacts,
         facts.satisfied_contacts
@@ -62,6 +66,27 @@ issue_facts as (
     cross join groupings
 ),
 
+callback_facts as (
+    select
+        groupings.grouping_name,
+        facts.period_id,
+        case when groupings.by_county then facts.county end as county,
+        case when groupings.by_township then facts.township end as township,
+        case when groupings.by_department then facts.department end as department,
+        case when groupings.by_cadre then facts.cadre_phone end as cadre_phone,
+        case when groupings.by_cadre_level then facts.cadre_level end as cadre_level,
+        case when groupings.by_category then facts.category end as category,
+        facts.is_reached::integer as is_reached,
+        facts.knows_yes::integer as knows_yes,
+        facts.knows_answered::integer as knows_answered,
+        facts.is_true::integer as is_true,
+        facts.truth_answered::integer as truth_answered,
+        facts.is_callback_rated::integer as is_callback_rated,
+        facts.is_callback_satisfied::integer as is_callback_satisfied
+    from int_period_callback as facts
+    cross join groupings
+),
+
 beneficiary_groups as (
     select
         grouping_name,
@@ -82,6 +107,10 @@ beneficiary_groups as (
         sum(is_standard_due)::bigint as standard_due,
         sum(is_on_standard)::bigint as on_standard,
         sum(is_overdue_contact)::bigint as overdue_contact,
+        sum(is_festival_due)::bigint as festival_due,
+        sum(is_festival_contacted)::bigint as festival_contacted,
+        sum(is_child_paired)::bigint as children_paired,
+        sum(is_child_led)::bigint as children_led,
         sum(rated_contacts)::bigint as rated_contacts,
         sum(satisfied_contacts)::bigint as satisfied_contacts
     from beneficiary_facts
@@ -110,6 +139,28 @@ issue_groups as (
     group by grouping_name, period_id, county, township, department, cadre_phone, cadre_level, category
 ),
 
+callback_groups as (
+    select
+        grouping_name,
+        period_id,
+        county,
+        township,
+        department,
+        cadre_phone,
+        cadre_level,
+        category,
+        count(*) as callbacks,
+        sum(is_reached)::bigint as callbacks_reached,
+        sum(knows_yes)::bigint as callbacks_knowing,
+        sum(knows_answered)::bigint as callbacks_know_answered,
+        sum(is_true)::bigint as callbacks_true,
+        sum(truth_answered)::bigint as callbacks_truth_answered,
+        sum(is_callback_rated)::bigint as callbacks_rated,
+        sum(is_callback_satisfied)::bigint as callbacks_satisfied
+    from callback_facts
+    group by grouping_name, period_id, county, township, department, cadre_phone, cadre_level, category
+),
+
 empty_periods as (
     -- a period with nobody in scope still gets its overall row: counts 0, rates empty
     select
@@ -123,6 +174,10 @@ empty_periods as (
         0::bigint as standard_due,
         0::bigint as on_standard,
         0::bigint as overdue_contact,
+        0::bigint as festival_due,
+        0::bigint as festival_contacted,
+        0::bigint as children_paired,
+        0::bigint as children_led,
         0::bigint as rated_contacts,
         0::bigint as satisfied_contacts
     from int_periods as periods
@@ -150,7 +205,15 @@ joined as (
         issue_groups.median_days_to_close,
         coalesce(issue_groups.issues_overdue, 0) as issues_overdue,
         beneficiary_groups.rated_contacts + coalesce(issue_groups.rated_issues, 0) as rated,
-        beneficiary_groups.satisfied_contacts + coalesce(issue_groups.satisfied_issues, 0) as satisfied
+        beneficiary_groups.satisfied_contacts + coalesce(issue_groups.satisfied_issues, 0) as satisfied,
+        coalesce(callback_groups.callbacks, 0) as callbacks,
+        coalesce(callback_groups.callbacks_reached, 0) as callbacks_reached,
+        coalesce(callback_groups.callbacks_knowing, 0) as callbacks_knowing,
+        coalesce(callback_groups.callbacks_know_answered, 0) as callbacks_know_answered,
+        coalesce(callback_groups.callbacks_true, 0) as callbacks_true,
+        coalesce(callback_groups.callbacks_truth_answered, 0) as callbacks_truth_answered,
+        coalesce(callback_groups.callbacks_rated, 0) as callbacks_rated,
+        coalesce(callback_groups.callbacks_satisfied, 0) as callbacks_satisfied
     from all_groups as beneficiary_groups
     left join issue_groups
         on beneficiary_groups.grouping_name = issue_groups.grouping_name
@@ -161,42 +224,22 @@ joined as (
         and beneficiary_groups.cadre_phone is not distinct from issue_groups.cadre_phone
         and beneficiary_groups.cadre_level is not distinct from issue_groups.cadre_level
         and beneficiary_groups.category is not distinct from issue_groups.category
-),
-
-rates as (
-    select
-        joined.*,
-        paired / nullif(beneficiaries, 0) as pairing_rate,
-        contacted / nullif(paired, 0) as contact_rate,
-        home_visited / nullif(paired, 0) as home_visit_rate,
-        contacts / nullif(paired, 0) / periods.months_in_period as contacts_per_pair_month,
-        -- empty while nobody has a month that has ended (a running month, a range inside one month)
-        on_standard / nullif(standard_due, 0) as on_standard_rate,
-        issues_resolved / nullif(issues_total, 0) as resolution_rate,
-        satisfied / nullif(rated, 0) as satisfaction_rate
-    from joined
-    inner join int_periods as periods on joined.period_id = periods.period_id
+    -- every group with callbacks also has beneficiaries (a callback counts only with its beneficiary)
+    left join callback_groups
+        on beneficiary_groups.grouping_name = callback_groups.grouping_name
+        and beneficiary_groups.period_id = callback_groups.period_id
+        and beneficiary_groups.county is not distinct from callback_groups.county
+        and beneficiary_groups.township is not distinct from callback_groups.township
+        and beneficiary_groups.department is not distinct from callback_groups.department
+        and beneficiary_groups.cadre_phone is not distinct from callback_groups.cadre_phone
+        and beneficiary_groups.cadre_level is not distinct from callback_groups.cadre_level
+        and beneficiary_groups.category is not distinct from callback_groups.category
 ),
 
 final as (
-    select
-        *,
-        -- weighted mean of the rates that exist; an empty rate drops out and the weights renormalise
-        100 * (
-            coalesce($weight_pairing_rate * pairing_rate, 0)
-            + coalesce($weight_on_standard_rate * on_standard_rate, 0)
-            + coalesce($weight_home_visit_rate * home_visit_rate, 0)
-            + coalesce($weight_resolution_rate * resolution_rate, 0)
-            + coalesce($weight_satisfaction_rate * satisfaction_rate, 0)
-        ) / nullif(
-            (case when pairing_rate is null then 0 else $weight_pairing_rate end)
-            + (case when on_standard_rate is null then 0 else $weight_on_standard_rate end)
-            + (case when home_visit_rate is null then 0 else $weight_home_visit_rate end)
-            + (case when resolution_rate is null then 0 else $weight_resolution_rate end)
-            + (case when satisfaction_rate is null then 0 else $weight_satisfaction_rate end),
-            0
-        ) as score
-    from rates
+    -- the counts of every group; the rates, 月均联系频次 and 综合得分 are derived from them (pipeline/catalog.py)
+    select * exclude (rated_contacts, satisfied_contacts)
+    from joined
 )
 
 select * from final

@@ -1,9 +1,17 @@
--- The stored rows of one period for the groupings asked for, in the mart's row order, numbered as the
+-- The stored groups of one period for the groupings asked for, in the mart's row order, numbered as the
 -- caller numbers the period
 select
     $period_id::integer as period_id,
-    * exclude (figures_key, data_key, start_on, as_of, months, row_no)
-from stored_metric
+    row_no,
+    grouping_name,
+    county,
+    township,
+    department,
+    cadre_phone,
+    cadre_name,
+    cadre_level,
+    category
+from stored_metric_group
 where figures_key = $figures_key
     and data_key = $data_key
     and start_on = $start_on::date

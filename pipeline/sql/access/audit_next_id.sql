@@ -1,0 +1,2 @@
+-- The number of the next audit record.
+select nextval('audit_log_seq')
