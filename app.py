@@ -42,6 +42,7 @@ for section, name, icon, permission in PAGES:
         sections.setdefault(labels.NAV_SECTIONS[section], []).append(page)
 
 navigation = st.navigation(sections)
+supervision_view.land(navigation, landing)
 auth.account_box(user)
 filters.sidebar(user)
 navigation.run()

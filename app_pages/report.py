@@ -33,7 +33,7 @@ def column_config(frame: pd.DataFrame) -> dict:
 def table(frame: pd.DataFrame, key: str, file_name: str) -> None:
     """A read-only table with Chinese headers, rates as 55.0%, and its Excel download."""
     rates = [column for column in frame.columns if column in RATE_LIKE]
-    styler = Styler(frame, cell_ids=False).format(kpi.rate_text, subset=rates)
+    styler = Styler(frame).format(kpi.rate_text, subset=rates)  # (Streamlit shows the texts of cells with ids)
     tables.show_table(frame, key=key, file_name=file_name, styler=styler, headers=labels.REPORT_COLUMN_LABELS,
                       fractions=RATE_LIKE)  # fmt: skip
 

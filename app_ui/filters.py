@@ -18,7 +18,7 @@ from pipeline import access, labels, periods, queries
 
 VIEW_KEY = "_view"
 LINK_NOTICE_KEY = "_link_notice"  # the parameters of the address this run could not use, for the page to say so
-_RANGE_RESET = "_range_reset"
+_RANGE_URL = "_range_url"  # the range of the address as the sidebar last read or wrote it
 _PARAMS = ("pk", "m", "q", "y", "range", "county", "dept")
 KINDS = ("month", "quarter", "year", "range")
 MONTHS_BACK = 24  # months offered when the data says nothing older
@@ -114,6 +114,8 @@ def sidebar(user: access.User) -> View:
             text = st.selectbox(
                 labels.SIDEBAR_QUARTER, _quarter_options(months), format_func=_label, key="q", bind="query-params"
             )
+        if kind != "range":
+            _forget_range()
         county = st.selectbox(
             labels.SIDEBAR_COUNTY, _choices(own.county, options["county"]), key="county", bind="query-params"
         )
@@ -136,9 +138,7 @@ def sidebar(user: access.User) -> View:
     view = View(periods.parse_period(text, today), today, scope.county, scope.department)
     st.session_state[VIEW_KEY] = view
     used = {"pk": {kind, labels.PERIOD_KIND_LABELS[kind]}, "county": {county}, "dept": {department}}
-    if kind == "range":  # the dates the widget shows (one while a range is being picked)
-        used["range"] = {tuple(day.isoformat() for day in _dates(st.session_state.get("range")))}
-    else:
+    if kind != "range":  # (the range picker checks its own part of the address)
         used[_PERIOD_KEYS[kind]] = {_label(text)}
     _note_unused(asked, used)
     return view
@@ -146,14 +146,12 @@ def sidebar(user: access.User) -> View:
 
 def _note_unused(asked: dict[str, list[str]], used: dict[str, set]) -> None:
     # a parameter of another period kind (m= beside pk=季) is not about this view and is left alone
-    unused = [
-        key
-        for key, values in asked.items()
-        if key in used and not (tuple(values) in used[key] if key == "range" else set(values) & used[key])
-    ]
-    if unused:
-        noted = st.session_state.setdefault(LINK_NOTICE_KEY, [])
-        noted.extend(key for key in unused if key not in noted)
+    _note([key for key, values in asked.items() if key in used and not set(values) & used[key]])
+
+
+def _note(keys: list[str]) -> None:
+    noted = st.session_state.setdefault(LINK_NOTICE_KEY, [])
+    noted.extend(key for key in keys if key not in noted)
 
 
 def show_link_notice(keys: list[str] | None = None) -> None:
@@ -165,37 +163,60 @@ def show_link_notice(keys: list[str] | None = None) -> None:
 
 
 def _range_input(today: dt.date) -> str:
+    """The 起止日期 picker. It keeps the address itself (range=start&range=end) instead of binding to it:
+    a bound date range takes a reversed or overlong pair from the address as it is, and the address
+    would keep it; here a pair that is not a usable period is replaced, in the widget and the address.
+    """
     first = dt.date(today.year, 1, 1)
-    if st.session_state.pop(_RANGE_RESET, False):
-        st.session_state["range"] = (first, today)
     # the earliest day whose range still fits in periods.MAX_MONTHS calendar months
     back = today.year * 12 + today.month - periods.MAX_MONTHS
     earliest = dt.date(back // 12, back % 12 + 1, 1)
-    chosen = st.date_input(
-        labels.SIDEBAR_RANGE,
-        value=(first, today),
-        min_value=earliest,
-        max_value=today,
-        key="range",
-        bind="query-params",
+    asked = tuple(st.query_params.get_all("range"))
+    if asked != st.session_state.get(_RANGE_URL):  # the address changed: opened from a link, or sent back
+        dates = _usable_range(asked, earliest, today)
+        if dates is None:
+            _note(["range"])
+        st.session_state["range"] = dates or (first, today)
+    chosen = _dates(
+        st.date_input(labels.SIDEBAR_RANGE, value=(first, today), min_value=earliest, max_value=today, key="range")
     )
-    chosen = _dates(chosen)
     if len(chosen) == 2:
-        text = f"{chosen[0].isoformat()}..{chosen[1].isoformat()}"
-        try:
-            periods.parse_period(text, today)
-            return text
-        except periods.PeriodError:
-            pass
-    elif len(chosen) < 2:  # one day picked so far
-        st.caption(labels.SIDEBAR_RANGE_INCOMPLETE)
-        return f"{first.isoformat()}..{today.isoformat()}"
-    # only an address gives a reversed range or three dates: start again from the default range
-    noted = st.session_state.setdefault(LINK_NOTICE_KEY, [])
-    if "range" not in noted:
-        noted.append("range")
-    st.session_state[_RANGE_RESET] = True
-    st.rerun()
+        _write_range(() if chosen == (first, today) else tuple(day.isoformat() for day in chosen))
+        return f"{chosen[0].isoformat()}..{chosen[1].isoformat()}"
+    st.caption(labels.SIDEBAR_RANGE_INCOMPLETE)  # one day picked so far: the address keeps the last range
+    st.session_state[_RANGE_URL] = asked
+    return f"{first.isoformat()}..{today.isoformat()}"
+
+
+def _forget_range() -> None:
+    # another kind of period: the address no longer carries a range (a bound widget's parameter goes the same way)
+    if "range" in st.query_params:
+        del st.query_params["range"]
+    st.session_state.pop(_RANGE_URL, None)
+
+
+def _usable_range(asked: tuple, earliest: dt.date, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The two dates of the address as a range the sidebar offers; None when there are none or they do not fit."""
+    if not asked:
+        return ()
+    if len(asked) != 2 or any(len(text) != 10 for text in asked):
+        return None
+    try:
+        start, end = (dt.date.fromisoformat(text) for text in asked)
+        periods.parse_period(f"{start.isoformat()}..{end.isoformat()}", today)  # reversed, not started, too long
+    except ValueError:  # periods.PeriodError included
+        return None
+    return (start, end) if earliest <= start and end <= today else None
+
+
+def _write_range(shown: tuple[str, ...]) -> None:
+    # the default range is left out of the address, as bound widgets do with their defaults
+    if tuple(st.query_params.get_all("range")) != shown:
+        if shown:
+            st.query_params["range"] = list(shown)
+        else:
+            del st.query_params["range"]
+    st.session_state[_RANGE_URL] = shown
 
 
 def _dates(value) -> tuple:

@@ -21,6 +21,7 @@ from pipeline.queries import Scope
 from pipeline.supervision import documents, figures, items, lights, raising, rules, workdays
 
 FLASH_KEY = "_sv_flash"  # the outcome of the last step, shown once after the rerun it causes
+LANDED_KEY = "_sv_landed"  # the landing page was offered in this session (the login clears it)
 ITEM_PARAM = "item"  # ?item=N opens one item (within the account's scope only)
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LIST_COLUMNS = [
@@ -98,6 +99,15 @@ def landing_page(user: access.User) -> str:
     except Exception:
         return "overview"
     return "supervision" if count else "overview"
+
+
+def land(page, landing: str) -> None:
+    """Open the landing page once per login when the app would show the overview (the page the login was on)."""
+    if landing == "overview" or st.session_state.get(LANDED_KEY):
+        return
+    st.session_state[LANDED_KEY] = True
+    if page.url_path == "overview":
+        st.switch_page(f"app_pages/{landing}.py")
 
 
 def item_frame(found: list[rules.Item], today: dt.date) -> pd.DataFrame:

@@ -8,6 +8,11 @@ that already holds the roster for the contact log (a contact must name a known b
 rows/s = data rows read / seconds of the import_file call (reading the file, parsing, cleaning,
 loading, commit and checkpoint; not the interpreter's start-up). The peak memory is polled from /proc
 over the child and its own children (the .xlsx parser runs in a grandchild), see timing.TreeMemory.
+
+measure_province_file imports a province's contact log as one CSV of five million rows (about 213 MB,
+the shape of the file in the issue that asked for it) the way an office's administrator does: the command
+line `python -m pipeline import` (its main(), in a fresh child process, the file read in chunks). Its
+peak memory is the whole command's (the import, then the stored figures refreshed); rows/s is the import's.
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ class ImportResult:
     rows_per_second: Samples = field(default_factory=Samples)
     seconds: Samples = field(default_factory=Samples)
     peak_bytes: Samples = field(default_factory=Samples)
+    command_seconds: Samples = field(default_factory=Samples)  # the whole command (measure_province_file)
     rejected: int = 0
     error: str = ""
 
@@ -92,9 +98,9 @@ def prepare_files(scale: str, seed: int, today: dt.date, log=print) -> ImportFil
     return files
 
 
-def _run_child(db_path: Path, file: Path, today: dt.date) -> tuple[dict, int]:
+def _run_child(db_path: Path, file: Path, today: dt.date, mode: str = "child") -> tuple[dict, int]:
     """Import one file in a child process; its JSON answer and the peak memory of its process tree."""
-    command = [sys.executable, "-m", "bench.imports", "child", str(db_path), str(file), today.isoformat()]
+    command = [sys.executable, "-m", "bench.imports", mode, str(db_path), str(file), today.isoformat()]
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     with TreeMemory(child.pid) as memory:
         out, err = child.communicate()
@@ -153,6 +159,120 @@ def measure(scale: str, seed: int, today: dt.date, runs: int, log=print) -> list
     return results
 
 
+# ---------------------------------------------------------------- one file of five million rows
+
+PROVINCE_FILE_ROWS = 5_000_000
+PROVINCE_FILE_BENEFICIARIES = 270_000  # the demo's people whose contacts fill the file (about 5.3 million)
+PROVINCE_FILE_FIELDS = ("id_number", "contact_date", "method", "satisfaction")  # about 43 bytes a row
+
+
+@dataclass
+class ProvinceFile:
+    """The roster and the one-file contact log of the province measurement."""
+
+    roster: Path
+    visits: Path
+    rows: int
+
+
+def prepare_province_file(seed: int, today: dt.date, log=print) -> ProvinceFile:
+    """Write (once, in a child process: the frames take gigabytes) the roster and the contact log."""
+    folder = CACHE_DIR / f"province-file-seed{seed}-{today.isoformat()}-{PROVINCE_FILE_ROWS}"
+    files = ProvinceFile(folder / "结对台账.csv", folder / "走访记录.csv", PROVINCE_FILE_ROWS)
+    if not (folder / "done").exists():
+        log(f"writing the {PROVINCE_FILE_ROWS:,}-row contact log into {folder} ...")
+        command = [sys.executable, "-m", "bench.imports", "province-file", str(folder), str(seed), today.isoformat()]
+        subprocess.run(command, cwd=ROOT, check=True)
+    return files
+
+
+def write_province_file(folder: str, seed: str, today: str) -> None:
+    """Entry of the child that writes the files of prepare_province_file."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    from pipeline import demo, labels
+
+    target = Path(folder)
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    frames = demo.build_frames("province", int(seed), dt.date.fromisoformat(today), PROVINCE_FILE_BENEFICIARIES)
+    visits = frames["visits"]
+    if len(visits) < PROVINCE_FILE_ROWS:
+        raise RuntimeError(f"the demo gave {len(visits):,} contacts, fewer than {PROVINCE_FILE_ROWS:,}")
+    frames["roster"].to_csv(target / "结对台账.csv", index=False, encoding="utf-8-sig")
+    columns = [labels.column_label("visits", name) for name in PROVINCE_FILE_FIELDS]
+    table = pa.Table.from_pandas(visits[columns].iloc[:PROVINCE_FILE_ROWS], preserve_index=False)
+    pa_csv.write_csv(table, target / "走访记录.csv", pa_csv.WriteOptions(quoting_style="needed"))
+    (target / "done").write_text("")
+
+
+def measure_province_file(seed: int, today: dt.date, runs: int, log=print) -> ImportResult:
+    """rows/s and the peak memory of `python -m pipeline import` on the five-million-row contact log."""
+    files = prepare_province_file(seed, today, log)
+    result = ImportResult("CSV contact log (走访记录), one file", files.visits, files.rows)
+    work = CACHE_DIR / "province-file-work"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        base = work / "roster-base.duckdb"
+        answer, _ = _run_child(base, files.roster, today)
+        if answer["status"] != "ok":
+            raise RuntimeError(f"the roster did not import: {answer['message']}")
+        log(f"import: {result.name}, {files.rows:,} rows x {runs} (python -m pipeline import)")
+        for _ in range(runs):
+            answer, peak = _run_child(_fresh(work, base), files.visits, today, mode="cli")
+            if answer["status"] != "ok" or answer["read"] != files.rows:
+                raise RuntimeError(f"status {answer['status']}, read {answer['read']}: {answer['message']}")
+            result.rejected = answer["rejected"]
+            result.seconds.add(answer["seconds"])
+            result.rows_per_second.add(answer["read"] / answer["seconds"])
+            result.peak_bytes.add(peak)
+            result.command_seconds.add(answer["command_seconds"])
+    except Exception as exc:  # one broken import must not hide the other measurements
+        result.error = str(exc)
+        log(f"  failed: {exc}")
+    shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def cli_child(db_path: str, file: str, today: str) -> None:
+    """Entry of one command-line run: `python -m pipeline import` (its main()), the import_file call timed."""
+    import contextlib
+    import io
+
+    from pipeline import cli
+    from pipeline.ingest import load
+
+    timed: list[tuple[float, object]] = []
+    import_file = load.import_file
+
+    def timed_import(*args, **kwargs):
+        started = time.perf_counter()
+        report = import_file(*args, **kwargs)
+        timed.append((time.perf_counter() - started, report))
+        return report
+
+    load.import_file = timed_import  # run_import looks it up when it runs
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):  # its JSON line: the report is read from the call itself
+        code = cli.main(["import", "--db", db_path, "--today", today, file])
+    command_seconds = time.perf_counter() - started
+    seconds, report = timed[0]
+    answer = {
+        "exit": code,
+        "seconds": seconds,
+        "command_seconds": command_seconds,
+        "status": report.status,
+        "message": report.message,
+        "read": report.read,
+        "inserted": report.inserted,
+        "rejected": report.rejected,
+        "own_peak_bytes": own_peak_bytes(),
+    }
+    print(json.dumps(answer, ensure_ascii=False))
+
+
 def child(db_path: str, file: str, today: str) -> None:
     """Entry of one import run: import the file, print the outcome as one JSON line."""
     from pipeline import db
@@ -179,12 +299,12 @@ def child(db_path: str, file: str, today: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="One import run of the benchmark (used by bench.imports).")
-    parser.add_argument("mode", choices=["child"])
-    parser.add_argument("db")
-    parser.add_argument("file")
+    parser.add_argument("mode", choices=["child", "cli", "province-file"])
+    parser.add_argument("db", help="the database (province-file: the folder to write)")
+    parser.add_argument("file", help="the file to import (province-file: the seed)")
     parser.add_argument("today")
     args = parser.parse_args()
-    child(args.db, args.file, args.today)
+    {"child": child, "cli": cli_child, "province-file": write_province_file}[args.mode](args.db, args.file, args.today)
 
 
 if __name__ == "__main__":

@@ -351,7 +351,6 @@ CATALOG: tuple[Metric, ...] = (
         denominator="callbacks_truth_answered",
         drill=("callbacks", None),
         weight=0.0,
-        shown=_places("ranking"),
     ),
     Metric(
         "callback_satisfaction_rate",

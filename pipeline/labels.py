@@ -68,6 +68,7 @@ class Column:
     required: bool = False
     rule: str = ""  # one line for the template's note row
     choices: tuple[str, ...] = field(default=())  # enumerated values, for drop-downs
+    imported: bool = True  # False: a column recognised for reference only (the 回访清单's), its value not kept
 
 
 _ID_ALIASES = ("身份证号码", "公民身份号码", "证件号码", "对象身份证号")
@@ -404,6 +405,7 @@ METRIC_LABELS = catalog.LABELS  # declared with each metric in pipeline/catalog.
 PREVIOUS_SUFFIX_LABEL = "（上期）"
 CHANGE_SUFFIX_LABEL = "（变化）"
 TREND_MONTH_LABEL = "月份"
+TREND_RUNNING_MONTH = "进行中"  # under a month that has not ended yet
 
 SATISFIED_RATINGS = ["满意", "基本满意"]  # the ratings that count as satisfied in 群众满意率
 # the answers of a callback (回访记录, SPEC §8)
@@ -1815,3 +1817,353 @@ REPORT_COLUMN_LABELS.update({key: SV_COLUMN_LABELS[key] for key in (
     "items", "feedback_on_time_rate", "close_on_time_rate", "overdue_open", "avg_days_to_close", "presses",
     "feedback_due", "feedback_on_time", "close_due", "closed_on_time", "closed",
 )})  # fmt: skip
+
+
+# ---------------------------------------------------------------- 回访核查 (SPEC §8)
+# The fourth kind of spreadsheet `callback`, the samples drawn for the callers and their sheet, the page 回访核查,
+# the doubtful records (疑点) and the contacts a callback found untrue. pipeline/callbacks/, pipeline/callback_cli.py,
+# app_pages/callbacks.py, pipeline/sql/checks/doubt_*.sql, docs/callbacks.md.
+
+KIND_LABELS["callback"] = "回访记录"
+PAGE_TITLES["callbacks"] = "回访核查"
+
+CALLBACK_KNOWS = [CALLBACK_YES, CALLBACK_NO]
+CALLBACK_REACH_ALIASES = {
+    "已接通": "接通",
+    "接听": "接通",
+    "已接听": "接通",
+    "未接": "未接通",
+    "无人接听": "未接通",
+    "拒接": "未接通",
+    "关机": "未接通",
+    "占线": "未接通",
+    "空号": "空号停机",
+    "停机": "空号停机",
+    "空号/停机": "空号停机",
+}
+CALLBACK_KNOWS_ALIASES = {"认识": "是", "不认识": "否", "知道": "是", "不知道": "否"}
+CALLBACK_TRUTH_ALIASES = {"真实": "属实", "不真实": "不属实", "记不清楚": "记不清", "不清楚": "记不清", "说不清": "记不清"}
+CALLBACK_SATISFACTION_ALIASES = {"非常满意": "满意", "很满意": "满意", "比较满意": "基本满意"}
+# the answers that say the call reached nobody: then the questions were not asked
+CALLBACK_UNREACHED = ["未接通", "空号停机"]
+
+_CALLBACK_SHEET_RULE = "回访清单中的参考信息，导入时不使用"
+CALLBACK_COLUMNS = (
+    Column(
+        "id_number",
+        "身份证号",
+        (*_ID_ALIASES, "对象身份证号码"),
+        True,
+        "18位公民身份号码；回访清单中已脱敏的号码（620102********1234）凭同一行的抽样编号、序号对应到对象",
+    ),
+    Column("callback_date", "回访日期", ("回访时间", "电话回访日期"), True, "不得晚于导入当天；" + _DATE_RULE),
+    Column("caller", "回访人", ("回访人员", "回访工作人员", "核查人"), False, "打电话的工作人员"),
+    Column(
+        "reach",
+        "接通情况",
+        ("是否接通", "接通状态", "电话接通情况"),
+        True,
+        "接通、未接通、空号停机；未接通时后面几问留空",
+        tuple(CALLBACK_REACH),
+    ),
+    Column(
+        "knows_cadre",
+        "是否认识结对干部",
+        ("是否认识帮扶干部", "认识结对干部", "是否认识干部", "是否认识帮扶责任人"),
+        False,
+        "",
+        tuple(CALLBACK_KNOWS),
+    ),
+    Column(
+        "contact_truth",
+        "近期联系是否属实",
+        ("联系是否属实", "走访是否属实", "近期走访是否属实"),
+        False,
+        "对照“本期联系记录”询问",
+        tuple(CALLBACK_TRUTH),
+    ),
+    Column(
+        "satisfaction",
+        "对帮扶是否满意",
+        ("是否满意", "满意度", "帮扶满意度", "群众满意度"),
+        False,
+        "",
+        tuple(SATISFACTION),
+    ),
+    Column("reported_issue", "反映问题", ("反映的问题", "群众反映问题", "意见建议"), False, "填写后可登记为问题台账中的问题"),
+    Column("sample_id", "抽样编号", ("回访清单编号",), False, "回访清单自带，请勿改动"),
+    Column("line_no", "序号", (), False, "回访清单自带，请勿改动"),
+    Column("name", "姓名", ("对象姓名", "帮扶对象姓名"), False, _CALLBACK_SHEET_RULE, imported=False),
+    Column("county", "县区", ("所属县区",), False, _CALLBACK_SHEET_RULE, imported=False),
+    Column("township", "乡镇", ("乡镇(街道)", "所属乡镇"), False, _CALLBACK_SHEET_RULE, imported=False),
+    Column("village", "村社区", ("村(社区)",), False, _CALLBACK_SHEET_RULE, imported=False),
+    Column("phone", "对象电话", ("对象联系电话", "联系电话"), False, _CALLBACK_SHEET_RULE, imported=False),
+    Column("cadre_name", "结对干部", ("帮扶干部", "干部姓名"), False, _CALLBACK_SHEET_RULE, imported=False),
+    Column("cadre_phone", "干部电话", (), False, _CALLBACK_SHEET_RULE, imported=False),
+    Column("department", "干部单位", ("帮扶单位",), False, _CALLBACK_SHEET_RULE, imported=False),
+    Column("contacts_in_period", "本期联系记录", (), False, _CALLBACK_SHEET_RULE, imported=False),
+    Column("doubt", "疑点", ("抽中原因",), False, _CALLBACK_SHEET_RULE, imported=False),
+)
+COLUMNS["callback"] = CALLBACK_COLUMNS
+
+# rows of a callback sheet
+MSG_POSITIVE_INTEGER = "{column}“{value}”应为正整数"
+MSG_CALLBACK_UNREACHED_ANSWERS = "接通情况为“{reach}”，却填写了{columns}：电话没有接通时不应有回答，请核对"
+MSG_CALLBACK_MASKED_ID = "身份证号“{value}”已脱敏，须同时填写回访清单的抽样编号和序号，才能对应到对象"
+MSG_CALLBACK_NO_LINE = "回访清单第{sample}号没有序号{line}（或不在您的查看范围内），无法对应身份证号“{value}”"
+MSG_CALLBACK_LINE_MISMATCH = "身份证号“{value}”与回访清单第{sample}号序号{line}的对象（{expected}）不符，请核对是否填错了行"
+MSG_CALLBACK_SAMPLE_UNKNOWN = "抽样编号{sample}不存在，请核对"
+MSG_CALLBACK_UNANSWERED = "工作表“{sheet}”中有{count}行尚未填写回访结果（回访日期、接通情况等都为空），已跳过"
+MSG_CALLBACK_NOTHING_ANSWERED = "回访清单中还没有填写任何回访结果（回访日期、接通情况等都为空），没有可导入的行"
+
+# ---------------------------------------------------------------- drawing a sample (pipeline/callbacks/sample.py)
+
+MSG_SAMPLE_HOW = "请给出每单位抽几人（--per-department N）或抽取比例（--share 0.05），二者选一"
+MSG_SAMPLE_PER_DEPARTMENT = "每单位抽取人数应为1到{limit}之间的整数，收到：{value}"
+MSG_SAMPLE_SHARE = "抽取比例应大于0、不超过1（如 0.05 即5%），收到：{value}"
+MSG_SAMPLE_SEED = "随机种子应为0到{limit}之间的整数，收到：{value}"
+MSG_SAMPLE_NOT_ALLOWED = "{role}账号不能抽取回访样本或登记回访记录"
+MSG_SAMPLE_EMPTY = "所选统计期和范围内没有可抽取的结对对象（期末没有有效结对，或都在{days}天内回访过）"
+MSG_SAMPLE_NOT_FOUND = "找不到第{sample}号抽样（或不在您的查看范围内）"
+MSG_SAMPLE_DRAWN = "已抽取第{sample}号回访样本：{period}，{scope}，{departments}个单位共{people}人（随机种子{seed}）"
+MSG_SAMPLE_SEED_CHOSEN = "未指定随机种子，本次随机选用{seed}，已随抽样保存；用同一种子可在同样的数据上重新抽出同一批人"
+MSG_SAMPLE_SKIPPED = "{count}名对象在{since}之后已回访过，本次不抽"
+MSG_SAMPLE_SHORT = "以下单位可抽的对象不足（其余已在近期回访过）：{departments}"
+MSG_SAMPLE_UNMASK_DENIED = "账号“{name}”没有查看完整信息的权限，不能导出含完整电话的回访清单（去掉 --unmask 即为脱敏清单）"
+MSG_SAMPLE_UNMASK_USER = "--unmask 须与 --user 一起使用：导出完整电话需要有查看完整信息权限的账号，并记入审计日志"
+SAMPLE_RULE_COUNT = "每单位{count}人"
+SAMPLE_RULE_SHARE = "每单位按结对数的{share}（至少1人）"
+SAMPLE_DOUBT_SEPARATOR = "；"
+AUDIT_DETAIL_SAMPLE = "抽取第{sample}号回访样本：{period}，{rule}，{people}人，随机种子{seed}"
+AUDIT_WHAT_SAMPLE_SHEET = "回访清单（第{sample}号抽样，{masking}）"
+AUDIT_DETAIL_CALLBACK_ENTRY = "回访记录（页面录入，第{sample}号抽样）：{status}；新增{inserted}、更新{updated}、未变{unchanged}、拒收{rejected}"
+AUDIT_DETAIL_CALLBACK_ISSUE = "回访反映问题登记为问题台账（{date}回访，{category}）：{status}"
+AUDIT_WHAT_DOUBTFUL = "疑点（{period}，{scope}）"
+AUDIT_WHAT_QUALITY = "数据质量检查“{check}”（{scope}）"
+
+# the sheet for the callers (回访清单)
+SAMPLE_SHEET_NAME = "回访清单"
+SAMPLE_SHEET_TITLE = "{scope}{period}电话回访清单（第{sample}号抽样）"
+SAMPLE_SHEET_NOTE = (
+    "抽样：{rule}，随机种子{seed}，{created_at}由{created_by}抽取（数据版本：第{batch}批导入），跳过{since}之后已回访的对象。"
+    "回访时对照“本期联系记录”询问，把结果填在右侧有下拉选项的各列；电话未接通的只填回访日期、回访人和接通情况。"
+    "填好后原样在“数据导入”页或“回访核查”页上传，未填写结果的行会跳过。{masking}"
+)
+SAMPLE_SHEET_MASKED = "身份证号、姓名、电话已脱敏。"
+SAMPLE_SHEET_FULL = "本表含完整的身份证号、姓名和电话，涉及个人信息，仅供回访使用，请妥善保管，用后销毁。"
+SAMPLE_SHEET_FILE = "回访清单_第{sample}号_{period}.xlsx"
+SAMPLE_CONTACTS_NONE = "本期无联系记录"
+SAMPLE_CONTACT_ITEM = "{date} {method}"
+SAMPLE_CONTACT_SEPARATOR = "；"
+SAMPLE_CONTACTS_MORE = "等{count}次"
+
+# ---------------------------------------------------------------- 疑点 (doubtful records) and untrue contacts
+
+DOUBT_RULE_LABELS = {
+    "doubt_busy_day": "一天入户多个乡镇",
+    "doubt_after_exit": "退出后仍有联系",
+    "doubt_same_day": "每月同一天联系全部对象",
+    "doubt_late_import": "期末后集中补录",
+    "doubt_unknown_cadre": "常有联系却不认识干部",
+}
+DOUBT_REASONS = {
+    "doubt_busy_day": "{day}一天记有入户走访{visits}次，分布在{townships}个乡镇（{names}），一人难以完成",
+    "doubt_after_exit": "对象已于{exited_on}退出，之后仍记有{count}次联系（{dates}）",
+    "doubt_same_day": "{first}至{last}连续{months}个月，每月都在同一天联系了全部{pairs}名结对对象（{days}）",
+    "doubt_late_import": "{month}的{count}条联系记录在该月结束{days}天后（{imported_at}，第{batch}批“{file}”）才集中导入",
+    "doubt_unknown_cadre": "{callback_date}回访时对象表示不认识结对干部，而此前{months}个月（{first}至{last}）每月都记有联系，共{count}次",
+}
+DOUBT_RECORD = "{name}（{id_number}）{date} {what}"
+DOUBT_RECORD_PERSON = "{name}（{id_number}）"
+DOUBT_RECORD_SEPARATOR = "；"
+DOUBT_RECORDS_MORE = "等{count}条"
+DOUBT_MONTH = "{year}年{month}月"
+DOUBT_CALLBACK_WHAT = "回访：不认识结对干部"
+DOUBT_COLUMN_LABELS = {
+    "rule": "疑点",
+    "department": "干部单位",
+    "cadre_name": "结对干部",
+    "cadre_phone": "干部电话",
+    "county": "县区",
+    "reason": "原因",
+    "people": "涉及对象",
+    "records": "相关记录",
+    "first_date": "最早日期",
+    "last_date": "最晚日期",
+}
+UNTRUE_COLUMN_LABELS = {
+    "callback_date": "回访日期",
+    "caller": "回访人",
+    "contact_date": "走访日期",
+    "method": "联系方式",
+    "visit_cadre_name": "走访干部",
+}
+UNTRUE_MARK = "回访不属实"
+UNTRUE_COLUMN = "回访核实"
+QUALITY_CHECK_TITLES["callback_untrue_contacts"] = "回访不属实的联系"
+QUALITY_CHECK_HELP["callback_untrue_contacts"] = (
+    "回访时对象表示近期联系不属实：回访日期前{days}天内记在该对象名下的联系都列在这里，请核实是否虚报。"
+    "这些联系在部门页干部的联系时间线上也标为“回访不属实”。"
+)
+QUALITY_DOUBT_TAB = "疑点"
+QUALITY_DOUBT_HELP = (
+    "按统计期（左侧所选，{period}）查找可能不真实的记录，供回访优先核查；每行写明原因、涉及的干部和记录。"
+    "判断标准可在“设置”页调整：{rules}。"
+)
+QUALITY_DOUBT_RULE_FILTER = "疑点类型"
+QUALITY_DOUBT_ALL = "全部疑点"
+QUALITY_COLUMN_LABELS.update(DOUBT_COLUMN_LABELS)
+QUALITY_COLUMN_LABELS.update(UNTRUE_COLUMN_LABELS)
+ROW_COLUMN_LABELS["callback_untrue"] = UNTRUE_COLUMN
+
+# ---------------------------------------------------------------- settings of the callbacks and the 疑点 rules
+
+CALLBACK_SETTING_LABELS = {
+    "callback_skip_days": "抽样时跳过近几天内已回访的对象（天）",
+    "callback_recent_days": "“近期联系”：回访日期前几天内的联系（天）",
+    "doubt_day_visits": "疑点：一天入户走访达到几次",
+    "doubt_day_townships": "疑点：一天入户涉及几个乡镇",
+    "doubt_same_day_pairs": "疑点：同一天联系全部对象，至少几名对象",
+    "doubt_same_day_months": "疑点：同一天联系全部对象，连续几个月",
+    "doubt_late_days": "疑点：期末后超过几天才导入",
+    "doubt_late_contacts": "疑点：一次补录至少几条联系",
+    "doubt_unknown_months": "疑点：回访前连续几个月都有联系却不认识干部",
+}
+SETTING_LABELS.update(CALLBACK_SETTING_LABELS)
+SETTINGS_GROUP_CALLBACKS = "回访核查与疑点"
+SETTINGS_CALLBACKS_HELP = (
+    "抽样时跳过近期已回访的对象；“近期联系”是回访时核实的联系（回访认定“不属实”时，这段时间内的联系都标为回访不属实）；"
+    "其余各项是数据质量页“疑点”的判断标准。"
+)
+MSG_SETTING_CALLBACK_RANGE = MSG_SETTING_RANGE
+
+# ---------------------------------------------------------------- command line: callback sample, quality
+
+HELP_CALLBACK_COMMAND = "回访核查：抽取回访样本并写出回访清单"
+HELP_CALLBACK_ACTION = "sample 抽取回访样本"
+HELP_CALLBACK_SAMPLE = "按单位抽取回访对象，写出带下拉选项的回访清单（.xlsx）"
+HELP_SAMPLE_PER_DEPARTMENT = "每个单位抽几人（每单位至少1人）"
+HELP_SAMPLE_SHARE = "每个单位按结对数的比例抽取，如 0.05（四舍五入，至少1人）"
+HELP_SAMPLE_SEED = "随机种子：同一种子、同样的数据抽出同一批人（不填则随机选一个，随抽样保存并显示）"
+HELP_SAMPLE_PREFER_DOUBTFUL = "优先抽取有疑点记录的对象（抽中机会是其他对象的{weight}倍）"
+HELP_SAMPLE_OUT = "回访清单文件（.xlsx）；已存在时须加 --force 才覆盖"
+HELP_SAMPLE_USER = "抽样人账号（角色和范围按该账号；不写则为命令行、全市）"
+HELP_SAMPLE_UNMASK = "清单中显示完整的身份证号、姓名和电话（须 --user 为有查看完整信息权限的账号，记入审计日志）"
+HELP_QUALITY_COMMAND = "数据质量检查与疑点（CSV 或 JSON）"
+HELP_QUALITY_CHECK = "检查项：doubtful（疑点）、{checks}"
+HELP_QUALITY_PERIOD = "只看这一统计期内的记录（疑点；默认：全部数据）"
+MSG_QUALITY_CHECK_INVALID = "检查项“{value}”无效，可选：{allowed}"
+
+# ---------------------------------------------------------------- the page 回访核查 (app_pages/callbacks.py)
+
+CB_PAGE_INTRO = (
+    "“谁干得好、谁干得差，要让群众说了算”：按单位抽取结对对象电话回访，核实干部是否真的联系过、群众是否满意。"
+    "抽样可重复（随机种子随抽样保存），近期回访过的对象不再抽。"
+)
+CB_PAGE_FIGURES = "回访情况：{period}"
+CB_PAGE_FIGURES_NONE = "{period}所选范围内还没有回访记录。"
+CB_PAGE_BY = "分组"
+CB_PAGE_BY_LABELS = {"county": "按县区", "department": "按单位", "cadre": "按干部"}
+CB_PAGE_FIGURES_FILE = "回访情况_{period}"
+CB_PAGE_DRAW = "抽取回访样本"
+CB_PAGE_DRAW_HOW = "抽取方式"
+CB_PAGE_DRAW_HOW_LABELS = {"count": "每单位固定人数", "share": "按结对数比例"}
+CB_PAGE_DRAW_COUNT = "每单位抽几人"
+CB_PAGE_DRAW_SHARE = "抽取比例（%）"
+CB_PAGE_DRAW_SEED = "随机种子（可不填）"
+CB_PAGE_DRAW_SEED_HELP = "填同一个数字、在同样的数据上可抽出同一批人；不填则随机选一个，随抽样保存。"
+CB_PAGE_DRAW_DOUBTFUL = "优先抽取有疑点记录的对象"
+CB_PAGE_DRAW_DOUBTFUL_HELP = "有疑点记录的对象抽中机会是其他对象的{weight}倍（疑点见“数据质量”页）。"
+CB_PAGE_DRAW_BUTTON = "抽取"
+CB_PAGE_DRAW_SCOPE = "统计期：{period}　范围：{scope}（与左侧筛选一致）。每个单位至少抽1人，跳过{since}之后已回访的对象。"
+CB_PAGE_DRAW_READONLY = "您的账号（{role}）可以查看回访样本和记录，抽样和登记回访由市级、县区账号办理。"
+CB_PAGE_SAMPLES = "回访样本"
+CB_PAGE_SAMPLES_NONE = "所选范围内还没有抽取过回访样本。"
+CB_PAGE_SAMPLE_PICK = "选择回访样本"
+CB_PAGE_SAMPLE_OPTION = "第{sample}号　{period}　{scope}　{people}人　{created_by}　{created_at}"
+CB_PAGE_SAMPLE_PROGRESS = "已回访{done}/{people}人（接通{reached}人）。"
+CB_PAGE_SAMPLE_RULE = "抽样：{rule}，随机种子{seed}{doubtful}；{created_at}由{created_by}抽取。"
+CB_PAGE_SAMPLE_DOUBTFUL = "，优先抽取疑点对象"
+CB_PAGE_SHEET_DOWNLOAD = "下载回访清单（Excel，带下拉选项）"
+CB_PAGE_SHEET_NOTE = "清单中的电话{masking}。填好后可在本页下方上传，或在“数据导入”页上传。"
+CB_PAGE_SHEET_MASKED = "已脱敏：打开右上方“显示完整身份证号和电话”后下载的清单含完整电话（记入审计日志）"
+CB_PAGE_SHEET_FULL = "为完整号码（本次下载记入审计日志）"
+CB_PAGE_LINES = "样本名单"
+CB_PAGE_ENTRY = "登记回访结果"
+CB_PAGE_ENTRY_NOTE = "边打电话边填：每人一张小表，保存后即计入回访数字。电话未接通的只需选“接通情况”。"
+CB_PAGE_ENTRY_PERSON = "{line}. {name}（{id_number}）　{department}｜{cadre}"
+CB_PAGE_ENTRY_DONE = "已回访"
+CB_PAGE_ENTRY_DATE = "回访日期"
+CB_PAGE_ENTRY_CALLER = "回访人"
+CB_PAGE_ENTRY_CONTACTS = "本期联系记录：{contacts}"
+CB_PAGE_ENTRY_DOUBT = "疑点：{doubt}"
+CB_PAGE_ENTRY_SAVE = "保存"
+CB_PAGE_ENTRY_SAVED = "已保存{line}号{name}的回访结果（第{batch}批）。"
+CB_PAGE_ENTRY_UNCHANGED = "{line}号{name}的回访结果与已保存的相同，没有改动。"
+CB_PAGE_ENTRY_REFUSED = "未保存：{reason}"
+CB_PAGE_ENTRY_FILE = "回访记录（页面录入，第{sample}号抽样，序号{line}）"
+CB_PAGE_ENTRY_PAGE = "第{page}页（共{pages}页）"
+CB_PAGE_ENTRY_FILTER = "显示"
+CB_PAGE_ENTRY_FILTER_LABELS = {"todo": "尚未回访", "all": "全部"}
+CB_PAGE_ENTRY_ALL_DONE = "本样本的对象都已回访。"
+CB_PAGE_NOT_SELECTED = "请选择"
+CB_PAGE_UPLOAD = "上传填好的回访清单"
+CB_PAGE_UPLOAD_HELP = "回访清单原样上传即可（.xlsx 或 .csv）；也可以在“数据导入”页与其他表格一起上传。"
+CB_PAGE_UPLOAD_BUTTON = "导入回访记录"
+CB_PAGE_UPLOAD_DONE = "“{file}”：新增{inserted}、更新{updated}、未变{unchanged}、拒收{rejected}（第{batch}批）。"
+CB_PAGE_UPLOAD_FAILED = "“{file}”未导入：{message}"
+CB_PAGE_UPLOAD_REJECTED = "拒收的行"
+CB_PAGE_RECORDS = "回访记录：{period}"
+CB_PAGE_RECORDS_NONE = "{period}所选范围内没有回访记录。"
+CB_PAGE_RECORDS_FILE = "回访记录_{period}"
+CB_PAGE_ISSUES = "回访反映的问题"
+CB_PAGE_ISSUES_NOTE = (
+    "回访中群众反映的问题，可一键登记到问题台账：提出日期为回访日期，办理层级为“领导小组办公室”（由办公室交办跟踪），"
+    "责任单位为结对干部所在单位，办理状态“待办理”。"
+)
+CB_PAGE_ISSUES_NONE = "{period}的回访中没有群众反映问题。"
+CB_PAGE_ISSUE_ITEM = "{date}　{name}（{id_number}）　{department}｜{cadre}"
+CB_PAGE_ISSUE_CATEGORY = "问题类别"
+CB_PAGE_ISSUE_BUTTON = "登记为问题"
+CB_PAGE_ISSUE_DONE = "已登记到问题台账"
+CB_PAGE_ISSUE_CREATED = "已登记为问题（第{batch}批）。"
+CB_PAGE_ISSUE_READONLY = "登记问题需要导入权限（市级、县区账号）。"
+CB_PAGE_DB_BUSY = "数据库正被导入或其他程序占用，本次没有保存，请稍后再试。"
+CB_PAGE_COLUMN_LABELS = {
+    "sample_id": "抽样编号",
+    "period": "统计期",
+    "line_no": "序号",
+    "people": "人数",
+    "done": "已回访",
+    "doubt": "疑点",
+    "contacts_in_period": "本期联系记录",
+    "seed": "随机种子",
+    "created_by": "抽样人",
+    "created_at": "抽样时间",
+    "callback_status": "回访情况",
+    "phone": "对象电话",
+}
+CB_STATUS_DONE = "已回访"
+CB_STATUS_TODO = "未回访"
+ISSUE_FROM_CALLBACK = "回访反映：{text}"
+ISSUE_FROM_CALLBACK_FILE = "回访反映问题（{date}回访）"
+CALLBACK_ISSUE_LEVEL = "领导小组办公室"
+CALLBACK_ISSUE_CATEGORY = "其他"
+CALLBACK_ISSUE_STATUS = "待办理"
+
+# ---------------------------------------------------------------- the dispatch report's sheet 回访核查情况
+
+CB_REPORT_SHEET = "回访核查情况"
+CB_REPORT_HEADING = "回访核查情况：{period}"
+CB_REPORT_BY_COUNTY = "按县区"
+CB_REPORT_BY_DEPARTMENT = "按单位"
+CB_REPORT_DOUBTFUL = "疑点干部"
+CB_REPORT_NOTE = (
+    "回访数为回访日期在本期的回访记录；接通率＝接通÷回访数，认识率＝认识结对干部÷回答是否认识的，"
+    "联系属实率＝属实÷（属实＋不属实），回访满意率＝（满意＋基本满意）÷回答满意度的。疑点为本期记录中可能不真实的情况，"
+    "应优先回访核实，不等于认定虚报。"
+)
+CB_REPORT_NONE = "本期没有回访记录。"
+CB_REPORT_NO_DOUBTS = "本期没有发现疑点。"
+CB_REPORT_DOUBT_COLUMNS = {"doubts": "疑点数", "rules": "疑点类型", "reasons": "主要情况"}
+REPORT_COLUMN_LABELS.update(CB_REPORT_DOUBT_COLUMNS)

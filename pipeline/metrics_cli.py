@@ -204,7 +204,7 @@ def run_metrics(args) -> int:
     try:
         frame = queries.metrics(con, period, args.by, scope)
         what = labels.AUDIT_WHAT_METRICS.format(period=period.label, by=args.by, scope=scope.label)
-        cli_audit.record_export(con, what, [args.out], len(frame), scope)
+        cli_audit.record_export(con, what, [getattr(args, "out", None)], len(frame), scope)
     finally:
         con.close()
     try:
@@ -229,7 +229,7 @@ def run_overdue(args) -> int:
     try:
         frame = queries.overdue(con, period, args.what, scope)
         what = labels.AUDIT_WHAT_OVERDUE.format(period=period.label, what=args.what, scope=scope.label)
-        cli_audit.record_export(con, what, [args.out], len(frame), scope)
+        cli_audit.record_export(con, what, [getattr(args, "out", None)], len(frame), scope)
     finally:
         con.close()
     try:

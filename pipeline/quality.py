@@ -14,7 +14,7 @@ from functools import cache
 import duckdb
 import pandas as pd
 
-from pipeline import config, db, labels, masking, queries
+from pipeline import config, db, labels, masking, periods, queries, settings
 
 CHECKS = (
     "other_cadre_contacts",
@@ -23,9 +23,19 @@ CHECKS = (
     "never_contacted",
     "unknown_columns",
     "rejected_rows",
+    "callback_untrue_contacts",
 )
 # The checks about people and pairs follow the county/department scope; the other two are about files.
-SCOPED_CHECKS = ("other_cadre_contacts", "contacts_before_pairing", "busy_cadres", "never_contacted")
+SCOPED_CHECKS = (
+    "other_cadre_contacts",
+    "contacts_before_pairing",
+    "busy_cadres",
+    "never_contacted",
+    "callback_untrue_contacts",
+)
+# The 疑点 of SPEC §8 (pipeline/callbacks/doubtful.py puts their rows together, each with its reason): run like the
+# checks above, over a period when one is given, with the thresholds of the settings.
+DOUBT_CHECKS = ("doubt_busy_day", "doubt_after_exit", "doubt_same_day", "doubt_late_import", "doubt_unknown_cadre")
 DEFAULT_MAX_PAIRS = 5
 
 _PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
@@ -40,7 +50,7 @@ _MASKS = {
 
 def check_sql(name: str) -> str:
     """The SQL text of a check."""
-    if name not in CHECKS:
+    if name not in CHECKS and name not in DOUBT_CHECKS:
         raise ValueError(name)
     return db.read_sql(f"checks/{name}.sql")
 
@@ -53,8 +63,14 @@ def run_check(
     as_of: dt.date | str | None = None,
     max_pairs: int = DEFAULT_MAX_PAIRS,
     masked: bool = True,
+    period: periods.Period | None = None,
+    thresholds: settings.Settings | None = None,
 ) -> pd.DataFrame:
-    """The rows a check finds (none: nothing wrong), masked by default."""
+    """The rows a check finds (none: nothing wrong), masked by default.
+
+    `period` limits the 疑点 checks to the records of a period (all records without one); `thresholds` are the
+    settings in force (read from the database when not given) for the checks that use them.
+    """
     # the intermediate models a check reads (the active-pairing rule) go in front of it as CTEs
     sql = queries.with_models(check_sql(name))
     params = {
@@ -62,7 +78,15 @@ def run_check(
         "scope_county": scope.county,
         "scope_department": scope.department,
         "max_pairs": int(max_pairs),
+        "period_start": period.start if period is not None else None,
+        "period_end": period.as_of if period is not None else None,
+        "visit_method": labels.HOME_VISIT_METHODS[0],
+        "no_answer": labels.CALLBACK_NO,
+        "untrue_answer": labels.CALLBACK_UNTRUE,
     }
+    if name in DOUBT_CHECKS or name == "callback_untrue_contacts":
+        current = thresholds if thresholds is not None else settings.read_settings(con)
+        params.update({key: getattr(current, key) for key in settings.CALLBACK_KEYS})
     used = dict.fromkeys(_PARAMETER.findall(sql))
     cursor = con.execute(sql, {key: params[key] for key in used})
     dates = [name for name, kind, *_rest in cursor.description if str(kind) == "DATE"]

@@ -21,13 +21,11 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import plotly.graph_objects as go
-import plotly.io as pio
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from pipeline import catalog, export, labels, masking, periods, queries, settings, snapshots
+from pipeline import catalog, export, labels, masking, periods, queries, settings, snapshots, svg
 from pipeline.queries import ALL, Scope
 from pipeline.supervision import figures as supervision_figures
 
@@ -875,82 +873,47 @@ def _overdue_total(data: ReportData) -> dict:
 
 # ---------------------------------------------------------------- charts and the HTML page
 
-_RAG_COLOURS = {"green": "#2e9e5b", "amber": "#f0a030", "red": "#d64541", None: "#9aa5b1"}
-_CHART_FONT = {"family": "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif", "size": 13}
-_CHART_WIDTH = 1000  # px: the printable width of A4 landscape with the page margins below
+_RAG_COLOURS = svg.RAG_COLOURS
 
 
-def _chart_layout(figure: go.Figure, height: int, title: str) -> go.Figure:
-    figure.update_layout(
-        title={"text": title, "x": 0.01},
-        width=_CHART_WIDTH,
-        height=height,
-        margin={"l": 10, "r": 30, "t": 50, "b": 40},
-        font=_CHART_FONT,
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        separators=".,",
+def score_chart(frame: pd.DataFrame, key: str, config: settings.Settings, title: str) -> str:
+    """Horizontal bars of 综合得分, highest at the top, coloured by RAG band, with the amber line (SVG)."""
+    ranked = frame.dropna(subset=["score"]).sort_values(["score", key], ascending=[False, True])
+    bars = [
+        svg.Bar(str(name), float(score), f"{score:.1f}", _RAG_COLOURS[_score_band(score, config)])
+        for name, score in zip(ranked[key], ranked["score"], strict=True)
+    ]
+    return svg.bar_chart(
+        title, bars, maximum=100, axis_title=labels.METRIC_LABELS["score"], reference=config.rag_amber * 100
     )
-    figure.update_xaxes(gridcolor="#e5e8ec")
-    figure.update_yaxes(gridcolor="#e5e8ec")
-    return figure
 
 
-def score_chart(frame: pd.DataFrame, key: str, config: settings.Settings, title: str) -> go.Figure:
-    """Horizontal bars of 综合得分, highest at the top, coloured by RAG band, with the amber line."""
-    ranked = frame.dropna(subset=["score"]).sort_values(["score", key], ascending=[True, False])
-    colours = [_RAG_COLOURS[_score_band(s, config)] for s in ranked["score"]]
-    figure = go.Figure(
-        go.Bar(
-            x=ranked["score"],
-            y=ranked[key],
-            orientation="h",
-            marker_color=colours,
-            text=[f"{s:.1f}" for s in ranked["score"]],
-            textposition="outside",
-            cliponaxis=False,
-        )
-    )
-    figure.add_vline(x=config.rag_amber * 100, line_dash="dash", line_color="#d64541")
-    figure.update_xaxes(title=labels.METRIC_LABELS["score"], range=[0, 105])
-    figure.update_yaxes(title=None, type="category")
-    figure.update_layout(showlegend=False)
-    return _chart_layout(figure, max(260, 24 * len(ranked) + 110), title)
+def trend_chart(frame: pd.DataFrame, title: str, running: str | None = None) -> str:
+    """One line per rate over the months of the period (SVG); the running month, if any, marked 进行中."""
+    months = [str(m) for m in frame["month"]]
+    series = [
+        (labels.METRIC_LABELS[rate], [None if _missing(v) else float(v) for v in frame[rate]]) for rate in TREND_RATES
+    ]
+    notes = [labels.TREND_RUNNING_MONTH if month == running else "" for month in months]
+    return svg.line_chart(title, months, series, notes=notes)
 
 
-def trend_chart(frame: pd.DataFrame, title: str) -> go.Figure:
-    """One line per rate over the months of the period."""
-    figure = go.Figure()
-    for rate in TREND_RATES:
-        figure.add_trace(
-            go.Scatter(x=frame["month"], y=frame[rate], mode="lines+markers", name=labels.METRIC_LABELS[rate])
-        )
-    figure.update_xaxes(title=labels.TREND_MONTH_LABEL, type="category")
-    figure.update_yaxes(title=labels.CHART_RATE_AXIS, tickformat=".0%", range=[0, 1.05])
-    figure.update_layout(legend={"orientation": "h", "y": -0.25})
-    return _chart_layout(figure, 380, title)
-
-
-def issue_chart(frame: pd.DataFrame, title: str) -> go.Figure:
-    """Issues by category: resolved, still open on as_of, and overdue."""
+def issue_chart(frame: pd.DataFrame, title: str) -> str:
+    """Issues by category: resolved, still open on as_of, and overdue (SVG)."""
     rows = frame[frame["dimension"] == labels.REPORT_BY_CATEGORY]
     names = column_labels()
-    figure = go.Figure()
-    for column in ("issues_resolved", "issues_open", "issues_overdue"):
-        figure.add_trace(go.Bar(x=rows["item"], y=rows[column], name=names[column], text=rows[column]))
-    figure.update_xaxes(title=names["issue_category"], type="category")
-    figure.update_yaxes(title=labels.REPORT_COUNT_AXIS, rangemode="tozero")
-    figure.update_layout(barmode="group", legend={"orientation": "h", "y": -0.25})
-    return _chart_layout(figure, 360, title)
+    series = [(names[c], [float(v) for v in rows[c]]) for c in ("issues_resolved", "issues_open", "issues_overdue")]
+    return svg.grouped_bars(title, [str(item) for item in rows["item"]], series, axis_title=labels.REPORT_COUNT_AXIS)
 
 
-def report_charts(data: ReportData) -> list[tuple[str, go.Figure]]:
-    """The charts of the HTML report, each with the section it belongs to."""
+def report_charts(data: ReportData) -> list[tuple[str, str]]:
+    """The charts of the HTML report (SVG), each with the section it belongs to."""
     charts = []
+    running = data.period.as_of.strftime("%Y-%m") if data.period.as_of != data.period.end else None
     if "trend" in data.sections:
-        charts.append(("trend", trend_chart(data.trend, labels.REPORT_CHART_TREND)))
+        charts.append(("trend", trend_chart(data.trend, labels.REPORT_CHART_TREND, running)))
     elif len(data.trend) > 1:  # a quarter: its three months under the summary
-        charts.append(("summary", trend_chart(data.trend, labels.REPORT_CHART_TREND)))
+        charts.append(("summary", trend_chart(data.trend, labels.REPORT_CHART_TREND, running)))
     if not data.counties.empty:
         charts.append(("counties", score_chart(data.counties, "county", data.config, labels.REPORT_CHART_COUNTIES)))
     ranked = data.departments.dropna(subset=["score"])
@@ -1093,17 +1056,10 @@ def _section_html(data: ReportData, section: str) -> str:
 
 
 def report_html(data: ReportData) -> str:
-    """The report as one printable HTML page with its charts; plotly.js is inlined so it opens offline."""
+    """The report as one printable HTML page with its charts drawn inline as SVG (no script, opens offline)."""
     charts: dict[str, list[str]] = {}
-    for index, (section, figure) in enumerate(report_charts(data)):
-        div = pio.to_html(
-            figure,
-            full_html=False,
-            include_plotlyjs=index == 0,  # the library once, inline: the page must open without a network
-            config={"staticPlot": True, "displayModeBar": False, "responsive": False},
-            div_id=f"chart-{index}",
-        )
-        charts.setdefault(section, []).append(f'<div class="chart">{div}</div>')
+    for section, drawing in report_charts(data):
+        charts.setdefault(section, []).append(f'<div class="chart">{drawing}</div>')
     parts = []
     number = 0
     for section in data.sections:
@@ -1160,9 +1116,6 @@ _PDF_FOOTER = (
     '<div style="width:100%;text-align:center;font-size:8pt;color:#57606a;'
     'font-family:Noto Sans CJK SC,sans-serif;">{text}</div>'
 )
-_PLOTS_DRAWN = (
-    "() => Array.from(document.querySelectorAll('.plotly-graph-div')).every(d => d.querySelector('.main-svg'))"
-)
 
 
 def _render_pdf(html_text: str, executable: Path, landscape: bool = True) -> bytes:
@@ -1173,7 +1126,6 @@ def _render_pdf(html_text: str, executable: Path, landscape: bool = True) -> byt
         try:
             page = browser.new_page()
             page.set_content(html_text, wait_until="load", timeout=PDF_TIMEOUT_MS)
-            page.wait_for_function(_PLOTS_DRAWN, timeout=PDF_TIMEOUT_MS)
             page.evaluate("document.fonts.ready.then(() => true)")
             return page.pdf(
                 format="A4",

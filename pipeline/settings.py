@@ -29,6 +29,20 @@ FESTIVAL_KEYS = (
     "festival_children_days_before",
     "festival_children_days_after",
 )
+# 回访核查 (SPEC §8): the samples skip people called back lately, a callback checks the contacts of the days
+# before it, and the 疑点 rules have their thresholds; each a whole number within its range.
+CALLBACK_RANGES = {
+    "callback_skip_days": (0, 365),
+    "callback_recent_days": (1, 365),
+    "doubt_day_visits": (2, 50),
+    "doubt_day_townships": (2, 20),
+    "doubt_same_day_pairs": (2, 50),
+    "doubt_same_day_months": (2, 24),
+    "doubt_late_days": (1, 365),
+    "doubt_late_contacts": (1, 1000),
+    "doubt_unknown_months": (1, 12),
+}
+CALLBACK_KEYS = tuple(CALLBACK_RANGES)
 
 DEFAULTS: dict[str, float] = {
     "overdue_days": 30.0,
@@ -43,6 +57,19 @@ DEFAULTS: dict[str, float] = {
     "festival_children_days_after": 2.0,
     # 爱心爸妈结对率: 市级领导 and 县级领导 are leading levels
     **{key: 1.0 if level in ("市级领导", "县级领导") else 0.0 for level, key in LEADING_LEVEL_KEYS.items()},
+    # 回访核查: skip people called back in the last 90 days; a callback checks the contacts of the 90 days before it;
+    # 疑点: ≥ 5 home visits on a day in ≥ 3 townships; all of ≥ 3 pairs on one day in ≥ 3 months running; a month's
+    # contacts (≥ 3 of a cadre) imported more than 20 days after it ended; contacts in each of the 3 months before
+    # a callback that says 不认识
+    "callback_skip_days": 90.0,
+    "callback_recent_days": 90.0,
+    "doubt_day_visits": 5.0,
+    "doubt_day_townships": 3.0,
+    "doubt_same_day_pairs": 3.0,
+    "doubt_same_day_months": 3.0,
+    "doubt_late_days": 20.0,
+    "doubt_late_contacts": 3.0,
+    "doubt_unknown_months": 3.0,
 }
 
 
@@ -64,6 +91,15 @@ class Settings:
     festival_children_days_before: int = 3
     festival_children_days_after: int = 2
     leading_levels: tuple[str, ...] = ("市级领导", "县级领导")
+    callback_skip_days: int = 90
+    callback_recent_days: int = 90
+    doubt_day_visits: int = 5
+    doubt_day_townships: int = 3
+    doubt_same_day_pairs: int = 3
+    doubt_same_day_months: int = 3
+    doubt_late_days: int = 20
+    doubt_late_contacts: int = 3
+    doubt_unknown_months: int = 3
 
     def as_dict(self) -> dict[str, float]:
         """The settings as stored key → value."""
@@ -71,7 +107,8 @@ class Settings:
         bands = {"rag_green": self.rag_green, "rag_amber": self.rag_amber}
         festivals = {key: float(getattr(self, key)) for key in FESTIVAL_KEYS}
         leading = {key: float(level in self.leading_levels) for level, key in LEADING_LEVEL_KEYS.items()}
-        return {"overdue_days": float(self.overdue_days), **weights, **bands, **festivals, **leading}
+        callbacks = {key: float(getattr(self, key)) for key in CALLBACK_KEYS}
+        return {"overdue_days": float(self.overdue_days), **weights, **bands, **festivals, **leading, **callbacks}
 
 
 def _from_values(values: Mapping[str, float]) -> Settings:
@@ -82,6 +119,7 @@ def _from_values(values: Mapping[str, float]) -> Settings:
         rag_amber=float(values["rag_amber"]),
         **{key: int(values[key]) for key in FESTIVAL_KEYS},
         leading_levels=tuple(level for level, key in LEADING_LEVEL_KEYS.items() if values[key]),
+        **{key: int(values[key]) for key in CALLBACK_KEYS},
     )
 
 
@@ -134,7 +172,7 @@ def validate(values: Mapping[str, object]) -> dict[str, float]:
     green, amber = merged["rag_green"], merged["rag_amber"]
     if not 0 <= amber <= green <= 1:
         raise SettingError(labels.MSG_SETTING_BANDS.format(amber=value_text(amber), green=value_text(green)))
-    for key, (low, high) in _FESTIVAL_RANGES.items():
+    for key, (low, high) in {**_FESTIVAL_RANGES, **CALLBACK_RANGES}.items():
         value = merged[key]
         if value != int(value) or not low <= value <= high:
             label = labels.SETTING_LABELS[key]

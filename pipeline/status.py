@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import duckdb
+import datetime as dt
 
-from pipeline import db
+import duckdb
+import pandas as pd
+
+from pipeline import config, db, periods, queries
 from pipeline.queries import ALL, Scope
 
 
@@ -28,3 +31,24 @@ def filter_options(con: duckdb.DuckDBPyConnection, scope: Scope = ALL) -> dict[s
 def data_generation(con: duckdb.DuckDBPyConnection) -> tuple:
     """(last batch, settings rows, last settings change, last snapshot): changes exactly when figures may change."""
     return tuple(con.execute(db.read_sql("status/data_generation.sql")).fetchall()[0])
+
+
+def submissions(
+    con: duckdb.DuckDBPyConnection, today: dt.date | str | None = None, scope: Scope = ALL
+) -> tuple[periods.Period, pd.DataFrame]:
+    """报送情况: per county and department, the last import of each kind and whether the month's log is in.
+
+    The month reported on is the last month that has ended (on 12-06, November): its contact log is due in
+    the days after it ends. Returns that month and one row per unit (unit_kind county | department).
+    """
+    day = config.today(today)
+    first_of_month = day.replace(day=1)
+    month = periods.parse_period(f"{first_of_month - dt.timedelta(days=1):%Y-%m}", day)
+    sql = queries.with_models(db.read_sql("status/submissions.sql"))
+    params = {
+        "as_of": month.as_of,
+        "month_start": month.start,
+        "scope_county": scope.county,
+        "scope_department": scope.department,
+    }
+    return month, con.execute(sql, params).df()

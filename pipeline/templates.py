@@ -26,10 +26,19 @@ def template_filename(kind: str) -> str:
     return labels.TEMPLATE_FILENAME.format(kind=labels.KIND_LABELS[kind])
 
 
+# columns only a 回访清单 carries (pipeline/callbacks/sheet.py): its number and line, written there by the system
+SHEET_ONLY_FIELDS = frozenset({"sample_id", "line_no"})
+
+
+def template_columns(kind: str) -> tuple[labels.Column, ...]:
+    """The columns a kind's template has: those the import keeps, less what only a 回访清单 carries."""
+    return tuple(c for c in labels.COLUMNS[kind] if c.imported and c.field not in SHEET_ONLY_FIELDS)
+
+
 def header_labels(kind: str) -> list[str]:
     """The header cells of a kind's template: canonical labels, required ones marked with *."""
     mark = labels.TEMPLATE_REQUIRED_MARK
-    return [column.label + (mark if column.required else "") for column in labels.COLUMNS[kind]]
+    return [column.label + (mark if column.required else "") for column in template_columns(kind)]
 
 
 def _note(kind: str) -> str:
@@ -37,7 +46,7 @@ def _note(kind: str) -> str:
     # cells, so a cell of explanations is never taken for the header, whereas a note row below
     # the header would be read as a data row.
     items = []
-    for column in labels.COLUMNS[kind]:
+    for column in template_columns(kind):
         parts = [column.rule] if column.rule else []
         if column.choices and not all(choice in column.rule for choice in column.choices):
             choices = labels.TEMPLATE_LIST_SEPARATOR.join(column.choices)
@@ -58,7 +67,7 @@ def _width(column: labels.Column) -> float:
 
 def template_bytes(kind: str) -> bytes:
     """A blank .xlsx template for a kind: title, notes, marked headers, drop-downs, text-formatted IDs."""
-    columns = labels.COLUMNS[kind]
+    columns = template_columns(kind)
     wb = Workbook()
     ws = wb.active
     ws.title = labels.KIND_LABELS[kind]

@@ -68,11 +68,31 @@ def test_a_bad_date_range_gives_the_default_range_and_a_notice(read_only_example
     assert [t.value for t in at.title] == [labels.PAGE_TITLES["overview"]] and at.metric  # the page itself is there
 
 
-def test_the_reversed_range_of_the_review_opens_the_page(read_only_example_db):
+def test_the_reversed_range_of_the_review_opens_the_page_and_leaves_the_address(read_only_example_db):
     # /?pk=自定义&range=2026-05-01&range=2020-01-01 raised an unhandled PeriodError
-    at = opened({"pk": CUSTOM, "range": ["2026-05-01", "2020-01-01"]}, page="county")
-    assert warnings(at) == [notice("range")]
-    assert at.dataframe  # the county table of the default range
+    at = opened({"pk": CUSTOM, "range": ["2026-05-01", "2020-01-01"]})
+    assert warnings(at) == [notice("range")] and at.metric
+    assert "range" not in at.query_params  # the address now holds the default range (left out, as defaults are)
+    at.switch_page("app_pages/county.py")
+    rerun(at)
+    assert warnings(at) == [] and at.dataframe  # said once; the next page shows the default range
+    assert (view(at).period.start, view(at).period.end) == DEFAULT_RANGE
+
+
+def test_a_range_from_a_link_is_kept_in_the_address(read_only_example_db):
+    at = opened(filters.url_params("2026-03-01..2026-09-30"))
+    assert warnings(at) == [] and view(at).period.text == "2026-03-01..2026-09-30"
+    assert at.query_params["range"] == ["2026-03-01", "2026-09-30"]
+    at.switch_page("app_pages/county.py")
+    rerun(at)
+    assert view(at).period.text == "2026-03-01..2026-09-30"
+    at.date_input(key="range").set_value((dt.date(2026, 4, 1), dt.date(2026, 6, 30)))  # picked in the sidebar
+    rerun(at)
+    assert at.query_params["range"] == ["2026-04-01", "2026-06-30"] and warnings(at) == []
+    assert view(at).period.text == "2026-04-01..2026-06-30"
+    at.segmented_control(key="pk").set_value("quarter")
+    rerun(at)
+    assert "range" not in at.query_params and view(at).period.kind == "quarter"
 
 
 @pytest.mark.parametrize(

@@ -108,3 +108,20 @@ def test_a_snapshot_belongs_to_its_scope(example_db):
     county = run_page(county="东川县")
     assert snapshot_table(county)[labels.SNAPSHOT_COLUMN_LABELS["scope"]].tolist() == ["东川县"]
     assert {m.label: m.value for m in county.metric}[labels.METRIC_LABELS["contact_rate"]] == "55.0%"
+
+
+def test_the_report_tables_show_rates_as_percentages_and_offer_their_own_excel(example_db, downloads):
+    import io
+
+    import openpyxl
+    import pyarrow as pa
+
+    at = run_page()
+    ranking = next(f for f in at.dataframe if "rank_change" in f.value.columns)
+    shown = pa.ipc.open_stream(ranking.proto.arrow_data.styler.display_values).read_all().to_pandas()
+    assert all(text.endswith("%") for text in shown["contact_rate"])  # 88.9%, as on the cards
+    sheet = openpyxl.load_workbook(io.BytesIO(downloads[f"{labels.REPORT_PAGE_DEPARTMENTS}_2026Q3.xlsx"]())).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[:3] == [labels.REPORT_COLUMN_LABELS["rank"], labels.REPORT_COLUMN_LABELS["rank_change"], "干部单位"]
+    column = header.index(labels.METRIC_LABELS["contact_rate"]) + 1
+    assert sheet.cell(row=2, column=column).number_format == "0.0%"

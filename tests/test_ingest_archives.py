@@ -22,6 +22,7 @@ from tests.ingest_helpers import (
     snapshot,
     xlsx_bytes,
 )
+from tests.test_app_upload import counts_of, database, open_upload_page, rendered_text, report_counts  # noqa: F401
 from tests.test_ingest_stream import CHUNK, VISITS, outcome, roster_csv, seeded, stored, visit
 
 
@@ -56,7 +57,10 @@ def import_both_ways(tmp_path, data: bytes, name: str, setup=()):
     ("name", "pack"),
     [
         ("走访记录.zip", lambda data: zipped({"走访记录.csv": data})),
-        ("走访记录.zip", lambda data: zipped({"导出/走访记录.csv": data, "__MACOSX/导出/._走访记录.csv": b"\0", "导出/": b""})),
+        (
+            "走访记录.zip",
+            lambda data: zipped({"导出/走访记录.csv": data, "__MACOSX/导出/._走访记录.csv": b"\0", "导出/": b""}),
+        ),
         ("走访记录.csv.gz", gzip.compress),
     ],
 )
@@ -105,10 +109,18 @@ REFUSED = {
     "several files": ("两个.zip", lambda: zipped({"a.csv": b"1", "b.csv": b"2"}), ("两个.zip", "2个文件", "a.csv")),
     "nothing inside": ("空.zip", lambda: zipped({"目录/": b""}), ("空.zip", "没有文件")),
     "an empty zip": ("空.zip", lambda: zipped({}), ("空.zip", "没有文件")),
-    "a zip in the zip": ("套.zip", lambda: zipped({"内.zip": zipped({"a.csv": b"1"})}), ("套.zip", "内.zip", "又是一个压缩包")),
+    "a zip in the zip": (
+        "套.zip",
+        lambda: zipped({"内.zip": zipped({"a.csv": b"1"})}),
+        ("套.zip", "内.zip", "又是一个压缩包"),
+    ),
     "a gz in the gz": ("套.csv.gz", lambda: gzip.compress(gzip.compress(b"1")), ("套.csv.gz", "又是一个压缩包")),
     "a zip in the gz": ("套.gz", lambda: gzip.compress(zipped({"a.csv": b"1"})), ("套.gz", "又是一个压缩包")),
-    "not a sheet file": ("文档.zip", lambda: zipped({"说明.pdf": b"%PDF-1.4"}), ("文档.zip", "说明.pdf", "不是表格文件")),
+    "not a sheet file": (
+        "文档.zip",
+        lambda: zipped({"说明.pdf": b"%PDF-1.4"}),
+        ("文档.zip", "说明.pdf", "不是表格文件"),
+    ),
     "a zip bomb": ("炸弹.zip", lambda: zipped({"a.csv": _lines(2**20)}), ("炸弹.zip", "压缩比")),
     "a gz bomb": ("炸弹.csv.gz", lambda: gzip.compress(_lines(2**20)), ("炸弹.csv.gz", "压缩比")),
     "damaged": ("坏.zip", lambda: b"PK\x03\x04" + b"\x01" * 200, ("坏.zip", "已损坏")),
@@ -165,3 +177,33 @@ def test_a_zip_named_like_a_workbook_is_still_read_as_one():
     # the type comes from the bytes: a zip named .xlsx that is not a workbook stays a damaged workbook
     assert archive.open_archive(zipped({"a.csv": b"1"}), "台账.xlsx") is None
     assert archive.open_archive(xlsx_bytes([ROSTER_HEADER]), "台账.zip") is None
+
+
+# ================================================================ the upload page
+
+
+@pytest.mark.usefixtures("database")
+def test_the_upload_page_takes_a_zip_and_follows_the_import(monkeypatch):
+    at = open_upload_page()
+    assert {"zip", "gz"} <= {kind.lstrip(".") for kind in at.file_uploader[0].allowed_type}
+    steps = []
+    real = load.import_bytes
+
+    def watched(*args, progress=None, **kwargs):
+        def both(step):
+            steps.append(step)
+            progress(step)
+
+        return real(*args, progress=both, **kwargs)
+
+    monkeypatch.setattr(load, "import_bytes", watched)
+    packed = zipped({"结对台账.csv": roster_csv()})
+    at.file_uploader[0].set_value([("结对台账.zip", packed, "application/zip")]).run()
+    assert not at.exception, at.exception
+    previews = [e.label for e in at.expander if "识别为" in e.label]
+    assert previews[0].startswith("结对台账.zip") and "识别为：结对台账" in previews[0]
+    at.button(key="upload_start").click().run()
+    assert not at.exception, at.exception
+    assert report_counts(at) == [counts_of(read=120, inserted=120)]
+    assert f"结对台账.zip{archive.SEPARATOR}结对台账.csv" in rendered_text(at)
+    assert [step.stage for step in steps] == ["read", "write", "done"]

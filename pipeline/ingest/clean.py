@@ -226,6 +226,44 @@ CLEANERS: dict[str, dict[str, Callable[[object, str], Result]]] = {
 }
 
 
+# ---------------------------------------------------------------- callbacks (SPEC §8)
+
+MASKED_ID = re.compile(r"^\d{6}\*{8}[\dX]{4}$")  # 620102********1234: an ID number as the 回访清单 shows it
+
+
+def clean_callback_id(value: object, column: str) -> Result:
+    """clean_id, except that a number masked as the 回访清单 shows it is kept as written (the import then finds the
+    person through the row's 抽样编号 and 序号, see load._resolve_masked_ids)."""
+    text = unicodedata.normalize("NFKC", cell_text(value)).strip().replace(" ", "").upper()
+    if MASKED_ID.match(text):
+        return text, None
+    return clean_id(value, column)
+
+
+def clean_positive_integer(value: object, column: str) -> Result:
+    """A whole number from 1 up, as text ("3", 3, 3.0); anything else refused."""
+    if is_blank(value):
+        return None, None
+    text = unicodedata.normalize("NFKC", cell_text(value)).strip()
+    if text.endswith(".0"):
+        text = text[:-2]
+    if text.isdigit() and int(text) > 0 and len(text) < 10:
+        return str(int(text)), None
+    return None, labels.MSG_POSITIVE_INTEGER.format(column=column, value=cell_text(value))
+
+
+CLEANERS["callback"] = {
+    "id_number": clean_callback_id,
+    "callback_date": clean_date,
+    "reach": enum_cleaner(labels.CALLBACK_REACH, labels.CALLBACK_REACH_ALIASES),
+    "knows_cadre": enum_cleaner(labels.CALLBACK_KNOWS, labels.CALLBACK_KNOWS_ALIASES),
+    "contact_truth": enum_cleaner(labels.CALLBACK_TRUTH, labels.CALLBACK_TRUTH_ALIASES),
+    "satisfaction": enum_cleaner(labels.SATISFACTION, labels.CALLBACK_SATISFACTION_ALIASES),
+    "sample_id": clean_positive_integer,
+    "line_no": clean_positive_integer,
+}
+
+
 def cleaner_for(kind: str, field_name: str) -> Callable[[object, str], Result]:
     """The cleaning function of a field (plain trimming when the field has no rule of its own)."""
     return CLEANERS[kind].get(field_name, clean_text)
@@ -360,6 +398,7 @@ def _dates_vectorised(strings: pa.Array, trimmed: pa.Array | None = None) -> tup
 _VECTORISED = {
     clean_text: _texts_vectorised,
     clean_id: _ids_vectorised,
+    clean_callback_id: _ids_vectorised,  # the valid 18-character numbers; a masked one goes through the Python rule
     clean_mobile: _mobiles_vectorised,
     clean_phone_lenient: _mobiles_vectorised,
     clean_date: _dates_vectorised,

@@ -104,7 +104,7 @@ def _match_row(rows: list[list[object]], r: int, kind: str, grouped: bool) -> tu
 
 # When a sheet has every required column of two kinds, the kind whose rows are events wins: a
 # contact log often repeats the person's name and place, a roster never has 走访日期 or 提出日期.
-_KIND_PRIORITY = {"issues": 2, "visits": 1, "roster": 0}
+_KIND_PRIORITY = {"callback": 3, "issues": 2, "visits": 1, "roster": 0}
 
 
 def _score(kind: str, columns: dict[int, str]) -> tuple[int, int, int, int]:

@@ -35,7 +35,7 @@ from pipeline.ingest import archive, clean, headers, progress_rules
 from pipeline.ingest.read import RawColumn, RawSheet, ReadError, read_file
 from pipeline.ingest.stream import ImportProgress
 
-KIND_ORDER = ("roster", "visits", "issues")
+KIND_ORDER = ("roster", "visits", "issues", "callback")
 _TOTAL_WORDS = ("合计", "总计")
 _FOOTER_WORDS = (
     "填表人",
@@ -90,6 +90,22 @@ BENEFICIARY_KEEP = ("village", "phone", "enrolled_on", "exited_on")
 PAIRING_KEEP = ("cadre_level", "pairing_mode", "unpaired_on")
 CONTACT_KEEP = ("cadre_name", "summary", "satisfaction")
 ISSUE_KEEP = ("level", "responsible_unit", "rating")
+# 回访记录 (SPEC §8): keyed like a contact, (身份证号, 回访日期, 回访人 or empty)
+CALLBACK_KEY = ("callback_key",)
+CALLBACK_VALUES = (
+    "id_number",
+    "callback_date",
+    "caller",
+    "reach",
+    "knows_cadre",
+    "contact_truth",
+    "satisfaction",
+    "reported_issue",
+    "sample_id",
+)
+CALLBACK_KEEP = ("knows_cadre", "contact_truth", "satisfaction", "reported_issue", "sample_id")
+# the cells of a 回访清单 row that say it was called; a row with none of them is a person not called yet
+CALLBACK_ANSWERS = ("callback_date", "reach", "knows_cadre", "contact_truth", "satisfaction", "reported_issue")
 DATE_FIELDS = {
     "enrolled_on",
     "exited_on",
@@ -98,6 +114,7 @@ DATE_FIELDS = {
     "contact_date",
     "raised_on",
     "closed_on",
+    "callback_date",
 }
 
 
@@ -525,6 +542,8 @@ def parse_sheet(sheet: RawSheet, match: headers.HeaderMatch, rows: Rows, today: 
     absent = frozenset(c.field for c in labels.COLUMNS[kind] if c.field not in present)
     rows.absent_by_sheet.append(absent)
     candidates = np.flatnonzero(~_skipped_rows(sheet, match, body))
+    if kind == "callback":  # the 回访清单's lines nobody has called yet are not rows to import
+        candidates = _answered(sheet, match, body, candidates, rows)
     kept = candidates[_first_of_each_row(sheet, body, candidates)]
     count = len(kept)
     every_row = count == body.stop - body.start  # then a column's codes are its body's, no copy needed
@@ -556,6 +575,19 @@ def parse_sheet(sheet: RawSheet, match: headers.HeaderMatch, rows: Rows, today: 
     _row_rules(rows, kind, start, values, bad, absent, today)
     rows.add(sheet_number, body.start + kept, values)
     return len(candidates), len(candidates) - count
+
+
+def _answered(sheet: RawSheet, match: headers.HeaderMatch, body: slice, candidates: np.ndarray, rows: Rows):
+    """The candidate rows of a callback sheet with at least one answer cell filled (a note counts the others)."""
+    answered = np.zeros(len(candidates), bool)
+    for c, field_name in match.columns.items():
+        if field_name in CALLBACK_ANSWERS:
+            column = sheet.columns[c]
+            answered |= column.filled()[column.codes[body][candidates]]
+    skipped = int((~answered).sum())
+    if skipped:
+        rows.notes.append(labels.MSG_CALLBACK_UNANSWERED.format(sheet=sheet.name, count=skipped))
+    return candidates[answered]
 
 
 def _nulls(array: pa.Array) -> np.ndarray:
@@ -615,6 +647,14 @@ def _row_rules(
         _order(rows, start, values, null, "raised_on", "closed_on", label)
         _not_future(rows, start, values, null, "raised_on", label, today)
         _not_future(rows, start, values, null, "closed_on", label, today)
+    elif kind == "callback":
+        _not_future(rows, start, values, null, "callback_date", label, today)
+        unreached = values["reach"].isin(labels.CALLBACK_UNREACHED)
+        answers = ("knows_cadre", "contact_truth", "satisfaction")
+        for offset in np.flatnonzero(unreached & np.any([~null[f] for f in answers], axis=0)).tolist():
+            columns = "、".join(label[f] for f in answers if not null[f][offset])
+            message = labels.MSG_CALLBACK_UNREACHED_ANSWERS.format(reach=values["reach"].value(offset), columns=columns)
+            rows.reject(start + offset, label["reach"], message)
 
 
 def _fill(values: dict[str, Coded], null: dict[str, np.ndarray], name: str, where: np.ndarray, default) -> None:
@@ -1128,7 +1168,83 @@ def _load_issues(con, rows: Rows, batch_id: int) -> np.ndarray:
     return outcomes
 
 
-LOADERS = {"roster": _load_roster, "visits": _load_visits, "issues": _load_issues}
+def callback_key(id_number: str, date: dt.date, caller: str | None) -> str:
+    """The key of a callback: person + 回访日期 + 回访人 (or empty)."""
+    return f"C|{id_number}|{date.isoformat()}|{caller or ''}"
+
+
+def _resolve_masked_ids(con, rows: Rows) -> None:
+    """A 回访清单 sent back shows ID numbers masked: find each person through the row's 抽样编号 and 序号.
+
+    The masked number must agree with the person of that line (area code and last four); otherwise, or
+    without both numbers, or with a line that does not exist, the row is rejected.
+    """
+    ids = rows.values["id_number"]
+    if not len(rows):
+        return
+    masked_cells = _numpy(pc.match_substring_regex(ids.distinct, clean.MASKED_ID.pattern).fill_null(False))
+    candidates = np.flatnonzero(masked_cells[ids.codes] & ~rows.rejected())
+    samples, lines = rows.values["sample_id"], rows.values["line_no"]
+    sample_given = ~samples.missing()
+    if sample_given.any():  # a 抽样编号 that names no sample, on any row
+        wanted = sorted({int(v) for v in samples.take(np.flatnonzero(sample_given & ~rows.rejected())).to_pylist()})
+        known = {row[0] for row in con.execute(db.read_sql("callbacks/samples_known.sql"), {"ids": wanted}).fetchall()}
+        label = labels.column_label("callback", "sample_id")
+        for position in np.flatnonzero(sample_given & ~rows.rejected()).tolist():
+            if int(samples.value(position)) not in known:
+                rows.reject(position, label, labels.MSG_CALLBACK_SAMPLE_UNKNOWN.format(sample=samples.value(position)))
+        candidates = candidates[~rows.rejected()[candidates]]
+    if not len(candidates):
+        return
+    label = labels.column_label("callback", "id_number")
+    wanted_lines = []
+    for position in candidates.tolist():
+        if samples.missing()[position] or lines.missing()[position]:
+            rows.reject(position, label, labels.MSG_CALLBACK_MASKED_ID.format(value=ids.value(position)))
+        else:
+            wanted_lines.append((position, int(samples.value(position)), int(lines.value(position))))
+    if not wanted_lines:
+        return
+    found = {
+        (sample, line): id_number
+        for sample, line, id_number in con.execute(
+            db.read_sql("callbacks/sample_line_ids.sql"),
+            {"samples": [s for _, s, _ in wanted_lines], "lines": [n for _, _, n in wanted_lines]},
+        ).fetchall()
+    }
+    resolved = ids.to_pylist()
+    for position, sample, line in wanted_lines:
+        written = ids.value(position)
+        full = found.get((sample, line))
+        if full is None:
+            rows.reject(position, label, labels.MSG_CALLBACK_NO_LINE.format(sample=sample, line=line, value=written))
+        elif masking.mask_id(full) != written:
+            expected = masking.mask_id(full)
+            message = labels.MSG_CALLBACK_LINE_MISMATCH.format(value=written, sample=sample, line=line, expected=expected)
+            rows.reject(position, label, message)
+        else:
+            resolved[position] = full
+    rows.values["id_number"] = Coded.plain(pa.array(resolved, pa.string()))
+
+
+def _load_callbacks(con, rows: Rows, batch_id: int) -> np.ndarray:
+    _resolve_masked_ids(con, rows)
+    _reject_unknown_beneficiaries(con, rows)
+    valid = rows.valid()
+    keys = _joined(
+        "C",
+        rows.take("id_number", valid),
+        rows.values["callback_date"].take_text(valid),
+        rows.values["caller"].take_filled(valid, ""),
+    )
+    winners, kept = _supersede_by_key(rows, valid, pa.table({"callback_key": keys}))
+    staged = _staged(rows, valid[winners], CALLBACK_VALUES, CALLBACK_KEEP, callback_key=kept.column(0))
+    where = staged.column_names.index("sample_id")
+    staged = staged.set_column(where, "sample_id", pc.cast(staged.column("sample_id"), pa.int32()))
+    return _merge(con, "callback", CALLBACK_KEY, CALLBACK_VALUES, staged, batch_id, len(rows))
+
+
+LOADERS = {"roster": _load_roster, "visits": _load_visits, "issues": _load_issues, "callback": _load_callbacks}
 
 
 # ---------------------------------------------------------------- entry points
@@ -1177,6 +1293,8 @@ def prepare(sheets: list[RawSheet], report: ImportReport, kind: str | None, toda
     if parsed and report.read == 0:  # a blank template sent back: refused, nothing recorded (SPEC §4)
         report.status = "failed"
         report.message = labels.MSG_HEADER_ONLY
+        if set(parsed) == {"callback"} and any(rows.notes for rows in parsed.values()):
+            report.message = labels.MSG_CALLBACK_NOTHING_ANSWERED  # a 回访清单 sent back before anyone was called
     return parsed
 
 

@@ -100,7 +100,8 @@ def preview_sheets(
     parsed = load.prepare(tops, report, None, config.today(today))
     # a header with no rows under it is refused, unless the rows start below the part of the sheet read here
     cut = any(top.height < sheet.height for top, sheet in zip(tops, sheets, strict=True))
-    if report.status == "failed" and not (report.message == labels.MSG_HEADER_ONLY and cut):
+    header_only = report.message in (labels.MSG_HEADER_ONLY, labels.MSG_CALLBACK_NOTHING_ANSWERED)
+    if report.status == "failed" and not (header_only and cut):
         preview.error = report.message
     preview.notes = list(report.notes)
     problems = _problems(parsed)

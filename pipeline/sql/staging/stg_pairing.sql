@@ -13,7 +13,8 @@ final as (
         cadre_level,
         pairing_mode,
         paired_on,
-        unpaired_on
+        unpaired_on,
+        batch_id
     from source
 )
 

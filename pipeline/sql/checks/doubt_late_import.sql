@@ -1,0 +1,70 @@
+-- One row per cadre (known by his 干部电话), calendar month and import batch that brought at least
+-- $doubt_late_contacts of the month's contacts of his pairs more than $doubt_late_days days after the month ended,
+-- when an earlier batch had already brought contacts dated after that month: the office was receiving later months
+-- already, and this month's contacts came in afterwards, all at once (SPEC §8). A first import of a history ledger
+-- is no such batch. A contact counts with the batch that last wrote it. Only months that touch the period
+-- ($period_start..$period_end) when one is given.
+with batches as (
+    -- the latest contact date any earlier batch had brought
+    select
+        batch_id,
+        imported_at,
+        file_name,
+        max(latest) over (order by batch_id rows between unbounded preceding and 1 preceding) as reported_until
+    from (
+        select import_batch.batch_id, import_batch.imported_at, import_batch.file_name, max(contact.contact_date) as latest
+        from import_batch
+        left join contact on contact.batch_id = import_batch.batch_id
+        group by all
+    )
+),
+
+late as (
+    select
+        contact.id_number,
+        contact.contact_date,
+        contact.method,
+        date_trunc('month', contact.contact_date)::date as month,
+        last_day(contact.contact_date) as month_end,
+        active.cadre_name,
+        active.cadre_phone,
+        active.department,
+        beneficiary.county,
+        beneficiary.name as beneficiary_name,
+        batches.batch_id,
+        batches.imported_at,
+        batches.file_name,
+        ($scope_county::varchar is null or beneficiary.county = $scope_county::varchar)
+            and ($scope_department::varchar is null or active.department = $scope_department::varchar) as is_in_scope
+    from contact
+    inner join batches on batches.batch_id = contact.batch_id
+    inner join int_contact_active_pairing as active on active.contact_key = contact.contact_key
+    inner join beneficiary on beneficiary.id_number = contact.id_number
+    where date_diff('day', last_day(contact.contact_date), batches.imported_at::date) > $doubt_late_days::integer
+        and batches.reported_until > last_day(contact.contact_date)
+        and ($period_start::date is null or last_day(contact.contact_date) >= $period_start::date)
+        and ($period_end::date is null or date_trunc('month', contact.contact_date) <= $period_end::date)
+),
+
+final as (
+    select
+        min(department) as department,
+        min(cadre_name) as cadre_name,
+        cadre_phone,
+        string_agg(distinct county, '、' order by county) as county,
+        month,
+        batch_id,
+        any_value(imported_at) as imported_at,
+        any_value(file_name) as file_name,
+        date_diff('day', any_value(month_end), any_value(imported_at)::date) as days_late,
+        count(*) as contacts,
+        list(
+            struct_pack(id_number, beneficiary_name, contact_date, method) order by contact_date, id_number
+        ) filter (where is_in_scope) as records
+    from late
+    group by cadre_phone, month, batch_id
+    having count(*) >= $doubt_late_contacts::integer and bool_or(is_in_scope)
+)
+
+select * from final
+order by month desc, department, cadre_name, cadre_phone

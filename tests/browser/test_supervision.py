@@ -1,0 +1,138 @@
+"""督办事项 end to end in Chromium: the city raises an item on 督办提醒, the department signs and answers, the city
+presses, accepts the 情况说明 and closes. The app runs on a database of its own (the loop writes to it), started
+as in tests/browser/conftest.py; screenshots at desktop width and at 390 px go to test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from app_ui import filters
+from pipeline import labels
+from tests.browser.conftest import ARTIFACTS, _free_port, open_signed_in, screenshot, wait_for_app
+from tests.conftest import CITY_USER, EXAMPLE_TODAY, ROOT, build_example_database
+
+pytestmark = pytest.mark.browser
+DEPARTMENT_USER = "单位测试"
+PHONE_WIDTH = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def loop_url(tmp_path_factory):
+    """The app on a fresh example database, so that the items raised here touch no other test."""
+    database = build_example_database(tmp_path_factory.mktemp("supervision") / "example.duckdb")
+    port = _free_port()
+    env = {**os.environ, "GUANAI_DB": str(database), "GUANAI_TODAY": EXAMPLE_TODAY.isoformat()}
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = (ARTIFACTS.parent / "streamlit-supervision.log").open("w")
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                if response.read().decode() == "ok":
+                    break
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            pytest.fail("streamlit did not start; see test-artifacts/streamlit-supervision.log")
+        time.sleep(0.3)
+    yield url
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+
+def address(base: str, path: str, period: str = "2026-10", **extra) -> str:
+    return f"{base}/{path}?" + urllib.parse.urlencode({**filters.url_params(period), **extra}, doseq=True)
+
+
+def multiselect(page, label: str, option: str) -> None:
+    """Type an option into a Streamlit multiselect and take it with Enter (the list re-renders as it filters)."""
+    field = page.locator("[data-testid='stMultiSelect']").filter(has_text=label).locator("input")
+    field.click()
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option, exact=True).first.wait_for(state="attached", timeout=30_000)
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    page.keyboard.press("Escape")
+    page.locator("[data-testid='stMultiSelect']").filter(has_text=option).first.wait_for(timeout=30_000)
+    wait_for_app(page)
+
+
+def take_step(page, step: str, text: tuple[str, str] | None = None) -> None:
+    """Choose a step in the item's 办理 control, fill its text and submit its form."""
+    page.get_by_test_id("stButtonGroup").get_by_role("button", name=step, exact=True).click()
+    wait_for_app(page)
+    form = page.get_by_test_id("stForm")
+    if text is not None:
+        form.get_by_label(text[0]).fill(text[1])
+    form.get_by_role("button", name=step, exact=True).click()
+    wait_for_app(page)
+    page.get_by_text(f"已{step}").first.wait_for(timeout=30_000)
+
+
+def no_error(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+
+
+def test_the_loop_end_to_end(loop_url, browser):
+    # the city office raises an item from 督办提醒 (2026-10): 市民政局, one cadre
+    city = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN").new_page()
+    open_signed_in(city, address(loop_url, "reminders"))
+    city.get_by_text(labels.SV_REMINDERS_RAISE).first.click()
+    wait_for_app(city)
+    multiselect(city, labels.SV_PAGE_RAISE_DEPARTMENTS, "市民政局")
+    multiselect(city, labels.SV_PAGE_RAISE_CADRES, "朱军华")
+    city.get_by_role("button", name=labels.SV_PAGE_RAISE_BUTTON.format(count=1)).click()
+    wait_for_app(city)
+    city.get_by_text("已交办：督办〔2026〕第1号").first.wait_for(timeout=30_000)
+    no_error(city)
+    screenshot(city, "supervision-raise-city")
+
+    # the department signs in, lands on its open item, signs and answers
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    department = context.new_page()
+    open_signed_in(department, loop_url, user=DEPARTMENT_USER)
+    department.get_by_text("督办〔2026〕第1号　市民政局").first.wait_for(timeout=30_000)
+    screenshot(department, "supervision-department-desktop")
+    take_step(department, "签收")
+    take_step(department, "反馈", (labels.SV_TEXT_WHAT["feedback"], "已电话督促，本周入户"))
+    no_error(department)
+    department.set_viewport_size(PHONE_WIDTH)
+    wait_for_app(department)
+    screenshot(department, "supervision-department-390")
+    context.close()
+
+    # the city office presses, accepts the 情况说明 of the one line and closes
+    open_signed_in(city, address(loop_url, "supervision", "2026Q4", item="1"))
+    city.get_by_text("督办〔2026〕第1号　市民政局").first.wait_for(timeout=30_000)
+    take_step(city, "催办", (labels.SV_FIELD_NOTE, "请尽快入户"))
+    take_step(city, "采纳情况说明", (labels.SV_FIELD_NOTE, "已电话核实，对象本周在外就医"))
+    city.get_by_text(labels.SV_PAGE_READY.format(number="督办〔2026〕第1号")).first.wait_for(timeout=30_000)
+    take_step(city, "销号")
+    city.get_by_text("目前“已销号”").first.wait_for(timeout=30_000)
+    no_error(city)
+    screenshot(city, "supervision-city-desktop")
+    city.set_viewport_size(PHONE_WIDTH)
+    wait_for_app(city)
+    screenshot(city, "supervision-city-390")
+    city.context.close()

@@ -1,0 +1,75 @@
+"""报送情况 (pipeline/status.submissions): who has sent the month's contact log, and each unit's last imports.
+
+Two counties with two people each, one department each; on 2026-12-06 the month reported on is November.
+甲县's office imported a contact log with November contacts; 乙县 sent only October's.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import pytest
+
+from pipeline import db, idnumber, status
+from pipeline.ingest.load import import_file
+from pipeline.queries import Scope
+
+TODAY = dt.date(2026, 12, 6)
+ID = [idnumber.make("620102", dt.date(2012, 1, 1), n) for n in range(1, 5)]
+
+
+def _csv(path, header, rows):
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def con(tmp_path):
+    roster = _csv(
+        tmp_path / "结对台账.csv",
+        ["身份证号", "姓名", "对象类别", "县区", "乡镇", "结对干部", "干部电话", "干部单位", "结对日期"],
+        [
+            [ID[0], "甲一", "孤儿", "甲县", "甲镇", "干部一", "13800000001", "甲局", "2026-01-01"],
+            [ID[1], "甲二", "孤儿", "甲县", "甲镇", "干部一", "13800000001", "甲局", "2026-01-01"],
+            [ID[2], "乙一", "孤儿", "乙县", "乙镇", "干部二", "13800000002", "乙局", "2026-01-01"],
+            [ID[3], "乙二", "孤儿", "乙县", "乙镇", "干部二", "13800000002", "乙局", "2026-01-01"],
+        ],
+    )
+    header = ["身份证号", "走访日期", "联系方式"]
+    jia = _csv(tmp_path / "甲县走访.csv", header, [[ID[0], "2026-11-12", "电话"], [ID[1], "2026-10-03", "电话"]])
+    yi = _csv(tmp_path / "乙县走访.csv", header, [[ID[2], "2026-10-20", "电话"]])
+    connection = db.connect(tmp_path / "s.duckdb")
+    assert import_file(connection, roster, today=TODAY, user="市办").rejected == 0
+    assert import_file(connection, jia, today=TODAY, user="甲县办").rejected == 0
+    assert import_file(connection, yi, today=TODAY, user="乙县办").rejected == 0
+    yield connection
+    connection.close()
+
+
+def test_the_month_reported_on_is_the_last_that_ended(con):
+    month, _rows = status.submissions(con, TODAY)
+    assert month.text == "2026-11"
+
+
+def test_who_has_sent_the_months_log(con):
+    _month, rows = status.submissions(con, TODAY)
+    by_unit = rows.set_index(["unit_kind", "unit"])
+    assert by_unit.loc[("county", "甲县"), "pairs_contacted_in_month"] == 1
+    assert bool(by_unit.loc[("county", "甲县"), "has_month_log"])
+    assert not bool(by_unit.loc[("county", "乙县"), "has_month_log"])
+    assert not bool(by_unit.loc[("department", "乙局"), "has_month_log"])
+    assert by_unit.loc[("county", "甲县"), "visits_user"] == "甲县办"
+    assert by_unit.loc[("county", "乙县"), "visits_user"] == "乙县办"
+    assert by_unit.loc[("county", "乙县"), "roster_user"] == "市办"
+    # the units that have not sent it come first within each kind
+    counties = rows[rows["unit_kind"] == "county"]
+    assert counties["unit"].tolist() == ["乙县", "甲县"]
+
+
+def test_a_county_user_sees_only_his_people(con):
+    _month, rows = status.submissions(con, TODAY, Scope(county="甲县"))
+    assert set(zip(rows["unit_kind"], rows["unit"], strict=True)) == {("county", "甲县"), ("department", "甲局")}
