@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_ui import auth, filters, supervision_view
+from app_ui import auth, filters, person_view, supervision_view
 from pipeline import labels
 
 st.set_page_config(page_title=labels.APP_TITLE, layout="wide")
@@ -14,8 +14,10 @@ PAGES = [
     ("dashboard", "county", ":material/map:", None),
     ("dashboard", "department", ":material/apartment:", None),
     ("dashboard", "issues", ":material/assignment:", None),
+    ("dashboard", "person", ":material/person_search:", None),
     ("supervise", "reminders", ":material/campaign:", None),
     ("supervise", "supervision", ":material/assignment_late:", None),
+    ("supervise", "callbacks", ":material/phone_callback:", None),
     ("supervise", "report", ":material/summarize:", None),
     ("data", "upload", ":material/upload_file:", "may_import"),
     ("data", "quality", ":material/fact_check:", None),
@@ -44,5 +46,6 @@ for section, name, icon, permission in PAGES:
 navigation = st.navigation(sections)
 supervision_view.land(navigation, landing)
 auth.account_box(user)
+person_view.sidebar_search()
 filters.sidebar(user)
 navigation.run()

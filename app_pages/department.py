@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from app_ui import auth, data, drill_data, drill_view, escape, page, supervision_view, tables
+from app_ui import auth, callback_data, data, drill_data, drill_view, escape, page, supervision_view, tables
 from pipeline import catalog, labels
+from pipeline.callbacks import doubtful
 
 CHART_ROWS = 20  # bars a projector still shows legibly
 RANKING_COLUMNS = [
@@ -25,7 +26,8 @@ CADRE_COLUMNS = ["cadre", "cadre_phone_masked", "paired", "overdue_contact", "is
 PAIR_COLUMNS = ["id_number", "beneficiary_name", "category", "county", "township", "village", "last_contact_on",
                 "days_since_contact", "contacts", "home_visits", "open_issues", "issues_overdue", "is_overdue_contact",
                 "is_on_standard", "paired_on"]  # fmt: skip
-CONTACT_COLUMNS = ["contact_date", "beneficiary_name", "id_number", "method", "visit_cadre_name", "rating", "summary"]
+CONTACT_COLUMNS = ["contact_date", "beneficiary_name", "id_number", "method", "visit_cadre_name", "rating", "summary",
+                   "callback_untrue"]  # fmt: skip
 ISSUE_COLUMNS = ["issue_no", "beneficiary_name", "id_number", "raised_on", "issue_category", "description",
                  "issue_level", "status", "closed_on", "days_open", "is_overdue"]  # fmt: skip
 COUNT_ALERTS = ["overdue_contact", "issues_overdue"]
@@ -122,6 +124,8 @@ key = (department, cadre["cadre"], cadre["cadre_phone_masked"])
 masked = auth.masked_view("department", view.period.text, view.scope)
 contacts, issues = drill_data.cadre_activity(version, *view.args[:2], key, *view.args[2:], masked)
 pairs = drill_data.pair_rows(version, *view.args[:2], "cadre", key, *view.args[2:], masked)
+# contacts a callback found untrue (回访不属实, SPEC §8) are marked on the timeline and in the table
+contacts = doubtful.mark_untrue(contacts, callback_data.untrue(version, view.county, view.department, masked))
 
 st.subheader(labels.CADRE_TIMELINE.format(cadre=escape.md(choice)))
 if contacts.empty:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_ui import auth, data, page, tables, upload_data
+from app_ui import auth, callback_data, data, page, tables, upload_data
 from pipeline import export, labels, quality
 
 # not page.start's own check for data: a roster whose every row was rejected leaves nobody in the
@@ -25,7 +25,8 @@ if len(checks) < len(quality.CHECKS):
 
 summary = st.container()  # filled last: the counts depend on the limit chosen in the cadres tab
 titles = labels.QUALITY_CHECK_TITLES
-tabs = dict(zip(checks, st.tabs([titles[name] for name in checks]), strict=True))
+tabs = dict(zip([*checks, "doubtful"], st.tabs([*(titles[name] for name in checks), labels.QUALITY_DOUBT_TAB]),
+               strict=True))  # fmt: skip
 counts: dict[str, int] = {}
 
 
@@ -79,7 +80,21 @@ for name in checks:
         else:
             _show(name, _check(name))
 
+with tabs["doubtful"]:  # 疑点 (SPEC §8): over the sidebar's period, each row with its reason
+    st.caption(labels.QUALITY_DOUBT_HELP.format(period=view.period.label))
+    doubts = callback_data.doubts(version, *view.args, masked)
+    counts["doubtful"] = len(doubts)
+    if doubts.empty:
+        _show("doubtful", doubts)
+    else:
+        kinds = [labels.QUALITY_DOUBT_ALL, *dict.fromkeys(doubts["rule"])]
+        kind = st.selectbox(labels.QUALITY_DOUBT_RULE_FILTER, kinds, key="quality_doubt_rule", width=320)
+        shown = doubts if kind == labels.QUALITY_DOUBT_ALL else doubts[doubts["rule"] == kind]
+        tables.show_table(shown.rename(columns=column_names), key="quality_doubtful", masked=masked,
+                          file_name=labels.QUALITY_DOUBT_TAB)  # fmt: skip
+
 with summary:
-    cards = st.columns(3)  # six cards in two rows: the titles stay readable at 1280 pixels
-    for index, name in enumerate(checks):
-        cards[index % 3].metric(titles[name], f"{counts[name]:,}", border=True)
+    cards = st.columns(4)  # the cards in two rows: the titles stay readable at 1280 pixels
+    for index, name in enumerate([*checks, "doubtful"]):
+        title = titles.get(name, labels.QUALITY_DOUBT_TAB)
+        cards[index % 4].metric(title, f"{counts[name]:,}", border=True)

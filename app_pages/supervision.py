@@ -60,12 +60,14 @@ else:
     shown = shown.reset_index(drop=True)
     st.caption(labels.SV_PAGE_LIST_NOTE.format(count=len(shown), total=len(frame)))
     table_key = f"sv_list_{len(shown)}_{hash(tuple(shown['item_id']))}"
+    listed = shown[supervision_view.LIST_COLUMNS]
     selected = tables.show_table(
-        shown[supervision_view.LIST_COLUMNS],
+        listed,
         key=table_key,
         selectable=True,
         file_name=labels.SV_PAGE_LIST_FILE,
         headers=labels.SV_COLUMN_LABELS,
+        styler=supervision_view.coloured(listed, ["light_label"]),
     )
 
     by_id = {item.item_id: item for item in found}

@@ -24,6 +24,7 @@ ALERT_STYLE = RAG_TINTS["red"]
 WARN_STYLE = RAG_TINTS["amber"]
 METHOD_SYMBOLS = ("circle", "diamond", "square", "triangle-up", "star", "hexagon", "x")
 METHOD_COLOURS = ("#2e6fd6", "#2e9e5b", "#f0a030", "#8e44ad", "#16a5a5", "#d64541", "#7f8c8d")
+UNTRUE_COLOUR = "#c0392b"  # the ring around a contact a callback found untrue
 
 
 def band_text(band: str | None) -> str:
@@ -207,6 +208,19 @@ def contact_timeline(contacts: pd.DataFrame, pairs: pd.DataFrame, period: period
                 hovertemplate="%{x|%Y-%m-%d}　%{y}<extra>" + method + "</extra>",
             )
         )
+    if "callback_untrue" in frame.columns:  # contacts a callback found untrue: ringed in red (SPEC §8)
+        rows = frame[frame["callback_untrue"] != ""]
+        if not rows.empty:
+            figure.add_trace(
+                go.Scatter(
+                    x=rows["contact_date"],
+                    y=rows["_who"],
+                    mode="markers",
+                    name=labels.UNTRUE_MARK,
+                    marker={"symbol": "circle-open", "color": UNTRUE_COLOUR, "size": 26, "line": {"width": 3}},
+                    hovertemplate="%{x|%Y-%m-%d}　%{y}<extra>" + labels.UNTRUE_MARK + "</extra>",
+                )
+            )
     margin = dt.timedelta(days=2)
     figure.update_xaxes(
         title=labels.CHART_DATE_AXIS, type="date", range=[period.start - margin, period.as_of + margin],

@@ -40,15 +40,16 @@ LIST_COLUMNS = [
 ]
 LINE_COLUMNS = [
     "line_no",
+    "done_label",
+    "evidence",
     "kind_label",
     "beneficiary_name",
     "id_number",
     "cadre_name",
     "summary",
-    "done_label",
-    "evidence",
     "explanation",
 ]
+LIGHT_COLOURS = {"绿灯": "#ddf1e4", "黄灯": "#ffefcc", "红灯": "#f9d9d7", "已落实": "#ddf1e4", "未落实": "#f9d9d7"}
 FIGURE_COLUMNS = [
     "department",
     *figures.FIGURE_COLUMNS,
@@ -108,6 +109,25 @@ def land(page, landing: str) -> None:
     st.session_state[LANDED_KEY] = True
     if page.url_path == "overview":
         st.switch_page(f"app_pages/{landing}.py")
+
+
+def coloured(frame: pd.DataFrame, columns: list[str]):
+    """A Styler filling the light (绿灯/黄灯/红灯) and 落实情况 cells with their colour."""
+
+    def fill(value: object) -> str:
+        colour = LIGHT_COLOURS.get(value) if isinstance(value, str) else None
+        return f"background-color: {colour}" if colour else ""
+
+    return frame.style.map(fill, subset=[c for c in columns if c in frame.columns])
+
+
+def _dates(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Date columns shown as dates (not midnight timestamps), empty texts as empty."""
+    frame = frame.copy()
+    for column in columns:
+        if column in frame.columns:
+            frame[column] = [None if pd.isna(v) else pd.Timestamp(v).date() for v in frame[column]]
+    return frame.fillna("")
 
 
 def item_frame(found: list[rules.Item], today: dt.date) -> pd.DataFrame:
@@ -302,6 +322,7 @@ def item_detail(user: access.User, item: rules.Item, today: dt.date) -> None:
         key=f"sv_lines_{item.item_id}",
         file_name=labels.SV_PAGE_LINES_FILE.format(number=item.number_text),
         headers=labels.SV_COLUMN_LABELS,
+        styler=coloured(shown, ["done_label"]),
     )
     action_panel(user, item, lines)
     tab_history, tab_presses, tab_extensions = st.tabs(
@@ -313,8 +334,9 @@ def item_detail(user: access.User, item: rules.Item, today: dt.date) -> None:
     )
     with tab_history:
         steps = history.assign(step_label=[labels.SV_STEP_LABELS.get(a, a) for a in history["action"]])
+        steps = _dates(steps[["acted_on", "user_name", "step_label", "text"]], ("acted_on",))
         st.dataframe(
-            steps[["acted_on", "user_name", "step_label", "text"]],
+            steps,
             hide_index=True,
             column_config=tables.column_config(steps, headers=labels.SV_COLUMN_LABELS),
         )
@@ -322,6 +344,7 @@ def item_detail(user: access.User, item: rules.Item, today: dt.date) -> None:
         if presses.empty:
             st.caption(labels.SV_PAGE_NO_PRESSES)
         else:
+            presses = _dates(presses, ("pressed_on",))
             st.dataframe(
                 presses, hide_index=True, column_config=tables.column_config(presses, headers=labels.SV_COLUMN_LABELS)
             )
@@ -334,6 +357,7 @@ def item_detail(user: access.User, item: rules.Item, today: dt.date) -> None:
                     labels.SV_DECISION_LABELS.get(d, labels.SV_PAGE_PENDING) for d in extensions["decision"]
                 ]
             )[["requested_on", "new_due_on", "reason", "requested_by", "decision_label", "decided_on", "decided_by"]]
+            shown = _dates(shown, ("requested_on", "new_due_on", "decided_on"))
             st.dataframe(
                 shown, hide_index=True, column_config=tables.column_config(shown, headers=labels.SV_COLUMN_LABELS)
             )

@@ -188,9 +188,6 @@ def prepare_province_file(seed: int, today: dt.date, log=print) -> ProvinceFile:
 
 def write_province_file(folder: str, seed: str, today: str) -> None:
     """Entry of the child that writes the files of prepare_province_file."""
-    import pyarrow as pa
-    import pyarrow.csv as pa_csv
-
     from pipeline import demo, labels
 
     target = Path(folder)
@@ -202,8 +199,8 @@ def write_province_file(folder: str, seed: str, today: str) -> None:
         raise RuntimeError(f"the demo gave {len(visits):,} contacts, fewer than {PROVINCE_FILE_ROWS:,}")
     frames["roster"].to_csv(target / "结对台账.csv", index=False, encoding="utf-8-sig")
     columns = [labels.column_label("visits", name) for name in PROVINCE_FILE_FIELDS]
-    table = pa.Table.from_pandas(visits[columns].iloc[:PROVINCE_FILE_ROWS], preserve_index=False)
-    pa_csv.write_csv(table, target / "走访记录.csv", pa_csv.WriteOptions(quoting_style="needed"))
+    # quoted only where a cell needs it, as Excel and WPS write a CSV
+    visits[columns].iloc[:PROVINCE_FILE_ROWS].to_csv(target / "走访记录.csv", index=False, encoding="utf-8")
     (target / "done").write_text("")
 
 

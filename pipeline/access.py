@@ -60,6 +60,7 @@ AUDIT_ACTIONS = (
     "backup",  # python -m pipeline backup: the file written (recorded in the database backed up)
     "restore",  # python -m pipeline restore: the file restored and who (recorded in the restored database)
     "supervise",  # a step of a 督办事项 (交办, 签收, 反馈, 催办, 销号…; pipeline/supervision/items.py)
+    "callback",  # a callback sample drawn (回访核查, pipeline/callbacks/sample.py)
 )
 
 # What each role may do besides reading its scope; the unmask permission is per account, not per role.

@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--scale", choices=["city", "province"], default="city")
     demo.add_argument("--seed", type=int, default=2026)
     demo.add_argument("--xlsx-dir", help="同时写出三类上传表格（.xlsx）到此目录")
+    demo.add_argument("--force", action="store_true", help=labels.HELP_FORCE_OUTPUT)
     demo.set_defaults(handler=run_demo)
 
     imp = commands.add_parser("import", parents=[common], help="导入结对台账、走访记录、问题台账")
@@ -99,6 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
     supervise = commands.add_parser("supervise", help=labels.SV_HELP_COMMAND)  # --db/--today per action
     supervise_cli.add_supervise_arguments(supervise)
     supervise.set_defaults(handler=supervise_cli.run_supervise)
+    from pipeline import callback_cli
+
+    callback = commands.add_parser("callback", help=labels.HELP_CALLBACK_COMMAND)  # --db/--today per action
+    callback_cli.add_callback_arguments(callback, common)
+    quality = commands.add_parser("quality", parents=[common], help=labels.HELP_QUALITY_COMMAND)
+    callback_cli.add_quality_arguments(quality)
+    quality.set_defaults(handler=callback_cli.run_quality)
     return parser
 
 
@@ -262,9 +270,16 @@ def run_refresh(args) -> int:
 
 def run_demo(args) -> int:
     """Build the demo city (or province) into the database."""
-    from pipeline import demo
+    from pipeline import demo, safe_files
 
     path = config.db_path(args.db)
+    if args.xlsx_dir and Path(args.xlsx_dir).is_dir():  # the ledgers it writes are named by kind (and part)
+        for kind in labels.KIND_LABELS.values():
+            for existing in sorted(Path(args.xlsx_dir).glob(f"{kind}*.xlsx")):
+                try:
+                    safe_files.check_output(existing, args.db, args.force)
+                except safe_files.OutputRefused as exc:
+                    return _fail(str(exc))
     try:
         counts = demo.build(path, scale=args.scale, seed=args.seed, today=_today(args), xlsx_dir=args.xlsx_dir)
     except db.DatabaseBusy as exc:

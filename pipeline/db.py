@@ -42,9 +42,10 @@ def connect(
 
     The file, its .wal and everything else the process creates are private to its account (umask 077, see
     safe_files); a folder made for the database is 0700, and a database file found readable by others is
-    tightened to 0600. With external_access=False (every connection of the app) SQL on this connection can
-    read or write no file or URL but the database itself, once the schema is in place: DuckDB cannot turn
-    that on again while the database stays open in the process. Backup and restore keep it (ATTACH).
+    tightened to 0600. With external_access=False (every connection of the app) SQL can read or write no file
+    or URL but the database itself, once the schema is in place. DuckDB keeps this setting per database as
+    opened in the process, so it holds for every connection to the file until the last one is closed, and
+    cannot be turned on again meanwhile. Backup and restore, run from the command line, keep it (ATTACH).
     """
     safe_files.keep_private()
     target = config.db_path(path)

@@ -28,6 +28,7 @@ from pipeline import config, demo_names, labels, status
 from pipeline.idnumber import CHECK_CHARS, WEIGHTS
 
 KINDS = ("roster", "visits", "issues")
+CALLBACK_KIND = "callback"  # the office's callbacks (SPEC §8): loaded with the ledgers, not written as a ledger file
 MONTHS = 18  # calendar months of contacts, the current (partial) one included
 EXCEL_MAX_ROWS = 1_048_576
 NO_DATE = np.iinfo(np.int32).max  # "no end": sorts after every real day number
@@ -1003,16 +1004,210 @@ def build_frames(
     unnumbered_county = some_counties(0.12)  # issue ledger without 问题编号
     contacts = _contacts(rng, people, cadres, pairs, performance, today, blank_cadre_county)
     issues = _issues(rng, people, pairs, performance, contacts, today_n, unnumbered_county)
+    # 回访核查 (SPEC §8): a few doubtful ledgers and the office's callbacks, from generators of their own
+    contacts, late, same_day = _plant(np.random.default_rng([seed, 8]), people, places, cadres, pairs, contacts, today)
+    calls = _callbacks(np.random.default_rng([seed, 9]), people, places, cadres, pairs, performance, contacts, today,
+                       same_day)  # fmt: skip
 
+    visits = _visits_frame(people, places, cadres, pairs, contacts, numbered_county)
+    # the late contacts last: the demo imports them as a batch of their own, after the rest (see build)
+    visits = pd.concat([visits[~late], visits[late]], ignore_index=True)
+    visits.attrs["late_from"] = int((~late).sum())
     frames = {
         "roster": _roster_frame(people, places, depts, cadres, pairs),
-        "visits": _visits_frame(people, places, cadres, pairs, contacts, numbered_county),
+        "visits": visits,
         "issues": _issues_frame(people, places, depts, cadres, pairs, issues),
+        CALLBACK_KIND: _callback_frame(np.random.default_rng([seed, 10]), people, places, calls),
     }
     for frame in frames.values():
         frame.attrs["region"] = places.region
         frame.attrs["as_of"] = today.isoformat()
     return frames
+
+
+# ---------------------------------------------------------------- 回访核查: doubtful records and callbacks (SPEC §8)
+# Drawn from generators of their own (seeded from the demo's seed), after everything above: the ledgers of a seed
+# are the same with or without them. A few cadres fill their ledgers at a desk, as real ones do: every pair on the
+# same day each month, five home visits in three townships in a day, a month's contacts sent in late in one go;
+# a few contacts are dated after their person left the programme. The office calls about 4% of the pairs back
+# each quarter; the people of the desk-filling cadres say they do not know them.
+
+PLANTED_SAME_DAY = 0.002  # share of cadres contacting all their pairs on one day each month, four months running
+PLANTED_BUSY_DAY = 0.001  # share of cadres with five home visits in three townships on one day
+PLANTED_LATE = 0.001  # share of cadres whose contacts of a month came in one late batch
+PLANTED_AFTER_EXIT = 0.008  # share of the people who left whose contacts went on
+CALLBACK_MONTHS = 13  # callbacks in the last twelve complete months and the current one
+CALLBACK_SHARE = 0.013  # of the active pairs called back each month (about 4% a quarter)
+CALLERS_PER_COUNTY = 2
+
+
+def _stable_pairs(pairs: _Pairings, people: _People, cadres: _Cadres, since: int, today: int) -> np.ndarray:
+    """Pairings running from before `since` through today, of people still in the programme, with a working cadre."""
+    return (
+        (pairs.start < since)
+        & (pairs.end > today)
+        & (people.exited[pairs.ben] > today)
+        & (cadres.silent_from[pairs.cadre] > today)
+    )
+
+
+def _plant(rng: np.random.Generator, people, places, cadres, pairs: _Pairings, contacts: _Contacts, today: dt.date):
+    """Add the desk-filled and after-exit contacts; returns (contacts, late mask, same-day cadres)."""
+    today_n = _day(today)
+    starts = _month_starts(today)
+    stable = _stable_pairs(pairs, people, cadres, starts[-6], today_n)
+    n_cadres = len(cadres.dept)
+    per_cadre = np.bincount(pairs.cadre[stable], minlength=n_cadres)
+    all_pairs = np.bincount(pairs.cadre[(pairs.end > today_n) & (people.exited[pairs.ben] > today_n)],
+                            minlength=n_cadres)  # fmt: skip
+    whole = (per_cadre >= 3) & (per_cadre == all_pairs)  # every pair of the cadre is a stable one
+    added_pairing, added_day, added_method = [], [], []
+
+    same_day = rng.permutation(np.flatnonzero(whole))[: max(2, round(PLANTED_SAME_DAY * n_cadres))]
+    for cadre in same_day:
+        rows = np.flatnonzero(stable & (pairs.cadre == cadre))
+        day_of_month = int(rng.integers(5, 25))
+        for month in range(len(starts) - 6, len(starts) - 2):  # the last four complete months
+            added_pairing.append(rows)
+            added_day.append(np.full(len(rows), starts[month] + day_of_month))
+            added_method.append(np.full(len(rows), METHOD_PHONE))
+
+    township = people.township[pairs.ben]
+    spread = np.array([len(np.unique(township[stable & (pairs.cadre == c)])) if per_cadre[c] >= 5 else 0
+                       for c in range(n_cadres)])  # fmt: skip
+    busy_pool = np.setdiff1d(np.flatnonzero((per_cadre >= 5) & (spread >= 3)), same_day)
+    busy = rng.permutation(busy_pool)[: max(1, round(PLANTED_BUSY_DAY * n_cadres))]
+    for cadre in busy:
+        rows = np.flatnonzero(stable & (pairs.cadre == cadre))
+        rows = rows[np.argsort(township[rows], kind="stable")]
+        _, first = np.unique(township[rows], return_index=True)
+        chosen = np.concatenate([rows[first], np.setdiff1d(rows, rows[first])])[:5]
+        added_pairing.append(chosen)
+        added_day.append(np.full(len(chosen), starts[-3] + int(rng.integers(3, 25))))
+        added_method.append(np.full(len(chosen), METHOD_HOME))
+
+    exited = people.exited[pairs.ben]
+    left = np.flatnonzero((exited < today_n - 40) & (exited > starts[0] + 30) & (pairs.end >= exited)
+                          & (pairs.start < exited))  # fmt: skip
+    after = rng.permutation(left)[: max(2, round(PLANTED_AFTER_EXIT * len(left)))]
+    added_pairing.append(after)
+    added_day.append(exited[after] + rng.integers(3, 35, len(after)))
+    added_method.append(np.where(rng.random(len(after)) < 0.5, METHOD_HOME, METHOD_PHONE))
+
+    pairing = np.concatenate([contacts.pairing, *added_pairing]).astype(contacts.pairing.dtype)
+    day = np.concatenate([contacts.day, *added_day]).astype(contacts.day.dtype)
+    method = np.concatenate([contacts.method, *added_method]).astype(contacts.method.dtype)
+    n_old, n_new = len(contacts.day), len(pairing) - len(contacts.day)
+    cadre = np.concatenate([contacts.cadre, pairs.cadre[pairing[n_old:]]])
+    summary = np.concatenate([contacts.summary, np.full(n_new, -1)])
+    satisfaction = np.concatenate([contacts.satisfaction, np.full(n_new, -1)])
+    # one record per person, day and method, as the ledgers have; then in date order like the rest
+    key = (pairs.ben[pairing].astype(np.int64) << 24) | ((day.astype(np.int64) - starts[0] + 4096) << 3) | method
+    _, first = np.unique(key, return_index=True)
+    keep = np.sort(first)
+    order = keep[np.lexsort((pairs.ben[pairing[keep]], day[keep]))]
+    planted = _Contacts(pairing[order], day[order], method[order], cadre[order], summary[order], satisfaction[order])
+
+    # a month's contacts of a few cadres arrive in one batch weeks after the month ended
+    month = len(starts) - 4  # three months before the current one
+    in_month = (planted.day >= starts[month]) & (planted.day < starts[month + 1])
+    counts = np.bincount(pairs.cadre[planted.pairing[in_month]], minlength=n_cadres)
+    late_pool = np.setdiff1d(np.flatnonzero(counts >= 4), np.concatenate([same_day, busy]))
+    late_cadres = rng.permutation(late_pool)[: max(1, round(PLANTED_LATE * n_cadres))]
+    late = in_month & np.isin(pairs.cadre[planted.pairing], late_cadres)
+    return planted, late, same_day
+
+
+@dataclass
+class _Callbacks:
+    ben: np.ndarray
+    day: np.ndarray
+    caller: np.ndarray  # index into the callers' names
+    reach: np.ndarray  # index into labels.CALLBACK_REACH
+    knows: np.ndarray  # index into labels.CALLBACK_KNOWS, -1 = not asked
+    truth: np.ndarray  # index into labels.CALLBACK_TRUTH, -1 = not asked
+    satisfaction: np.ndarray  # index into labels.SATISFACTION, -1 = not asked
+    issue: np.ndarray  # index into demo_names.CALLBACK_ISSUES, -1 = none
+
+
+def _callbacks(
+    rng: np.random.Generator, people, places, cadres, pairs: _Pairings, performance, contacts: _Contacts, today, planted
+) -> _Callbacks:
+    today_n = _day(today)
+    starts = _month_starts(today)
+    ben_all, day_all, pairing_all = [], [], []
+    called_until = np.full(len(people.county), -(10**6))  # day of each person's last callback
+    for month in range(len(starts) - 1 - CALLBACK_MONTHS, len(starts) - 1):
+        first, last = starts[month], min(starts[month + 1] - 1, today_n)
+        active = np.flatnonzero((pairs.start <= first) & (pairs.end > last) & (people.exited[pairs.ben] > last))
+        active = active[called_until[pairs.ben[active]] < first - 90]
+        n = round(CALLBACK_SHARE * len(active) * (last - first + 1) / 30.4)
+        chosen = rng.permutation(active)[:n]
+        days = rng.integers(first, last + 1, len(chosen))
+        called_until[pairs.ben[chosen]] = days
+        ben_all.append(pairs.ben[chosen])
+        day_all.append(days)
+        pairing_all.append(chosen)
+    # the people of the desk-filling cadres are called this month, and say they do not know the cadre
+    forced = []
+    for cadre in planted:
+        rows = np.flatnonzero((pairs.cadre == cadre) & (pairs.end > today_n))
+        forced.append(rows[:1])
+    forced_pairs = np.concatenate(forced) if forced else np.zeros(0, np.int64)
+    ben_all.append(pairs.ben[forced_pairs])
+    day_all.append(np.full(len(forced_pairs), max(starts[-2], today_n - 10)))
+    pairing_all.append(forced_pairs)
+    ben = np.concatenate(ben_all)
+    day = np.concatenate(day_all)
+    pairing = np.concatenate(pairing_all)
+    n = len(ben)
+    perf = np.clip(performance[pairing], 0.0, 1.0)
+    reach = _pick(rng, np.array([0.84, 0.12, 0.04]), n=n)
+    reached = reach == 0
+    knows = np.where(rng.random(n) < 0.02 + 0.25 * (1 - perf), 1, 0)
+    # did the ledger record a contact with the person in the 90 days before the call?
+    contact_ben = pairs.ben[contacts.pairing].astype(np.int64)
+    keys = np.sort((contact_ben << 24) | (contacts.day.astype(np.int64) - starts[0] + 4096))
+    low = (ben.astype(np.int64) << 24) | (day - 90 - starts[0] + 4096 + 1)
+    high = (ben.astype(np.int64) << 24) | (day - starts[0] + 4096)
+    recent = np.searchsorted(keys, high, side="right") > np.searchsorted(keys, low, side="left")
+    u = rng.random(n)
+    untrue = 0.02 + 0.12 * (1 - perf)
+    truth = np.where(u < untrue, 1, np.where(u < untrue + 0.1, 2, 0))
+    truth[~recent] = -1
+    u = rng.random(n)
+    unhappy = 0.02 + 0.2 * (1 - perf)
+    satisfaction = np.where(u < unhappy, 2, np.where(u < unhappy + 0.2 + 0.15 * (1 - perf), 1, 0))
+    issue = np.where(rng.random(n) < 0.05, rng.integers(0, len(demo_names.CALLBACK_ISSUES), n), -1)
+    tail = slice(n - len(forced_pairs), n)
+    reach[tail], knows[tail], truth[tail], satisfaction[tail], issue[tail] = 0, 1, 1, 1, -1
+    reached[tail] = True
+    knows[~reached], truth[~reached], satisfaction[~reached], issue[~reached] = -1, -1, -1, -1
+    county = people.county[ben]
+    caller = county * CALLERS_PER_COUNTY + rng.integers(0, CALLERS_PER_COUNTY, n)
+    order = np.lexsort((ben, day))
+    return _Callbacks(ben[order], day[order], caller[order], reach[order], knows[order], truth[order],
+                      satisfaction[order], issue[order])  # fmt: skip
+
+
+def _callback_frame(rng: np.random.Generator, people, places, calls: _Callbacks) -> pd.DataFrame:
+    n_callers = len(places.county_names) * CALLERS_PER_COUNTY
+    callers = _person_names(rng, rng.random(n_callers) < 0.4, 0.7)
+    columns = {
+        "id_number": people.id_number.take(pa.array(calls.ben)),
+        "callback_date": _date_text(calls.day),
+        "caller": callers.take(pa.array(calls.caller)),
+        "reach": _take(labels.CALLBACK_REACH, calls.reach),
+        "knows_cadre": _take(labels.CALLBACK_KNOWS, np.maximum(calls.knows, 0), calls.knows < 0),
+        "contact_truth": _take(labels.CALLBACK_TRUTH, np.maximum(calls.truth, 0), calls.truth < 0),
+        "satisfaction": _take(labels.SATISFACTION, np.maximum(calls.satisfaction, 0), calls.satisfaction < 0),
+        "reported_issue": _take(demo_names.CALLBACK_ISSUES, np.maximum(calls.issue, 0), calls.issue < 0),
+    }
+    table = pa.table({labels.column_label("callback", k): v for k, v in columns.items()})
+    # the same person called twice on one day by the same caller is one callback (the import's key)
+    frame = table.to_pandas()
+    key = [labels.column_label("callback", k) for k in ("id_number", "callback_date", "caller")]
+    return frame.drop_duplicates(subset=key, keep="first").reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- xlsx files
@@ -1121,6 +1316,18 @@ def add_demo_accounts(con) -> list[dict[str, str]]:
     return made
 
 
+def _demo_sample(con, seed: int, today: dt.date) -> None:
+    """One callback sample of the current quarter (3% of each department's pairs), waiting for the callers."""
+    from pipeline import periods
+    from pipeline.callbacks import sample
+
+    if sample.list_samples(con):
+        return
+    quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+    sample.draw(con, periods.parse_period(quarter, today), share=0.03, seed=seed, prefer_doubtful=True,
+                user=labels.DEMO_USER, today=today)  # fmt: skip
+
+
 def build(
     db_path: str | os.PathLike | None,
     scale: str = "city",
@@ -1142,24 +1349,29 @@ def build(
     con = db.connect(db_path)
     try:
         step = _rows_per_file()
+        batches = []
         for kind in KINDS:
             frame = frames[kind]
+            late_from = frame.attrs.get("late_from", len(frame))
             # the same split as the .xlsx files, so that each batch matches a file an office could send
-            for part, name in enumerate(_part_names(kind, len(frame))):
-                report = import_table(
-                    con,
-                    kind,
-                    frame.iloc[part * step : (part + 1) * step].reset_index(drop=True),
-                    file_name=f"{name}.xlsx",
-                    user=labels.DEMO_USER,
-                    today=today,
-                )
-                if report.status == "failed":
-                    raise RuntimeError(report.message)
-                for key in totals:
-                    totals[key] += getattr(report, key)
-                errors.extend(error.as_dict() for error in report.errors[: max(0, 20 - len(errors))])
+            for part, name in enumerate(_part_names(kind, late_from)):
+                batches.append((kind, frame.iloc[part * step : min((part + 1) * step, late_from)], f"{name}.xlsx"))
+            if late_from < len(frame):  # a few cadres' contacts of one month, sent in weeks late in one go
+                name = labels.DEMO_LATE_FILE.format(name=labels.KIND_LABELS[kind])
+                batches.append((kind, frame.iloc[late_from:], f"{name}.xlsx"))
+        if CALLBACK_KIND in frames:
+            batches.append((CALLBACK_KIND, frames[CALLBACK_KIND], f"{labels.KIND_LABELS[CALLBACK_KIND]}.xlsx"))
+        for kind, rows, file_name in batches:
+            report = import_table(
+                con, kind, rows.reset_index(drop=True), file_name=file_name, user=labels.DEMO_USER, today=today
+            )
+            if report.status == "failed":
+                raise RuntimeError(report.message)
+            for key in totals:
+                totals[key] += getattr(report, key)
+            errors.extend(error.as_dict() for error in report.errors[: max(0, 20 - len(errors))])
         accounts = add_demo_accounts(con)
+        _demo_sample(con, seed, today)
         # the figures of the common periods, as after any import (a failure here is a failed build)
         materialized.refresh(con, today)
         counts = status.data_status(con)

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -28,7 +29,9 @@ class Window:
     group: str
 
 
+@functools.cache
 def _solar(lunar_year: int, month: int, day: int) -> dt.date:
+    """The Gregorian date of a lunar one (the library takes some milliseconds: each is worked out once)."""
     solar = Lunar.fromYmd(lunar_year, month, day).getSolar()
     return dt.date(solar.getYear(), solar.getMonth(), solar.getDay())
 

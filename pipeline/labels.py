@@ -1393,10 +1393,7 @@ AUDIT_BROKEN_CONTENT = "该记录的内容与其哈希不符，已被改动过"
 AUDIT_PREVIOUS_NONE = "哈希链的起点"
 AUDIT_PREVIOUS_ID = "第{audit_id}号"
 MSG_AUDIT_GENESIS_MISSING = "审计日志的哈希链起点（audit_chain_genesis）缺失或被改动，无法核对"
-MSG_AUDIT_GUARDS_MISSING = (
-    "审计日志的保护触发器缺失（{names}）：有人绕过本系统删除了它们，审计日志可能被改动过"
-)
-MSG_AUDIT_CHECKED_UNTIL = "（第{audit_id}号之前的{records}条记录接得上）"
+MSG_AUDIT_GUARDS_MISSING = "审计日志的保护触发器缺失（{names}）：有人绕过本系统删除了它们，审计日志可能被改动过"
 
 AUDIT_DETAIL_CLI_OUTPUT = "{what}；{target}；已脱敏"
 AUDIT_CLI_STDOUT = "输出到标准输出"
@@ -1498,7 +1495,7 @@ SV_TEXT_WHAT = {
     "explain": "情况说明",
     "withdraw": "撤销理由",
 }
-SV_LIGHT_LABELS = {"green": "🟢 绿灯", "yellow": "🟡 黄灯", "red": "🔴 红灯"}
+SV_LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 SV_DAYS_LEFT = "剩{days}个工作日"
 SV_DUE_TODAY = "今天到期"
 SV_DAYS_OVERDUE = "超期{days}天"
@@ -1518,6 +1515,8 @@ SV_EVIDENCE_ACCEPTED = "{date} 采纳情况说明"
 SV_EVIDENCE_NONE = "未落实"
 SV_OPEN_LINE = "第{line}条（{summary}）"
 SV_OPEN_LINES_SEPARATOR = "；"
+SV_LINE_NAME_PAIR = "{cadre}结对的{name}"
+SV_LINE_NAME_ISSUE = "{name}的问题{issue_no}"
 SV_PRESS_TEXT = "{way}：{note}"
 SV_REQUIREMENT_HEAD = "请{department}于{due}前督促本单位结对干部落实以下{count}项事项，并在督办事项页反馈办理情况："
 SV_REQUIREMENT_TAIL = "逐项落实后以走访记录、问题台账为准核销；确有困难的，请说明情况。"
@@ -2002,13 +2001,14 @@ UNTRUE_MARK = "回访不属实"
 UNTRUE_COLUMN = "回访核实"
 QUALITY_CHECK_TITLES["callback_untrue_contacts"] = "回访不属实的联系"
 QUALITY_CHECK_HELP["callback_untrue_contacts"] = (
-    "回访时对象表示近期联系不属实：回访日期前{days}天内记在该对象名下的联系都列在这里，请核实是否虚报。"
+    "回访时对象表示近期联系不属实：回访日期前“近期联系”天数内（默认90天，可在“设置”页调整）记在该对象名下的联系"
+    "都列在这里，请核实是否虚报。"
     "这些联系在部门页干部的联系时间线上也标为“回访不属实”。"
 )
 QUALITY_DOUBT_TAB = "疑点"
 QUALITY_DOUBT_HELP = (
     "按统计期（左侧所选，{period}）查找可能不真实的记录，供回访优先核查；每行写明原因、涉及的干部和记录。"
-    "判断标准可在“设置”页调整：{rules}。"
+    "判断标准（一天入户几次、涉及几个乡镇，连续几个月，期末后几天才导入等）可在“设置”页的“回访核查与疑点”中调整。"
 )
 QUALITY_DOUBT_RULE_FILTER = "疑点类型"
 QUALITY_DOUBT_ALL = "全部疑点"
@@ -2167,3 +2167,34 @@ CB_REPORT_NONE = "本期没有回访记录。"
 CB_REPORT_NO_DOUBTS = "本期没有发现疑点。"
 CB_REPORT_DOUBT_COLUMNS = {"doubts": "疑点数", "rules": "疑点类型", "reasons": "主要情况"}
 REPORT_COLUMN_LABELS.update(CB_REPORT_DOUBT_COLUMNS)
+DOUBT_VISIT_WHAT = "{method}（{township}）"
+DOUBT_DATE_SEPARATOR = "、"
+DOUBT_TIME = "{date} {hour:02d}:{minute:02d}"
+AUDIT_ACTION_LABELS["callback"] = "回访抽样"
+DEMO_LATE_FILE = "{name}（补录）"  # the demo's late contacts, imported as a batch of their own
+
+
+# ---------------------------------------------------------------- 一人一档 (app_pages/person.py)
+PERSON_SEARCH_LABEL = "查找对象或干部"
+PERSON_SEARCH_PLACEHOLDER = "姓名、脱敏身份证号或电话"
+PERSON_SEARCH_HELP = "可输入姓名（或其中几个字）、脱敏身份证号（如620102********1234）或脱敏电话（如138****1234）；完整身份证号和电话只对可查看完整信息的账号开放。"
+PERSON_SEARCH_BUTTON = "查找"
+PERSON_INTRO = "输入姓名、身份证号或电话查找对象，点选一行即可查看其结对干部、全部联系记录和问题。"
+PERSON_NOTHING_FOUND = "在您的权限范围内没有找到“{text}”。完整身份证号或电话只对可查看完整信息的账号开放，可改用脱敏号码或姓名查找。"
+PERSON_FOUND = "找到{count}名对象（点选一行查看一人一档）"
+PERSON_FOUND_FILE = "查找结果"
+PERSON_CADRES_FOUND = "找到{count}名干部"
+PERSON_CADRES_FILE = "查找到的干部"
+PERSON_NOT_IN_SCOPE = "该对象不在您的权限范围内，或已不在台账中。"
+PERSON_HEADING = "{name}（{category}）"
+PERSON_FACTS = "身份证号：{id_number}　住址：{place}　电话：{phone}"
+PERSON_RUN = "本轮连续结对自{day}起（换人结对不重新计算）"
+PERSON_NOT_PAIRED = "目前没有有效结对"
+PERSON_REMINDERS = "今日督办提醒"
+PERSON_PAIRINGS = "结对历史"
+PERSON_CONTACTS = "联系记录（{count}条，最近的在前）"
+PERSON_CONTACTS_FILE = "联系记录"
+PERSON_ISSUES = "问题（{count}个）"
+PERSON_ISSUES_FILE = "问题"
+
+PAGE_TITLES["person"] = "一人一档"

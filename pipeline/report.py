@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 
 from pipeline import catalog, export, labels, masking, periods, queries, settings, snapshots, svg
 from pipeline.queries import ALL, Scope
+from pipeline.callbacks import report as callback_report
 from pipeline.supervision import figures as supervision_figures
 
 KINDS = ("month", "quarter", "year")
@@ -98,6 +99,7 @@ class ReportData:
     trend: pd.DataFrame
     sections: tuple[str, ...] = field(default=())
     supervision: pd.DataFrame | None = None  # 督办落实情况 per department (SPEC §7), when items were 交办 in the period
+    callbacks: dict[str, pd.DataFrame] | None = None  # 回访核查情况 (SPEC §8): by county, by department, doubtful cadres
 
 
 # ---------------------------------------------------------------- words and numbers
@@ -526,7 +528,8 @@ def build_report(
     if snapshot_id is None:
         if period is None:
             raise ValueError(labels.MSG_REPORT_PERIOD_MISSING)
-        return _with_supervision(con, assemble(snapshots.gather_figures(con, period, scope, today), kind, masked))
+        figures = snapshots.gather_figures(con, period, scope, today)
+        return _with_callbacks(con, _with_supervision(con, assemble(figures, kind, masked)), figures)
     figures = snapshots.load_figures(con, snapshot_id)
     if period is not None:
         text = period.text if isinstance(period, periods.Period) else str(period).strip()
@@ -539,7 +542,7 @@ def build_report(
             )
     if scope != ALL and scope != figures.scope:
         raise snapshots.SnapshotNotFound(labels.MSG_SNAPSHOT_NOT_FOUND.format(snapshot_id=snapshot_id))
-    return _with_supervision(con, assemble(figures, kind, masked))
+    return _with_callbacks(con, _with_supervision(con, assemble(figures, kind, masked)), figures)
 
 
 def _with_supervision(con: duckdb.DuckDBPyConnection, data: ReportData) -> ReportData:
@@ -549,6 +552,16 @@ def _with_supervision(con: duckdb.DuckDBPyConnection, data: ReportData) -> Repor
     except duckdb.CatalogException:  # a database opened read-only before its upgrade has no items yet
         return data
     data.supervision = None if frame.empty else frame
+    return data
+
+
+def _with_callbacks(con: duckdb.DuckDBPyConnection, data: ReportData, figures: snapshots.Figures) -> ReportData:
+    """The report with its 回访核查情况: the callback figures of the period by county and department, and the cadres
+    behind the period's 疑点 (the figures as the report's, live or frozen; the 疑点 as the data stands now)."""
+    try:
+        data.callbacks = callback_report.tables(con, figures, data.masked)
+    except duckdb.CatalogException:  # a database opened read-only before its upgrade has no callbacks yet
+        data.callbacks = None
     return data
 
 
@@ -819,9 +832,56 @@ def report_workbook(data: ReportData) -> bytes:
         title = labels.SV_REPORT_HEADING.format(period=data.period.label)
         _write_table(workbook.create_sheet(labels.SV_REPORT_SHEET), data, title, data.supervision,
                      supervision_figures.COLUMNS, notes=[_supervision_note(data)])  # fmt: skip
+    if data.callbacks is not None:
+        _callback_sheet(workbook.create_sheet(labels.CB_REPORT_SHEET), data)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _callback_sheet(sheet, data: ReportData) -> None:
+    """回访核查情况: the figures by county and by department, then the doubtful cadres, one block under another."""
+    tables = data.callbacks
+    _heading(sheet, labels.CB_REPORT_HEADING.format(period=data.period.label), data.subtitle, 8)
+    names = column_labels()
+    row_no = _HEADER_ROW
+    widths: dict[int, int] = {}
+    blocks = (
+        (labels.CB_REPORT_BY_COUNTY, tables["county"], labels.CB_REPORT_NONE),
+        (labels.CB_REPORT_BY_DEPARTMENT, tables["department"], labels.CB_REPORT_NONE),
+        (labels.CB_REPORT_DOUBTFUL, tables["doubtful"], labels.CB_REPORT_NO_DOUBTS),
+    )
+    for title, frame, empty in blocks:
+        sheet.cell(row=row_no, column=1, value=title).font = _HEADER_FONT
+        row_no += 1
+        if frame.empty:
+            sheet.cell(row=row_no, column=1, value=empty).font = _BODY_FONT
+            row_no += 2
+            continue
+        for index, column in enumerate(frame.columns, start=1):
+            cell = sheet.cell(row=row_no, column=index, value=names.get(column, column))
+            cell.font, cell.fill, cell.border = _HEADER_FONT, _HEADER_FILL, _BORDER
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            widths[index] = max(widths.get(index, 0), _display_width(cell.value))
+        for values in frame.itertuples(index=False):
+            row_no += 1
+            for index, (column, value) in enumerate(zip(frame.columns, values, strict=True), start=1):
+                cell = sheet.cell(row=row_no, column=index, value=_excel_value(value))
+                cell.font, cell.border = _BODY_FONT, _BORDER
+                if column in queries.RATE_COLUMNS:
+                    cell.number_format = _PERCENT
+                if column in ("reasons", "rules"):
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                widths[index] = max(widths.get(index, 0), min(_display_width(cell.value), 60))
+        row_no += 2
+    note = sheet.cell(row=row_no, column=1, value=export.neutralize(labels.CB_REPORT_NOTE))
+    note.font = _SUBTITLE_FONT
+    note.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells(start_row=row_no, start_column=1, end_row=row_no, end_column=8)
+    sheet.row_dimensions[row_no].height = 45
+    for index, width in widths.items():
+        sheet.column_dimensions[get_column_letter(index)].width = max(8, min(60, width + 2))
+    _print_setup(sheet, data, None)
 
 
 def _supervision_note(data: ReportData) -> str:

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_ui import filters
 from pipeline import access, db, labels, masking, templates
+from pipeline.ingest import load
 from tests.conftest import ACCOUNTS, CITY_USER, EXAMPLE_TODAY, ROOT, TEST_PASSWORD, app_test
 from tests.drill_helpers import FULL_ID, FULL_PHONE, open_page, rendered_text, rerun, select_row, table, table_with
 from tests.ingest_helpers import csv_bytes, mobile, pid
@@ -27,7 +28,7 @@ PAGES_OF = {
     "只读测试": COMMON_PAGES,
 }
 # what a tampered or forwarded link asks for: another county, another department
-TEMPLATES = {templates.template_filename(kind) for kind in ("roster", "visits", "issues")}
+TEMPLATES = {templates.template_filename(kind) for kind in load.KIND_ORDER}
 ASKED = {CITY_USER: {}, "县区测试": {"county": "西坪县"}, "单位测试": {"department": "市教育局"}, "只读测试": {}}
 
 

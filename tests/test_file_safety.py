@@ -243,3 +243,35 @@ def test_app_connections_cannot_read_files_but_imports_still_work(example, tmp_p
         con.close()
     # the backup's own connection, opened when the app's have closed, may attach its file again
     assert run(capsys, "backup", "--db", str(example), "--out", str(tmp_path / "b.duckdb"))[0] == 0
+
+
+def _commands(parser, prefix=()):
+    """Every (command path, parser) of the command line, sub-actions included."""
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield (*prefix, name), sub
+                yield from _commands(sub, (*prefix, name))
+
+
+def test_every_command_that_writes_a_file_offers_force():
+    """A command with a file output must go through safe_files (and so have --force): no silent overwrite."""
+    outputs = {"--out", "--html", "--pdf", "--xlsx-dir"}
+    missing = []
+    for path, parser in _commands(cli.build_parser()):
+        options = {option for action in parser._actions for option in action.option_strings}
+        if options & outputs and "--force" not in options:
+            missing.append(" ".join(path))
+    assert missing == []
+
+
+def test_demo_keeps_ledgers_already_in_the_folder(tmp_path, capsys):
+    folder = tmp_path / "表格"
+    folder.mkdir()
+    kept = folder / "结对台账.xlsx"
+    kept.write_bytes(b"an office's own file")
+    code, _, err = run(capsys, "demo", "--db", str(tmp_path / "demo.duckdb"), "--xlsx-dir", str(folder))
+    assert code == 2 and labels.MSG_OUTPUT_EXISTS.format(path=kept) in err
+    assert kept.read_bytes() == b"an office's own file" and not (tmp_path / "demo.duckdb").exists()

@@ -37,7 +37,7 @@ def validations_by_column(ws) -> dict[str, list[str]]:
 def test_headers_are_the_canonical_labels_with_required_ones_marked(kind):
     ws = open_template(kind)
     cells = [c.value for c in ws[templates.HEADER_ROW]]
-    columns = labels.COLUMNS[kind]
+    columns = templates.template_columns(kind)
     assert [text.removesuffix(labels.TEMPLATE_REQUIRED_MARK) for text in cells] == [c.label for c in columns]
     for text, column in zip(cells, columns, strict=True):
         assert text.endswith(labels.TEMPLATE_REQUIRED_MARK) == column.required
@@ -48,11 +48,11 @@ def test_notes_sit_above_the_header_in_one_merged_cell(kind):
     ws = open_template(kind)
     note = ws.cell(templates.NOTE_ROW, 1).value
     assert note.startswith(labels.TEMPLATE_NOTE_HEAD)
-    for column in labels.COLUMNS[kind]:
+    for column in templates.template_columns(kind):
         if column.rule:
             assert column.rule in note, column.label
     merged = {str(r) for r in ws.merged_cells.ranges}
-    last = get_column_letter(len(labels.COLUMNS[kind]))
+    last = get_column_letter(len(templates.template_columns(kind)))
     assert f"A{templates.NOTE_ROW}:{last}{templates.NOTE_ROW}" in merged
     assert f"A{templates.TITLE_ROW}:{last}{templates.TITLE_ROW}" in merged
     assert templates.NOTE_ROW < templates.HEADER_ROW
@@ -66,7 +66,7 @@ def test_enumerated_columns_have_drop_down_lists(kind):
     found = validations_by_column(ws)
     expected = {
         get_column_letter(i): list(column.choices)
-        for i, column in enumerate(labels.COLUMNS[kind], start=1)
+        for i, column in enumerate(templates.template_columns(kind), start=1)
         if column.choices
     }
     assert expected and found == expected
@@ -75,7 +75,7 @@ def test_enumerated_columns_have_drop_down_lists(kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_id_column_is_text_and_the_header_is_frozen(kind):
     ws = open_template(kind)
-    position = [c.field for c in labels.COLUMNS[kind]].index("id_number") + 1
+    position = [c.field for c in templates.template_columns(kind)].index("id_number") + 1
     assert ws.column_dimensions[get_column_letter(position)].number_format == "@"
     assert ws.freeze_panes == f"A{templates.FIRST_DATA_ROW}"
     assert ws.column_dimensions[get_column_letter(position)].width >= 20
@@ -137,13 +137,22 @@ def test_filled_templates_import_row_by_row(tmp_path):
             "status": labels.ISSUE_STATUSES[2],
             "closed_on": "2026-10-20",
         },
+        "callback": {
+            "id_number": id_number,
+            "callback_date": "2026-11-02",
+            "caller": "王敏",
+            "reach": labels.CALLBACK_REACH[0],
+            "knows_cadre": labels.CALLBACK_KNOWS[0],
+            "contact_truth": labels.CALLBACK_TRUTH[0],
+            "satisfaction": labels.SATISFACTION[0],
+        },
     }
     con = db.connect(tmp_path / "filled.duckdb")
     try:
         for kind, values in filled.items():
             wb = openpyxl.load_workbook(io.BytesIO(templates.template_bytes(kind)))
             ws = wb.active
-            for position, column in enumerate(labels.COLUMNS[kind], start=1):
+            for position, column in enumerate(templates.template_columns(kind), start=1):
                 if column.field in values:
                     ws.cell(templates.FIRST_DATA_ROW, position, values[column.field])
             buffer = io.BytesIO()

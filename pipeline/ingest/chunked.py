@@ -24,10 +24,13 @@ record longer than Arrow's block, is read again from the start: nothing has been
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+import queue
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -179,6 +182,55 @@ def _import_csv(con, sheet_file: _CsvFile, options: dict, progress: Progress | N
             run.close()
 
 
+class _ReadAhead:
+    """The chunks after the first, read one ahead on a thread of their own: Arrow's parsing lets go of the
+    GIL, so that reading the next chunk overlaps the cleaning and staging of this one. What the reading
+    raises (a ReadError, or a reason to read the file again) is raised where the chunks are taken."""
+
+    def __init__(self, chunks: Iterator[stream.Chunk]) -> None:
+        self._chunks = chunks
+        self._queue: queue.Queue = queue.Queue(maxsize=1)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._read, name="csv-read-ahead", daemon=True)
+        self._thread.start()
+
+    def _put(self, item: tuple) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _read(self) -> None:
+        try:
+            for chunk in self._chunks:
+                if not self._put(("chunk", chunk)):
+                    return
+            self._put(("end", None))
+        except BaseException as exc:  # handed to the importing thread
+            self._put(("error", exc))
+        finally:
+            self._chunks.close()  # on this thread, where the generator runs
+
+    def __iter__(self) -> Iterator[stream.Chunk]:
+        while True:
+            kind, value = self._queue.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+
+    def close(self) -> None:
+        self._stop.set()
+        while self._thread.is_alive():
+            with contextlib.suppress(queue.Empty):  # a chunk waiting to be taken: let the reader see the stop
+                self._queue.get(timeout=0.1)
+        self._thread.join()
+
+
 class _ChunkedImport:
     """One reading of a CSV and, when it gets through, its import (see the module's docstring)."""
 
@@ -254,14 +306,17 @@ class _ChunkedImport:
             self.reader.prefix = [first.sheet.row(match.row_index)]
             later = dataclasses.replace(match, row_index=0)  # the header row begins every later chunk
             self.collector = StreamedVisits(self.con, self.file.display) if kind == "visits" else _Collected(kind)
+            ahead = _ReadAhead(chunks)  # the prefix is set: the later chunks can be read meanwhile
             try:
                 self.collector.add(self._ready(parsed[kind]), first.sheet, match, 0)
                 self._tell("read")
-                for chunk in chunks:
+                for chunk in ahead:
                     self.collector.parse(self, chunk, later, report)
                     self._tell("read")
             except ReadError as exc:
                 return self._failed(report, str(exc))
+            finally:
+                ahead.close()
             report.sha256 = self._digest()
             rows = self._ready(self.collector.rows())
             self._tell("write", report.read)
@@ -409,7 +464,12 @@ class StreamedVisits(load.Rows):
     """The rows of a contact log read in chunks, staged chunk by chunk in the temporary table stream_contact
     (without the columns the file lacks, with digests of each row's key and cells); only the rejected rows
     stay in memory, with their place and cells, since their chunk is gone when the report lists them.
-    load._load_visits hands the writing to load_staged."""
+    load._load_visits hands the writing to load_staged.
+
+    Each chunk is checked against the roster as it is read, before the import's transaction begins (in
+    load._write): on the command line nothing else writes the database meanwhile, as DuckDB's lock on the
+    file keeps other processes out. While the rows are staged, DuckDB's memory limit is
+    config.STREAM_DATABASE_MEMORY: beyond it the table goes to DuckDB's temporary directory."""
 
     def __init__(self, con, file_name: str) -> None:
         super().__init__("visits")
@@ -461,16 +521,19 @@ class StreamedVisits(load.Rows):
         rejected = np.flatnonzero(rows.rejected())
         if len(rejected):
             texts = _row_texts(sheet, rows.index[rejected]).to_pylist()
+            new = []
             for position, text in zip(rejected.tolist(), texts, strict=True):
                 if text in self.rejected_texts:  # the same row, rejected in an earlier chunk: a duplicate
                     self.repeated.append(self.count + position)
-                    continue
-                self.rejected_texts.add(text)
-                self.errors[self.count + position] = list(rows.errors[position])
-                self.places[self.count + position] = (rows.row_number(position) + offset, rows.raw(position))
-            if len(self.errors) > config.STREAM_MAX_REJECTED:
+                else:
+                    self.rejected_texts.add(text)
+                    new.append(position)
+            if len(self.errors) + len(new) > config.STREAM_MAX_REJECTED:  # before their cells are gathered
                 cap = config.STREAM_MAX_REJECTED
                 raise ReadError(labels.MSG_STREAM_TOO_MANY_REJECTED.format(file=self.file_name, cap=cap))
+            for position in new:
+                self.errors[self.count + position] = list(rows.errors[position])
+                self.places[self.count + position] = (rows.row_number(position) + offset, rows.raw(position))
         positions, keys = load.contact_keys(rows, valid)
         present = tuple(f for f in load.CONTACT_VALUES if f not in self.absent)
         extra = {

@@ -301,12 +301,21 @@ def _line_state(con, item: rules.Item, line_no: object, today: dt.date) -> dict:
     return frame.loc[frame["line_no"] == line_no].to_dict("records")[0]
 
 
+def line_name(record: dict) -> str:
+    """A line in a few words (masked): 李明秀结对的朱*, 张*平的问题WT0003, or its words."""
+    if record["kind"] == "pair":
+        return labels.SV_LINE_NAME_PAIR.format(cadre=record.get("cadre_name") or "", name=record["beneficiary_name"])
+    if record["kind"] == "issue":
+        return labels.SV_LINE_NAME_ISSUE.format(name=record["beneficiary_name"], issue_no=record.get("issue_no") or "")
+    return record["summary"]
+
+
 def open_lines_text(con, item: rules.Item, today: dt.date) -> str:
-    """The lines not yet done, as 第2条（…）；第3条（…）."""
+    """The lines not yet done, as 第2条（徐丽结对的郭*英）；第3条（…）."""
     frame = lines(con, item, today)
     missing = frame.loc[~frame["is_done"].astype(bool)]
     return labels.SV_OPEN_LINES_SEPARATOR.join(
-        labels.SV_OPEN_LINE.format(line=int(r["line_no"]), summary=r["summary"]) for r in missing.to_dict("records")
+        labels.SV_OPEN_LINE.format(line=int(r["line_no"]), summary=line_name(r)) for r in missing.to_dict("records")
     )
 
 

@@ -13,6 +13,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app_ui import filters
 from pipeline import labels
@@ -66,20 +67,26 @@ def address(base: str, path: str, period: str = "2026-10", **extra) -> str:
 
 def multiselect(page, label: str, option: str) -> None:
     """Type an option into a Streamlit multiselect and take it with Enter (the list re-renders as it filters)."""
-    field = page.locator("[data-testid='stMultiSelect']").filter(has_text=label).locator("input")
-    field.click()
-    page.keyboard.type(option)
-    page.get_by_role("option", name=option, exact=True).first.wait_for(state="attached", timeout=30_000)
+    box = page.locator("[data-testid='stMultiSelect']").filter(has_text=label)
+    for _ in range(3):  # the list can miss the first keystrokes while the page settles
+        box.locator("input").click()
+        box.locator("input").fill(option)
+        try:
+            page.get_by_role("option", name=option, exact=True).first.wait_for(state="attached", timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.locator("h1").first.click()
+            wait_for_app(page)
     page.keyboard.press("Enter")
     wait_for_app(page)
-    page.keyboard.press("Escape")
-    page.locator("[data-testid='stMultiSelect']").filter(has_text=option).first.wait_for(timeout=30_000)
+    page.locator("h1").first.click()  # close the list
     wait_for_app(page)
 
 
 def take_step(page, step: str, text: tuple[str, str] | None = None) -> None:
     """Choose a step in the item's 办理 control, fill its text and submit its form."""
-    page.get_by_test_id("stButtonGroup").get_by_role("button", name=step, exact=True).click()
+    segments = page.locator("button[data-variant='segmented_control']")
+    segments.filter(has=page.get_by_text(step, exact=True)).click()
     wait_for_app(page)
     form = page.get_by_test_id("stForm")
     if text is not None:

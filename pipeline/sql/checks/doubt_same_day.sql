@@ -1,7 +1,8 @@
 -- One row per cadre (known by his 干部电话) and run of at least $doubt_same_day_months consecutive calendar months in
 -- each of which there was a day when every one of his pairs (at least $doubt_same_day_pairs, counting the pairings
 -- active that day of people in the programme that day) was contacted: a ledger filled in at a desk looks like that
--- (SPEC §8). With a period ($period_start..$period_end), the runs that reach into it.
+-- (SPEC §8). With a period ($period_start..$period_end), the runs that reach into it (looked for from a year before
+-- it, so that a run shows from its first month).
 with scanned as (
     select
         contact.id_number,
@@ -12,7 +13,7 @@ with scanned as (
     from contact
     inner join int_contact_active_pairing as active on active.contact_key = contact.contact_key
     where $period_start::date is null
-        or contact.contact_date >= date_trunc('month', $period_start::date) - to_months($doubt_same_day_months::integer - 1)
+        or contact.contact_date >= date_trunc('month', $period_start::date) - to_months($doubt_same_day_months::integer + 11)
 ),
 
 day_counts as (

@@ -28,6 +28,7 @@ create table if not exists callback_sample (
     per_department   integer,               -- people per department, or
     share            double,                -- a share of each department's pairs (at least one)
     prefer_doubtful  boolean not null,
+    skip_since       date not null,         -- people with a callback dated after this day were not drawn
     seed             bigint not null,
     data_batch_id    integer,               -- the last import batch when drawn (the data version)
     created_at       timestamp not null,
