@@ -7,21 +7,55 @@ import math
 import pandas as pd
 import streamlit as st
 
-from app_ui import auth, data, escape, kpi, page, tables
+from app_ui import auth, data, drill_view, escape, kpi, page, tables
 from pipeline import access, db, labels, materialized, periods
 from pipeline.callbacks import entry, sample, sheet
 from pipeline.ingest import load
 
-FIGURES = ["callbacks", "callback_reach_rate", "callback_know_rate", "callback_truth_rate", "callback_satisfaction_rate"]
+FIGURES = [
+    "callbacks",
+    "callback_reach_rate",
+    "callback_know_rate",
+    "callback_truth_rate",
+    "callback_satisfaction_rate",
+]
 KEYS = {"county": ["county"], "department": ["department"], "cadre": ["department", "cadre", "cadre_phone_masked"]}
 PER_PAGE = 10  # entry forms per page: a caller works down the list
 FLASH_KEY = "cb_flash"
 SAMPLE_KEY = "cb_sample"
-LINE_COLUMNS = ["line_no", "callback_status", "department", "cadre_name", "county", "township", "beneficiary_name",
-                "id_number", "phone", "contacts_in_period", "doubt", "callback_date", "reach", "knows_cadre",
-                "contact_truth", "callback_satisfaction", "reported_issue"]  # fmt: skip
-RECORD_COLUMNS = ["callback_date", "county", "township", "id_number", "department", "cadre_name", "caller", "reach",
-                  "knows_cadre", "contact_truth", "callback_satisfaction", "reported_issue"]  # fmt: skip
+LINE_COLUMNS = [
+    "line_no",
+    "callback_status",
+    "department",
+    "cadre_name",
+    "county",
+    "township",
+    "beneficiary_name",
+    "id_number",
+    "phone",
+    "contacts_in_period",
+    "doubt",
+    "callback_date",
+    "reach",
+    "knows_cadre",
+    "contact_truth",
+    "callback_satisfaction",
+    "reported_issue",
+]
+RECORD_COLUMNS = [
+    "callback_date",
+    "county",
+    "township",
+    "id_number",
+    "department",
+    "cadre_name",
+    "caller",
+    "reach",
+    "knows_cadre",
+    "contact_truth",
+    "callback_satisfaction",
+    "reported_issue",
+]
 HEADERS = {**labels.CB_PAGE_COLUMN_LABELS, "beneficiary_name": labels.ROW_COLUMN_LABELS["beneficiary_name"]}
 
 
@@ -55,9 +89,23 @@ def _after_import(con, user: access.User, report: load.ImportReport, detail: str
 
 def _import_detail(report: load.ImportReport, sample_id: object) -> str:
     return labels.AUDIT_DETAIL_CALLBACK_ENTRY.format(
-        sample=sample_id, status=labels.UPLOAD_AUDIT_STATUS.get(report.status, report.status),
-        inserted=report.inserted, updated=report.updated, unchanged=report.unchanged, rejected=report.rejected,
-    )  # fmt: skip
+        sample=sample_id,
+        status=labels.UPLOAD_AUDIT_STATUS.get(report.status, report.status),
+        inserted=report.inserted,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        rejected=report.rejected,
+    )
+
+
+def _styled(frame: pd.DataFrame, config):
+    """The rates tinted by their band, empty cells as a dash: every cell keeps its id, so that its text shows (a
+    callback table has a few hundred rows at most)."""
+    texts = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+    filled = frame.assign(**{c: frame[c].astype(object).where(frame[c].notna(), labels.NO_VALUE) for c in texts})
+    styler = drill_view.rag_styler(filled, config, None)
+    styler.cell_ids = True
+    return styler
 
 
 # ---------------------------------------------------------------- figures
@@ -66,7 +114,7 @@ def _import_detail(report: load.ImportReport, sample_id: object) -> str:
 def figures(view) -> None:
     version = data.data_version()
     period_text = periods.period_label(view.period)
-    overall = data.metrics_many(version, *view.args[:2], ("overall",), *view.args[2:])["overall"]
+    overall = data.compare_previous(version, *view.args[:2], "overall", *view.args[2:])
     row = overall.iloc[0] if not overall.empty else None
     if row is None or not row["callbacks"]:
         st.info(labels.CB_PAGE_FIGURES_NONE.format(period=period_text))
@@ -74,15 +122,34 @@ def figures(view) -> None:
     config = data.current_settings(version)
     cards = st.columns(len(FIGURES))
     for column, metric in zip(cards, FIGURES, strict=True):
-        if metric == "callbacks":
-            column.metric(labels.METRIC_LABELS[metric], f"{int(row[metric]):,}", border=True)
+        if metric == "callbacks":  # more callbacks is neither better nor worse: the change in plain colours
+            change = row[f"{metric}_change"]
+            with column.container(border=True):
+                st.metric(
+                    labels.METRIC_LABELS[metric],
+                    f"{int(row[metric]):,}",
+                    delta=None if pd.isna(change) else f"{int(change):+d}",
+                    delta_color="off",
+                    delta_description=labels.CHANGE_VS_PREVIOUS,
+                )
         else:
-            kpi.rate_card(column, labels.METRIC_LABELS[metric], row[metric], None, config)
-    by = st.segmented_control(labels.CB_PAGE_BY, list(labels.CB_PAGE_BY_LABELS), default="department",
-                              format_func=labels.CB_PAGE_BY_LABELS.get, required=True, key="cb_by")  # fmt: skip
+            kpi.rate_card(column, labels.METRIC_LABELS[metric], row[metric], row[f"{metric}_change"], config)
+    by = st.segmented_control(
+        labels.CB_PAGE_BY,
+        list(labels.CB_PAGE_BY_LABELS),
+        default="department",
+        format_func=labels.CB_PAGE_BY_LABELS.get,
+        required=True,
+        key="cb_by",
+    )
     grouped = data.metrics_many(version, *view.args[:2], (by,), *view.args[2:])[by]
     grouped = grouped[grouped["callbacks"] > 0][[*KEYS[by], *FIGURES]].reset_index(drop=True)
-    tables.show_table(grouped, key=f"cb_figures_{by}", file_name=labels.CB_PAGE_FIGURES_FILE.format(period=period_text))
+    tables.show_table(
+        grouped,
+        key=f"cb_figures_{by}",
+        file_name=labels.CB_PAGE_FIGURES_FILE.format(period=period_text),
+        styler=_styled(grouped, config),
+    )
 
 
 # ---------------------------------------------------------------- drawing a sample
@@ -90,19 +157,38 @@ def figures(view) -> None:
 
 def draw_form(view, user: access.User) -> None:
     since = sample.skip_since(view.period.as_of, data.current_settings(data.data_version()))
-    st.caption(labels.CB_PAGE_DRAW_SCOPE.format(period=periods.period_label(view.period),
-                                                scope=escape.md(view.scope.label), since=since.isoformat()))  # fmt: skip
+    st.caption(
+        labels.CB_PAGE_DRAW_SCOPE.format(
+            period=periods.period_label(view.period), scope=escape.md(view.scope.label), since=since.isoformat()
+        )
+    )
     with st.form("cb_draw"):
-        how = st.radio(labels.CB_PAGE_DRAW_HOW, list(labels.CB_PAGE_DRAW_HOW_LABELS), horizontal=True,
-                       format_func=labels.CB_PAGE_DRAW_HOW_LABELS.get, key="cb_how")  # fmt: skip
+        how = st.radio(
+            labels.CB_PAGE_DRAW_HOW,
+            list(labels.CB_PAGE_DRAW_HOW_LABELS),
+            horizontal=True,
+            format_func=labels.CB_PAGE_DRAW_HOW_LABELS.get,
+            key="cb_how",
+        )
         count_column, share_column, seed_column = st.columns(3)
-        count = count_column.number_input(labels.CB_PAGE_DRAW_COUNT, min_value=1, max_value=sample.MAX_PER_DEPARTMENT,
-                                          value=2, step=1, key="cb_count")  # fmt: skip
-        share = share_column.number_input(labels.CB_PAGE_DRAW_SHARE, min_value=0.1, max_value=100.0, value=5.0,
-                                          step=0.5, format="%.1f", key="cb_share")  # fmt: skip
+        count = count_column.number_input(
+            labels.CB_PAGE_DRAW_COUNT, min_value=1, max_value=sample.MAX_PER_DEPARTMENT, value=2, step=1, key="cb_count"
+        )
+        share = share_column.number_input(
+            labels.CB_PAGE_DRAW_SHARE,
+            min_value=0.1,
+            max_value=100.0,
+            value=5.0,
+            step=0.5,
+            format="%.1f",
+            key="cb_share",
+        )
         seed = seed_column.text_input(labels.CB_PAGE_DRAW_SEED, key="cb_seed", help=labels.CB_PAGE_DRAW_SEED_HELP)
-        doubtful = st.checkbox(labels.CB_PAGE_DRAW_DOUBTFUL, key="cb_doubtful",
-                               help=labels.CB_PAGE_DRAW_DOUBTFUL_HELP.format(weight=sample.DOUBT_WEIGHT))  # fmt: skip
+        doubtful = st.checkbox(
+            labels.CB_PAGE_DRAW_DOUBTFUL,
+            key="cb_doubtful",
+            help=labels.CB_PAGE_DRAW_DOUBTFUL_HELP.format(weight=sample.DOUBT_WEIGHT),
+        )
         submitted = st.form_submit_button(labels.CB_PAGE_DRAW_BUTTON, type="primary", icon=":material/casino:")
     if not submitted:
         return
@@ -111,19 +197,33 @@ def draw_form(view, user: access.User) -> None:
         return
     try:
         drawn = sample.draw(
-            con, view.period, per_department=int(count) if how == "count" else None,
-            share=round(float(share) / 100, 6) if how == "share" else None, seed=seed.strip() or None,
-            prefer_doubtful=doubtful, scope=view.scope, user=user.name, today=view.today,
-        )  # fmt: skip
+            con,
+            view.period,
+            per_department=int(count) if how == "count" else None,
+            share=round(float(share) / 100, 6) if how == "share" else None,
+            seed=seed.strip() or None,
+            prefer_doubtful=doubtful,
+            scope=view.scope,
+            user=user.name,
+            today=view.today,
+        )
         access.log_action(con, user, "callback", sample.audit_detail(drawn), drawn.people, scope=view.scope)
     except sample.SampleError as exc:
         st.error(str(exc))
         return
     finally:
         con.close()
-    _say("ok", labels.MSG_SAMPLE_DRAWN.format(sample=drawn.sample_id, period=drawn.period,
-                                              scope=escape.md(view.scope.label), departments=drawn.departments,
-                                              people=drawn.people, seed=drawn.seed))  # fmt: skip
+    _say(
+        "ok",
+        labels.MSG_SAMPLE_DRAWN.format(
+            sample=drawn.sample_id,
+            period=drawn.period,
+            scope=escape.md(view.scope.label),
+            departments=drawn.departments,
+            people=drawn.people,
+            seed=drawn.seed,
+        ),
+    )
     for note in drawn.notes:
         _say("note", escape.md(note))
     st.session_state[SAMPLE_KEY] = drawn.sample_id
@@ -135,33 +235,44 @@ def draw_form(view, user: access.User) -> None:
 
 def _option(found: sample.Sample) -> str:
     scope = found.scope.label if found.scope_county or found.scope_department else labels.CITY_LABEL
-    return labels.CB_PAGE_SAMPLE_OPTION.format(sample=found.sample_id, period=found.period, scope=scope,
-                                               people=found.people, created_by=found.created_by,
-                                               created_at=f"{found.created_at:%Y-%m-%d %H:%M}")  # fmt: skip
+    return labels.CB_PAGE_SAMPLE_OPTION.format(
+        sample=found.sample_id,
+        period=found.period,
+        scope=scope,
+        people=found.people,
+        created_by=found.created_by,
+        created_at=f"{found.created_at:%Y-%m-%d %H:%M}",
+    )
 
 
-def pick_sample(view, user: access.User) -> sample.Sample | None:
-    with data.connection() as con:
-        found = sample.list_samples(con, view.scope)
+def pick_sample(found: list[sample.Sample]) -> sample.Sample | None:
     if not found:
         st.info(labels.CB_PAGE_SAMPLES_NONE)
         return None
     by_id = {s.sample_id: s for s in found}
     if st.session_state.get(SAMPLE_KEY) not in by_id:
         st.session_state[SAMPLE_KEY] = found[0].sample_id
-    chosen = st.selectbox(labels.CB_PAGE_SAMPLE_PICK, list(by_id), key=SAMPLE_KEY,
-                          format_func=lambda i: _option(by_id[i]))  # fmt: skip
+    chosen = st.selectbox(
+        labels.CB_PAGE_SAMPLE_PICK, list(by_id), key=SAMPLE_KEY, format_func=lambda i: _option(by_id[i])
+    )
     return by_id[chosen]
 
 
 def show_sample(view, user: access.User, chosen: sample.Sample, masked: bool) -> pd.DataFrame:
     doubtful = labels.CB_PAGE_SAMPLE_DOUBTFUL if chosen.prefer_doubtful else ""
-    st.caption(labels.CB_PAGE_SAMPLE_RULE.format(rule=chosen.rule, seed=chosen.seed, doubtful=doubtful,
-                                                 created_at=f"{chosen.created_at:%Y-%m-%d %H:%M}",
-                                                 created_by=escape.md(chosen.created_by)))  # fmt: skip
-    st.progress(chosen.done / chosen.people if chosen.people else 0.0,
-                text=labels.CB_PAGE_SAMPLE_PROGRESS.format(done=chosen.done, people=chosen.people,
-                                                           reached=chosen.reached))  # fmt: skip
+    st.caption(
+        labels.CB_PAGE_SAMPLE_RULE.format(
+            rule=chosen.rule,
+            seed=chosen.seed,
+            doubtful=doubtful,
+            created_at=f"{chosen.created_at:%Y-%m-%d %H:%M}",
+            created_by=escape.md(chosen.created_by),
+        )
+    )
+    st.progress(
+        chosen.done / chosen.people if chosen.people else 0.0,
+        text=labels.CB_PAGE_SAMPLE_PROGRESS.format(done=chosen.done, people=chosen.people, reached=chosen.reached),
+    )
     scope = view.scope
     auth.download_button(
         labels.CB_PAGE_SHEET_DOWNLOAD,
@@ -173,17 +284,26 @@ def show_sample(view, user: access.User, chosen: sample.Sample, masked: bool) ->
         icon=":material/download:",
         type="primary",
     )
-    st.caption(labels.CB_PAGE_SHEET_NOTE.format(masking=labels.CB_PAGE_SHEET_MASKED if masked
-                                                else labels.CB_PAGE_SHEET_FULL))  # fmt: skip
+    st.caption(
+        labels.CB_PAGE_SHEET_NOTE.format(masking=labels.CB_PAGE_SHEET_MASKED if masked else labels.CB_PAGE_SHEET_FULL)
+    )
     with data.connection() as con:
         people = sample.lines(con, chosen, scope, masked)
     people = people.assign(
-        callback_status=[labels.CB_STATUS_DONE if pd.notna(d) else labels.CB_STATUS_TODO
-                         for d in people["callback_date"]]
-    )  # fmt: skip
+        callback_status=[
+            labels.CB_STATUS_DONE if pd.notna(d) else labels.CB_STATUS_TODO for d in people["callback_date"]
+        ]
+    )
     st.markdown(f"**{labels.CB_PAGE_LINES}**")
-    tables.show_table(people[LINE_COLUMNS], key=f"cb_lines_{chosen.sample_id}", masked=masked, headers=HEADERS,
-                      file_name=f"{labels.CB_PAGE_LINES}_{chosen.sample_id}")  # fmt: skip
+    shown = people[LINE_COLUMNS]
+    tables.show_table(
+        shown,
+        key=f"cb_lines_{chosen.sample_id}",
+        masked=masked,
+        headers=HEADERS,
+        file_name=f"{labels.CB_PAGE_LINES}_{chosen.sample_id}",
+        styler=_styled(shown, data.current_settings(data.data_version())),
+    )
     return people
 
 
@@ -199,9 +319,14 @@ def _choice(label: str, options: list[str], key: str, value: str | None):
 
 def entry_forms(view, user: access.User, chosen: sample.Sample, people: pd.DataFrame) -> None:
     st.caption(labels.CB_PAGE_ENTRY_NOTE)
-    which = st.segmented_control(labels.CB_PAGE_ENTRY_FILTER, list(labels.CB_PAGE_ENTRY_FILTER_LABELS),
-                                 default="todo", format_func=labels.CB_PAGE_ENTRY_FILTER_LABELS.get, required=True,
-                                 key=f"cb_which_{chosen.sample_id}")  # fmt: skip
+    which = st.segmented_control(
+        labels.CB_PAGE_ENTRY_FILTER,
+        list(labels.CB_PAGE_ENTRY_FILTER_LABELS),
+        default="todo",
+        format_func=labels.CB_PAGE_ENTRY_FILTER_LABELS.get,
+        required=True,
+        key=f"cb_which_{chosen.sample_id}",
+    )
     shown = people if which == "all" else people[people["callback_date"].isna()]
     if shown.empty:
         st.success(labels.CB_PAGE_ENTRY_ALL_DONE)
@@ -209,40 +334,81 @@ def entry_forms(view, user: access.User, chosen: sample.Sample, people: pd.DataF
     pages = math.ceil(len(shown) / PER_PAGE)
     number = 1
     if pages > 1:
-        number = st.number_input(labels.CB_PAGE_ENTRY_PAGE.format(page="", pages=pages).strip(), min_value=1,
-                                 max_value=pages, value=1, step=1, key=f"cb_page_{chosen.sample_id}_{which}")  # fmt: skip
+        number = st.number_input(
+            labels.CB_PAGE_ENTRY_PAGE.format(page="", pages=pages).strip(),
+            min_value=1,
+            max_value=pages,
+            value=1,
+            step=1,
+            key=f"cb_page_{chosen.sample_id}_{which}",
+        )
     with data.connection() as con:
         full = sample.lines(con, chosen, view.scope, masked=False).set_index("line_no")["id_number"]
-    for record in shown.iloc[(number - 1) * PER_PAGE : number * PER_PAGE].to_dict("records"):
-        _entry_form(view, user, chosen, record, full[record["line_no"]])
+    page_rows = shown.iloc[(number - 1) * PER_PAGE : number * PER_PAGE]
+    records = page_rows.astype(object).where(page_rows.notna(), None).to_dict("records")  # None, never NaN
+    for index, record in enumerate(records):
+        _entry_form(view, user, chosen, record, full[record["line_no"]], first=index == 0)
 
 
-def _entry_form(view, user: access.User, chosen: sample.Sample, record: dict, id_number: str) -> None:
+def _entry_form(view, user: access.User, chosen: sample.Sample, record: dict, id_number: str, first: bool) -> None:
     line = int(record["line_no"])
-    title = labels.CB_PAGE_ENTRY_PERSON.format(line=line, name=record["beneficiary_name"], id_number=record["id_number"],
-                                               department=record["department"], cadre=record["cadre_name"])  # fmt: skip
+    title = labels.CB_PAGE_ENTRY_PERSON.format(
+        line=line,
+        name=record["beneficiary_name"],
+        id_number=record["id_number"],
+        department=record["department"],
+        cadre=record["cadre_name"],
+    )
     done = pd.notna(record["callback_date"])
     key = f"cb_{chosen.sample_id}_{line}"
-    with st.expander(escape.md(title) + (f"　✅ {labels.CB_PAGE_ENTRY_DONE}" if done else ""), expanded=not done):
+    with st.expander(
+        escape.md(title) + (f"　✅ {labels.CB_PAGE_ENTRY_DONE}" if done else ""), expanded=first and not done
+    ):
         st.caption(escape.md(labels.CB_PAGE_ENTRY_CONTACTS.format(contacts=record["contacts_in_period"])))
         if record["doubt"]:
             st.caption(escape.md(labels.CB_PAGE_ENTRY_DOUBT.format(doubt=record["doubt"])))
         with st.form(key, border=False):
             left, right = st.columns(2)
-            day = left.date_input(labels.CB_PAGE_ENTRY_DATE, value=record["callback_date"] or view.today,
-                                  max_value=view.today, key=f"{key}_date")  # fmt: skip
-            caller = right.text_input(labels.CB_PAGE_ENTRY_CALLER, value=record["caller"] or user.name,
-                                      key=f"{key}_caller", max_chars=32)  # fmt: skip
-            reach = _choice(labels.column_label("callback", "reach"), labels.CALLBACK_REACH, f"{key}_reach",
-                            record["reach"] or labels.CALLBACK_REACHED)  # fmt: skip
-            knows = _choice(labels.column_label("callback", "knows_cadre"), labels.CALLBACK_KNOWS, f"{key}_knows",
-                            record["knows_cadre"])  # fmt: skip
-            truth = _choice(labels.column_label("callback", "contact_truth"), labels.CALLBACK_TRUTH, f"{key}_truth",
-                            record["contact_truth"])  # fmt: skip
-            satisfied = _choice(labels.column_label("callback", "satisfaction"), labels.SATISFACTION,
-                                f"{key}_satisfied", record["callback_satisfaction"])  # fmt: skip
-            reported = st.text_area(labels.column_label("callback", "reported_issue"), key=f"{key}_issue",
-                                    value=record["reported_issue"] or "", height=68, max_chars=500)  # fmt: skip
+            day = left.date_input(
+                labels.CB_PAGE_ENTRY_DATE,
+                value=record["callback_date"] or view.today,
+                max_value=view.today,
+                key=f"{key}_date",
+            )
+            caller = right.text_input(
+                labels.CB_PAGE_ENTRY_CALLER, value=record["caller"] or user.name, key=f"{key}_caller", max_chars=32
+            )
+            reach = _choice(
+                labels.column_label("callback", "reach"),
+                labels.CALLBACK_REACH,
+                f"{key}_reach",
+                record["reach"] or labels.CALLBACK_REACHED,
+            )
+            knows = _choice(
+                labels.column_label("callback", "knows_cadre"),
+                labels.CALLBACK_KNOWS,
+                f"{key}_knows",
+                record["knows_cadre"],
+            )
+            truth = _choice(
+                labels.column_label("callback", "contact_truth"),
+                labels.CALLBACK_TRUTH,
+                f"{key}_truth",
+                record["contact_truth"],
+            )
+            satisfied = _choice(
+                labels.column_label("callback", "satisfaction"),
+                labels.SATISFACTION,
+                f"{key}_satisfied",
+                record["callback_satisfaction"],
+            )
+            reported = st.text_area(
+                labels.column_label("callback", "reported_issue"),
+                key=f"{key}_issue",
+                value=record["reported_issue"] or "",
+                height=68,
+                max_chars=500,
+            )
             saved = st.form_submit_button(labels.CB_PAGE_ENTRY_SAVE, type="primary", icon=":material/save:")
     if not saved:
         return
@@ -261,8 +427,9 @@ def _entry_form(view, user: access.User, chosen: sample.Sample, record: dict, id
     if con is None:
         return
     try:
-        report = entry.record(con, chosen.sample_id, line, id_number, answers, user=user.name, today=view.today,
-                              county=_county(user))  # fmt: skip
+        report = entry.record(
+            con, chosen.sample_id, line, id_number, answers, user=user.name, today=view.today, county=_county(user)
+        )
         _after_import(con, user, report, _import_detail(report, chosen.sample_id))
     finally:
         con.close()
@@ -287,27 +454,41 @@ def upload(view, user: access.User) -> None:
     if con is None:
         return
     try:
-        report = load.import_bytes(con, files.getvalue(), files.name, kind="callback", user=user.name,
-                                   today=view.today, county=_county(user))  # fmt: skip
+        report = load.import_bytes(
+            con, files.getvalue(), files.name, kind="callback", user=user.name, today=view.today, county=_county(user)
+        )
         detail = labels.AUDIT_DETAIL_IMPORT.format(
-            file=report.file, status=labels.UPLOAD_AUDIT_STATUS.get(report.status, report.status),
-            inserted=report.inserted, updated=report.updated, unchanged=report.unchanged, rejected=report.rejected,
-        )  # fmt: skip
+            file=report.file,
+            status=labels.UPLOAD_AUDIT_STATUS.get(report.status, report.status),
+            inserted=report.inserted,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            rejected=report.rejected,
+        )
         _after_import(con, user, report, detail)
     finally:
         con.close()
     data.clear_caches()
     if report.status in ("ok", "already_imported"):
-        _say("ok", labels.CB_PAGE_UPLOAD_DONE.format(file=escape.md(report.file), inserted=report.inserted,
-                                                     updated=report.updated, unchanged=report.unchanged,
-                                                     rejected=report.rejected, batch=report.batch_id
-                                                     or report.earlier_batch))  # fmt: skip
+        _say(
+            "ok",
+            labels.CB_PAGE_UPLOAD_DONE.format(
+                file=escape.md(report.file),
+                inserted=report.inserted,
+                updated=report.updated,
+                unchanged=report.unchanged,
+                rejected=report.rejected,
+                batch=report.batch_id or report.earlier_batch,
+            ),
+        )
         for note in report.notes:
             _say("note", escape.md(note))
         for error in report.errors[:20]:
             _say("note", escape.md(f"{error.sheet} {error.row}: {error.reason}"))
     else:
-        _say("note", labels.CB_PAGE_UPLOAD_FAILED.format(file=escape.md(report.file), message=escape.md(report.message)))
+        _say(
+            "note", labels.CB_PAGE_UPLOAD_FAILED.format(file=escape.md(report.file), message=escape.md(report.message))
+        )
     st.rerun()
 
 
@@ -316,19 +497,24 @@ def upload(view, user: access.User) -> None:
 
 def records(view, masked: bool) -> None:
     period_text = periods.period_label(view.period)
-    st.subheader(labels.CB_PAGE_RECORDS.format(period=period_text))
+    st.caption(labels.CB_PAGE_RECORDS.format(period=period_text))
     rows = data.drill_rows(data.data_version(), *view.args[:2], "overall", (), "callbacks", *view.args[2:], masked)
     if rows.empty:
         st.info(labels.CB_PAGE_RECORDS_NONE.format(period=period_text))
     else:
         rows = rows.assign(callback_date=[pd.Timestamp(d).date() for d in rows["callback_date"]])
-        tables.show_table(rows[RECORD_COLUMNS], key="cb_records", masked=masked,
-                          file_name=labels.CB_PAGE_RECORDS_FILE.format(period=period_text))  # fmt: skip
+        shown = rows[RECORD_COLUMNS]
+        tables.show_table(
+            shown,
+            key="cb_records",
+            masked=masked,
+            file_name=labels.CB_PAGE_RECORDS_FILE.format(period=period_text),
+            styler=_styled(shown, data.current_settings(data.data_version())),
+        )
 
 
 def reported(view, user: access.User, masked: bool) -> None:
     period_text = periods.period_label(view.period)
-    st.subheader(labels.CB_PAGE_ISSUES)
     with data.connection() as con:
         found = entry.reported_issues(con, view.period, view.scope, masked)
     if found.empty:
@@ -340,18 +526,28 @@ def reported(view, user: access.User, masked: bool) -> None:
         st.caption(labels.CB_PAGE_ISSUE_READONLY)
     for index, record in enumerate(found.to_dict("records")):
         with st.container(border=True):
-            st.markdown(escape.md(labels.CB_PAGE_ISSUE_ITEM.format(
-                date=record["callback_date"], name=record["beneficiary_name"], id_number=record["id_number"],
-                department=record["department"] or labels.UNPAIRED_LABEL, cadre=record["cadre_name"] or "",
-            )))  # fmt: skip
+            st.markdown(
+                escape.md(
+                    labels.CB_PAGE_ISSUE_ITEM.format(
+                        date=record["callback_date"],
+                        name=record["beneficiary_name"],
+                        id_number=record["id_number"],
+                        department=record["department"] or labels.UNPAIRED_LABEL,
+                        cadre=record["cadre_name"] or "",
+                    )
+                )
+            )
             st.text(record["reported_issue"])  # the person's words, as the caller wrote them: plain text
             if record["is_in_ledger"]:
                 st.caption(f"✅ {labels.CB_PAGE_ISSUE_DONE}")
             elif allowed:
                 left, right = st.columns([2, 1], vertical_alignment="bottom")
-                category = left.selectbox(labels.CB_PAGE_ISSUE_CATEGORY, labels.ISSUE_CATEGORIES,
-                                          index=labels.ISSUE_CATEGORIES.index(labels.CALLBACK_ISSUE_CATEGORY),
-                                          key=f"cb_issue_category_{index}")  # fmt: skip
+                category = left.selectbox(
+                    labels.CB_PAGE_ISSUE_CATEGORY,
+                    labels.ISSUE_CATEGORIES,
+                    index=labels.ISSUE_CATEGORIES.index(labels.CALLBACK_ISSUE_CATEGORY),
+                    key=f"cb_issue_category_{index}",
+                )
                 if right.button(labels.CB_PAGE_ISSUE_BUTTON, key=f"cb_issue_{index}", icon=":material/add_task:"):
                     _raise_issue(view, user, record["callback_key"], category, record["callback_date"])
 
@@ -361,8 +557,9 @@ def _raise_issue(view, user: access.User, callback_key: str, category: str, day:
     if con is None:
         return
     try:
-        report = entry.raise_issue(con, callback_key, category=category, user=user.name, today=view.today,
-                                   county=_county(user))  # fmt: skip
+        report = entry.raise_issue(
+            con, callback_key, category=category, user=user.name, today=view.today, county=_county(user)
+        )
         status = labels.UPLOAD_AUDIT_STATUS.get(report.status, report.status)
         detail = labels.AUDIT_DETAIL_CALLBACK_ISSUE.format(date=day, category=category, status=status)
         _after_import(con, user, report, detail)
@@ -388,21 +585,31 @@ st.subheader(labels.CB_PAGE_FIGURES.format(period=periods.period_label(view.peri
 figures(view)
 
 may_draw = sample.may_draw(user)
-st.subheader(labels.CB_PAGE_DRAW)
+st.subheader(labels.CB_PAGE_SAMPLES)
+with data.connection() as connection:
+    samples = sample.list_samples(connection, view.scope)
 if may_draw:
-    draw_form(view, user)
+    with st.expander(labels.CB_PAGE_DRAW, icon=":material/casino:", expanded=not samples):
+        draw_form(view, user)
 else:
     st.info(labels.CB_PAGE_DRAW_READONLY.format(role=user.role_label))
+chosen = pick_sample(samples)
+people = show_sample(view, user, chosen, masked) if chosen is not None else None
 
-st.subheader(labels.CB_PAGE_SAMPLES)
-chosen = pick_sample(view, user)
-if chosen is not None:
-    people = show_sample(view, user, chosen, masked)
-    if may_draw:
-        st.subheader(labels.CB_PAGE_ENTRY)
-        entry_forms(view, user, chosen, people)
+# what is done with the sample, and what came of the calls: one tab each, so that none pushes the others away
+parts = {"records": labels.CB_PAGE_RECORDS_TAB, "issues": labels.CB_PAGE_ISSUES}
 if may_draw:
-    st.subheader(labels.CB_PAGE_UPLOAD)
-    upload(view, user)
-records(view, masked)
-reported(view, user, masked)
+    parts = {"entry": labels.CB_PAGE_ENTRY, "upload": labels.CB_PAGE_UPLOAD, **parts}
+tabs = dict(zip(parts, st.tabs(list(parts.values())), strict=True))
+if may_draw:
+    with tabs["entry"]:
+        if people is None:
+            st.info(labels.CB_PAGE_SAMPLES_NONE)
+        else:
+            entry_forms(view, user, chosen, people)
+    with tabs["upload"]:
+        upload(view, user)
+with tabs["records"]:
+    records(view, masked)
+with tabs["issues"]:
+    reported(view, user, masked)

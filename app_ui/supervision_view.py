@@ -167,7 +167,7 @@ def flash() -> None:
     message = st.session_state.pop(FLASH_KEY, None)
     if message:
         kind, text = message
-        (st.success if kind == "ok" else st.error)(text)
+        (st.success if kind == "ok" else st.error)(escape.md(text))  # messages may quote names from the data
 
 
 def _run_step(user: access.User, item: rules.Item, step: str, **values) -> None:
@@ -572,6 +572,7 @@ def department_section(view: filters.View, department: str, behind: bool) -> Non
     """部门 page: the department's 督办落实情况 in the period, its open items, and (for an office) raising one."""
     user = auth.require_user()
     st.subheader(labels.SV_DEPARTMENT_HEADING.format(department=escape.md(department)))
+    flash()
     frame = figures_table(user, view, department)
     if frame.empty:
         st.caption(labels.SV_DEPARTMENT_NONE.format(period=periods.period_label(view.period)))

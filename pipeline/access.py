@@ -61,6 +61,7 @@ AUDIT_ACTIONS = (
     "restore",  # python -m pipeline restore: the file restored and who (recorded in the restored database)
     "supervise",  # a step of a 督办事项 (交办, 签收, 反馈, 催办, 销号…; pipeline/supervision/items.py)
     "callback",  # a callback sample drawn (回访核查, pipeline/callbacks/sample.py)
+    "session_resume",  # a page load went on signed in from the browser's session cookie (pipeline/sessions.py)
 )
 
 # What each role may do besides reading its scope; the unmask permission is per account, not per role.
@@ -534,6 +535,12 @@ def _role_scope_text(user: User) -> str:
     return scope_text(dataclasses.replace(user, disabled=False).scope)
 
 
+def _end_browser_sessions(con: duckdb.DuckDBPyConnection, user_name: str, reason: str, when: dt.datetime) -> None:
+    """Revoke every browser session of an account (pipeline/sessions.py), inside the caller's transaction."""
+    params = {"user_name": user_name, "now": when, "reason": reason}
+    con.execute(db.read_sql("access/session_revoke_user.sql"), params)
+
+
 def _existing(con: duckdb.DuckDBPyConnection, name: str) -> _Account:
     account = _account(con, _normalise_name(name))
     if account is None:
@@ -551,6 +558,7 @@ def disable_user(con: duckdb.DuckDBPyConnection, name: str, actor: str, *, now: 
     def work() -> None:
         params = {"user_name": account.user.name, "updated_at": when, "updated_by": actor}
         con.execute(db.read_sql("access/user_disable.sql"), params)
+        _end_browser_sessions(con, account.user.name, "disabled", when)
         detail = labels.AUDIT_DETAIL_USER_DISABLE.format(name=account.user.name)
         _append_audit(con, actor, "user_disable", _role_scope_text(account.user), detail, None, when)
 
@@ -574,6 +582,7 @@ def set_password(
             "updated_by": actor,
         }
         con.execute(db.read_sql("access/user_set_password.sql"), params)
+        _end_browser_sessions(con, account.user.name, "password", when)
         detail = labels.AUDIT_DETAIL_USER_PASSWD.format(name=account.user.name)
         _append_audit(con, actor, "user_passwd", _role_scope_text(account.user), detail, None, when)
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline import access, audit_chain, cli_audit, config, db, labels, safe_files
+from pipeline import access, audit_chain, cli_audit, config, db, labels, safe_files, sessions
 
 _TARGET = "backup_target"  # the alias of the file being written
 MARKER_TABLE = "import_batch"  # every database of this project has it, from the first connection on
@@ -167,6 +167,9 @@ def _record_restore(target: Path, source: Path, counts: dict[str, int], before: 
     try:
         restored = db.connect(target)  # an older backup is brought to the current schema here
         try:
+            # the browser sessions live when the backup was made must not come back to life (one logged out since
+            # would otherwise go on again): every page load signs in anew
+            sessions.revoke_all(restored, "restore")
             access.audit(restored, user or labels.DEFAULT_USER, "restore", access.ALL, detail)
         finally:
             restored.close()

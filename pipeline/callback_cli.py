@@ -28,16 +28,20 @@ QUALITY_CHECKS = ("doubtful", *quality.CHECKS)
 
 def add_callback_arguments(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     """`callback sample` and its options; `common` holds --db and --today."""
-    actions = parser.add_subparsers(dest="action", required=True, help=labels.HELP_CALLBACK_ACTION,
-                                    parser_class=type(parser))  # fmt: skip
+    actions = parser.add_subparsers(
+        dest="action", required=True, help=labels.HELP_CALLBACK_ACTION, parser_class=type(parser)
+    )
     draw = actions.add_parser("sample", parents=[common], help=labels.HELP_CALLBACK_SAMPLE)
     draw.add_argument("--period", required=True, help=labels.HELP_PERIOD)
     how = draw.add_mutually_exclusive_group(required=True)
     how.add_argument("--per-department", type=int, help=labels.HELP_SAMPLE_PER_DEPARTMENT)
     how.add_argument("--share", type=float, help=labels.HELP_SAMPLE_SHARE)
     draw.add_argument("--seed", help=labels.HELP_SAMPLE_SEED)
-    draw.add_argument("--prefer-doubtful", action="store_true",
-                      help=labels.HELP_SAMPLE_PREFER_DOUBTFUL.format(weight=sample.DOUBT_WEIGHT))  # fmt: skip
+    draw.add_argument(
+        "--prefer-doubtful",
+        action="store_true",
+        help=labels.HELP_SAMPLE_PREFER_DOUBTFUL.format(weight=sample.DOUBT_WEIGHT),
+    )
     draw.add_argument("--scope", default=None, help=labels.HELP_SCOPE)
     draw.add_argument("--out", required=True, help=labels.HELP_SAMPLE_OUT)
     draw.add_argument("--force", action="store_true", help=labels.HELP_FORCE_OUTPUT)
@@ -102,9 +106,16 @@ def run_sample(args) -> int:
             scope = _scope_of(user, args)
             name = user.name if user is not None else labels.DEFAULT_USER
             drawn = sample.draw(
-                con, period, per_department=args.per_department, share=args.share, seed=args.seed,
-                prefer_doubtful=args.prefer_doubtful, scope=scope, user=name, today=today,
-            )  # fmt: skip
+                con,
+                period,
+                per_department=args.per_department,
+                share=args.share,
+                seed=args.seed,
+                prefer_doubtful=args.prefer_doubtful,
+                scope=scope,
+                user=name,
+                today=today,
+            )
         except (_BadArgument, sample.SampleError) as exc:
             return _fail(str(exc))
         access.audit(con, name, "callback", scope, cli_audit.with_os_user(sample.audit_detail(drawn)), drawn.people)
@@ -138,9 +149,15 @@ def run_sample(args) -> int:
     }
     print(json.dumps(summary, ensure_ascii=False))
     scope_text = scope.label
-    message = labels.MSG_SAMPLE_DRAWN.format(sample=drawn.sample_id, period=drawn.period, scope=scope_text,
-                                             departments=drawn.departments, people=drawn.people, seed=drawn.seed)
-    for line in (message, *drawn.notes, labels.MSG_OUTPUT_WRITTEN.format(path=args.out)):  # fmt: skip
+    message = labels.MSG_SAMPLE_DRAWN.format(
+        sample=drawn.sample_id,
+        period=drawn.period,
+        scope=scope_text,
+        departments=drawn.departments,
+        people=drawn.people,
+        seed=drawn.seed,
+    )
+    for line in (message, *drawn.notes, labels.MSG_OUTPUT_WRITTEN.format(path=args.out)):
         print(line, file=sys.stderr)
     return EXIT_OK
 

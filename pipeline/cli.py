@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--allow-reopen", action="store_true", help=labels.HELP_ALLOW_REOPEN)
     imp.add_argument("--full-list", type=_full_list_county, metavar="county=县区名", help=labels.HELP_FULL_LIST)
     imp.add_argument("--confirm", action="store_true", help=labels.HELP_CONFIRM)
-    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("files", nargs="+", metavar="FILE", help=labels.HELP_IMPORT_FILES)
     imp.set_defaults(handler=run_import)
 
     refresh = commands.add_parser("refresh", parents=[common], help=labels.HELP_REFRESH_COMMAND)

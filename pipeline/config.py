@@ -65,6 +65,16 @@ def session_idle_minutes() -> float:
     return minutes if minutes > 0 else 30.0
 
 
+def session_max_hours() -> float:
+    """Hours after its login beyond which a browser session cannot go on, however busy
+    ($GUANAI_SESSION_MAX_HOURS, default 12: a working day)."""
+    try:
+        hours = float(os.environ.get("GUANAI_SESSION_MAX_HOURS", "12"))
+    except ValueError:
+        return 12.0
+    return hours if hours > 0 else 12.0
+
+
 def client_address_header() -> str | None:
     """The request header a trusted reverse proxy puts the client's address in ($GUANAI_CLIENT_IP_HEADER, e.g.
     X-Real-IP); unset when the app is reached directly, whose own view of the address is used then."""

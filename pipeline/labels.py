@@ -1451,6 +1451,10 @@ MSG_STREAM_TOO_MANY_REJECTED = (
     "文件“{file}”被拒收的行已超过{cap:,}行，为保护系统已停止导入，本文件未导入任何数据："
     "请先查看前面几行的拒收原因（例如是否还没有导入结对台账），修正后再导入"
 )
+HELP_IMPORT_FILES = (
+    "要导入的文件：.xlsx、.xlsm、.xls、.csv，或只装一个表格文件的 .zip、.gz；"
+    "CSV 按块读取，不受看板上传的200MB、100万行限制；在终端中运行时显示进度条"
+)
 PROGRESS_READING = "读取“{file}”：{rows:,}行，{done}/{total}（{percent:.0f}%）"
 PROGRESS_READING_NO_TOTAL = "读取“{file}”：{rows:,}行，{done}"
 PROGRESS_WRITING = "写入数据库：“{file}”，共{rows:,}行……"
@@ -1465,7 +1469,12 @@ UPLOAD_STEP_DONE = "“{file}”处理完毕"
 PAGE_TITLES["supervision"] = "督办事项"
 AUDIT_ACTION_LABELS["supervise"] = "督办事项"
 SV_NUMBER = "督办〔{year}〕第{number}号"
-SV_SOURCE_LABELS = {"overdue_contacts": "超期未联系", "overdue_issues": "超期未办结", "behind": "落后单位", "other": "其他"}
+SV_SOURCE_LABELS = {
+    "overdue_contacts": "超期未联系",
+    "overdue_issues": "超期未办结",
+    "behind": "落后单位",
+    "other": "其他",
+}
 SV_STATE_LABELS = {
     "assigned": "已交办",
     "signed": "已签收",
@@ -1621,7 +1630,9 @@ SV_BULLETIN_LATE_FEEDBACK = "未按期反馈的单位：{departments}。"
 SV_BULLETIN_TABLE = "一、各单位督办落实情况"
 SV_BULLETIN_OVERDUE = "二、超期未销号事项"
 SV_BULLETIN_NO_OVERDUE = "本期交办的督办事项均未超期。"
-SV_BULLETIN_OVERDUE_INTRO = "以下{count}件督办事项已超过办理时限仍未销号，请相关单位抓紧办理，并于三个工作日内报送办理情况："
+SV_BULLETIN_OVERDUE_INTRO = (
+    "以下{count}件督办事项已超过办理时限仍未销号，请相关单位抓紧办理，并于三个工作日内报送办理情况："
+)
 SV_BULLETIN_OVERDUE_ITEM = (
     "{number}. {item}（{department}，{level}，办理时限{due}，已超期{days}天，{answered}，已催办{presses}次）"
 )
@@ -1750,7 +1761,9 @@ SV_PAGE_EMPTY = "还没有督办事项。可以在“督办提醒”页或“部
 SV_PAGE_EMPTY_READER = "您的范围内还没有督办事项。"
 SV_PAGE_FILTER_STATE = "状态"
 SV_PAGE_FILTER_OVERDUE = "只看超期未销号（红灯）"
-SV_PAGE_LIST_NOTE = "显示{count}件（共{total}件）。灯：绿灯剩余3个工作日以上，黄灯3个工作日以内，红灯已超过办理时限仍未销号。"
+SV_PAGE_LIST_NOTE = (
+    "显示{count}件（共{total}件）。灯：绿灯剩余3个工作日以上，黄灯3个工作日以内，红灯已超过办理时限仍未销号。"
+)
 SV_PAGE_LIST_FILE = "督办事项清单"
 SV_PAGE_PICK = "查看督办事项"
 SV_PAGE_PICK_HINT = "在表格中选一行，或在此选择编号"
@@ -1804,7 +1817,9 @@ SV_DEPARTMENT_FILE = "督办落实情况_{department}"
 SV_DEPARTMENT_OPEN = "该单位有{count}件在办督办事项，查看"
 SV_DEPARTMENT_RAISE = "向{department}交办督办事项"
 SV_REMINDERS_RAISE = "交办督办事项"
-SV_REMINDERS_RAISE_NOTE = "把所选统计期的超期事项交办给单位：每个单位一件督办事项，明细和督办要求按上面的提醒生成，可修改。"
+SV_REMINDERS_RAISE_NOTE = (
+    "把所选统计期的超期事项交办给单位：每个单位一件督办事项，明细和督办要求按上面的提醒生成，可修改。"
+)
 SV_PAGE_FIGURES_NONE = "{period}没有交办的督办事项。"
 SV_REPORT_SHEET = "督办落实情况"
 SV_REPORT_HEADING = "督办落实情况：{period}交办的督办事项"
@@ -1812,10 +1827,9 @@ SV_REPORT_NOTE = (
     "统计本期交办的督办事项（已撤销的不计），办理情况截至{as_of}。按期反馈率＝按期反馈数÷应反馈数（已反馈或已过办理时限的事项），"
     "超过时限仍未反馈的计为未按期反馈；按期销号率＝按期销号数÷应销号数；平均办结天数为交办至销号的自然日数。"
 )
-REPORT_COLUMN_LABELS.update({key: SV_COLUMN_LABELS[key] for key in (
-    "items", "feedback_on_time_rate", "close_on_time_rate", "overdue_open", "avg_days_to_close", "presses",
-    "feedback_due", "feedback_on_time", "close_due", "closed_on_time", "closed",
-)})  # fmt: skip
+_SV_REPORT_COLUMNS = ("items", "feedback_on_time_rate", "close_on_time_rate", "overdue_open", "avg_days_to_close")
+_SV_REPORT_COUNTS = ("presses", "feedback_due", "feedback_on_time", "close_due", "closed_on_time", "closed")
+REPORT_COLUMN_LABELS.update({key: SV_COLUMN_LABELS[key] for key in (*_SV_REPORT_COLUMNS, *_SV_REPORT_COUNTS)})
 
 
 # ---------------------------------------------------------------- 回访核查 (SPEC §8)
@@ -1841,7 +1855,13 @@ CALLBACK_REACH_ALIASES = {
     "空号/停机": "空号停机",
 }
 CALLBACK_KNOWS_ALIASES = {"认识": "是", "不认识": "否", "知道": "是", "不知道": "否"}
-CALLBACK_TRUTH_ALIASES = {"真实": "属实", "不真实": "不属实", "记不清楚": "记不清", "不清楚": "记不清", "说不清": "记不清"}
+CALLBACK_TRUTH_ALIASES = {
+    "真实": "属实",
+    "不真实": "不属实",
+    "记不清楚": "记不清",
+    "不清楚": "记不清",
+    "说不清": "记不清",
+}
 CALLBACK_SATISFACTION_ALIASES = {"非常满意": "满意", "很满意": "满意", "比较满意": "基本满意"}
 # the answers that say the call reached nobody: then the questions were not asked
 CALLBACK_UNREACHED = ["未接通", "空号停机"]
@@ -1889,7 +1909,13 @@ CALLBACK_COLUMNS = (
         "",
         tuple(SATISFACTION),
     ),
-    Column("reported_issue", "反映问题", ("反映的问题", "群众反映问题", "意见建议"), False, "填写后可登记为问题台账中的问题"),
+    Column(
+        "reported_issue",
+        "反映问题",
+        ("反映的问题", "群众反映问题", "意见建议"),
+        False,
+        "填写后可登记为问题台账中的问题",
+    ),
     Column("sample_id", "抽样编号", ("回访清单编号",), False, "回访清单自带，请勿改动"),
     Column("line_no", "序号", (), False, "回访清单自带，请勿改动"),
     Column("name", "姓名", ("对象姓名", "帮扶对象姓名"), False, _CALLBACK_SHEET_RULE, imported=False),
@@ -1910,7 +1936,9 @@ MSG_POSITIVE_INTEGER = "{column}“{value}”应为正整数"
 MSG_CALLBACK_UNREACHED_ANSWERS = "接通情况为“{reach}”，却填写了{columns}：电话没有接通时不应有回答，请核对"
 MSG_CALLBACK_MASKED_ID = "身份证号“{value}”已脱敏，须同时填写回访清单的抽样编号和序号，才能对应到对象"
 MSG_CALLBACK_NO_LINE = "回访清单第{sample}号没有序号{line}（或不在您的查看范围内），无法对应身份证号“{value}”"
-MSG_CALLBACK_LINE_MISMATCH = "身份证号“{value}”与回访清单第{sample}号序号{line}的对象（{expected}）不符，请核对是否填错了行"
+MSG_CALLBACK_LINE_MISMATCH = (
+    "身份证号“{value}”与回访清单第{sample}号序号{line}的对象（{expected}）不符，请核对是否填错了行"
+)
 MSG_CALLBACK_SAMPLE_UNKNOWN = "抽样编号{sample}不存在，请核对"
 MSG_CALLBACK_UNANSWERED = "工作表“{sheet}”中有{count}行尚未填写回访结果（回访日期、接通情况等都为空），已跳过"
 MSG_CALLBACK_NOTHING_ANSWERED = "回访清单中还没有填写任何回访结果（回访日期、接通情况等都为空），没有可导入的行"
@@ -1928,14 +1956,18 @@ MSG_SAMPLE_DRAWN = "已抽取第{sample}号回访样本：{period}，{scope}，{
 MSG_SAMPLE_SEED_CHOSEN = "未指定随机种子，本次随机选用{seed}，已随抽样保存；用同一种子可在同样的数据上重新抽出同一批人"
 MSG_SAMPLE_SKIPPED = "{count}名对象在{since}之后已回访过，本次不抽"
 MSG_SAMPLE_SHORT = "以下单位可抽的对象不足（其余已在近期回访过）：{departments}"
-MSG_SAMPLE_UNMASK_DENIED = "账号“{name}”没有查看完整信息的权限，不能导出含完整电话的回访清单（去掉 --unmask 即为脱敏清单）"
+MSG_SAMPLE_UNMASK_DENIED = (
+    "账号“{name}”没有查看完整信息的权限，不能导出含完整电话的回访清单（去掉 --unmask 即为脱敏清单）"
+)
 MSG_SAMPLE_UNMASK_USER = "--unmask 须与 --user 一起使用：导出完整电话需要有查看完整信息权限的账号，并记入审计日志"
 SAMPLE_RULE_COUNT = "每单位{count}人"
 SAMPLE_RULE_SHARE = "每单位按结对数的{share}（至少1人）"
 SAMPLE_DOUBT_SEPARATOR = "；"
 AUDIT_DETAIL_SAMPLE = "抽取第{sample}号回访样本：{period}，{rule}，{people}人，随机种子{seed}"
 AUDIT_WHAT_SAMPLE_SHEET = "回访清单（第{sample}号抽样，{masking}）"
-AUDIT_DETAIL_CALLBACK_ENTRY = "回访记录（页面录入，第{sample}号抽样）：{status}；新增{inserted}、更新{updated}、未变{unchanged}、拒收{rejected}"
+AUDIT_DETAIL_CALLBACK_ENTRY = (
+    "回访记录（页面录入，第{sample}号抽样）：{status}；新增{inserted}、更新{updated}、未变{unchanged}、拒收{rejected}"
+)
 AUDIT_DETAIL_CALLBACK_ISSUE = "回访反映问题登记为问题台账（{date}回访，{category}）：{status}"
 AUDIT_WHAT_DOUBTFUL = "疑点（{period}，{scope}）"
 AUDIT_WHAT_QUALITY = "数据质量检查“{check}”（{scope}）"
@@ -2075,7 +2107,9 @@ CB_PAGE_DRAW_SEED_HELP = "填同一个数字、在同样的数据上可抽出同
 CB_PAGE_DRAW_DOUBTFUL = "优先抽取有疑点记录的对象"
 CB_PAGE_DRAW_DOUBTFUL_HELP = "有疑点记录的对象抽中机会是其他对象的{weight}倍（疑点见“数据质量”页）。"
 CB_PAGE_DRAW_BUTTON = "抽取"
-CB_PAGE_DRAW_SCOPE = "统计期：{period}　范围：{scope}（与左侧筛选一致）。每个单位至少抽1人，跳过{since}之后已回访的对象。"
+CB_PAGE_DRAW_SCOPE = (
+    "统计期：{period}　范围：{scope}（与左侧筛选一致）。每个单位至少抽1人，跳过{since}之后已回访的对象。"
+)
 CB_PAGE_DRAW_READONLY = "您的账号（{role}）可以查看回访样本和记录，抽样和登记回访由市级、县区账号办理。"
 CB_PAGE_SAMPLES = "回访样本"
 CB_PAGE_SAMPLES_NONE = "所选范围内还没有抽取过回访样本。"
@@ -2180,7 +2214,9 @@ PERSON_SEARCH_PLACEHOLDER = "姓名、脱敏身份证号或电话"
 PERSON_SEARCH_HELP = "可输入姓名（或其中几个字）、脱敏身份证号（如620102********1234）或脱敏电话（如138****1234）；完整身份证号和电话只对可查看完整信息的账号开放。"
 PERSON_SEARCH_BUTTON = "查找"
 PERSON_INTRO = "输入姓名、身份证号或电话查找对象，点选一行即可查看其结对干部、全部联系记录和问题。"
-PERSON_NOTHING_FOUND = "在您的权限范围内没有找到“{text}”。完整身份证号或电话只对可查看完整信息的账号开放，可改用脱敏号码或姓名查找。"
+PERSON_NOTHING_FOUND = (
+    "在您的权限范围内没有找到“{text}”。完整身份证号或电话只对可查看完整信息的账号开放，可改用脱敏号码或姓名查找。"
+)
 PERSON_FOUND = "找到{count}名对象（点选一行查看一人一档）"
 PERSON_FOUND_FILE = "查找结果"
 PERSON_CADRES_FOUND = "找到{count}名干部"
@@ -2198,3 +2234,11 @@ PERSON_ISSUES = "问题（{count}个）"
 PERSON_ISSUES_FILE = "问题"
 
 PAGE_TITLES["person"] = "一人一档"
+
+
+# ---------------------------------------------------------------- a session across page loads (pipeline/sessions.py)
+AUDIT_ACTION_LABELS["session_resume"] = "恢复会话"
+AUDIT_DETAIL_SESSION_RESUME = "刷新页面或新开标签页，沿用{created}以密码登录的会话"
+MSG_SESSION_EXPIRED = "本次登录已满{hours}小时，请重新登录"
+MSG_SESSION_REVOKED = "本次登录已结束（已在其他标签页退出、密码已重设或数据库已恢复），请重新登录"
+CB_PAGE_RECORDS_TAB = "回访记录"

@@ -26,8 +26,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from pipeline import catalog, export, labels, masking, periods, queries, settings, snapshots, svg
-from pipeline.queries import ALL, Scope
 from pipeline.callbacks import report as callback_report
+from pipeline.queries import ALL, Scope
 from pipeline.supervision import figures as supervision_figures
 
 KINDS = ("month", "quarter", "year")
@@ -99,7 +99,7 @@ class ReportData:
     trend: pd.DataFrame
     sections: tuple[str, ...] = field(default=())
     supervision: pd.DataFrame | None = None  # 督办落实情况 per department (SPEC §7), when items were 交办 in the period
-    callbacks: dict[str, pd.DataFrame] | None = None  # 回访核查情况 (SPEC §8): by county, by department, doubtful cadres
+    callbacks: dict[str, pd.DataFrame] | None = None  # 回访核查情况 (SPEC §8): figures and doubtful cadres
 
 
 # ---------------------------------------------------------------- words and numbers

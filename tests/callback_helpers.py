@@ -28,8 +28,16 @@ PEOPLE = {
     "U1": ("甲县", "甲镇", None, None, None),
 }
 IDS = {name: idnumber.make("620102", dt.date(1960, 1, 1), n) for n, name in enumerate(PEOPLE, start=11)}
-CALLBACK_HEADER = ["身份证号", "回访日期", "回访人", "接通情况", "是否认识结对干部", "近期联系是否属实", "对帮扶是否满意",
-                   "反映问题"]  # fmt: skip
+CALLBACK_HEADER = [
+    "身份证号",
+    "回访日期",
+    "回访人",
+    "接通情况",
+    "是否认识结对干部",
+    "近期联系是否属实",
+    "对帮扶是否满意",
+    "反映问题",
+]
 
 
 def roster_bytes() -> bytes:
@@ -38,8 +46,18 @@ def roster_bytes() -> bytes:
         if phone is None:
             rows.append(roster_row(IDS[name], name=f"对象{name}", county=county, township=township, unpaired=True))
         else:
-            rows.append(roster_row(IDS[name], name=f"对象{name}", county=county, township=township, cadre=cadre,
-                                   cadre_phone=phone, department=department, paired_on="2025-01-01"))  # fmt: skip
+            rows.append(
+                roster_row(
+                    IDS[name],
+                    name=f"对象{name}",
+                    county=county,
+                    township=township,
+                    cadre=cadre,
+                    cadre_phone=phone,
+                    department=department,
+                    paired_on="2025-01-01",
+                )
+            )
     return csv_bytes(rows, encoding="utf-8-sig")
 
 

@@ -30,8 +30,17 @@ def con(tmp_path):
 
 def messy_rows() -> list[list[object]]:
     """Aliases in the header and in the answers, bad values, an unknown person, duplicates (Excel rows 2–12)."""
-    header = ["对象身份证号", "回访时间", "回访人员", "是否接通", "是否认识帮扶干部", "联系是否属实", "是否满意", "反映的问题",
-              "备注"]  # fmt: skip
+    header = [
+        "对象身份证号",
+        "回访时间",
+        "回访人员",
+        "是否接通",
+        "是否认识帮扶干部",
+        "联系是否属实",
+        "是否满意",
+        "反映的问题",
+        "备注",
+    ]
     unknown = IDS["A1"][:14] + "9994"  # a wrong check digit
     return [
         header,
@@ -42,7 +51,17 @@ def messy_rows() -> list[list[object]]:
         [unknown, "2026-10-08", "李强", "接通", "是", "属实", "满意", "", ""],  # 6 bad check digit
         [IDS["B2"], "2026-12-30", "李强", "接通", "是", "属实", "满意", "", ""],  # 7 future
         [IDS["C1"], "2026-10-09", "李强", "空号", "是", "", "", "", ""],  # 8 answers though not reached
-        [IDS["A1"], "2026/10/5", "王敏", "已接通", "认识", "真实", "比较满意", "房屋漏雨", "第一行"],  # 9 exact duplicate of 2
+        [
+            IDS["A1"],
+            "2026/10/5",
+            "王敏",
+            "已接通",
+            "认识",
+            "真实",
+            "比较满意",
+            "房屋漏雨",
+            "第一行",
+        ],  # 9 exact duplicate of 2
         [IDS["U1"], "2026-10-10", "", "接通", "不认识", "记不清楚", "不满意", "", ""],  # 10 ok
         [IDS["U1"], "2026-10-10", "", "接通", "不认识", "不属实", "不满意", "", ""],  # 11 same key as 10: wins
         [wrong_check(IDS["A1"]), "2026-10-11", "", "接通", "", "", "", "", ""],  # 12 wrong check digit
@@ -63,8 +82,11 @@ def test_a_callback_file_with_aliases_bad_values_and_duplicates(con):
     assert errors[7].reason == labels.MSG_DATE_FUTURE.format(column="回访日期", value="2026-12-30", today=TODAY)
     assert "空号停机" in errors[8].reason and "是否认识结对干部" in errors[8].reason
     assert report.unknown_columns == {"回访记录": ["备注"]}
-    stored = rows_of(con, "select id_number, callback_date::varchar, caller, reach, knows_cadre, contact_truth, "
-                          "satisfaction, reported_issue from callback order by callback_date")  # fmt: skip
+    stored = rows_of(
+        con,
+        "select id_number, callback_date::varchar, caller, reach, knows_cadre, contact_truth, "
+        "satisfaction, reported_issue from callback order by callback_date",
+    )
     assert stored == [
         (IDS["A1"], "2026-10-05", "王敏", "接通", "是", "属实", "基本满意", "房屋漏雨"),
         (IDS["A2"], "2026-10-06", "王敏", "未接通", None, None, None, None),
@@ -92,8 +114,10 @@ def test_the_same_file_again_changes_nothing(con):
 
 def test_a_later_file_updates_a_callback_by_its_key(con):
     load.import_bytes(con, city.callback_bytes(), "回访.csv", today=TODAY)
-    changed = [row if row[0] != "A1" else ("A1", "2026-07-10", "王", "接通", "否", "不属实", "不满意")
-               for row in city.CALLBACKS]  # fmt: skip
+    changed = [
+        row if row[0] != "A1" else ("A1", "2026-07-10", "王", "接通", "否", "不属实", "不满意")
+        for row in city.CALLBACKS
+    ]
     report = load.import_bytes(con, city.callback_bytes(changed), "回访（更正）.csv", today=TODAY)
     assert (report.inserted, report.updated, report.unchanged) == (0, 1, 6)
     assert rows_of(con, "select knows_cadre, contact_truth from callback where id_number = ?", [IDS["A1"]]) == [
@@ -107,10 +131,24 @@ def test_the_kind_is_recognised_from_the_headers_and_named_on_the_command_line(c
     con.close()
     database = tmp_path / "callbacks.duckdb"
     run = subprocess.run(
-        [sys.executable, "-m", "pipeline", "import", "--db", str(database), "--today", TODAY.isoformat(),
-         "--kind", "callback", str(path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "import",
+            "--db",
+            str(database),
+            "--today",
+            TODAY.isoformat(),
+            "--kind",
+            "callback",
+            str(path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 1, run.stderr  # rows rejected
     summary = json.loads(run.stdout.splitlines()[0])
     assert summary["kind"] == "callback" and summary["inserted"] == 3 and summary["rejected"] == 6
@@ -118,24 +156,59 @@ def test_the_kind_is_recognised_from_the_headers_and_named_on_the_command_line(c
     roster = tmp_path / "结对台账.csv"
     roster.write_bytes(city.roster_bytes())
     wrong = subprocess.run(
-        [sys.executable, "-m", "pipeline", "import", "--db", str(database), "--today", TODAY.isoformat(),
-         "--kind", "callback", str(roster)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "import",
+            "--db",
+            str(database),
+            "--today",
+            TODAY.isoformat(),
+            "--kind",
+            "callback",
+            str(roster),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert wrong.returncode == 2
 
 
 def test_the_blank_template_and_a_filled_one(con, tmp_path):
     run = subprocess.run(
-        [sys.executable, "-m", "pipeline", "template", "--kind", "callback", "--out", str(tmp_path / "t.xlsx"),
-         "--db", str(tmp_path / "none.duckdb")],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "template",
+            "--kind",
+            "callback",
+            "--out",
+            str(tmp_path / "t.xlsx"),
+            "--db",
+            str(tmp_path / "none.duckdb"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     workbook = openpyxl.load_workbook(tmp_path / "t.xlsx")
     header = [c.value for c in workbook.active[templates.HEADER_ROW]]
-    assert header == ["身份证号*", "回访日期*", "回访人", "接通情况*", "是否认识结对干部", "近期联系是否属实", "对帮扶是否满意",
-                      "反映问题"]  # fmt: skip
+    assert header == [
+        "身份证号*",
+        "回访日期*",
+        "回访人",
+        "接通情况*",
+        "是否认识结对干部",
+        "近期联系是否属实",
+        "对帮扶是否满意",
+        "反映问题",
+    ]
     sheet = workbook.active
     for column, value in zip("ABCDEFG", [IDS["B2"], "2026-11-02", "赵", "接通", "否", "属实", "满意"], strict=False):
         sheet[f"{column}{templates.FIRST_DATA_ROW}"] = value
@@ -146,8 +219,11 @@ def test_the_blank_template_and_a_filled_one(con, tmp_path):
 
 
 def test_an_xlsx_with_a_title_row_and_answers_in_drop_down_words(con):
-    rows = [["电话回访记录（2026年10月）"], city.CALLBACK_HEADER,
-            [IDS["B2"], "2026-10-12", "周", "已接听", "知道", "不清楚", "非常满意", "孩子上学路远"]]  # fmt: skip
+    rows = [
+        ["电话回访记录（2026年10月）"],
+        city.CALLBACK_HEADER,
+        [IDS["B2"], "2026-10-12", "周", "已接听", "知道", "不清楚", "非常满意", "孩子上学路远"],
+    ]
     report = load.import_bytes(con, xlsx_bytes(rows, merges=["A1:H1"]), "回访.xlsx", today=TODAY)
     assert (report.inserted, report.rejected) == (1, 0), report.errors
     assert rows_of(con, "select reach, knows_cadre, contact_truth, satisfaction, reported_issue from callback") == [
@@ -155,7 +231,7 @@ def test_an_xlsx_with_a_title_row_and_answers_in_drop_down_words(con):
     ]
 
 
-# ---------------------------------------------------------------- the figures, counted by hand (tests/callback_helpers.py)
+# ---------------------------------------------------------------- the figures, counted by hand (callback_helpers.py)
 
 
 @pytest.fixture
@@ -207,10 +283,27 @@ def test_figures_by_department_and_county(counted):
 def test_the_metrics_command_prints_the_figures(counted, tmp_path):
     counted.close()
     run = subprocess.run(
-        [sys.executable, "-m", "pipeline", "metrics", "--db", str(tmp_path / "callbacks.duckdb"), "--today",
-         TODAY.isoformat(), "--period", "2026Q3", "--by", "overall", "--format", "json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "metrics",
+            "--db",
+            str(tmp_path / "callbacks.duckdb"),
+            "--today",
+            TODAY.isoformat(),
+            "--period",
+            "2026Q3",
+            "--by",
+            "overall",
+            "--format",
+            "json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     (row,) = json.loads(run.stdout)
     assert (row["callbacks"], row["callback_reach_rate"], row["callback_truth_rate"]) == (6, 0.6667, 0.6667)

@@ -473,3 +473,20 @@ def test_a_contact_log_over_the_upload_caps_goes_in_from_the_command_line(tmp_pa
         (rows, rows)
     ]
     con.close()
+
+
+# ================================================================ the malformed files, read from disk
+
+
+@pytest.mark.slow
+def test_the_malformed_text_files_get_the_same_report_from_disk(tmp_path):
+    from tests.test_hardening_corpus import CASES
+
+    first = csv_bytes([ROSTER_HEADER, roster_row(pid(1)), roster_row(pid(2), phone_seq=2)])
+    for key, case in CASES.items():
+        data = case.build()
+        if data.startswith((b"PK", bytes.fromhex("d0cf11e0a1b11ae1"))):  # workbooks: read whole either way
+            continue
+        folder = tmp_path / key
+        folder.mkdir()
+        both(folder, data, case.name, [(first, "a.csv")], chunk_rows=1, all_or_nothing=case.all_or_nothing)

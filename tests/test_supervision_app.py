@@ -214,3 +214,27 @@ def test_the_department_page_shows_the_figures_and_raises_an_item(example_db, do
     at = pick(at, "department_pick", "市民政局")
     figures = table_with(at, "feedback_on_time_rate", "overdue_open")
     assert figures[["department", "items", "overdue_open", "presses"]].values.tolist() == [["市民政局", 1, 0, 0]]
+
+
+def test_an_upload_on_the_page_marks_items_whose_lines_are_done(example_db, monkeypatch):
+    with db.session(example_db) as con:
+        frame = queries.overdue(
+            con, "2026-10", "contacts", Scope(department="市民政局"), today=dt.date(2026, 11, 28), masked=False
+        )
+        lines = raising.lines_from_overdue(frame, "contacts", 30, ["朱军华"])
+        city = access.load_user(con, CITY)
+        item = items.raise_item(
+            con, city, department="市民政局", source="overdue_contacts", lines=lines, today=dt.date(2026, 11, 28)
+        )
+    monkeypatch.setenv("GUANAI_TODAY", "2026-12-04")
+    at = signed_in(CITY, "upload")
+    text = "身份证号,走访日期,联系方式,干部电话,满意度\n" + f"{PEOPLE['朱军华']},2026-12-02,入户走访,,\n"
+    at.file_uploader[0].set_value(("走访记录_12月.csv", text.encode("utf-8-sig"), "text/csv"))
+    rerun(at)
+    at.button(key="upload_start").click()
+    rerun(at)
+    with db.session(example_db) as con:
+        marked = items.get_item(con, item.item_id, Scope(), dt.date(2026, 12, 4))
+        steps = items.history(con, marked)["action"].tolist()
+    assert marked.all_done and marked.ready_on == dt.date(2026, 12, 4)
+    assert steps == ["raise", "ready"]

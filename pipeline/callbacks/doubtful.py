@@ -16,8 +16,18 @@ from pipeline import labels, masking, periods, quality, settings
 from pipeline.queries import ALL, Scope
 
 RULES = quality.DOUBT_CHECKS
-COLUMNS = ("rule", "department", "cadre_name", "cadre_phone", "county", "reason", "people", "records", "first_date",
-           "last_date")  # fmt: skip
+COLUMNS = (
+    "rule",
+    "department",
+    "cadre_name",
+    "cadre_phone",
+    "county",
+    "reason",
+    "people",
+    "records",
+    "first_date",
+    "last_date",
+)
 RECORDS_SHOWN = 8  # records written out per row; the count says how many more
 
 
@@ -100,8 +110,10 @@ def _busy_day(row: dict, words: _Words, config: settings.Settings) -> dict:
     reason = labels.DOUBT_REASONS["doubt_busy_day"].format(
         day=_day(row["contact_date"]), visits=row["visits"], townships=row["townships"], names=row["township_names"]
     )
-    what = {r["id_number"]: labels.DOUBT_VISIT_WHAT.format(method=labels.HOME_VISIT_METHODS[0], township=r["township"])
-            for r in records}  # fmt: skip
+    what = {
+        r["id_number"]: labels.DOUBT_VISIT_WHAT.format(method=labels.HOME_VISIT_METHODS[0], township=r["township"])
+        for r in records
+    }
     texts = [words.record(r, what[r["id_number"]]) for r in records]
     day = _day(row["contact_date"])
     return {"reason": reason, "records": texts, "ids": [r["id_number"] for r in records], "first": day, "last": day}
@@ -113,20 +125,33 @@ def _after_exit(row: dict, words: _Words, config: settings.Settings) -> dict:
         exited_on=_day(row["exited_on"]), count=row["contacts"], dates=_dates([r["contact_date"] for r in records])
     )
     texts = [words.record(r, r["method"]) for r in records]
-    return {"reason": reason, "records": texts, "ids": [row["id_number"]], "first": _day(row["first_date"]),
-            "last": _day(row["last_date"])}  # fmt: skip
+    return {
+        "reason": reason,
+        "records": texts,
+        "ids": [row["id_number"]],
+        "first": _day(row["first_date"]),
+        "last": _day(row["last_date"]),
+    }
 
 
 def _same_day(row: dict, words: _Words, config: settings.Settings) -> dict:
     records = _list(row["records"])
     days = _list(row["days"])
     reason = labels.DOUBT_REASONS["doubt_same_day"].format(
-        first=_month(row["first_month"]), last=_month(row["last_month"]), months=row["months"], pairs=row["pairs"],
+        first=_month(row["first_month"]),
+        last=_month(row["last_month"]),
+        months=row["months"],
+        pairs=row["pairs"],
         days=_dates(days),
-    )  # fmt: skip
+    )
     people = sorted(records, key=lambda r: r["id_number"])
-    return {"reason": reason, "records": [words.person(r) for r in people], "ids": [r["id_number"] for r in people],
-            "first": _day(days[0]), "last": _day(days[-1])}  # fmt: skip
+    return {
+        "reason": reason,
+        "records": [words.person(r) for r in people],
+        "ids": [r["id_number"] for r in people],
+        "first": _day(days[0]),
+        "last": _day(days[-1]),
+    }
 
 
 def _late_import(row: dict, words: _Words, config: settings.Settings) -> dict:
@@ -134,21 +159,33 @@ def _late_import(row: dict, words: _Words, config: settings.Settings) -> dict:
     at = row["imported_at"]
     imported = labels.DOUBT_TIME.format(date=at.date(), hour=at.hour, minute=at.minute)
     reason = labels.DOUBT_REASONS["doubt_late_import"].format(
-        month=_month(row["month"]), count=row["contacts"], days=row["days_late"], imported_at=imported,
-        batch=row["batch_id"], file=row["file_name"],
-    )  # fmt: skip
+        month=_month(row["month"]),
+        count=row["contacts"],
+        days=row["days_late"],
+        imported_at=imported,
+        batch=row["batch_id"],
+        file=row["file_name"],
+    )
     texts = [words.record(r, r["method"]) for r in records]
     dates = [_day(r["contact_date"]) for r in records] or [_day(row["month"])]
-    return {"reason": reason, "records": texts, "ids": list(dict.fromkeys(r["id_number"] for r in records)),
-            "first": min(dates), "last": max(dates)}  # fmt: skip
+    return {
+        "reason": reason,
+        "records": texts,
+        "ids": list(dict.fromkeys(r["id_number"] for r in records)),
+        "first": min(dates),
+        "last": max(dates),
+    }
 
 
 def _unknown_cadre(row: dict, words: _Words, config: settings.Settings) -> dict:
     contacts = _list(row["contact_list"])
     reason = labels.DOUBT_REASONS["doubt_unknown_cadre"].format(
-        callback_date=_day(row["callback_date"]), months=config.doubt_unknown_months,
-        first=_month(row["first_month"]), last=_month(row["last_day"]), count=row["contacts"],
-    )  # fmt: skip
+        callback_date=_day(row["callback_date"]),
+        months=config.doubt_unknown_months,
+        first=_month(row["first_month"]),
+        last=_month(row["last_day"]),
+        count=row["contacts"],
+    )
     person = {"id_number": row["id_number"], "beneficiary_name": row["beneficiary_name"]}
     texts = [words.record({**person, "contact_date": row["callback_date"]}, labels.DOUBT_CALLBACK_WHAT)]
     texts += [words.record({**person, "contact_date": c["contact_date"]}, c["method"]) for c in contacts]
@@ -205,8 +242,13 @@ def find(
     frame = pd.DataFrame(rows, columns=[*COLUMNS, "rule_key", "ids"])
     order = {rule: n for n, rule in enumerate(RULES)}
     frame = frame.assign(_order=frame["rule_key"].map(order))
-    frame = frame.sort_values(["last_date", "_order", "department", "cadre_name"], ascending=[False, True, True, True],
-                              kind="stable").drop(columns="_order").reset_index(drop=True)  # fmt: skip
+    frame = (
+        frame.sort_values(
+            ["last_date", "_order", "department", "cadre_name"], ascending=[False, True, True, True], kind="stable"
+        )
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
     return frame if with_ids else frame[list(COLUMNS)]
 
 
@@ -233,8 +275,9 @@ def by_cadre(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=columns)
     grouped = []
-    for (department, cadre, phone), rows in frame.groupby(["department", "cadre_name", "cadre_phone"], sort=True,
-                                                          dropna=False):  # fmt: skip
+    for (department, cadre, phone), rows in frame.groupby(
+        ["department", "cadre_name", "cadre_phone"], sort=True, dropna=False
+    ):
         grouped.append(
             {
                 "department": department,
@@ -246,8 +289,9 @@ def by_cadre(frame: pd.DataFrame) -> pd.DataFrame:
             }
         )
     out = pd.DataFrame(grouped, columns=columns)
-    return out.sort_values(["doubts", "department", "cadre_name"], ascending=[False, True, True],
-                           kind="stable").reset_index(drop=True)  # fmt: skip
+    return out.sort_values(
+        ["doubts", "department", "cadre_name"], ascending=[False, True, True], kind="stable"
+    ).reset_index(drop=True)
 
 
 def untrue_contacts(
@@ -268,7 +312,8 @@ def mark_untrue(contacts: pd.DataFrame, untrue: pd.DataFrame) -> pd.DataFrame:
     }
     marks = [
         labels.UNTRUE_MARK if (id_number, _day(date), method) in flagged else ""
-        for id_number, date, method in zip(contacts["id_number"], contacts["contact_date"], contacts["method"],
-                                           strict=True)  # fmt: skip
+        for id_number, date, method in zip(
+            contacts["id_number"], contacts["contact_date"], contacts["method"], strict=True
+        )
     ]
     return contacts.assign(callback_untrue=marks)

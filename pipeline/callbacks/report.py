@@ -9,7 +9,13 @@ import pandas as pd
 from pipeline import labels, snapshots
 from pipeline.callbacks import doubtful
 
-FIGURES = ("callbacks", "callback_reach_rate", "callback_know_rate", "callback_truth_rate", "callback_satisfaction_rate")
+FIGURES = (
+    "callbacks",
+    "callback_reach_rate",
+    "callback_know_rate",
+    "callback_truth_rate",
+    "callback_satisfaction_rate",
+)
 
 
 def _by(figures: snapshots.Figures, key: str) -> pd.DataFrame:
@@ -29,5 +35,8 @@ def tables(con: duckdb.DuckDBPyConnection, figures: snapshots.Figures, masked: b
     """{"county": …, "department": …, "doubtful": …}: the figures of the report's period and scope (as the report has
     them, live or frozen) and the cadres behind the period's 疑点 as the data stands now (phones masked by default)."""
     found = doubtful.find(con, figures.period, figures.scope, masked=masked)
-    return {"county": _by(figures, "county"), "department": _by(figures, "department"),
-            "doubtful": doubtful.by_cadre(found)}  # fmt: skip
+    return {
+        "county": _by(figures, "county"),
+        "department": _by(figures, "department"),
+        "doubtful": doubtful.by_cadre(found),
+    }

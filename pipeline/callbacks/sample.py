@@ -90,7 +90,7 @@ def draw_key(seed: int, id_number: str, weight: float = 1.0) -> float:
 
 
 def _round_half_up(value: float) -> int:
-    return int(math.floor(value + 0.5))
+    return math.floor(value + 0.5)
 
 
 def _check(per_department, share, seed) -> tuple[int | None, float | None, int | None]:
@@ -222,7 +222,10 @@ def draw(
                 "cadre_name": pa.array(drawn["cadre_name"].tolist(), pa.string()),
                 "cadre_phone": pa.array(drawn["cadre_phone"].tolist(), pa.string()),
                 "doubt": pa.array(
-                    [labels.SAMPLE_DOUBT_SEPARATOR.join(doubts[i]) if i in doubts else None for i in drawn["id_number"]],
+                    [
+                        labels.SAMPLE_DOUBT_SEPARATOR.join(doubts[i]) if i in doubts else None
+                        for i in drawn["id_number"]
+                    ],
                     pa.string(),
                 ),
             }
@@ -232,9 +235,24 @@ def draw(
             con.execute(db.read_sql("callbacks/sample_lines_insert.sql"))
         finally:
             con.unregister("drawn")
-    sample = Sample(sample_id, target.text, target.as_of, scope.county, scope.department, per_department, share,
-                    bool(prefer_doubtful), since, seed, batch, created_at, user, people=len(drawn),
-                    departments=drawn["department"].nunique(), notes=notes)  # fmt: skip
+    sample = Sample(
+        sample_id,
+        target.text,
+        target.as_of,
+        scope.county,
+        scope.department,
+        per_department,
+        share,
+        bool(prefer_doubtful),
+        since,
+        seed,
+        batch,
+        created_at,
+        user,
+        people=len(drawn),
+        departments=drawn["department"].nunique(),
+        notes=notes,
+    )
     return sample
 
 
@@ -297,14 +315,31 @@ def _iso(value) -> str:
     return value.isoformat()
 
 
-LINE_COLUMNS = ("sample_id", "line_no", "department", "cadre_name", "cadre_phone", "county", "township", "village",
-                "beneficiary_name", "id_number", "phone", "contacts_in_period", "doubt", "callback_date", "caller",
-                "reach", "knows_cadre", "contact_truth", "callback_satisfaction", "reported_issue")  # fmt: skip
+LINE_COLUMNS = (
+    "sample_id",
+    "line_no",
+    "department",
+    "cadre_name",
+    "cadre_phone",
+    "county",
+    "township",
+    "village",
+    "beneficiary_name",
+    "id_number",
+    "phone",
+    "contacts_in_period",
+    "doubt",
+    "callback_date",
+    "caller",
+    "reach",
+    "knows_cadre",
+    "contact_truth",
+    "callback_satisfaction",
+    "reported_issue",
+)
 
 
-def lines(
-    con: duckdb.DuckDBPyConnection, sample: Sample, scope: Scope = ALL, masked: bool = True
-) -> pd.DataFrame:
+def lines(con: duckdb.DuckDBPyConnection, sample: Sample, scope: Scope = ALL, masked: bool = True) -> pd.DataFrame:
     """The people of a sample in the scope, in sheet order, with the contacts of the period and the latest callback
     since the sample was drawn (masked by default: ID number, name, the person's and the cadre's phones)."""
     target = periods.parse_period(sample.period, sample.as_of)

@@ -25,13 +25,36 @@ from pipeline.queries import ALL, Scope
 TITLE_ROW, NOTE_ROW, SPACER_ROW, HEADER_ROW = 1, 2, 3, 4  # as the blank templates (pipeline/templates.py)
 FIRST_DATA_ROW = HEADER_ROW + 1
 # the columns of the sheet, in order: reference columns first, then the answers the caller fills in
-REFERENCE_FIELDS = ("sample_id", "line_no", "department", "cadre_name", "cadre_phone", "county", "township",
-                    "village", "name", "id_number", "phone", "contacts_in_period", "doubt")  # fmt: skip
+REFERENCE_FIELDS = (
+    "sample_id",
+    "line_no",
+    "department",
+    "cadre_name",
+    "cadre_phone",
+    "county",
+    "township",
+    "village",
+    "name",
+    "id_number",
+    "phone",
+    "contacts_in_period",
+    "doubt",
+)
 ANSWER_FIELDS = ("callback_date", "caller", "reach", "knows_cadre", "contact_truth", "satisfaction", "reported_issue")
 SHEET_FIELDS = REFERENCE_FIELDS + ANSWER_FIELDS
 _FROM_LINES = {"name": "beneficiary_name"}  # sheet field → column of sample.lines()
-_WIDTHS = {"id_number": 22, "contacts_in_period": 40, "doubt": 24, "reported_issue": 30, "department": 18,
-           "phone": 14, "cadre_phone": 14, "callback_date": 12, "sample_id": 9, "line_no": 6}  # fmt: skip
+_WIDTHS = {
+    "id_number": 22,
+    "contacts_in_period": 40,
+    "doubt": 24,
+    "reported_issue": 30,
+    "department": 18,
+    "phone": 14,
+    "cadre_phone": 14,
+    "callback_date": 12,
+    "sample_id": 9,
+    "line_no": 6,
+}
 _TEXT_FIELDS = ("id_number", "phone", "cadre_phone")
 _ANSWER_FILL = PatternFill("solid", fgColor="FFF4D6")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")

@@ -1219,8 +1219,9 @@ def _resolve_masked_ids(con, rows: Rows) -> None:
         if full is None:
             rows.reject(position, label, labels.MSG_CALLBACK_NO_LINE.format(sample=sample, line=line, value=written))
         elif masking.mask_id(full) != written:
-            expected = masking.mask_id(full)
-            message = labels.MSG_CALLBACK_LINE_MISMATCH.format(value=written, sample=sample, line=line, expected=expected)
+            message = labels.MSG_CALLBACK_LINE_MISMATCH.format(
+                value=written, sample=sample, line=line, expected=masking.mask_id(full)
+            )
             rows.reject(position, label, message)
         else:
             resolved[position] = full

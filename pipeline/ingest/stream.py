@@ -16,7 +16,8 @@ read.read_file for the whole file:
 - the guards on columns per row and characters per cell are read.py's; the row cap applies only when
   the caller asks for it (an upload), never to a CSV streamed from disk by the command line.
 
-The import of a file read this way is in pipeline/ingest/streamed.py.
+The import of a file read this way is in pipeline/ingest/chunked.py; read.py reads the CSV inside an
+uploaded .zip or .gz with read_sheet, so that its caps stop it before it is all in memory.
 """
 
 from __future__ import annotations
@@ -310,7 +311,7 @@ class CsvChunks:
     """The records of a CSV file as RawSheets of about `chunk_rows` records each (see the module's docstring).
 
     `open_stream` gives the file's bytes from the start; it is called again when the file has to be read
-    a second time (as GB18030, or with larger blocks for a very long record: see read_chunks). The
+    a second time (as GB18030, or with larger blocks for a very long record: see read_sheet). The
     first chunk holds at least `first_rows` records, or the whole file. The chunks after the first
     begin with the rows of `prefix` (set by the caller once it has seen the first: the header row), so
     that each can be parsed as a sheet on its own. `max_rows` and `max_bytes` refuse a file of more

@@ -243,7 +243,7 @@ def raise_item(
     county = _item_county(user, lines)
     limit = due_date(today, days, due)
     text = raising.requirement_text(department, lines, limit.value) if requirement is None else requirement
-    text = rules.clean_text(text, labels.SV_FIELD_REQUIREMENT)
+    text = masking.mask_text(rules.clean_text(text, labels.SV_FIELD_REQUIREMENT))  # it is handed on: no identifier
     now = _now()
     with _step(con):
         params = {

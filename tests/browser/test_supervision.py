@@ -88,12 +88,28 @@ def take_step(page, step: str, text: tuple[str, str] | None = None) -> None:
     segments = page.locator("button[data-variant='segmented_control']")
     segments.filter(has=page.get_by_text(step, exact=True)).click()
     wait_for_app(page)
-    form = page.get_by_test_id("stForm")
+    form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name=step, exact=True))
+    form.get_by_role("button", name=step, exact=True).wait_for(timeout=30_000)  # this step's form, drawn
     if text is not None:
         form.get_by_label(text[0]).fill(text[1])
     form.get_by_role("button", name=step, exact=True).click()
     wait_for_app(page)
-    page.get_by_text(f"已{step}").first.wait_for(timeout=30_000)
+    try:
+        page.get_by_text(f"已{step}").first.wait_for(timeout=30_000)
+    except PlaywrightTimeout:
+        screenshot(page, f"failed-{step}")
+        raise
+
+
+def on_a_phone(browser, link: str, user: str, name: str) -> None:
+    """The item's page as a phone shows it (390 px wide, the sidebar folded away), saved as a screenshot."""
+    context = browser.new_context(viewport=PHONE_WIDTH, locale="zh-CN", is_mobile=True)
+    page = context.new_page()
+    open_signed_in(page, link, user=user)
+    page.get_by_text("督办〔2026〕第1号　市民政局").first.wait_for(timeout=30_000)
+    no_error(page)
+    screenshot(page, name)
+    context.close()
 
 
 def no_error(page) -> None:
@@ -124,10 +140,8 @@ def test_the_loop_end_to_end(loop_url, browser):
     take_step(department, "签收")
     take_step(department, "反馈", (labels.SV_TEXT_WHAT["feedback"], "已电话督促，本周入户"))
     no_error(department)
-    department.set_viewport_size(PHONE_WIDTH)
-    wait_for_app(department)
-    screenshot(department, "supervision-department-390")
     context.close()
+    on_a_phone(browser, loop_url, DEPARTMENT_USER, "supervision-department-390")
 
     # the city office presses, accepts the 情况说明 of the one line and closes
     open_signed_in(city, address(loop_url, "supervision", "2026Q4", item="1"))
@@ -139,7 +153,5 @@ def test_the_loop_end_to_end(loop_url, browser):
     city.get_by_text("目前“已销号”").first.wait_for(timeout=30_000)
     no_error(city)
     screenshot(city, "supervision-city-desktop")
-    city.set_viewport_size(PHONE_WIDTH)
-    wait_for_app(city)
-    screenshot(city, "supervision-city-390")
     city.context.close()
+    on_a_phone(browser, address(loop_url, "supervision", "2026Q4", item="1"), CITY_USER, "supervision-city-390")

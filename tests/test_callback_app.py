@@ -1,0 +1,161 @@
+"""The page 回访核查 through AppTest (SPEC §8): draw a sample, enter answers, the figures follow; who may do what and
+sees whom; a reported problem becomes an issue; the data-quality page's 疑点; the report's sheet."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+
+from pipeline import db, labels, report
+from pipeline.callbacks import sample
+from tests.conftest import EXAMPLE_TODAY, app_test
+
+
+def open_page(user: str | None = None):
+    at = app_test() if user is None else app_test(user=user)
+    at.run()
+    at.switch_page("app_pages/callbacks.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def button(at, label: str, index: int = 0):
+    return [b for b in at.button if b.label == label][index]
+
+
+def metric_value(at, label: str):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def stored(path, sql: str, params=()):
+    with db.session(path) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def draw(at, count: int = 1, seed: str = "5"):
+    at.number_input(key="cb_count").set_value(count)
+    at.text_input(key="cb_seed").set_value(seed)
+    button(at, labels.CB_PAGE_DRAW_BUTTON).click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_draw_a_sample_enter_answers_and_the_figures_follow(example_db):
+    at = open_page()
+    assert any(labels.CB_PAGE_FIGURES_NONE.split("{")[0] in i.value or "还没有回访记录" in i.value for i in at.info)
+    at = draw(at, count=1, seed="5")
+    assert any("已抽取第1号回访样本" in s.value for s in at.success)
+    ((sample_id, seed, people),) = stored(
+        example_db,
+        "select s.sample_id, s.seed, count(*) from callback_sample s "
+        "join callback_sample_line using (sample_id) group by all",
+    )
+    assert (sample_id, seed) == (1, 5) and people == 6  # one per department of the example
+    # the first person answers: reached, does not know the cadre, the contacts did not happen, satisfied
+    key = "cb_1_1"
+    at.radio(key=f"{key}_knows").set_value("否")
+    at.radio(key=f"{key}_truth").set_value("不属实")
+    at.radio(key=f"{key}_satisfied").set_value("满意")
+    at.text_area(key=f"{key}_issue").set_value("冬天取暖煤不够")
+    button(at, labels.CB_PAGE_ENTRY_SAVE).click()
+    at.run()
+    assert not at.exception, at.exception
+    assert any("已保存1号" in s.value for s in at.success)
+    rows = stored(
+        example_db,
+        "select reach, knows_cadre, contact_truth, satisfaction, reported_issue, sample_id, "
+        "callback_date from callback",
+    )
+    assert rows == [("接通", "否", "不属实", "满意", "冬天取暖煤不够", 1, EXAMPLE_TODAY)]
+    assert metric_value(at, labels.METRIC_LABELS["callbacks"]) == "1"
+    assert metric_value(at, labels.METRIC_LABELS["callback_truth_rate"]) == "0.0%"
+    # the page entry is an import batch of its own, with its audit record
+    batches = stored(example_db, "select kind, file_name, user_name from import_batch where kind = 'callback'")
+    assert batches == [("callback", labels.CB_PAGE_ENTRY_FILE.format(sample=1, line=1), "市级测试")]
+    actions = [a for (a,) in stored(example_db, "select action from audit_log order by audit_id")]
+    assert "callback" in actions and actions[-1] == "import"
+    # the second person was not reached: whatever the radios showed, no answers are kept
+    at.radio(key="cb_1_2_reach").set_value("未接通")
+    at.radio(key="cb_1_2_knows").set_value("是")
+    button(at, labels.CB_PAGE_ENTRY_SAVE).click()
+    at.run()
+    assert stored(example_db, "select reach, knows_cadre from callback where reach <> '接通'") == [("未接通", None)]
+    assert metric_value(at, labels.METRIC_LABELS["callbacks"]) == "2"
+    assert metric_value(at, labels.METRIC_LABELS["callback_reach_rate"]) == "50.0%"
+
+
+def test_a_reported_problem_becomes_an_issue_of_the_ledger(example_db):
+    at = draw(open_page(), count=1, seed="9")
+    at.text_area(key="cb_1_1_issue").set_value("房屋漏雨需维修")
+    button(at, labels.CB_PAGE_ENTRY_SAVE).click()
+    at.run()
+    at.selectbox(key="cb_issue_category_0").set_value("住房")
+    button(at, labels.CB_PAGE_ISSUE_BUTTON).click()
+    at.run()
+    assert not at.exception, at.exception
+    issues = stored(
+        example_db,
+        "select category, description, level, status, responsible_unit, raised_on from issue "
+        "where description like '回访反映%'",
+    )
+    ((category, description, level, status, unit, raised_on),) = issues
+    assert (category, description, level, status) == ("住房", "回访反映：房屋漏雨需维修", "领导小组办公室", "待办理")
+    assert unit and raised_on == EXAMPLE_TODAY
+    assert not [b for b in at.button if b.label == labels.CB_PAGE_ISSUE_BUTTON]  # in the ledger now
+    assert any(labels.CB_PAGE_ISSUE_DONE in c.value for c in at.caption)
+
+
+def test_a_county_user_draws_his_county_only(example_db):
+    draw(open_page("县区测试"), count=3, seed="1")
+    counties = stored(
+        example_db, "select distinct beneficiary.county from callback_sample_line join beneficiary using (id_number)"
+    )
+    assert counties == [("东川县",)]
+    assert stored(example_db, "select scope_county, created_by from callback_sample") == [("东川县", "县区测试")]
+
+
+def test_a_department_user_sees_his_pairs_and_draws_nothing(example_db):
+    with db.session(example_db) as con:
+        sample.draw(con, "2026Q4", per_department=2, seed=3, today=EXAMPLE_TODAY)
+    at = open_page("单位测试")
+    assert not [b for b in at.button if b.label == labels.CB_PAGE_DRAW_BUTTON]
+    assert any(labels.CB_PAGE_DRAW_READONLY.format(role="单位") == i.value for i in at.info)
+    (lines,) = [f.value for f in at.dataframe if "line_no" in f.value.columns]  # the sample's people
+    assert set(lines["department"]) == {"市民政局"} and len(lines) == 2
+    assert not [b for b in at.button if b.label == labels.CB_PAGE_ENTRY_SAVE]
+
+
+def test_the_quality_page_shows_the_doubts(example_db):
+    at = app_test()
+    at.run()
+    at.switch_page("app_pages/quality.py")
+    at.run()
+    assert not at.exception, at.exception
+    titles = [t.label for t in at.tabs]
+    assert labels.QUALITY_DOUBT_TAB in titles and labels.QUALITY_CHECK_TITLES["callback_untrue_contacts"] in titles
+    assert any(m.label == labels.QUALITY_DOUBT_TAB for m in at.metric)
+
+
+def test_the_report_has_the_callback_sheet(example_db):
+    with db.session(example_db) as con:
+        sample.draw(con, "2026Q4", per_department=1, seed=3, today=EXAMPLE_TODAY)
+        made = report.build_report(con, "2026Q3", today=EXAMPLE_TODAY)
+    workbook = openpyxl.load_workbook(io.BytesIO(report.report_workbook(made)))
+    assert labels.CB_REPORT_SHEET in workbook.sheetnames
+    cells = [c for row in workbook[labels.CB_REPORT_SHEET].iter_rows(values_only=True) for c in row if c]
+    assert labels.CB_REPORT_BY_COUNTY in cells and labels.CB_REPORT_DOUBTFUL in cells
+
+
+def test_the_settings_page_offers_the_thresholds(example_db):
+    at = app_test()
+    at.run()
+    at.switch_page("app_pages/settings.py")
+    at.run()
+    assert not at.exception, at.exception
+    at.number_input(key="setting_doubt_day_visits").set_value(6)
+    next(b for b in at.button if b.label == labels.SETTINGS_SAVE).click()
+    at.run()
+    assert stored(example_db, "select key, value from settings") == [("doubt_day_visits", 6.0)]
