@@ -195,8 +195,8 @@ def _forget_range() -> None:
     st.session_state.pop(_RANGE_URL, None)
 
 
-def _usable_range(asked: tuple, earliest: dt.date, today: dt.date) -> tuple[dt.date, dt.date] | None:
-    """The two dates of the address as a range the sidebar offers; None when there are none or they do not fit."""
+def _usable_range(asked: tuple, earliest: dt.date, today: dt.date) -> tuple | None:
+    """The two dates of the address as a range the sidebar offers: () for none, None when they do not fit."""
     if not asked:
         return ()
     if len(asked) != 2 or any(len(text) != 10 for text in asked):

@@ -74,3 +74,8 @@ def show_file(id_number: str, scope: queries.Scope, masked: bool) -> None:
     tables.show_table(found.contacts, key="person_contacts", file_name=labels.PERSON_CONTACTS_FILE, masked=masked)
     st.markdown(f"**{labels.PERSON_ISSUES.format(count=len(found.issues))}**")
     tables.show_table(found.issues, key="person_issues", file_name=labels.PERSON_ISSUES_FILE, masked=masked)
+    if not found.issue_history.empty:
+        st.markdown(f"**{labels.PERSON_ISSUE_HISTORY}**")
+        tables.show_table(
+            found.issue_history, key="person_issue_history", file_name=labels.PERSON_ISSUE_HISTORY, masked=masked
+        )

@@ -435,6 +435,19 @@ ROW_COLUMN_LABELS = {
     "cadre_level": "干部职级",
     "paired_on": "结对日期",
     "run_started_on": "连续结对起始日期",
+    "unpaired_on": "解除日期",
+    "pairing_mode": "结对方式",
+    "record_no": "记录编号",
+    "visit_cadre_phone": "走访干部电话",
+    "batch_id": "导入批次",
+    "imported_by": "导入人",
+    "imported_at": "导入时间",
+    "file_name": "文件名",
+    "name": "姓名",
+    "phone": "对象电话",
+    "enrolled_on": "纳入日期",
+    "exited_on": "退出日期",
+    "pairs": "结对人数",
     "is_paired": "已结对",
     "contacts": "联系次数",
     "home_visits": "入户次数",
@@ -2232,6 +2245,7 @@ PERSON_CONTACTS = "联系记录（{count}条，最近的在前）"
 PERSON_CONTACTS_FILE = "联系记录"
 PERSON_ISSUES = "问题（{count}个）"
 PERSON_ISSUES_FILE = "问题"
+PERSON_ISSUE_HISTORY = "问题办理经过（每次导入的状态）"
 
 PAGE_TITLES["person"] = "一人一档"
 

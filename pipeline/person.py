@@ -138,6 +138,7 @@ class PersonFile:
     run_started_on: dt.date | None  # the first day of the pairing run active today (None: not paired)
     contacts: pd.DataFrame  # every contact, latest first
     issues: pd.DataFrame  # every issue, latest raised first
+    issue_history: pd.DataFrame  # each state an import set on each of his issues, oldest first
     overdue_contact: pd.DataFrame  # the person's line of today's 督办 list of overdue contacts (empty: none)
     overdue_issues: pd.DataFrame  # his issues on today's list of overdue issues
     reminder_texts: list[str]  # what the reminder to his cadre says about him today
@@ -180,6 +181,7 @@ def person_file(
     pairings = _run(con, "person_pairings", params)
     contacts = _run(con, "person_contacts", params)
     issues = _run(con, "person_issues", params)
+    history = _run(con, "person_issue_history", params)
     # today's 督办 lists, narrowed to this person (the list is computed for his county only)
     county_scope = Scope(county=str(found.iloc[0]["county"]), department=scope.department)
     period = periods.parse_period(f"{day:%Y-%m}", day)
@@ -196,7 +198,7 @@ def person_file(
         person = _mask(found.copy()).iloc[0].to_dict()
         pairings, contacts, issues = _mask(pairings), _mask(contacts), _mask(issues)
         overdue, late = _mask(overdue), _mask(late)
-    return PersonFile(person, pairings, run_started_on, contacts, issues, overdue, late, texts)
+    return PersonFile(person, pairings, run_started_on, contacts, issues, history, overdue, late, texts)
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ def set_cookie(response) -> dict[str, str]:
 
 def handoff_drawn(at: AppTest) -> str | None:
     """The one-time code the page drew for the route (None when it draws none), checked against the page's HTML."""
-    code = at.session_state[auth._HANDOFF] if auth._HANDOFF in at.session_state else None
+    code = at.session_state.get(auth._HANDOFF)
     scripts = [h.value for h in at.get("html") if browser_session.ROUTE in h.value]
     if code is None:
         assert scripts == []

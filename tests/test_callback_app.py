@@ -4,12 +4,16 @@ sees whom; a reported problem becomes an issue; the data-quality page's 疑点; 
 from __future__ import annotations
 
 import io
+import json
 
 import openpyxl
 
-from pipeline import db, labels, report
-from pipeline.callbacks import sample
+from app_ui import auth
+from pipeline import db, labels, queries, report
+from pipeline.callbacks import sample, sheet
 from tests.conftest import EXAMPLE_TODAY, app_test
+from tests.drill_helpers import open_page as drill_page
+from tests.drill_helpers import pick, table_with
 
 
 def open_page(user: str | None = None):
@@ -159,3 +163,46 @@ def test_the_settings_page_offers_the_thresholds(example_db):
     next(b for b in at.button if b.label == labels.SETTINGS_SAVE).click()
     at.run()
     assert stored(example_db, "select key, value from settings") == [("doubt_day_visits", 6.0)]
+
+
+def test_the_filled_sheet_uploaded_on_the_page(example_db):
+    with db.session(example_db) as con:
+        drawn = sample.draw(con, "2026Q4", per_department=1, seed=4, today=EXAMPLE_TODAY)
+        workbook = openpyxl.load_workbook(io.BytesIO(sheet.sheet_bytes(con, drawn)))
+    ws = workbook.active
+    header = [c.value.rstrip("*") for c in ws[sheet.HEADER_ROW]]
+    first = sheet.FIRST_DATA_ROW
+    ws.cell(first, header.index("回访日期") + 1).value = "2026-11-26"
+    ws.cell(first, header.index("接通情况") + 1).value = "未接通"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    at = open_page()
+    at.file_uploader(key="cb_upload").set_value(("回访清单.xlsx", buffer.getvalue(), auth.XLSX_MIME))
+    at.run()
+    button(at, labels.CB_PAGE_UPLOAD_BUTTON).click()
+    at.run()
+    assert not at.exception, at.exception
+    assert any("新增1" in s.value for s in at.success)
+    assert stored(example_db, "select reach, sample_id from callback") == [("未接通", drawn.sample_id)]
+    assert stored(example_db, "select action from audit_log order by audit_id desc limit 1") == [("import",)]
+
+
+def test_contacts_found_untrue_are_marked_on_the_cadre_timeline(example_db):
+    with db.session(example_db) as con:
+        cadres = queries.cadre_rows(con, "2026Q3", "市教育局", today=EXAMPLE_TODAY)
+        key = ("市教育局", "郭斌", cadres.set_index("cadre").loc["郭斌", "cadre_phone_masked"])
+        contacts = queries.drill_rows(con, "2026Q3", "cadre", key, "contacts", today=EXAMPLE_TODAY, masked=False)
+        person = contacts.sort_values("contact_date")["id_number"].iloc[-1]
+        ledger = (
+            "callback (callback_key, id_number, callback_date, caller, reach, knows_cadre, contact_truth, batch_id)"
+        )
+        con.execute(f"insert into {ledger} values ('k', ?, '2026-09-30', '王', '接通', '是', '不属实', 1)", [person])
+        flagged = contacts[contacts["id_number"] == person]
+    at = pick(drill_page("department"), "department_pick", "市教育局")
+    at = pick(at, "cadre_pick", labels.CADRE_OPTION.format(name="郭斌", phone=key[2]))
+    assert not at.exception, at.exception
+    timeline = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    (ring,) = [trace for trace in timeline["data"] if trace["name"] == labels.UNTRUE_MARK]
+    assert len(ring["x"]) == len(flagged[flagged["contact_date"] > "2026-07-02"])
+    shown = table_with(at, "contact_date", "method", "callback_untrue")
+    assert (shown["callback_untrue"] == labels.UNTRUE_MARK).sum() == len(ring["x"])

@@ -92,3 +92,28 @@ def test_one_cadres_file_with_his_rank(con):
     assert 1 <= found.rank <= found.cadres_in_department
     assert found.cadre["cadre"] == "朱明"
     assert set(found.pairs["id_number"]) >= {"620122********0518"}
+
+
+def test_the_state_history_of_an_issue(tmp_path):
+    """A ledger sent twice, the issue closed in the second: the file shows both states and who sent them."""
+    from pipeline.ingest.load import import_file
+
+    roster = tmp_path / "结对台账.csv"
+    roster.write_text(
+        "身份证号,姓名,对象类别,县区,乡镇,结对干部,干部电话,干部单位,结对日期\n"
+        f"{MA_JIE},马杰,困难重度残疾人,西坪县,西坪街道,朱明,13410134623,西坪县人社局,2026-01-01\n",
+        encoding="utf-8",
+    )
+    header = "问题编号,身份证号,提出日期,问题类别,问题描述,办理状态,办结日期\n"
+    first, second = tmp_path / "问题台账10月.csv", tmp_path / "问题台账11月.csv"
+    first.write_text(header + f"W1,{MA_JIE},2026-10-02,住房,房屋漏雨,办理中,\n", encoding="utf-8")
+    second.write_text(header + f"W1,{MA_JIE},2026-10-02,住房,房屋漏雨,已解决,2026-11-10\n", encoding="utf-8")
+    with db.session(tmp_path / "h.duckdb") as con:
+        assert import_file(con, roster, today=EXAMPLE_TODAY).rejected == 0
+        assert import_file(con, first, today=EXAMPLE_TODAY, user="县办").rejected == 0
+        assert import_file(con, second, today=EXAMPLE_TODAY, user="市办").rejected == 0
+        found = person.person_file(con, MA_JIE, today=EXAMPLE_TODAY)
+    history = found.issue_history
+    assert history["status"].tolist() == ["办理中", "已解决"]
+    assert history["imported_by"].tolist() == ["县办", "市办"]
+    assert history["file_name"].tolist() == ["问题台账10月.csv", "问题台账11月.csv"]

@@ -1429,6 +1429,8 @@ def _write_file(
                 counts[name] += number
             report.duplicate += int(rows.duplicate.sum())
         report.inserted, report.updated, report.unchanged = counts["inserted"], counts["updated"], counts["unchanged"]
+        if "issues" in parsed:  # each state an import sets is kept (一人一档's issue history)
+            con.execute(db.read_sql("load/issue_history_insert.sql"), {"batch_id": report.batch_id})
         _collect_errors(parsed, report)
         if all_or_nothing and report.rejected:
             con.execute("rollback")

@@ -1,4 +1,4 @@
-"""The real app in real Chromium: a `streamlit run` server on a free port and a Playwright browser."""
+"""The real app in real Chromium: a `streamlit run serve.py` server on a free port and a Playwright browser."""
 
 from __future__ import annotations
 
@@ -43,11 +43,12 @@ def example_database(tmp_path_factory) -> Path:
 
 @contextlib.contextmanager
 def serve_app(database: Path, log_name: str = "streamlit.log"):
-    """Start the app as an office would (streamlit run app.py) on `database`, wait until it answers, stop it after."""
+    """Start the app as an office would (streamlit run serve.py, as `make run` does) on `database`, wait until it
+    answers, stop it after."""
     port = _free_port()
     env = {**os.environ, "GUANAI_DB": str(database), "GUANAI_TODAY": EXAMPLE_TODAY.isoformat()}
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", "serve.py",
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
