@@ -13,7 +13,6 @@ supervision_view.flash()
 found = supervision_view.visible_items(user, view)
 frame = supervision_view.item_frame(found, today)
 
-cards = st.columns(4)
 open_items = frame[frame["state"].isin(rules.OPEN_STATES)]
 figures = [
     (labels.SV_PAGE_KPI_OPEN, len(open_items)),
@@ -21,8 +20,9 @@ figures = [
     (labels.SV_PAGE_KPI_YELLOW, int((open_items["light"] == "yellow").sum())),
     (labels.SV_PAGE_KPI_READY, int((open_items["ready_label"] != "").sum())),
 ]
-for column, (title, value) in zip(cards, figures, strict=True):
-    column.metric(title, f"{value:,}", border=True)
+with st.container(horizontal=True):  # four cards side by side; two a row on a phone
+    for title, value in figures:
+        st.metric(title, f"{value:,}", border=True, width="stretch")
 
 if frame.empty:
     st.info(labels.SV_PAGE_EMPTY if rules.may_raise(user) else labels.SV_PAGE_EMPTY_READER)
@@ -31,7 +31,7 @@ else:
     chosen_states = states[0].multiselect(
         labels.SV_PAGE_FILTER_STATE,
         list(rules.STATES),
-        default=list(rules.OPEN_STATES),
+        default=[state for state in rules.STATES if state in rules.OPEN_STATES],
         format_func=labels.SV_STATE_LABELS.get,
         key="sv_states",
     )

@@ -286,12 +286,9 @@ def item_detail(user: access.User, item: rules.Item, today: dt.date) -> None:
     st.subheader(labels.SV_PAGE_ITEM_HEADING.format(number=item.number_text, department=escape.md(item.department)))
     cards = st.columns(4)
     cards[0].metric(labels.SV_FIELD_STATE, labels.SV_STATE_LABELS[item.state], border=True)
+    days = lights.days_text(item.state, item.due_on, today) if item.is_open else None
     cards[1].metric(
-        labels.SV_PAGE_LIGHT,
-        lights.light_text(light),
-        lights.days_text(item.state, item.due_on, today),
-        delta_color="off",
-        border=True,
+        labels.SV_PAGE_LIGHT, lights.light_text(light), days, delta_color="off", delta_arrow="off", border=True
     )
     cards[2].metric(labels.SV_PAGE_LINES_DONE, f"{item.lines_done}/{item.lines}", border=True)
     cards[3].metric(labels.SV_COLUMN_LABELS["presses"], item.presses, border=True)
@@ -577,7 +574,8 @@ def department_section(view: filters.View, department: str, behind: bool) -> Non
     if frame.empty:
         st.caption(labels.SV_DEPARTMENT_NONE.format(period=periods.period_label(view.period)))
     else:
-        st.caption(labels.SV_FIGURES_NOTE.format(as_of=view.today.isoformat()))
+        period = periods.period_label(view.period)
+        st.caption(labels.SV_DEPARTMENT_NOTE.format(period=period, as_of=view.today.isoformat()))
         show_figures(
             frame,
             key=f"sv_department_figures_{department}",

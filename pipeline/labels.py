@@ -1009,6 +1009,11 @@ REPORT_SCORE_UP = "较{previous}提高{points}分"
 REPORT_SCORE_DOWN = "较{previous}降低{points}分"
 REPORT_FLAT = "与{previous}持平"
 REPORT_NO_COMPARISON = "{previous}无可比数据"
+# a period that has not ended yet (SPEC §5: cut at today; 联系达标率 asks for finished months only)
+REPORT_SENTENCE_RUNNING = "{period_name}尚未结束，各项数字截至{as_of}；联系达标率只考核已经结束的{months}，进行中的月份不作要求。"
+REPORT_SENTENCE_RUNNING_NONE = "{period_name}尚未结束，各项数字截至{as_of}；统计期内还没有已经结束的月份，联系达标率暂不计算。"
+REPORT_SENTENCE_NOT_DUE = "{scope}联系达标率暂无数据：统计期内还没有已经结束的月份。"
+REPORT_MONTH_NAME = "{month}月"
 UNIT_PEOPLE = "人"
 UNIT_ITEMS = "个"
 
@@ -1142,7 +1147,10 @@ REPORT_PAGE_DOWNLOADS = "下载报告"
 REPORT_PAGE_DOWNLOAD_XLSX = "下载Excel报告"
 REPORT_PAGE_DOWNLOAD_HTML = "下载HTML报告（含图表）"
 REPORT_PAGE_DOWNLOAD_PDF = "下载PDF报告"
-REPORT_PAGE_NO_PDF = "本机没有可用的Chromium浏览器，暂不能生成PDF：可下载HTML报告，用浏览器打开后打印为PDF。"
+REPORT_PAGE_NO_PDF = (
+    "本机没有可用的Chromium浏览器，暂不能生成PDF（由管理员以root运行 make run 即可安装）："
+    "可下载HTML报告，用浏览器打开后打印为PDF。"
+)
 REPORT_PAGE_DOWNLOAD_NOTE = "文件在点击时生成；名单中的身份证号、姓名、电话已脱敏。"
 REPORT_PAGE_DEPARTMENTS = "单位排名"
 REPORT_PAGE_BEHIND = "后进单位"
@@ -1767,8 +1775,8 @@ SV_SHOW_STEP = "{date}　{user}　{step}　{text}"
 
 # the 督办事项 page and the sections of the 部门 and 督办提醒 pages
 SV_PAGE_KPI_OPEN = "在办事项（件）"
-SV_PAGE_KPI_RED = "红灯：超期未销号（件）"
-SV_PAGE_KPI_YELLOW = "黄灯：3个工作日内到期（件）"
+SV_PAGE_KPI_RED = "红灯：已超期（件）"
+SV_PAGE_KPI_YELLOW = "黄灯：将到期（件）"
 SV_PAGE_KPI_READY = "可销号（件）"
 SV_PAGE_EMPTY = "还没有督办事项。可以在“督办提醒”页或“部门”页把超期事项交办给单位，也可以在本页下方手工交办。"
 SV_PAGE_EMPTY_READER = "您的范围内还没有督办事项。"
@@ -2029,7 +2037,7 @@ DOUBT_COLUMN_LABELS = {
     "cadre_name": "结对干部",
     "cadre_phone": "干部电话",
     "county": "县区",
-    "reason": "原因",
+    "doubt_reason": "原因",
     "people": "涉及对象",
     "records": "相关记录",
     "first_date": "最早日期",
@@ -2052,7 +2060,7 @@ QUALITY_CHECK_HELP["callback_untrue_contacts"] = (
 )
 QUALITY_DOUBT_TAB = "疑点"
 QUALITY_DOUBT_HELP = (
-    "按统计期（左侧所选，{period}）查找可能不真实的记录，供回访优先核查；每行写明原因、涉及的干部和记录。"
+    "统计期：{period}（左侧所选）。这里列出可能不真实的记录，供回访优先核查，每行写明原因、涉及的干部和记录。"
     "判断标准（一天入户几次、涉及几个乡镇，连续几个月，期末后几天才导入等）可在“设置”页的“回访核查与疑点”中调整。"
 )
 QUALITY_DOUBT_RULE_FILTER = "疑点类型"
@@ -2212,7 +2220,7 @@ CB_REPORT_NOTE = (
 )
 CB_REPORT_NONE = "本期没有回访记录。"
 CB_REPORT_NO_DOUBTS = "本期没有发现疑点。"
-CB_REPORT_DOUBT_COLUMNS = {"doubts": "疑点数", "rules": "疑点类型", "reasons": "主要情况"}
+CB_REPORT_DOUBT_COLUMNS = {"doubts": "疑点数", "doubt_rules": "疑点类型", "doubt_reasons": "主要情况"}
 REPORT_COLUMN_LABELS.update(CB_REPORT_DOUBT_COLUMNS)
 DOUBT_VISIT_WHAT = "{method}（{township}）"
 DOUBT_DATE_SEPARATOR = "、"
@@ -2256,3 +2264,4 @@ AUDIT_DETAIL_SESSION_RESUME = "刷新页面或新开标签页，沿用{created}�
 MSG_SESSION_EXPIRED = "本次登录已满{hours}小时，请重新登录"
 MSG_SESSION_REVOKED = "本次登录已结束（已在其他标签页退出、密码已重设或数据库已恢复），请重新登录"
 CB_PAGE_RECORDS_TAB = "回访记录"
+SV_DEPARTMENT_NOTE = "{period}交办给该单位的督办事项，办理情况截至{as_of}（口径见“督办事项”页）。"

@@ -115,6 +115,12 @@ def parse_period(text: str | Period, today: str | dt.date | None = None) -> Peri
     return Period(canonical, kind, start, end, min(end, day))
 
 
+def month_end(month: dt.date) -> dt.date:
+    """The last day of the month a day is in."""
+    following = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
 def months_touched(start: dt.date, end: dt.date) -> list[dt.date]:
     """First days of every calendar month that the dates start..end touch."""
     months = []

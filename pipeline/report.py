@@ -289,6 +289,17 @@ def _change_number(metric: str, change: object) -> tuple[object, str | None]:
     return round(float(change)), "+0;-0;0"
 
 
+def running_period_sentence(period: periods.Period, kind: str) -> str:
+    """What a period that has not ended covers, and which months 联系达标率 asks for."""
+    first = period.start.replace(day=1)
+    ended = [m for m in periods.months_touched(first, period.as_of) if periods.month_end(m) <= period.as_of]
+    period_name = labels.REPORT_PERIOD_NAMES.get(kind, labels.REPORT_PERIOD_NAMES["range"])
+    if not ended:
+        return labels.REPORT_SENTENCE_RUNNING_NONE.format(period_name=period_name, as_of=date_text(period.as_of))
+    months = "、".join(labels.REPORT_MONTH_NAME.format(month=m.month) for m in ended)
+    return labels.REPORT_SENTENCE_RUNNING.format(period_name=period_name, as_of=date_text(period.as_of), months=months)
+
+
 def _sentences(data: dict, kind: str, scope_label: str) -> list[str]:
     """The headline written as an official would: one figure and its change per sentence."""
     now, change = data["now"], data["change"]
@@ -305,7 +316,13 @@ def _sentences(data: dict, kind: str, scope_label: str) -> list[str]:
             home_visited=int(now["home_visited"]),
         )
     ]
+    period = data.get("period")
+    if period is not None and period.is_cut:  # a period still running: say what it covers
+        sentences.append(running_period_sentence(period, kind))
     for rate in HEADLINE_RATES:
+        if rate == "on_standard_rate" and _missing(now[rate]):  # no month of the period has ended yet
+            sentences.append(labels.REPORT_SENTENCE_NOT_DUE.format(scope=scope_label))
+            continue
         sentences.append(
             labels.REPORT_SENTENCE_RATE.format(
                 scope=scope_label,
@@ -476,7 +493,8 @@ def assemble(figures: snapshots.Figures, kind: str | None = None, masked: bool =
     departments = _ranking(departments_now, figures.before.get("department"), "department")
     counties = _ranking(figures.current["county"], figures.before.get("county"), "county")
     behind = _behind(departments, config)
-    sentences = _sentences({"now": now, "change": change, "as_of": figures.period.as_of}, kind, scope_label)
+    data_now = {"now": now, "change": change, "as_of": figures.period.as_of, "period": figures.period}
+    sentences = _sentences(data_now, kind, scope_label)
     for extra in (_ranking_sentence(departments, behind, config), _reminder_sentence(figures.reminders, kind)):
         if extra:
             sentences.append(extra)
@@ -559,9 +577,11 @@ def _with_callbacks(con: duckdb.DuckDBPyConnection, data: ReportData, figures: s
     """The report with its 回访核查情况: the callback figures of the period by county and department, and the cadres
     behind the period's 疑点 (the figures as the report's, live or frozen; the 疑点 as the data stands now)."""
     try:
-        data.callbacks = callback_report.tables(con, figures, data.masked)
+        tables = callback_report.tables(con, figures, data.masked)
     except duckdb.CatalogException:  # a database opened read-only before its upgrade has no callbacks yet
-        data.callbacks = None
+        return data
+    # like 督办落实情况, the sheet is there when there is something to say: callbacks or 疑点 in the period
+    data.callbacks = tables if any(not frame.empty for frame in tables.values()) else None
     return data
 
 
@@ -840,29 +860,30 @@ def report_workbook(data: ReportData) -> bytes:
 
 
 def _callback_sheet(sheet, data: ReportData) -> None:
-    """回访核查情况: the figures by county and by department, then the doubtful cadres, one block under another."""
+    """回访核查情况: the figures by county (its header on row 3, like every sheet's), then by department, then the
+    doubtful cadres, one block under another."""
     tables = data.callbacks
     _heading(sheet, labels.CB_REPORT_HEADING.format(period=data.period.label), data.subtitle, 8)
     names = column_labels()
     row_no = _HEADER_ROW
     widths: dict[int, int] = {}
     blocks = (
-        (labels.CB_REPORT_BY_COUNTY, tables["county"], labels.CB_REPORT_NONE),
+        (None, tables["county"], labels.CB_REPORT_NONE),
         (labels.CB_REPORT_BY_DEPARTMENT, tables["department"], labels.CB_REPORT_NONE),
         (labels.CB_REPORT_DOUBTFUL, tables["doubtful"], labels.CB_REPORT_NO_DOUBTS),
     )
     for title, frame, empty in blocks:
-        sheet.cell(row=row_no, column=1, value=title).font = _HEADER_FONT
-        row_no += 1
-        if frame.empty:
-            sheet.cell(row=row_no, column=1, value=empty).font = _BODY_FONT
-            row_no += 2
-            continue
+        if title is not None:
+            sheet.cell(row=row_no, column=1, value=title).font = _HEADER_FONT
+            row_no += 1
         for index, column in enumerate(frame.columns, start=1):
             cell = sheet.cell(row=row_no, column=index, value=names.get(column, column))
             cell.font, cell.fill, cell.border = _HEADER_FONT, _HEADER_FILL, _BORDER
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             widths[index] = max(widths.get(index, 0), _display_width(cell.value))
+        if frame.empty:
+            row_no += 1
+            sheet.cell(row=row_no, column=1, value=empty).font = _BODY_FONT
         for values in frame.itertuples(index=False):
             row_no += 1
             for index, (column, value) in enumerate(zip(frame.columns, values, strict=True), start=1):
@@ -870,7 +891,7 @@ def _callback_sheet(sheet, data: ReportData) -> None:
                 cell.font, cell.border = _BODY_FONT, _BORDER
                 if column in queries.RATE_COLUMNS:
                     cell.number_format = _PERCENT
-                if column in ("reasons", "rules"):
+                if column in ("doubt_reasons", "doubt_rules"):
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
                 widths[index] = max(widths.get(index, 0), min(_display_width(cell.value), 60))
         row_no += 2
@@ -881,7 +902,8 @@ def _callback_sheet(sheet, data: ReportData) -> None:
     sheet.row_dimensions[row_no].height = 45
     for index, width in widths.items():
         sheet.column_dimensions[get_column_letter(index)].width = max(8, min(60, width + 2))
-    _print_setup(sheet, data, None)
+    sheet.freeze_panes = sheet.cell(row=_HEADER_ROW + 1, column=1).coordinate
+    _print_setup(sheet, data, f"{_HEADER_ROW}:{_HEADER_ROW}")
 
 
 def _supervision_note(data: ReportData) -> str:

@@ -10,7 +10,7 @@ import re
 import duckdb
 import pytest
 
-from pipeline import access, db, labels, masking, queries
+from pipeline import access, db, labels, masking, queries, sessions
 from pipeline.access import AccountError, LoginError, User
 from pipeline.queries import Scope
 from tests.conftest import EXAMPLE_TODAY, ROOT, build_example_database
@@ -491,6 +491,16 @@ ACTIONS = [
         lambda con: access.audit(con, "市级", "supervise", Scope(department="市民政局"), "督办〔2026〕第1号：签收"),
         "supervise",
     ),
+    (
+        lambda con: access.audit(con, "市级", "callback", Scope(county="临河区"), "抽取第1号回访样本：2026Q3"),
+        "callback",
+    ),
+    (
+        lambda con: sessions.resume(
+            con, sessions.start(con, access.load_user(con, "dc"), now=minutes(1)).token, now=minutes(2)
+        ),
+        "session_resume",
+    ),
 ]
 
 
@@ -564,9 +574,7 @@ def test_no_code_updates_or_deletes_the_audit_log():
     # the one exception: the migration that gave the records of older databases their chain hashes, once, with
     # the trigger lifted inside its own transaction (pipeline/audit_chain.py)
     chaining = ROOT / "pipeline" / "sql" / "migrations" / "005_audit_chain.sql"
-    offenders = [
-        str(path) for path in files if path != chaining and pattern.search(path.read_text(encoding="utf-8"))
-    ]
+    offenders = [str(path) for path in files if path != chaining and pattern.search(path.read_text(encoding="utf-8"))]
     # schema.sql names the statements only in its triggers ("before update on audit_log")
     assert offenders == []
 

@@ -51,6 +51,8 @@ def test_quality_page_counts_and_lists_the_planted_offenders(quality_db):
         TITLES["never_contacted"]: "2",
         TITLES["unknown_columns"]: "2",
         TITLES["rejected_rows"]: "6",
+        TITLES["callback_untrue_contacts"]: "0",  # no callbacks here (回访核查: tests/test_callback_app.py)
+        labels.QUALITY_DOUBT_TAB: "0",
     }
     never = table_with(at, "已结对天数")
     assert never["身份证号"].tolist() == [masking.mask_id(P[5]), masking.mask_id(P[11])]

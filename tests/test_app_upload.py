@@ -264,10 +264,11 @@ def test_a_busy_database_gives_a_plain_message(database, monkeypatch):
 def test_empty_database_page_offers_templates_and_says_there_is_no_history(database, downloads):
     at = open_upload_page()
     assert labels.UPLOAD_HISTORY_EMPTY in [c.value for c in at.caption]
+    kinds = ("roster", "visits", "issues", "callback")  # the fourth: 回访记录 (SPEC §8)
     assert [b.label for b in at.download_button] == [
-        labels.UPLOAD_TEMPLATE_BUTTON.format(kind=labels.KIND_LABELS[k]) for k in ("roster", "visits", "issues")
+        labels.UPLOAD_TEMPLATE_BUTTON.format(kind=labels.KIND_LABELS[k]) for k in kinds
     ]
-    for kind in ("roster", "visits", "issues"):
+    for kind in kinds:
         assert downloads[templates.template_filename(kind)]() == templates.template_bytes(kind)
     assert table_rows(database, "import_batch") == 0
 

@@ -77,7 +77,7 @@ def test_busy_day_fires_on_five_home_visits_in_three_townships(book):
     assert len(found) == 1
     row = found.iloc[0]
     assert (row["rule"], row["department"], row["cadre_phone"], row["people"]) == ("一天入户多个乡镇", "甲局", CADRE, 5)
-    assert row["reason"] == labels.DOUBT_REASONS["doubt_busy_day"].format(
+    assert row["doubt_reason"] == labels.DOUBT_REASONS["doubt_busy_day"].format(
         day="2026-08-12", visits=5, townships=3, names="0镇、1镇、2镇"
     )
     assert sorted(row["ids"]) == sorted(people)
@@ -110,7 +110,7 @@ def test_contacts_after_the_exit_fire_and_the_exit_day_itself_does_not(book):
     _contact(book, person, "2026-09-05", "入户走访")
     _contact(book, person, "2026-09-20")
     row = rows(book, "doubt_after_exit").iloc[0]
-    assert row["reason"] == "对象已于2026-08-31退出，之后仍记有2次联系（2026-09-05、2026-09-20）"
+    assert row["doubt_reason"] == "对象已于2026-08-31退出，之后仍记有2次联系（2026-09-05、2026-09-20）"
     assert (row["cadre_name"], row["ids"]) == ("干部0001", [person])
     assert rows(book, "doubt_after_exit", period=periods.parse_period("2026Q2", TODAY)).empty
 
@@ -134,7 +134,7 @@ def _same_day_cadre(book: Ledger, pairs: int, months: list[str], skip_one_in: st
 def test_same_day_fires_on_three_months_running_with_three_pairs(book):
     _same_day_cadre(book, 3, ["2026-07", "2026-08", "2026-09"])
     row = rows(book, "doubt_same_day").iloc[0]
-    assert row["reason"] == labels.DOUBT_REASONS["doubt_same_day"].format(
+    assert row["doubt_reason"] == labels.DOUBT_REASONS["doubt_same_day"].format(
         first="2026年7月", last="2026年9月", months=3, pairs=3, days="2026-07-15、2026-08-15、2026-09-15"
     )
     assert row["people"] == 3
@@ -181,7 +181,7 @@ def _late(book: Ledger, imported_at: str, count: int = 3, earlier: bool = True) 
 def test_a_month_sent_in_weeks_late_fires(book):
     _late(book, "2026-10-15 10:30:00")
     row = rows(book, "doubt_late_import").iloc[0]
-    assert row["reason"] == labels.DOUBT_REASONS["doubt_late_import"].format(
+    assert row["doubt_reason"] == labels.DOUBT_REASONS["doubt_late_import"].format(
         month="2026年8月", count=3, days=45, imported_at="2026-10-15 10:30", batch=11, file="补录.xlsx"
     )
     assert row["cadre_phone"] == CADRE and row["people"] == 3
@@ -213,7 +213,7 @@ def test_a_stranger_despite_monthly_contacts_fires(book):
     person = _unknown(book, ["2026-07", "2026-08", "2026-09"])
     found = rows(book, "doubt_unknown_cadre", period=periods.parse_period("2026Q4", TODAY))
     row = found.iloc[0]
-    assert row["reason"] == labels.DOUBT_REASONS["doubt_unknown_cadre"].format(
+    assert row["doubt_reason"] == labels.DOUBT_REASONS["doubt_unknown_cadre"].format(
         callback_date="2026-10-12", months=3, first="2026年7月", last="2026年9月", count=3
     )
     assert row["ids"] == [person] and row["cadre_phone"] == CADRE
@@ -287,7 +287,7 @@ def test_the_quality_command_prints_the_doubts(book, tmp_path):
     )
     assert run.returncode == 0, run.stderr
     (row,) = json.loads(run.stdout)
-    assert row["rule"] == "退出后仍有联系" and row["reason"].startswith("对象已于2026-08-31退出")
+    assert row["rule"] == "退出后仍有联系" and row["doubt_reason"].startswith("对象已于2026-08-31退出")
     assert row["cadre_phone"] == masking.mask_phone(CADRE)
     csv_run = subprocess.run([*base, "--check", "doubtful"], cwd=ROOT, capture_output=True, timeout=300)
     assert csv_run.returncode == 0 and csv_run.stdout.startswith(b"\xef\xbb\xbfrule,department")

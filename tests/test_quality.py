@@ -279,6 +279,7 @@ def test_rows_are_masked_by_default(con):
         "never_contacted": 2,
         "unknown_columns": 2,
         "rejected_rows": 6,
+        "callback_untrue_contacts": 0,  # no callbacks here (回访核查: tests/test_callback_doubtful.py)
     }
     assert _ids(checks["never_contacted"]) == [_m(5), _m(11)]
     assert checks["never_contacted"]["beneficiary_name"].tolist() == ["对**5", "对**1"]

@@ -155,12 +155,14 @@ def test_no_full_identifier_in_any_cell_unless_unmasked(example_con, quarter):
 
 def test_month_and_year_reports(example_con):
     month = report.build_report(example_con, "2026-10", today=EXAMPLE_TODAY)
-    assert load_workbook(io.BytesIO(report.report_workbook(month))).sheetnames == MONTH_SHEETS
+    # the example's October has a 疑点 (contacts after a person left: 回访核查, SPEC §8), hence its sheet
+    names = load_workbook(io.BytesIO(report.report_workbook(month))).sheetnames
+    assert names == [*MONTH_SHEETS, labels.CB_REPORT_SHEET]
     assert month.title == "全市结对关爱行动2026年10月工作月报"
     assert any(s.startswith("全市联系覆盖率35.1%，较上月") for s in month.sentences)  # expected_2026-10_overall
     year = report.build_report(example_con, "2026", today=EXAMPLE_TODAY)
     book = load_workbook(io.BytesIO(report.report_workbook(year)))
-    assert book.sheetnames == YEAR_SHEETS
+    assert book.sheetnames == [*YEAR_SHEETS, labels.CB_REPORT_SHEET]
     assert year.title == "全市结对关爱行动2026年（截至2026年11月28日）工作总结"
     trend = table(book["月度走势"])
     assert [r["月份"] for r in trend] == [f"2026-{m:02d}" for m in range(1, 12)]
@@ -353,3 +355,16 @@ def test_identifiers_quoted_in_free_text_are_masked(tmp_path):
         == quoted
     )
     book.con.close()
+
+
+def test_a_running_period_says_what_it_covers(example_con):
+    """On 11-28 the running quarter is judged on October only; the running month has no 联系达标率 at all."""
+    quarter = report.build_report(example_con, "2026Q4", kind="quarter", today=EXAMPLE_TODAY)
+    assert "本季度尚未结束，各项数字截至2026年11月28日；联系达标率只考核已经结束的10月，进行中的月份不作要求。" in (
+        quarter.sentences
+    )
+    month = report.build_report(example_con, "2026-11", kind="month", today=EXAMPLE_TODAY)
+    assert "全市联系达标率暂无数据：统计期内还没有已经结束的月份。" in month.sentences
+    assert not [s for s in month.sentences if s.startswith("全市联系达标率—")]
+    # no verdict is drawn from the empty rate: nobody is behind because of 联系达标率
+    assert not month.behind["reasons"].str.contains("联系达标率").any()

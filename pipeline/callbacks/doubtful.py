@@ -22,7 +22,7 @@ COLUMNS = (
     "cadre_name",
     "cadre_phone",
     "county",
-    "reason",
+    "doubt_reason",
     "people",
     "records",
     "first_date",
@@ -230,7 +230,7 @@ def find(
                     "cadre_name": record["cadre_name"],
                     "cadre_phone": words.phone(record["cadre_phone"]),
                     "county": record["county"],
-                    "reason": words.text(worded["reason"]),
+                    "doubt_reason": words.text(worded["reason"]),
                     "people": len(set(worded["ids"])),
                     "records": _joined(worded["records"]),
                     "first_date": worded["first"],
@@ -271,7 +271,7 @@ def people(
 
 def by_cadre(frame: pd.DataFrame) -> pd.DataFrame:
     """The 疑点 rows (a find() result) per cadre: how many, of which kinds, and the first reasons."""
-    columns = ["department", "cadre_name", "cadre_phone", "doubts", "rules", "reasons"]
+    columns = ["department", "cadre_name", "cadre_phone", "doubts", "doubt_rules", "doubt_reasons"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
     grouped = []
@@ -284,8 +284,8 @@ def by_cadre(frame: pd.DataFrame) -> pd.DataFrame:
                 "cadre_name": cadre,
                 "cadre_phone": phone,
                 "doubts": len(rows),
-                "rules": labels.SAMPLE_DOUBT_SEPARATOR.join(dict.fromkeys(rows["rule"])),
-                "reasons": _joined(rows["reason"].tolist()),
+                "doubt_rules": labels.SAMPLE_DOUBT_SEPARATOR.join(dict.fromkeys(rows["rule"])),
+                "doubt_reasons": _joined(rows["doubt_reason"].tolist()),
             }
         )
     out = pd.DataFrame(grouped, columns=columns)

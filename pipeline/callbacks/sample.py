@@ -134,15 +134,18 @@ def choose(
     that had fewer people left than they should give.
     """
     weights = weights or {}
+    ids = population["id_number"].tolist()
+    keyed = population.assign(
+        _eligible=[i in eligible for i in ids], _key=[draw_key(seed, i, weights.get(i, 1.0)) for i in ids]
+    )
     drawn, short = [], []
-    for department, pairs in population.groupby("department", sort=True):
+    for department, pairs in keyed.groupby("department", sort=True):
         wanted = per_department if per_department is not None else max(1, _round_half_up(share * len(pairs)))
-        left = pairs[pairs["id_number"].isin(eligible)]
+        left = pairs[pairs["_eligible"]]
         if len(left) < wanted:
             short.append(department)
-        keys = [draw_key(seed, i, weights.get(i, 1.0)) for i in left["id_number"]]
-        ranked = left.assign(_key=keys).sort_values(["_key", "id_number"], ascending=[False, True], kind="stable")
-        drawn.append(ranked.head(wanted).drop(columns="_key"))
+        ranked = left.sort_values(["_key", "id_number"], ascending=[False, True], kind="stable")
+        drawn.append(ranked.head(wanted).drop(columns=["_key", "_eligible"]))
     if not drawn:
         return population.head(0), short
     rows = pd.concat(drawn, ignore_index=True)

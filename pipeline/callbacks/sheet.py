@@ -96,7 +96,7 @@ def sheet_bytes(
         created_at=f"{sample.created_at:%Y-%m-%d %H:%M}",
         created_by=sample.created_by,
         batch=sample.data_batch_id or 0,
-        since=sample.skip_since.isoformat(),
+        since=sample.skip_since.isoformat() if sample.skip_since else labels.NO_VALUE,
         masking=labels.SAMPLE_SHEET_MASKED if masked else labels.SAMPLE_SHEET_FULL,
     )
     sheet.cell(NOTE_ROW, 1, export.neutralize(note)).alignment = Alignment(wrap_text=True, vertical="top")

@@ -20,9 +20,9 @@ from collections.abc import Iterator
 import duckdb
 import pandas as pd
 
-from pipeline import access, audit_chain, db, labels, masking
+from pipeline import access, audit_chain, config, db, labels, masking
 from pipeline.queries import ALL, Scope
-from pipeline.supervision import evidence, rules, workdays
+from pipeline.supervision import evidence, raising, rules, workdays
 
 _SQL = "supervision/{}.sql"
 _EMPTY_LINE = {
@@ -225,8 +225,6 @@ def raise_item(
     period: str | None = None,
 ) -> rules.Item:
     """交办: one item for one department with its lines; the 督办要求 is written from the lines unless given."""
-    from pipeline.supervision import raising
-
     if not rules.may_raise(user):
         raise rules.NotAllowed(labels.SV_MSG_RAISE_NOT_ALLOWED.format(role=user.role_label))
     department = _check_department(department)
@@ -481,8 +479,6 @@ def mark_ready(
 
 def mark_ready_after_import(con: duckdb.DuckDBPyConnection, today: dt.date | None, user_name: str) -> str | None:
     """mark_ready for the end of an import: a message naming the items now 可销号, never an exception."""
-    from pipeline import config
-
     try:
         ready = mark_ready(con, config.today(today), user_name or labels.DEFAULT_USER)
     except (duckdb.Error, rules.SupervisionError, access.AccessError) as exc:

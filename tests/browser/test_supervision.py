@@ -106,9 +106,12 @@ def on_a_phone(browser, link: str, user: str, name: str) -> None:
     context = browser.new_context(viewport=PHONE_WIDTH, locale="zh-CN", is_mobile=True)
     page = context.new_page()
     open_signed_in(page, link, user=user)
-    page.get_by_text("督办〔2026〕第1号　市民政局").first.wait_for(timeout=30_000)
+    heading = page.get_by_text("督办〔2026〕第1号　市民政局").first
+    heading.wait_for(timeout=30_000)
     no_error(page)
     screenshot(page, name)
+    heading.scroll_into_view_if_needed()
+    screenshot(page, name + "-item")
     context.close()
 
 
@@ -151,7 +154,20 @@ def test_the_loop_end_to_end(loop_url, browser):
     city.get_by_text(labels.SV_PAGE_READY.format(number="督办〔2026〕第1号")).first.wait_for(timeout=30_000)
     take_step(city, "销号")
     city.get_by_text("目前“已销号”").first.wait_for(timeout=30_000)
+    wait_for_app(city)
     no_error(city)
     screenshot(city, "supervision-city-desktop")
+
+    # the 部门 page: the department's 督办落实情况 in 2026Q4 (one item, closed)
+    open_signed_in(city, address(loop_url, "department", "2026Q4"))  # a full load: signed in again
+    city.get_by_role("combobox", name=labels.DEPARTMENT_PICK, exact=True).click()
+    city.keyboard.type("市民政局")
+    city.keyboard.press("Enter")
+    wait_for_app(city)
+    section = city.get_by_text(labels.SV_DEPARTMENT_HEADING.format(department="市民政局")).first
+    section.wait_for(timeout=30_000)
+    section.scroll_into_view_if_needed()
+    assert city.locator("[data-testid='stException']").count() == 0  # (a department behind is shown in red)
+    screenshot(city, "supervision-department-page-city")
     city.context.close()
     on_a_phone(browser, address(loop_url, "supervision", "2026Q4", item="1"), CITY_USER, "supervision-city-390")
