@@ -66,8 +66,9 @@ _NOT_SCANNED = {"tests/test_architecture.py"}  # this file: the patterns themsel
 
 
 def _tracked_files() -> list[str]:
-    result = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True)
-    return result.stdout.splitlines()
+    # -z: names as they are (without it git quotes a path with Chinese characters)
+    result = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True)
+    return [name for name in result.stdout.split("\0") if name and (ROOT / name).exists()]
 
 
 def test_nothing_in_the_repository_refers_to_a_path_outside_it():
