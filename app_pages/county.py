@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_ui import auth, charts, data, drill_data, drill_view, escape, page, tables
+from app_ui import auth, charts, data, drill_data, drill_view, escape, page, person_view, role_view, tables
 from pipeline import catalog, labels, queries
 
 RANKING_METRICS = list(catalog.shown_in("ranking"))
@@ -14,44 +14,53 @@ PAIR_ALERTS = ["is_overdue_contact", "issues_overdue"]
 
 
 def metrics_table(frame, key: str, config):
-    """The group's name, its 评级 and 综合得分 first, then every SPEC §5 column."""
-    shown = frame[[key, *queries.METRIC_COLUMNS]].copy()
-    shown.insert(1, "score_band", drill_view.score_bands(shown["score"], config))
-    return shown[[key, "score_band", "score", *(m for m in queries.METRIC_COLUMNS if m != "score")]]
+    """The group's name, its 评级, 综合得分 and 落后原因 first, best score first, then every SPEC §5 column."""
+    shown = queries.flag_behind(frame[[key, *queries.METRIC_COLUMNS]], config)
+    shown = shown.sort_values("score", ascending=False, na_position="last", kind="stable").reset_index(drop=True)
+    shown["score_band"] = drill_view.score_bands(shown["score"], config)
+    return shown[[key, "score_band", "score", "behind_reason", *(m for m in queries.METRIC_COLUMNS if m != "score")]]
 
 
-view = page.start("county")
+view = page.start("county", title_for=lambda v: v.county)  # one county's view is titled for it
 version = data.data_version()
 config = data.current_settings(version)
 grouped = data.metrics_many(version, *view.args[:2], ("county", "township"), *view.args[2:])
 counties = grouped["county"]
 page.stop_if_empty(counties)
 drill_view.period_caption(view)
-
-st.subheader(labels.COUNTY_TABLE)
-drill_view.rag_legend(config)
+standard_empty = page.standard_is_empty(counties)
 county_table = metrics_table(counties, "county", config)
-selected = tables.show_table(county_table, key="county_table", file_name=labels.COUNTY_TABLE, selectable=True,
-                             styler=drill_view.rag_styler(county_table, config, alerts=["overdue_contact",
-                                                                                        "issues_overdue"]))  # fmt: skip
 
-left, right = st.columns([3, 2])
-with left:
-    st.subheader(labels.COUNTY_CHART)
-    metric = st.selectbox(
-        labels.OVERVIEW_RANKING_METRIC,
-        RANKING_METRICS,
-        index=RANKING_METRICS.index(catalog.RANKING_DEFAULT),
-        format_func=labels.METRIC_LABELS.get,
-        key="county_rank_metric",
-    )
-    st.plotly_chart(charts.ranking_bar(counties, "county", metric, config), key="county_ranking")
-with right:
-    st.subheader(labels.COUNTY_PICK)
-    county = drill_view.synced_pick(labels.COUNTY_PICK, counties["county"].tolist(), selected, key="county_pick",
-                                    table_key="county_table", placeholder=labels.COUNTY_PICK_PLACEHOLDER)  # fmt: skip
-    if county is None:
-        st.info(labels.COUNTY_PICK_HINT)
+if len(county_table) > 1:  # ranking the counties of the view; one county is ranked among the city's below
+    st.subheader(labels.COUNTY_TABLE)
+    behind = int(county_table["is_behind"].sum()) if "is_behind" in county_table else 0
+    drill_view.behind_summary(county_table, config, labels.COUNTY_SUMMARY, labels.COUNTY_NONE_BEHIND)
+    drill_view.rag_legend(config)
+    selected = tables.show_table(county_table, key="county_table", file_name=labels.COUNTY_TABLE, selectable=True,
+                                 styler=drill_view.rag_styler(county_table, config, alerts=[
+                                     "overdue_contact", "issues_overdue"]))  # fmt: skip
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader(labels.COUNTY_CHART)
+        metric = st.selectbox(
+            labels.OVERVIEW_RANKING_METRIC,
+            RANKING_METRICS,
+            index=RANKING_METRICS.index("contact_rate" if standard_empty else catalog.RANKING_DEFAULT),
+            format_func=labels.METRIC_LABELS.get,
+            key="county_rank_metric",
+        )
+        st.plotly_chart(charts.ranking_bar(counties, "county", metric, config), key="county_ranking",
+                        config=drill_view.CHART_CONFIG)  # fmt: skip
+    with right:
+        st.subheader(labels.COUNTY_PICK)
+        county = drill_view.synced_pick(labels.COUNTY_PICK, county_table["county"].tolist(), selected,
+                                        key="county_pick", table_key="county_table",
+                                        placeholder=labels.COUNTY_PICK_PLACEHOLDER)  # fmt: skip
+        if county is None:
+            st.info(labels.COUNTY_PICK_HINT)
+else:
+    county = county_table["county"].iloc[0]
+    role_view.standing(view, counties.iloc[0])
 if county is None:
     st.stop()
 
@@ -85,7 +94,10 @@ else:
     st.caption(labels.PAIRS_COUNT.format(place=escape.md(place), filter=filter_label, count=len(pairs)))
     shown = pairs[PAIR_COLUMNS]
     height = "auto" if len(shown) <= 10 else 420  # a long list scrolls inside the table, a short one fits it
-    tables.show_table(shown, key="pairs_table", file_name=labels.PAIRS_HEADER.format(place=place), height=height,
-                      masked=masked,
-                      styler=drill_view.rag_styler(shown, config, None, alerts=PAIR_ALERTS,
-                                                   warnings=["open_issues"]))  # fmt: skip
+    # the same rows unmasked, in the same order: their ID numbers open a person's file and are never drawn
+    full = pairs if not masked else queries.filter_pairs(
+        drill_data.pair_rows(version, *view.args[:2], by, key, *view.args[2:], False), which)  # fmt: skip
+    person_view.person_table(shown, full["id_number"].tolist(), key="pairs_table",
+                             file_name=labels.PAIRS_HEADER.format(place=place), height=height, masked=masked,
+                             styler=drill_view.rag_styler(shown, config, None, alerts=PAIR_ALERTS,
+                                                          warnings=["open_issues"]))  # fmt: skip

@@ -10,6 +10,8 @@ from pipeline import export, labels, settings
 
 RAG_COLOURS = {"green": "#2e9e5b", "amber": "#f0a030", "red": "#d64541", None: "#9aa5b1"}
 FONT = {"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif", "size": 15}
+# the legend under the plot, below the axis title, so that on a phone it overlaps neither
+LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.25, "x": 0}
 
 
 def _layout(figure: go.Figure, height: int) -> go.Figure:
@@ -44,23 +46,26 @@ def ranking_bar(
     return _layout(figure, max(280, 36 * len(ordered) + 90)).update_layout(showlegend=False)
 
 
-def trend_lines(frame: pd.DataFrame, metrics: list[str], title: str) -> go.Figure:
-    """One line per rate over the months of `frame` (a queries.trend result)."""
+def trend_lines(frame: pd.DataFrame, metrics: list[str], title: str, running: str | None = None) -> go.Figure:
+    """One line per rate over the months of `frame` (a queries.trend result); `running` marks the month not ended."""
     names = export.display_labels()
     figure = go.Figure()
+    months = [f"{m}{labels.TREND_RUNNING_SUFFIX}" if m == running else m for m in frame["month"]]
     for metric in metrics:
         figure.add_trace(
             go.Scatter(
-                x=frame["month"],
+                x=months,
                 y=frame[metric],
                 mode="lines+markers",
                 name=names.get(metric, metric),
                 hovertemplate="%{x}：%{y:.1%}<extra>" + names.get(metric, metric) + "</extra>",
             )
         )
+    if running in set(frame["month"]):  # the month not ended yet: its figures count only up to today
+        figure.add_vrect(x0=len(months) - 1.5, x1=len(months) - 0.5, fillcolor="#9aa5b1", opacity=0.15, line_width=0)
     figure.update_xaxes(title=labels.TREND_MONTH_LABEL, type="category")
     figure.update_yaxes(title=labels.CHART_RATE_AXIS, tickformat=".0%", rangemode="tozero")
-    figure.update_layout(title=title, legend={"orientation": "h", "y": -0.2})
+    figure.update_layout(title=title, legend=LEGEND_BELOW)
     return _layout(figure, 380)
 
 
@@ -79,7 +84,7 @@ def category_bars(frame: pd.DataFrame, key: str, metrics: list[str], title: str)
         )
     figure.update_xaxes(title=names.get(key, key))
     figure.update_yaxes(title=labels.CHART_RATE_AXIS, tickformat=".0%", range=[0, 1.05])
-    figure.update_layout(title=title, barmode="group", legend={"orientation": "h", "y": -0.2})
+    figure.update_layout(title=title, barmode="group", legend=LEGEND_BELOW)
     return _layout(figure, 380)
 
 

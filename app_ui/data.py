@@ -170,3 +170,32 @@ def overdue(
 def clear_caches() -> None:
     """Forget every cached answer (after an import or a settings change in this process)."""
     st.cache_data.clear()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def peer_figures(version: Version, period: str, today: dt.date, by: str) -> pd.DataFrame:
+    """Every county (by="county") or department of the whole city with its 综合得分 and rank (1 = best).
+
+    Computed over the city whatever the user's scope, so a county or department sees its place among
+    its peers: aggregate figures of units only, never a person. A page shows its own unit's row and
+    the count of peers from it, and nothing of the others.
+    """
+    with connection() as con:
+        frame = queries.metrics(con, period, by, queries.ALL, today)
+    frame = frame[frame[by] != labels.UNPAIRED_LABEL].copy()
+    frame["rank"] = frame["score"].rank(ascending=False, method="min", na_option="bottom").astype("int64")
+    return frame[[by, "rank", "score", *queries.RATE_COLUMNS]].reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def city_overall(version: Version, period: str, today: dt.date) -> pd.DataFrame:
+    """The whole city's figures of a period (one row): what a county or department compares itself with."""
+    with connection() as con:
+        return queries.metrics(con, period, "overall", queries.ALL, today)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def submissions(version: Version, today: dt.date, county: str | None, department: str | None):
+    """status.submissions: the month reported on and, per county and department, what has been sent."""
+    with connection() as con:
+        return status.submissions(con, today, _scope(county, department))

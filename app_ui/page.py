@@ -8,17 +8,23 @@ import pandas as pd
 import streamlit as st
 
 from app_ui import auth, data, filters
-from pipeline import access, labels
+from pipeline import access, labels, periods, report
 
 
-def start(page: str, needs_data: bool = True, allowed: Callable[[access.User], bool] | None = None) -> filters.View:
+def start(
+    page: str,
+    needs_data: bool = True,
+    allowed: Callable[[access.User], bool] | None = None,
+    title_for: Callable[[filters.View], str | None] | None = None,
+) -> filters.View:
     """Check the user (and the page's permission), title the page and return the sidebar's view.
 
     Stops with an explanation when no data is imported, or when the chosen county or department lies
     outside the user's scope.
     """
     user = auth.require_user() if allowed is None else auth.require(allowed)
-    st.title(labels.PAGE_TITLES[page])
+    heading = st.empty()  # a county's or department's own view is titled for it once the view is known
+    heading.title(labels.PAGE_TITLES[page])
     filters.show_link_notice()  # what the sidebar could not use of the address: said once, above the page
     status = data.data_status(data.data_version())
     if needs_data and (not status or not status["beneficiaries"]):
@@ -27,13 +33,25 @@ def start(page: str, needs_data: bool = True, allowed: Callable[[access.User], b
             st.page_link("app_pages/upload.py", label=labels.PAGE_TITLES["upload"], icon=":material/upload_file:")
         st.stop()
     view = filters.current_view(user)
+    if title_for is not None and (own_title := title_for(view)):
+        heading.title(own_title)
     filters.show_link_notice()  # the same, when the sidebar was drawn just now (a page run on its own)
     if access.is_empty(view.scope):
         st.warning(labels.MSG_SCOPE_NONE)
         st.stop()
     if needs_data and view.period.is_cut:  # the pages about files and settings show no period
-        st.caption(labels.STATUS_PERIOD_CUT.format(as_of=view.period.as_of.isoformat()))
+        st.caption(running_note(view.period), help=labels.RUNNING_NOTE_HELP)
     return view
+
+
+def running_note(period: periods.Period) -> str:
+    """What a period that has not ended covers, and which finished months 联系达标率 looks at."""
+    return report.running_period_sentence(period, period.kind)
+
+
+def standard_is_empty(frame: pd.DataFrame) -> bool:
+    """True when no month of the period has ended yet: 联系达标率 has nobody to count (standard_due 0)."""
+    return "standard_due" in frame.columns and not frame["standard_due"].fillna(0).sum()
 
 
 def stop_if_empty(frame: pd.DataFrame, column: str = "beneficiaries") -> None:

@@ -22,6 +22,21 @@ def open_person(id_number: str) -> None:
     st.switch_page(PAGE)
 
 
+def person_table(frame, full_ids: list[str], *, key: str, file_name: str, masked: bool, **options) -> None:
+    """A person-level table (masked on screen) whose selected row opens that person's 一人一档.
+
+    `full_ids` are the rows' unmasked ID numbers in the same order, kept aside and never drawn. A row is
+    opened when it is newly selected, so coming back to the page does not open it again.
+    """
+    st.caption(labels.PERSON_LINK_HINT)
+    picked = tables.show_table(frame, key=key, file_name=file_name, selectable=True, masked=masked, **options)
+    seen_key = f"_{key}_opened"
+    if picked != st.session_state.get(seen_key):
+        st.session_state[seen_key] = picked
+        if picked is not None and picked < len(full_ids) and full_ids[picked]:
+            open_person(full_ids[picked])
+
+
 def sidebar_search() -> None:
     """The search box in the sidebar: a name, a masked ID number or phone (full ones with the permission)."""
     with st.sidebar.form("person_search_box", clear_on_submit=False, border=False):

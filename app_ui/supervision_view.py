@@ -332,18 +332,19 @@ def item_detail(user: access.User, item: rules.Item, today: dt.date) -> None:
     with tab_history:
         steps = history.assign(step_label=[labels.SV_STEP_LABELS.get(a, a) for a in history["action"]])
         steps = _dates(steps[["acted_on", "user_name", "step_label", "text"]], ("acted_on",))
-        st.dataframe(
-            steps,
-            hide_index=True,
-            column_config=tables.column_config(steps, headers=labels.SV_COLUMN_LABELS),
+        tables.show_table(
+            steps, key=f"sv_history_{item.item_id}", file_name=labels.SV_PAGE_HISTORY, headers=labels.SV_COLUMN_LABELS
         )
     with tab_presses:
         if presses.empty:
             st.caption(labels.SV_PAGE_NO_PRESSES)
         else:
             presses = _dates(presses, ("pressed_on",))
-            st.dataframe(
-                presses, hide_index=True, column_config=tables.column_config(presses, headers=labels.SV_COLUMN_LABELS)
+            tables.show_table(
+                presses,
+                key=f"sv_presses_{item.item_id}",
+                file_name=labels.SV_PAGE_PRESSES_FILE,
+                headers=labels.SV_COLUMN_LABELS,
             )
     with tab_extensions:
         if extensions.empty:
@@ -355,8 +356,11 @@ def item_detail(user: access.User, item: rules.Item, today: dt.date) -> None:
                 ]
             )[["requested_on", "new_due_on", "reason", "requested_by", "decision_label", "decided_on", "decided_by"]]
             shown = _dates(shown, ("requested_on", "new_due_on", "decided_on"))
-            st.dataframe(
-                shown, hide_index=True, column_config=tables.column_config(shown, headers=labels.SV_COLUMN_LABELS)
+            tables.show_table(
+                shown,
+                key=f"sv_extensions_{item.item_id}",
+                file_name=labels.SV_PAGE_EXTENSIONS_FILE,
+                headers=labels.SV_COLUMN_LABELS,
             )
     _document_downloads(item, today)
 

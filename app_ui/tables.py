@@ -9,29 +9,72 @@ neutralised .xlsx below it.
 from __future__ import annotations
 
 import pandas as pd
+from pandas.io.formats.style import Styler
 import streamlit as st
 
-from app_ui import auth
-from pipeline import export, labels, queries
+from app_ui import auth, filters
+from pipeline import export, labels, periods, queries
 
 
-def column_config(frame: pd.DataFrame, styled: bool = False, headers: dict[str, str] | None = None) -> dict:
-    """Chinese header and number format per column (fractions shown as percentages)."""
+# the columns that name the row: the first of them on a wide table stays in sight while the rest scroll
+NAME_COLUMNS = ("county", "township", "department", "cadre", "cadre_name", "beneficiary_name", "name", "unit",
+                "issue_no", "month")  # fmt: skip
+WIDE_TABLE = 6  # columns from which a table scrolls sideways at 1280 px
+LONG_TEXT_COLUMNS = ("behind_reason", "description", "summary", "reason", "detail")  # read in full on hover
+LONG_TEXT_WIDTH = "large"
+
+
+def pinned_column(frame: pd.DataFrame) -> str | None:
+    """The name column kept in sight on a wide table (None on a narrow one)."""
+    if len(frame.columns) < WIDE_TABLE:
+        return None
+    return next((str(c) for c in frame.columns if str(c) in NAME_COLUMNS), None)
+
+
+def _percent(value) -> str:
+    return labels.NO_VALUE if value is None or value != value else f"{value:.1%}"
+
+
+def column_config(
+    frame: pd.DataFrame,
+    styled: bool = False,
+    headers: dict[str, str] | None = None,
+    fractions: tuple[str, ...] = queries.RATE_COLUMNS,
+) -> dict:
+    """Chinese header and number format per column (rates as 55.0%), the name column pinned on a wide table."""
     names = {**export.display_labels(), **(headers or {})}
+    pinned = pinned_column(frame)
     config = {}
     for column in frame.columns:
         label = names.get(str(column), str(column))
-        if column in queries.RATE_COLUMNS and styled:  # a format here would override the Styler's 55.0%
-            config[column] = st.column_config.NumberColumn(label)
-        elif column in queries.RATE_COLUMNS:  # the score, averages and the median are not percentages
-            config[column] = st.column_config.NumberColumn(label, format="percent")
+        pin = True if column == pinned else None
+        if column in fractions and styled:  # a format here would override the Styler's 55.0%
+            config[column] = st.column_config.NumberColumn(label, pinned=pin)
+        elif column in fractions:  # the score, averages and the median are not percentages
+            config[column] = st.column_config.NumberColumn(label, format="percent", pinned=pin)
         elif column == "score":
-            config[column] = st.column_config.NumberColumn(label, format="%.1f")
+            config[column] = st.column_config.NumberColumn(label, format="%.1f", pinned=pin)
         elif column == "contacts_per_pair_month":
-            config[column] = st.column_config.NumberColumn(label, format="%.2f")
+            config[column] = st.column_config.NumberColumn(label, format="%.2f", pinned=pin)
+        elif column in LONG_TEXT_COLUMNS:  # a long reason: a wide column, the whole text on hover
+            config[column] = st.column_config.TextColumn(label, width=LONG_TEXT_WIDTH, help=label, pinned=pin)
         else:
-            config[column] = st.column_config.Column(label)
+            config[column] = st.column_config.Column(label, pinned=pin)
     return config
+
+
+def _view_heading(file_name: str, period, scope: str | None) -> str | None:
+    """The download's title row: the table, its period and its scope (the sidebar's view unless given)."""
+    view = st.session_state.get(filters.VIEW_KEY)
+    if period is None and view is not None:
+        period = view.period
+    if scope is None and view is not None:
+        scope = view.county or view.department or labels.CITY_LABEL
+        if view.county and view.department:
+            scope = labels.DRILL_SCOPE_BOTH.format(county=view.county, department=view.department)
+    if period is None:
+        return None
+    return export.heading_text(file_name, periods.period_label(period), scope or labels.CITY_LABEL)
 
 
 def show_table(
@@ -46,18 +89,28 @@ def show_table(
     headers: dict[str, str] | None = None,
     config: dict | None = None,
     fractions: tuple[str, ...] = queries.RATE_COLUMNS,
+    period=None,
+    scope: str | None = None,
 ):
     """Draw a table with an .xlsx download; with selectable=True, return the selected row position (or None).
 
     `masked` says whether the frame's identifiers are masked; it is written with the export's audit record.
     `headers` names columns the shared labels do not know (on screen and in the file), `config` replaces
     the screen's column settings of some columns, `fractions` are the columns the file shows as 55.0%.
+    The file's first row names the table, its period and its scope (`period` and `scope`, by default the
+    sidebar's view). Empty cells show as "—" (a Styler's own texts do the same).
     """
+    heading = _view_heading(file_name, period, scope)
+    percents = [c for c in frame.columns if c in fractions]
+    if styler is None and percents:  # 55.0% on screen as in the file and on the cards
+        styler = Styler(frame, cell_ids=False).format(_percent, subset=percents)
     # a pandas Styler of `frame` colours cells on screen and writes the rates as 55.0%; the .xlsx stays plain
     event = st.dataframe(
         frame if styler is None else styler,
+        placeholder=labels.NO_VALUE,
         hide_index=True,
-        column_config={**column_config(frame, styled=styler is not None, headers=headers), **(config or {})},
+        column_config={**column_config(frame, styled=styler is not None, headers=headers, fractions=fractions),
+                       **(config or {})},
         key=key,
         on_select="rerun" if selectable else "ignore",
         selection_mode="single-row",
@@ -65,7 +118,7 @@ def show_table(
     )
     auth.download_button(
         labels.DOWNLOAD_XLSX,
-        lambda: export.frame_workbook(frame, file_name, fractions, headers),  # built on click
+        lambda: export.frame_workbook(frame, file_name, fractions, headers, heading),  # built on click
         f"{file_name}.xlsx",
         key=f"{key}_download",
         row_count=len(frame),

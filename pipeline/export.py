@@ -14,6 +14,7 @@ import json
 import re
 
 import duckdb
+import numpy as np
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -151,38 +152,55 @@ def display_labels() -> dict[str, str]:
 
 
 def frame_workbook(
-    frame, title: str, fraction_columns: tuple[str, ...] = (), headers: dict[str, str] | None = None
+    frame,
+    title: str,
+    fraction_columns: tuple[str, ...] = (),
+    headers: dict[str, str] | None = None,
+    heading: str | None = None,
 ) -> bytes:
     """One sheet with Chinese headers: fractions as percentages, formula-like text neutralised, header frozen.
 
     `title` (a page's table title, which may name a county or a department) becomes the sheet name as far
     as a sheet name can hold it; `headers` adds Chinese names for columns the shared labels do not know.
+    `heading` (the table's title with its period and scope, see `heading_text`) is written as a first row
+    above the headers. True and false cells read 是 and 否.
     """
     names = {**display_labels(), **(headers or {})}
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_title(title)
+    if heading:
+        sheet.append([neutralize(heading)])
+        sheet["A1"].font = Font(bold=True, size=13)
+    header_row = sheet.max_row + 1 if heading else 1
     sheet.append([neutralize(names.get(str(c), str(c))) for c in frame.columns])
-    for cell in sheet[1]:
+    for cell in sheet[header_row]:
         cell.font = Font(bold=True)
     for row in frame.itertuples(index=False):
         sheet.append([_cell_value(v) for v in row])
     for index, column in enumerate(frame.columns, start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
+        letter = sheet.cell(row=header_row, column=index).column_letter
         header = names.get(str(column), str(column))
         sheet.column_dimensions[letter].width = max(10, min(40, len(header) * 2 + 4))
         if column in fraction_columns:
-            for row in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            for row in sheet.iter_rows(min_row=header_row + 1, min_col=index, max_col=index):
                 row[0].number_format = "0.0%"
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = f"A{header_row + 1}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
+def heading_text(title: str, period: str, scope: str) -> str:
+    """A download's first row: what the table is, its period and its scope."""
+    return labels.EXPORT_TITLE_ROW.format(title=title, period=period, scope=scope)
+
+
 def _cell_value(value: object) -> object:
     if value is None:
         return None
+    if isinstance(value, (bool, np.bool_)):  # a flag reads 是 / 否, not TRUE / FALSE
+        return labels.EXPORT_TRUE if value else labels.EXPORT_FALSE
     try:
         if value != value:  # NaN and pandas' missing values
             return None

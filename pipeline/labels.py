@@ -298,7 +298,7 @@ NAV_SECTIONS = {"dashboard": "督导看板", "supervise": "督办", "data": "数
 PAGE_TITLES = {
     "overview": "全市总览",
     "county": "县区",
-    "department": "部门",
+    "department": "单位",
     "issues": "问题台账",
     "reminders": "督办提醒",
     "upload": "数据导入",
@@ -1778,7 +1778,7 @@ SV_PAGE_KPI_OPEN = "在办事项（件）"
 SV_PAGE_KPI_RED = "红灯：已超期（件）"
 SV_PAGE_KPI_YELLOW = "黄灯：将到期（件）"
 SV_PAGE_KPI_READY = "可销号（件）"
-SV_PAGE_EMPTY = "还没有督办事项。可以在“督办提醒”页或“部门”页把超期事项交办给单位，也可以在本页下方手工交办。"
+SV_PAGE_EMPTY = "还没有督办事项。可以在“督办提醒”页或“单位”页把超期事项交办给单位，也可以在本页下方手工交办。"
 SV_PAGE_EMPTY_READER = "您的范围内还没有督办事项。"
 SV_PAGE_FILTER_STATE = "状态"
 SV_PAGE_FILTER_OVERDUE = "只看超期未销号（红灯）"
@@ -2056,7 +2056,7 @@ QUALITY_CHECK_TITLES["callback_untrue_contacts"] = "回访不属实的联系"
 QUALITY_CHECK_HELP["callback_untrue_contacts"] = (
     "回访时对象表示近期联系不属实：回访日期前“近期联系”天数内（默认90天，可在“设置”页调整）记在该对象名下的联系"
     "都列在这里，请核实是否虚报。"
-    "这些联系在部门页干部的联系时间线上也标为“回访不属实”。"
+    "这些联系在单位页干部的联系时间线上也标为“回访不属实”。"
 )
 QUALITY_DOUBT_TAB = "疑点"
 QUALITY_DOUBT_HELP = (
@@ -2265,3 +2265,71 @@ MSG_SESSION_EXPIRED = "本次登录已满{hours}小时，请重新登录"
 MSG_SESSION_REVOKED = "本次登录已结束（已在其他标签页退出、密码已重设或数据库已恢复），请重新登录"
 CB_PAGE_RECORDS_TAB = "回访记录"
 SV_DEPARTMENT_NOTE = "{period}交办给该单位的督办事项，办理情况截至{as_of}（口径见“督办事项”页）。"
+SV_PAGE_PRESSES_FILE = "催办记录"
+SV_PAGE_EXTENSIONS_FILE = "延期申请"
+
+# ---------------------------------------------------------------- app: running periods, every role's own view,
+# 报送情况 on the overview, person links, phones
+RUNNING_NOTE_HELP = (
+    "进行中的统计期：各项数字只算到截至日。联系达标率要求每个应联系月都有联系，只考核已经结束的月份；"
+    "统计期内还没有结束的月份时，联系达标率为空（显示为—），不评灯、不算落后。"
+)
+KPI_STANDARD_EMPTY = "统计期内还没有结束的月份，暂不计算"
+OWN_OVERVIEW_TITLE = "{unit}总览"
+OWN_DEPARTMENT_TITLE = "{unit}工作情况"
+STANDING_HEADER = "在全市的位置"
+STANDING_RANK = "{unit}综合得分{score}，在全市{total}个{kind}中排第{rank}名；全市综合得分{city}。"
+STANDING_NO_SCORE = "{unit}本期还没有综合得分，暂不排名。"
+STANDING_KINDS = {"county": "县区", "department": "单位"}
+STANDING_TABLE_UNIT = "本{kind}"
+STANDING_TABLE_CITY = "全市"
+STANDING_TABLE_METRIC = "指标"
+STANDING_NOTE = "全市一栏是全市所有对象合计的比率，只作对照；其他县区、单位的对象不在此显示。"
+STANDING_FILE = "{unit}与全市对照"
+TODO_HEADER = "待办：本单位超期事项"
+TODO_NONE = "截至{as_of}，本单位没有超期未联系的对象，也没有超期未办结的问题。"
+TODO_CONTACTS = "超期未联系（{count}人，按超期天数排列）"
+TODO_ISSUES = "超期未办结的问题（{count}件，按超期天数排列）"
+TODO_SUPERVISION = "本单位有{count}件督办事项尚未办结，请到“督办事项”页办理。"
+OVERVIEW_TOWNSHIP_RANKING = "乡镇排名"
+OVERVIEW_TOWNSHIP_TABLE = "{county}各乡镇"
+OVERVIEW_COUNTY_TABLE = "各县区（按综合得分排列）"
+TREND_CAPTION = (
+    "联系覆盖率：当月有联系记录的已结对对象占比；入户覆盖率：当月有入户走访的占比；问题解决率：到月底累计提出的问题中"
+    "已解决的占比；群众满意率：当月带评价的联系和办结问题中评价为满意或基本满意的占比。标“进行中”的月份尚未结束，数字只算到今天。"
+)
+TREND_RUNNING_SUFFIX = "（进行中）"
+COUNTY_SUMMARY = "{total}个县区中有{behind}个落后：综合得分低于{threshold}分，原因列出低于{rate}的比率。"
+COUNTY_NONE_BEHIND = "{total}个县区的综合得分都不低于{threshold}分，没有落后县区。"
+BEHIND_EMPTY_NOTE = "没有综合得分的单位（本期没有可计算的比率）不评灯、不算落后。"
+PERSON_LINK_HINT = "选中一行，打开该对象的一人一档。"
+CADRE_LINK = "打开该干部的档案"
+CADRE_FILE_HEADER = "干部档案：{cadre}"
+CADRE_FILE_RANK = "综合得分{score}，在{department}的{total}名干部中排第{rank}名。"
+CADRE_FILE_NO_RANK = "本期还没有综合得分，暂不排名。"
+SUBMISSION_HEADER = "报送情况"
+SUBMISSION_SUMMARY = "{month}联系记录：{total}个县区中{sent}个已报送。"
+SUBMISSION_MISSING_COUNTIES = "尚未报送{month}联系记录的县区：{names}。"
+SUBMISSION_MISSING_DEPARTMENTS = "尚未报送{month}联系记录的单位（{count}个）：{names}。"
+SUBMISSION_ALL_IN = "各县区、各单位{month}的联系记录都已报送。"
+SUBMISSION_NOTE = "已报送：{month}有联系记录导入；联系记录在月份结束后的几天内报送。表中列出各类台账最近一次导入的时间和导入人。"
+SUBMISSION_FILE = "报送情况（{month}）"
+SUBMISSION_COLUMNS = {
+    "unit_kind": "类别",
+    "unit": "县区或单位",
+    "pairs": "结对对象数",
+    "pairs_contacted_in_month": "当月有联系的对象数",
+    "has_month_log": "当月联系记录",
+    "roster_imported_at": "结对台账最近导入",
+    "roster_user": "结对台账导入人",
+    "visits_imported_at": "走访记录最近导入",
+    "visits_user": "走访记录导入人",
+    "issues_imported_at": "问题台账最近导入",
+    "issues_user": "问题台账导入人",
+}
+SUBMISSION_KINDS = {"county": "县区", "department": "单位"}
+SUBMISSION_SENT = {True: "已报送", False: "未报送"}
+EXPORT_TITLE_ROW = "{title}　统计期：{period}　范围：{scope}"
+EXPORT_TRUE = "是"
+EXPORT_FALSE = "否"
+UPLOAD_LIMIT_CAPTION = "把文件拖到上面的框里，或点框内的按钮选择文件；每个文件不超过{size}MB，支持 .xlsx、.xls、.csv。"

@@ -27,12 +27,11 @@ import datetime as dt
 import io
 import json
 import sys
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from pipeline import access, config, db, export, labels, periods, queries, settings
+from pipeline import access, config, db, export, labels, periods, queries, safe_files, settings
 from pipeline.queries import ALL, Scope
 
 EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
@@ -149,6 +148,7 @@ def add_supervise_arguments(parser: argparse.ArgumentParser) -> None:
         document.add_argument("--out", required=True, metavar="FILE.docx", help=labels.SV_HELP_OUT)
         document.add_argument("--html", metavar="FILE.html", help=labels.SV_HELP_HTML)
         document.add_argument("--pdf", metavar="FILE.pdf", help=labels.SV_HELP_PDF)
+        document.add_argument("--force", action="store_true", help=labels.HELP_FORCE_OUTPUT)
 
 
 # ---------------------------------------------------------------- shared pieces
@@ -546,10 +546,12 @@ def _due(args) -> int:
     return EXIT_OK
 
 
-def _write_file(path: str, content: bytes | str) -> None:
+def _write_file(path: str, content: bytes | str, args) -> None:
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        Path(path).write_bytes(data)
+        safe_files.write_output(path, data, getattr(args, "db", None), getattr(args, "force", False))
+    except safe_files.OutputRefused as exc:
+        raise _BadArgument(str(exc)) from exc
     except OSError as exc:
         raise _BadArgument(labels.MSG_FILE_WRITE_FAILED.format(path=path, detail=exc)) from exc
     print(labels.SV_MSG_WRITTEN.format(path=path), file=sys.stderr)
@@ -586,16 +588,16 @@ def _document(args) -> int:
         con.close()
     status = EXIT_OK
     try:
-        _write_file(args.out, documents.docx_bytes(paper))
+        _write_file(args.out, documents.docx_bytes(paper), args)
         if args.html:
-            _write_file(args.html, documents.html_text(paper))
+            _write_file(args.html, documents.html_text(paper), args)
         if args.pdf:
             pdf = documents.pdf_bytes(paper)
             if pdf is None:
                 print(labels.MSG_PDF_UNAVAILABLE.format(path=report.chromium_candidate()), file=sys.stderr)
                 status = EXIT_PARTIAL
             else:
-                _write_file(args.pdf, pdf)
+                _write_file(args.pdf, pdf, args)
     except _BadArgument as exc:
         return _fail(exc)
     return status

@@ -10,7 +10,7 @@ import openpyxl
 
 from app_ui import auth
 from pipeline import db, labels, queries, report
-from pipeline.callbacks import sample, sheet
+from pipeline.callbacks import entry, sample, sheet
 from tests.conftest import EXAMPLE_TODAY, app_test
 from tests.drill_helpers import open_page as drill_page
 from tests.drill_helpers import pick, table_with
@@ -145,12 +145,20 @@ def test_the_quality_page_shows_the_doubts(example_db):
 
 def test_the_report_has_the_callback_sheet(example_db):
     with db.session(example_db) as con:
-        sample.draw(con, "2026Q4", per_department=1, seed=3, today=EXAMPLE_TODAY)
+        quiet = report.build_report(con, "2026Q3", today=EXAMPLE_TODAY)
+        assert quiet.callbacks is None  # no callback and no 疑点 in the example's third quarter: no sheet
+        drawn = sample.draw(con, "2026Q3", per_department=1, seed=3, today=EXAMPLE_TODAY)
+        person = sample.lines(con, drawn, masked=False).iloc[0]
+        answers = {"callback_date": "2026-09-20", "caller": "王", "reach": "接通", "knows_cadre": "是"}
+        entry.record(con, drawn.sample_id, 1, person["id_number"], answers, user="测试", today=EXAMPLE_TODAY)
         made = report.build_report(con, "2026Q3", today=EXAMPLE_TODAY)
     workbook = openpyxl.load_workbook(io.BytesIO(report.report_workbook(made)))
-    assert labels.CB_REPORT_SHEET in workbook.sheetnames
-    cells = [c for row in workbook[labels.CB_REPORT_SHEET].iter_rows(values_only=True) for c in row if c]
-    assert labels.CB_REPORT_BY_COUNTY in cells and labels.CB_REPORT_DOUBTFUL in cells
+    assert workbook.sheetnames[-1] == labels.CB_REPORT_SHEET
+    sheet_rows = list(workbook[labels.CB_REPORT_SHEET].iter_rows(values_only=True))
+    assert sheet_rows[2][:3] == ("县区", labels.METRIC_LABELS["callbacks"], labels.METRIC_LABELS["callback_reach_rate"])
+    assert (person["county"], 1, 1) in [row[:3] for row in sheet_rows]
+    cells = [c for row in sheet_rows for c in row if c]
+    assert labels.CB_REPORT_BY_DEPARTMENT in cells and labels.CB_REPORT_NO_DOUBTS in cells
 
 
 def test_the_settings_page_offers_the_thresholds(example_db):
