@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_ui import auth, filters, person_view, supervision_view
+from app_ui import auth, filters, page_style, person_view, supervision_view
 from pipeline import labels
 
 st.set_page_config(page_title=labels.APP_TITLE, layout="wide")
@@ -43,6 +43,9 @@ for section, name, icon, permission in PAGES:
                        default=name == landing)  # fmt: skip
         sections.setdefault(labels.NAV_SECTIONS[section], []).append(page)
 
+offered = {page.url_path for pages in sections.values() for page in pages}
+page_style.unknown_address_to_default(offered)  # an address no page has opens the landing page, never "not found"
+page_style.apply()  # the uploader's Chinese text, and layouts that read on a phone
 navigation = st.navigation(sections)
 supervision_view.land(navigation, landing)
 auth.account_box(user)

@@ -33,7 +33,6 @@ county_table = metrics_table(counties, "county", config)
 
 if len(county_table) > 1:  # ranking the counties of the view; one county is ranked among the city's below
     st.subheader(labels.COUNTY_TABLE)
-    behind = int(county_table["is_behind"].sum()) if "is_behind" in county_table else 0
     drill_view.behind_summary(county_table, config, labels.COUNTY_SUMMARY, labels.COUNTY_NONE_BEHIND)
     drill_view.rag_legend(config)
     selected = tables.show_table(county_table, key="county_table", file_name=labels.COUNTY_TABLE, selectable=True,

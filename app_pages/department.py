@@ -2,7 +2,19 @@
 
 import streamlit as st
 
-from app_ui import auth, callback_data, data, drill_data, drill_view, escape, page, supervision_view, tables
+from app_ui import (
+    auth,
+    callback_data,
+    data,
+    drill_data,
+    drill_view,
+    escape,
+    page,
+    person_view,
+    role_view,
+    supervision_view,
+    tables,
+)
 from pipeline import catalog, labels
 from pipeline.callbacks import doubtful
 
@@ -32,7 +44,8 @@ ISSUE_COLUMNS = ["issue_no", "beneficiary_name", "id_number", "raised_on", "issu
                  "issue_level", "status", "closed_on", "days_open", "is_overdue"]  # fmt: skip
 COUNT_ALERTS = ["overdue_contact", "issues_overdue"]
 
-view = page.start("department")
+view = page.start("department", title_for=lambda v: role_view.own_title(v, labels.OWN_DEPARTMENT_TITLE)
+                  if v.department else None)  # fmt: skip
 version = data.data_version()
 config = data.current_settings(version)
 ranking = drill_data.department_ranking(version, *view.args)
@@ -43,56 +56,58 @@ if ranking.empty:
     st.stop()
 drill_view.period_caption(view)
 
-st.subheader(labels.DEPARTMENT_TABLE)
-behind = int(ranking["is_behind"].sum())
-threshold = f"{config.rag_amber * 100:g}"
-if behind:
-    st.warning(labels.DEPARTMENT_SUMMARY.format(total=len(ranking), behind=behind, threshold=threshold,
-                                                rate=f"{config.rag_amber:.0%}"), icon=":material/flag:")  # fmt: skip
+if view.department:  # one department's own view: what it must do first, then its place among all departments
+    masked_todo = auth.masked_view("department", view.period.text, view.scope)
+    role_view.todo(view, masked_todo, role_view.open_items(view.department))
+    role_view.standing(view, ranking.iloc[0])
+    department = ranking["department"].iloc[0]
 else:
-    st.success(labels.DEPARTMENT_NONE_BEHIND.format(total=len(ranking), threshold=threshold))
-unpaired = int(everyone["beneficiaries"].iloc[0] - everyone["paired"].iloc[0])
-if unpaired:
-    st.caption(labels.DEPARTMENT_UNPAIRED_NOTE.format(count=unpaired))
+    st.subheader(labels.DEPARTMENT_TABLE)
+    drill_view.behind_summary(ranking, config, labels.DEPARTMENT_SUMMARY, labels.DEPARTMENT_NONE_BEHIND)
+    behind = int(ranking["is_behind"].sum())
+    unpaired = int(everyone["beneficiaries"].iloc[0] - everyone["paired"].iloc[0])
+    if unpaired:
+        st.caption(labels.DEPARTMENT_UNPAIRED_NOTE.format(count=unpaired))
 
-order_column, behind_column = st.columns([2, 3], vertical_alignment="bottom")
-with order_column:
-    order = st.segmented_control(labels.DEPARTMENT_ORDER, list(labels.DEPARTMENT_ORDER_LABELS), default="worst",
-                                 format_func=labels.DEPARTMENT_ORDER_LABELS.get, required=True,
-                                 key="department_order")  # fmt: skip
-with behind_column:
-    only_behind = st.toggle(labels.DEPARTMENT_ONLY_BEHIND, key="department_only_behind", disabled=not behind)
-shown = ranking if order == "worst" else ranking.iloc[::-1]
-if only_behind:
-    shown = shown[shown["is_behind"]]
-shown = shown.assign(
-    score_band=[drill_view.band_text(b) for b in shown["score_band"]],
-    is_behind=[labels.BEHIND_FLAG if b else "" for b in shown["is_behind"]],
-)[RANKING_COLUMNS].reset_index(drop=True)
+    order_column, behind_column = st.columns([2, 3], vertical_alignment="bottom")
+    with order_column:
+        order = st.segmented_control(labels.DEPARTMENT_ORDER, list(labels.DEPARTMENT_ORDER_LABELS), default="worst",
+                                     format_func=labels.DEPARTMENT_ORDER_LABELS.get, required=True,
+                                     key="department_order")  # fmt: skip
+    with behind_column:
+        only_behind = st.toggle(labels.DEPARTMENT_ONLY_BEHIND, key="department_only_behind", disabled=not behind)
+    shown = ranking if order == "worst" else ranking.iloc[::-1]
+    if only_behind:
+        shown = shown[shown["is_behind"]]
+    shown = shown.assign(
+        score_band=[drill_view.band_text(b) for b in shown["score_band"]],
+        is_behind=[labels.BEHIND_FLAG if b else "" for b in shown["is_behind"]],
+    )[RANKING_COLUMNS].reset_index(drop=True)
 
-# a table to select from and a chart to show at a dispatch meeting; at 20 bars the chart would push the table
-# out of sight, so the two share the space as tabs
-table_tab, chart_tab = st.tabs([labels.DEPARTMENT_TAB_TABLE, labels.DEPARTMENT_TAB_CHART])
-with table_tab:
-    drill_view.rag_legend(config)
-    # the table restarts its selection when its rows are reordered or filtered, so a row keeps its meaning
-    table_key = f"department_table_{order}_{int(only_behind)}"
-    styler = drill_view.rag_styler(shown, config, alerts=[*COUNT_ALERTS, "is_behind"])
-    selected = tables.show_table(shown, key=table_key, file_name=labels.DEPARTMENT_TABLE, selectable=True,
-                                 styler=styler)  # fmt: skip
-with chart_tab:
-    chart_title = labels.DEPARTMENT_CHART_WORST if order == "worst" else labels.DEPARTMENT_CHART_BEST
-    chart_rows = shown.head(CHART_ROWS)
-    st.plotly_chart(drill_view.score_bar(chart_rows, "department", config, chart_title.format(count=len(chart_rows))),
-                    key="department_scores")  # fmt: skip
+    # a table to select from and a chart to show at a dispatch meeting; at 20 bars the chart would push the table
+    # out of sight, so the two share the space as tabs
+    table_tab, chart_tab = st.tabs([labels.DEPARTMENT_TAB_TABLE, labels.DEPARTMENT_TAB_CHART])
+    with table_tab:
+        drill_view.rag_legend(config)
+        # the table restarts its selection when its rows are reordered or filtered, so a row keeps its meaning
+        table_key = f"department_table_{order}_{int(only_behind)}"
+        styler = drill_view.rag_styler(shown, config, alerts=[*COUNT_ALERTS, "is_behind"])
+        selected = tables.show_table(shown, key=table_key, file_name=labels.DEPARTMENT_TABLE, selectable=True,
+                                     styler=styler)  # fmt: skip
+    with chart_tab:
+        chart_title = labels.DEPARTMENT_CHART_WORST if order == "worst" else labels.DEPARTMENT_CHART_BEST
+        chart_rows = shown.head(CHART_ROWS)
+        st.plotly_chart(drill_view.score_bar(chart_rows, "department", config,
+                                             chart_title.format(count=len(chart_rows))),
+                        key="department_scores", config=drill_view.CHART_CONFIG)  # fmt: skip
 
-st.subheader(labels.DEPARTMENT_PICK)
-department = drill_view.synced_pick(labels.DEPARTMENT_PICK, shown["department"].tolist(), selected,
-                                    key="department_pick", table_key=table_key,
-                                    placeholder=labels.DEPARTMENT_PICK_PLACEHOLDER)  # fmt: skip
-if department is None:
-    st.info(labels.DEPARTMENT_PICK_HINT)
-    st.stop()
+    st.subheader(labels.DEPARTMENT_PICK)
+    department = drill_view.synced_pick(labels.DEPARTMENT_PICK, shown["department"].tolist(), selected,
+                                        key="department_pick", table_key=table_key,
+                                        placeholder=labels.DEPARTMENT_PICK_PLACEHOLDER)  # fmt: skip
+    if department is None:
+        st.info(labels.DEPARTMENT_PICK_HINT)
+        st.stop()
 row = ranking[ranking["department"] == department].iloc[0]
 if row["is_behind"]:
     st.error(labels.DEPARTMENT_BEHIND_DETAIL.format(department=escape.md(department), score=f"{row['score']:.1f}",
@@ -131,13 +146,16 @@ st.subheader(labels.CADRE_TIMELINE.format(cadre=escape.md(choice)))
 if contacts.empty:
     st.info(labels.CADRE_TIMELINE_EMPTY.format(cadre=escape.md(choice)))
 else:
-    st.plotly_chart(drill_view.contact_timeline(contacts, pairs, view.period), key="cadre_timeline")
+    st.plotly_chart(drill_view.contact_timeline(contacts, pairs, view.period), key="cadre_timeline",
+                    config=drill_view.CHART_CONFIG)  # fmt: skip
 
 st.subheader(labels.CADRE_PAIRS.format(cadre=escape.md(choice)))
-tables.show_table(pairs[PAIR_COLUMNS], key="cadre_pairs", file_name=labels.CADRE_PAIRS.format(cadre=file_part),
-                  masked=masked,
-                  styler=drill_view.rag_styler(pairs[PAIR_COLUMNS], config, None, alerts=["is_overdue_contact",
-                                               "issues_overdue"], warnings=["open_issues"]))  # fmt: skip
+# the same rows unmasked, in the same order: their ID numbers open a person's file and are never drawn
+full = pairs if not masked else drill_data.pair_rows(version, *view.args[:2], "cadre", key, *view.args[2:], False)
+person_view.person_table(pairs[PAIR_COLUMNS], full["id_number"].tolist(), key="cadre_pairs",
+                         file_name=labels.CADRE_PAIRS.format(cadre=file_part), masked=masked,
+                         styler=drill_view.rag_styler(pairs[PAIR_COLUMNS], config, None, alerts=[
+                             "is_overdue_contact", "issues_overdue"], warnings=["open_issues"]))  # fmt: skip
 
 st.subheader(labels.CADRE_ISSUES.format(cadre=escape.md(choice)))
 if issues.empty:

@@ -84,7 +84,9 @@ with right:
                     key="category", config=CHART_CONFIG)  # fmt: skip
 
 table = queries.flag_behind(places, config).sort_values("score", ascending=False, na_position="last", kind="stable")
-table = table[[by, "score", "behind_reason", *(m for m in queries.METRIC_COLUMNS if m != "score")]].reset_index(drop=True)
+table = table[[by, "score", "behind_reason", *(m for m in queries.METRIC_COLUMNS if m != "score")]].reset_index(
+    drop=True
+)
 table_title = (labels.OVERVIEW_TOWNSHIP_TABLE.format(county=view.county) if by == "township"
                else labels.OVERVIEW_COUNTY_TABLE)  # fmt: skip
 st.subheader(escape.md(table_title))

@@ -4,7 +4,7 @@ import math
 
 import streamlit as st
 
-from app_ui import auth, data, escape, filters, issue_data, page, report_data, supervision_view, tables
+from app_ui import auth, data, escape, filters, issue_data, page, person_view, report_data, supervision_view, tables
 from pipeline import labels, queries, reminders, report, snapshots
 
 PAGE_SIZE = 20  # texts drawn per page: a city has thousands of cadres
@@ -83,12 +83,30 @@ with tab_texts:
 with tab_departments:
     tables.show_table(reminders.by_department(chosen.cadres), key="reminders_by_department",
                       file_name=labels.REMINDERS_BY_DEPARTMENT)  # fmt: skip
+# the lists' unmasked ID numbers, row for row (reminders.build keeps the order of queries.overdue): a selected
+# row opens the person's file; they are never drawn
+full_contacts = data.overdue(version, *view.args[:2], "contacts", *view.args[2:], False)
+full_issues = data.overdue(version, *view.args[:2], "issues", *view.args[2:], False)
+full_issues = full_issues[full_issues["cadre_phone"].notna()]
+chosen_department = None if department == labels.ALL_OPTION else department
+
+
+def _longest_first(frame, full, key: str, file_name: str) -> None:
+    """An overdue list, longest overdue first; a selected row opens the person's 一人一档."""
+    if chosen_department:
+        full = full[full["department"] == chosen_department]
+    full = full.reset_index(drop=True)
+    order = frame["days_overdue"].sort_values(ascending=False, kind="stable").index
+    ids = full["id_number"].tolist() if len(full) == len(frame) else []
+    person_view.person_table(frame.loc[order].reset_index(drop=True), [ids[i] for i in order] if ids else [],
+                             key=key, file_name=file_name, masked=True,
+                             height=min(420, 38 + 35 * max(1, len(frame))))  # fmt: skip
+
+
 with tab_contacts:
-    tables.show_table(chosen.contacts, key="reminders_contacts", file_name=labels.REMINDER_SHEETS["contacts"],
-                      height=min(420, 38 + 35 * max(1, len(chosen.contacts))))  # fmt: skip
+    _longest_first(chosen.contacts, full_contacts, "reminders_contacts", labels.REMINDER_SHEETS["contacts"])
 with tab_issues:
-    tables.show_table(chosen.issues, key="reminders_issues", file_name=labels.REMINDER_SHEETS["issues"],
-                      height=min(420, 38 + 35 * max(1, len(chosen.issues))))  # fmt: skip
+    _longest_first(chosen.issues, full_issues, "reminders_issues", labels.REMINDER_SHEETS["issues"])
     if not chosen.unassigned.empty:
         st.warning(labels.REMINDERS_UNASSIGNED.format(count=len(chosen.unassigned)))
         tables.show_table(chosen.unassigned, key="reminders_unassigned",
@@ -103,4 +121,4 @@ with tab_effect:  # did last period's reminders work: overdue then, dealt with b
         st.caption(labels.REPORT_PAGE_REMINDERS_NOTE.format(previous_end=previous_end, reminded_on=reminded_on,
                                                             as_of=report.date_text(view.period.as_of)))  # fmt: skip
         tables.show_table(effect, key="reminders_effect", file_name=labels.REPORT_PAGE_REMINDERS,
-                          headers=labels.REPORT_COLUMN_LABELS, fractions=EFFECT_RATES)  # fmt: skip
+                          headers=report.column_labels(), fractions=EFFECT_RATES)  # fmt: skip

@@ -25,6 +25,7 @@ WARN_STYLE = RAG_TINTS["amber"]
 METHOD_SYMBOLS = ("circle", "diamond", "square", "triangle-up", "star", "hexagon", "x")
 METHOD_COLOURS = ("#2e6fd6", "#2e9e5b", "#f0a030", "#8e44ad", "#16a5a5", "#d64541", "#7f8c8d")
 UNTRUE_COLOUR = "#c0392b"  # the ring around a contact a callback found untrue
+CHART_CONFIG = {"displayModeBar": False}  # a chart's toolbar would cover its title on a phone
 
 
 def band_text(band: str | None) -> str:
@@ -134,6 +135,23 @@ def period_caption(view: filters.View) -> None:
     if not period.is_cut and period.kind != "range":  # a running period's label already says up to when
         text = labels.DRILL_PERIOD_DATES.format(period=text, start=period.start.isoformat(), end=period.end.isoformat())
     st.caption(labels.DRILL_PERIOD_CAPTION.format(period=text, scope=escape.md(scope)))
+
+
+def behind_summary(frame: pd.DataFrame, config: settings.Settings, template: str, none_template: str) -> None:
+    """ "N个单位中有M个落后" over the rows with a 综合得分; a row without one is neither counted nor flagged."""
+    scored = frame.dropna(subset=["score"])
+    behind = int((scored["behind_reason"].fillna("") != "").sum())
+    threshold = f"{config.rag_amber * 100:g}"
+    if scored.empty:
+        st.info(labels.BEHIND_EMPTY_NOTE)
+        return
+    if behind:
+        st.warning(template.format(total=len(scored), behind=behind, threshold=threshold,
+                                   rate=f"{config.rag_amber:.0%}"), icon=":material/flag:")  # fmt: skip
+    else:
+        st.success(none_template.format(total=len(scored), threshold=threshold))
+    if len(scored) < len(frame):
+        st.caption(labels.BEHIND_EMPTY_NOTE)
 
 
 def rag_legend(config: settings.Settings) -> None:

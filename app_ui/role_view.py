@@ -154,11 +154,12 @@ def submissions(view: filters.View) -> None:
     missing_counties = counties.loc[~counties["has_month_log"].astype(bool), "unit"].tolist()
     missing_departments = departments.loc[~departments["has_month_log"].astype(bool), "unit"].tolist()
     if missing_counties:
-        st.warning(labels.SUBMISSION_MISSING_COUNTIES.format(month=month_name,
-                                                             names=escape.md("、".join(missing_counties))))  # fmt: skip
+        names = escape.md("、".join(missing_counties))
+        st.warning(labels.SUBMISSION_MISSING_COUNTIES.format(month=month_name, names=names))
     if missing_departments:
-        st.warning(labels.SUBMISSION_MISSING_DEPARTMENTS.format(month=month_name, count=len(missing_departments),
-                                                                names=escape.md("、".join(missing_departments))))  # fmt: skip
+        names = escape.md("、".join(missing_departments))
+        count = len(missing_departments)
+        st.warning(labels.SUBMISSION_MISSING_DEPARTMENTS.format(month=month_name, count=count, names=names))
     if not missing_counties and not missing_departments:
         st.success(labels.SUBMISSION_ALL_IN.format(month=month_name))
     st.caption(labels.SUBMISSION_NOTE.format(month=month_name))
@@ -172,4 +173,5 @@ def submissions(view: filters.View) -> None:
     tables.show_table(table, key="submissions_table", file_name=labels.SUBMISSION_FILE.format(month=month_name),
                       headers=labels.SUBMISSION_COLUMNS, period=month, scope=_scope_text(view),
                       height=min(420, 38 + 35 * len(table)),
-                      config={"unit": st.column_config.Column(labels.SUBMISSION_COLUMNS["unit"], pinned=True)})  # fmt: skip
+                      config={"unit": st.column_config.Column(labels.SUBMISSION_COLUMNS["unit"],
+                                                              pinned=True)})  # fmt: skip

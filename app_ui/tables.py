@@ -9,12 +9,11 @@ neutralised .xlsx below it.
 from __future__ import annotations
 
 import pandas as pd
-from pandas.io.formats.style import Styler
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from app_ui import auth, filters
 from pipeline import export, labels, periods, queries
-
 
 # the columns that name the row: the first of them on a wide table stays in sight while the rest scroll
 NAME_COLUMNS = ("county", "township", "department", "cadre", "cadre_name", "beneficiary_name", "name", "unit",
@@ -109,8 +108,10 @@ def show_table(
         frame if styler is None else styler,
         placeholder=labels.NO_VALUE,
         hide_index=True,
-        column_config={**column_config(frame, styled=styler is not None, headers=headers, fractions=fractions),
-                       **(config or {})},
+        column_config={
+            **column_config(frame, styled=styler is not None, headers=headers, fractions=fractions),
+            **(config or {}),
+        },
         key=key,
         on_select="rerun" if selectable else "ignore",
         selection_mode="single-row",

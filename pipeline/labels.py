@@ -766,7 +766,7 @@ UPLOAD_FILES_HELP = (
     "支持 .xlsx、.xlsm、.xls、.csv，CSV 可为 UTF-8 或 GBK 编码；也可上传只装一个表格文件的 .zip 或 .gz 压缩包。"
 )
 UPLOAD_FILES_HINT = (
-    "点“Upload”选择文件，或把文件拖到上面的框里；可一次选多个，每个文件不超过200MB（较大的CSV可压缩为 .zip 后上传，"
+    "点“选择文件”，或把文件拖到上面的框里；可一次选多个，每个文件不超过200MB（较大的CSV可压缩为 .zip 后上传，"
     "解压后不超过100万行）。选好后先看预览，再点“开始导入”。"
 )
 UPLOAD_ORDER_NOTE = "几类台账一起上传时，系统先导入结对台账，再导入走访记录和问题台账（走访和问题的对象须已在台账中）。"
@@ -1010,8 +1010,12 @@ REPORT_SCORE_DOWN = "较{previous}降低{points}分"
 REPORT_FLAT = "与{previous}持平"
 REPORT_NO_COMPARISON = "{previous}无可比数据"
 # a period that has not ended yet (SPEC §5: cut at today; 联系达标率 asks for finished months only)
-REPORT_SENTENCE_RUNNING = "{period_name}尚未结束，各项数字截至{as_of}；联系达标率只考核已经结束的{months}，进行中的月份不作要求。"
-REPORT_SENTENCE_RUNNING_NONE = "{period_name}尚未结束，各项数字截至{as_of}；统计期内还没有已经结束的月份，联系达标率暂不计算。"
+REPORT_SENTENCE_RUNNING = (
+    "{period_name}尚未结束，各项数字截至{as_of}；联系达标率只考核已经结束的{months}，进行中的月份不作要求。"
+)
+REPORT_SENTENCE_RUNNING_NONE = (
+    "{period_name}尚未结束，各项数字截至{as_of}；统计期内还没有已经结束的月份，联系达标率暂不计算。"
+)
 REPORT_SENTENCE_NOT_DUE = "{scope}联系达标率暂无数据：统计期内还没有已经结束的月份。"
 REPORT_MONTH_NAME = "{month}月"
 UNIT_PEOPLE = "人"
@@ -2312,7 +2316,9 @@ SUBMISSION_SUMMARY = "{month}联系记录：{total}个县区中{sent}个已报�
 SUBMISSION_MISSING_COUNTIES = "尚未报送{month}联系记录的县区：{names}。"
 SUBMISSION_MISSING_DEPARTMENTS = "尚未报送{month}联系记录的单位（{count}个）：{names}。"
 SUBMISSION_ALL_IN = "各县区、各单位{month}的联系记录都已报送。"
-SUBMISSION_NOTE = "已报送：{month}有联系记录导入；联系记录在月份结束后的几天内报送。表中列出各类台账最近一次导入的时间和导入人。"
+SUBMISSION_NOTE = (
+    "已报送：{month}有联系记录导入；联系记录在月份结束后的几天内报送。表中列出各类台账最近一次导入的时间和导入人。"
+)
 SUBMISSION_FILE = "报送情况（{month}）"
 SUBMISSION_COLUMNS = {
     "unit_kind": "类别",
@@ -2333,3 +2339,4 @@ EXPORT_TITLE_ROW = "{title}　统计期：{period}　范围：{scope}"
 EXPORT_TRUE = "是"
 EXPORT_FALSE = "否"
 UPLOAD_LIMIT_CAPTION = "把文件拖到上面的框里，或点框内的按钮选择文件；每个文件不超过{size}MB，支持 .xlsx、.xls、.csv。"
+UPLOAD_BUTTON_TEXT = "选择文件"

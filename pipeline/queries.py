@@ -209,7 +209,7 @@ def with_models(sql: str) -> str:
     # a statement that starts with its own CTEs gets them after the models'
     own = re.match(r"(?:--[^\n]*\n\s*)*with\s", body, flags=re.IGNORECASE)
     if own:
-        return f"with {ctes},\n{body[own.end():]}"
+        return f"with {ctes},\n{body[own.end() :]}"
     return f"with {ctes}\n{body}"
 
 

@@ -1,0 +1,43 @@
+"""What the whole app shares on screen: the uploader's text in Chinese, phone layouts, and unknown addresses.
+
+Streamlit draws the uploader's "Drag and drop / Limit 200MB per file" and its "Upload" button in English
+and cannot translate them; the hint is hidden here and each page writes its own Chinese caption, and the
+button's text is replaced by CSS. An address no page has (a typo, an old bookmark) opens the landing
+page instead of Streamlit's English "Page not found" dialog.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+from pipeline import labels
+
+STYLE = f"""
+<style>
+[data-testid="stFileUploaderDropzoneInstructions"] {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] button::after {{ content: "{labels.UPLOAD_BUTTON_TEXT}"; font-size: 1rem; }}
+@media (max-width: 640px) {{
+  [data-testid="stMainBlockContainer"] {{ padding-left: 0.75rem; padding-right: 0.75rem; }}
+  [data-testid="stMetricValue"] {{ font-size: 1.6rem; }}
+  h1 {{ font-size: 1.6rem !important; }}
+}}
+</style>
+"""
+
+
+def apply() -> None:
+    """The app's own styles (drawn once per run, taking no space)."""
+    st.html(STYLE)
+
+
+def unknown_address_to_default(offered: set[str]) -> None:
+    """Open the default page when the address names no page the user is offered (instead of "Page not found")."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    manager = ctx.pages_manager
+    asked = manager.intended_page_name
+    if asked and not manager.intended_page_script_hash and asked not in offered:
+        manager.set_script_intent("", "")
