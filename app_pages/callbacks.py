@@ -335,7 +335,7 @@ def entry_forms(view, user: access.User, chosen: sample.Sample, people: pd.DataF
     number = 1
     if pages > 1:
         number = st.number_input(
-            labels.CB_PAGE_ENTRY_PAGE.format(page="", pages=pages).strip(),
+            labels.CB_PAGE_ENTRY_PAGE.format(pages=pages, size=PER_PAGE),
             min_value=1,
             max_value=pages,
             value=1,

@@ -1051,6 +1051,19 @@ def _stable_pairs(pairs: _Pairings, people: _People, cadres: _Cadres, since: int
     )
 
 
+def _rows_by_cadre(pairs: _Pairings, mask: np.ndarray):
+    """A lookup of the pairings in `mask` by cadre: rows(cadre) → their positions (one sort, no scan per cadre)."""
+    chosen = np.flatnonzero(mask)
+    order = chosen[np.argsort(pairs.cadre[chosen], kind="stable")]
+    sorted_cadres = pairs.cadre[order]
+
+    def rows(cadre: int) -> np.ndarray:
+        low, high = np.searchsorted(sorted_cadres, [cadre, cadre + 1])
+        return order[low:high]
+
+    return rows
+
+
 def _plant(rng: np.random.Generator, people, places, cadres, pairs: _Pairings, contacts: _Contacts, today: dt.date):
     """Add the desk-filled and after-exit contacts; returns (contacts, late mask, same-day cadres)."""
     today_n = _day(today)
@@ -1063,9 +1076,10 @@ def _plant(rng: np.random.Generator, people, places, cadres, pairs: _Pairings, c
     whole = (per_cadre >= 3) & (per_cadre == all_pairs)  # every pair of the cadre is a stable one
     added_pairing, added_day, added_method = [], [], []
 
+    stable_rows = _rows_by_cadre(pairs, stable)
     same_day = rng.permutation(np.flatnonzero(whole))[: max(2, round(PLANTED_SAME_DAY * n_cadres))]
     for cadre in same_day:
-        rows = np.flatnonzero(stable & (pairs.cadre == cadre))
+        rows = stable_rows(cadre)
         day_of_month = int(rng.integers(5, 25))
         for month in range(len(starts) - 6, len(starts) - 2):  # the last four complete months
             added_pairing.append(rows)
@@ -1073,12 +1087,13 @@ def _plant(rng: np.random.Generator, people, places, cadres, pairs: _Pairings, c
             added_method.append(np.full(len(rows), METHOD_PHONE))
 
     township = people.township[pairs.ben]
-    spread = np.array([len(np.unique(township[stable & (pairs.cadre == c)])) if per_cadre[c] >= 5 else 0
-                       for c in range(n_cadres)])  # fmt: skip
+    stable_at = np.flatnonzero(stable)  # the townships of each cadre's stable pairs, counted once each
+    places_of = np.unique(pairs.cadre[stable_at].astype(np.int64) * len(places.township_names) + township[stable_at])
+    spread = np.bincount(places_of // len(places.township_names), minlength=n_cadres)
     busy_pool = np.setdiff1d(np.flatnonzero((per_cadre >= 5) & (spread >= 3)), same_day)
     busy = rng.permutation(busy_pool)[: max(1, round(PLANTED_BUSY_DAY * n_cadres))]
     for cadre in busy:
-        rows = np.flatnonzero(stable & (pairs.cadre == cadre))
+        rows = stable_rows(cadre)
         rows = rows[np.argsort(township[rows], kind="stable")]
         _, first = np.unique(township[rows], return_index=True)
         chosen = np.concatenate([rows[first], np.setdiff1d(rows, rows[first])])[:5]
@@ -1150,9 +1165,9 @@ def _callbacks(
         pairing_all.append(chosen)
     # the people of the desk-filling cadres are called this month, and say they do not know the cadre
     forced = []
+    running = _rows_by_cadre(pairs, pairs.end > today_n)
     for cadre in planted:
-        rows = np.flatnonzero((pairs.cadre == cadre) & (pairs.end > today_n))
-        forced.append(rows[:1])
+        forced.append(running(cadre)[:1])
     forced_pairs = np.concatenate(forced) if forced else np.zeros(0, np.int64)
     ben_all.append(pairs.ben[forced_pairs])
     day_all.append(np.full(len(forced_pairs), max(starts[-2], today_n - 10)))

@@ -67,14 +67,8 @@ def stored_periods(con: duckdb.DuckDBPyConnection, config: settings.Settings | N
 
 
 def _in_transaction(con: duckdb.DuckDBPyConnection, work) -> object:
-    con.execute("begin transaction")
-    try:
-        result = work()
-    except BaseException:
-        con.execute("rollback")
-        raise
-    con.execute("commit")
-    return result
+    with db.transaction(con):
+        return work()
 
 
 # the tables that hold a stored period's rows, beside its entry in stored_metric_period

@@ -70,24 +70,15 @@ _OVERDUE_ISSUE_COLUMNS = (
 )  # fmt: skip
 
 # Static statements: the table names are fixed here, every value is bound.
-_INSERT_ROWS = {
-    "metric": "insert into report_snapshot_metric by name select * from snapshot_rows",
-    "figure": "insert into report_snapshot_figure by name select * from snapshot_rows",
-    "overdue_contact": "insert into report_snapshot_overdue_contact by name select * from snapshot_rows",
-    "overdue_issue": "insert into report_snapshot_overdue_issue by name select * from snapshot_rows",
-    "issue_summary": "insert into report_snapshot_issue_summary by name select * from snapshot_rows",
-    "reminder": "insert into report_snapshot_reminder by name select * from snapshot_rows",
-}
-_READ_ROWS = {
-    "overdue_contact": "select * exclude (snapshot_id) from report_snapshot_overdue_contact "
-    "where snapshot_id = $snapshot_id order by row_no",
-    "overdue_issue": "select * exclude (snapshot_id) from report_snapshot_overdue_issue "
-    "where snapshot_id = $snapshot_id order by row_no",
-    "issue_summary": "select * exclude (snapshot_id) from report_snapshot_issue_summary "
-    "where snapshot_id = $snapshot_id order by row_no",
-    "reminder": "select * exclude (snapshot_id) from report_snapshot_reminder "
-    "where snapshot_id = $snapshot_id order by row_no",
-}
+# The frozen tables a snapshot writes and reads back (sql/report/snapshot_insert_KIND.sql, snapshot_read_KIND.sql)
+_FROZEN_KINDS = ("metric", "figure", "overdue_contact", "overdue_issue", "issue_summary", "reminder")
+
+
+def _frozen(kind: str) -> str:
+    """A frozen table's kind, checked (it names a file under sql/report/)."""
+    if kind not in _FROZEN_KINDS:
+        raise ValueError(kind)
+    return kind
 
 
 class SnapshotNotFound(LookupError):
@@ -133,7 +124,7 @@ class Figures:
 
 def last_batch_id(con: duckdb.DuckDBPyConnection) -> int | None:
     """The id of the last import batch: the data version a snapshot is taken on."""
-    return con.execute("select max(batch_id) from import_batch").fetchall()[0][0]
+    return con.execute(db.read_sql("report/last_batch.sql")).fetchall()[0][0]
 
 
 def reminder_period(period: periods.Period) -> periods.Period:
@@ -327,7 +318,7 @@ def _insert(con: duckdb.DuckDBPyConnection, kind: str, snapshot_id: int, frame: 
     rows.insert(0, "snapshot_id", snapshot_id)
     con.register("snapshot_rows", rows)
     try:
-        con.execute(_INSERT_ROWS[kind])
+        con.execute(db.read_sql(f"report/snapshot_insert_{_frozen(kind)}.sql"))
     finally:
         con.unregister("snapshot_rows")
 
@@ -347,9 +338,8 @@ def create_snapshot(
     figures = gather_figures(con, period, scope, today, groupings=queries.GROUPINGS)
     target, previous = figures.period, figures.previous
     when = at or dt.datetime.now().replace(microsecond=0)
-    con.execute("begin transaction")
-    try:
-        snapshot_id = con.execute("select nextval('report_snapshot_seq')").fetchall()[0][0]
+    with db.transaction(con):
+        snapshot_id = con.execute(db.read_sql("report/snapshot_next_id.sql")).fetchall()[0][0]
         con.execute(
             db.read_sql("report/snapshot_insert.sql"),
             {
@@ -382,10 +372,6 @@ def create_snapshot(
         _insert(con, "overdue_issue", snapshot_id, figures.overdue_issues[list(_OVERDUE_ISSUE_COLUMNS)])
         _insert(con, "issue_summary", snapshot_id, figures.issue_summary)
         _insert(con, "reminder", snapshot_id, figures.reminders[["department", *REMINDER_COUNTS]])
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
     return int(snapshot_id)
 
 
@@ -394,9 +380,7 @@ def create_snapshot(
 
 def _has_snapshot_tables(con: duckdb.DuckDBPyConnection) -> bool:
     """False on a database written before snapshots existed and opened read-only (no schema update)."""
-    found = con.execute(
-        "select count(*) from information_schema.tables where table_name = 'report_snapshot'"
-    ).fetchall()[0][0]
+    found = con.execute(db.read_sql("report/snapshot_tables.sql")).fetchall()[0][0]
     return bool(found)
 
 
@@ -496,7 +480,7 @@ def snapshot_metrics(con: duckdb.DuckDBPyConnection, snapshot_id: int, by: str) 
 
 
 def _read(con: duckdb.DuckDBPyConnection, kind: str, snapshot_id: int) -> pd.DataFrame:
-    return con.execute(_READ_ROWS[kind], {"snapshot_id": snapshot_id}).df()
+    return con.execute(db.read_sql(f"report/snapshot_read_{_frozen(kind)}.sql"), {"snapshot_id": snapshot_id}).df()
 
 
 def _typed(frame: pd.DataFrame, columns: tuple[str, ...], integers: tuple[str, ...]) -> pd.DataFrame:

@@ -168,10 +168,13 @@ def test_a_filter_that_leaves_nobody_is_explained(example_db):
     assert not at.dataframe
 
 
-def test_the_department_filter_narrows_the_ranking(example_db):
+def test_the_department_filter_gives_that_departments_own_view(example_db):
     at = open_page("department", department="市教育局")
-    assert table(at, WORST_FIRST)["department"].tolist() == ["市教育局"]
-    assert at.selectbox(key="department_pick").value == "市教育局"  # the only one: chosen for the user
+    # one department: no one-row ranking and no "1个单位中有…" verdict, its place among all departments instead
+    assert not [f.key for f in at.dataframe if f.key and f.key.startswith("department_table")]
+    assert not any("个单位中有" in str(w.value) for w in at.warning)
+    assert any("在全市" in m.value and "个单位中排第" in m.value for m in at.markdown)
+    assert at.subheader[0].value == labels.TODO_HEADER  # what it must do comes first
     assert len(table(at, "cadre_table_市教育局")) == 7
 
 

@@ -1,0 +1,2 @@
+-- The number of the next snapshot
+select nextval('report_snapshot_seq')
