@@ -7,8 +7,9 @@ import plotly.graph_objects as go
 
 from app_ui import escape
 from pipeline import export, labels, settings
+from pipeline.report import charts as report_charts
 
-RAG_COLOURS = {"green": "#2e9e5b", "amber": "#f0a030", "red": "#d64541", None: "#9aa5b1"}
+RAG_COLOURS = report_charts.RAG_COLOURS  # the printed report's colours
 FONT = {"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif", "size": 15}
 # the legend under the plot, below the axis title, so that on a phone it overlaps neither
 LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.25, "x": 0}
