@@ -30,8 +30,16 @@ if user is None:
     # Before login every address shows the login form, under the page's own address: a link to
     # /county?county=… opens that page and view once the user has signed in (a page's identity is
     # its address), and no address is "not found".
-    login = [st.Page(auth.login_page, title=labels.LOGIN_TITLE, icon=":material/login:", url_path=name,
-                     default=name == "overview") for _, name, _, _ in PAGES]  # fmt: skip
+    login = [
+        st.Page(
+            auth.login_page,
+            title=labels.LOGIN_TITLE,
+            icon=":material/login:",
+            url_path=name,
+            default=name == "overview",
+        )
+        for _, name, _, _ in PAGES
+    ]
     st.navigation(login, position="hidden").run()
     st.stop()
 
@@ -39,8 +47,9 @@ sections: dict[str, list] = {}
 landing = supervision_view.landing_page(user)  # a department with open 督办事项 lands on them
 for section, name, icon, permission in PAGES:
     if permission is None or getattr(user, permission):
-        page = st.Page(f"app_pages/{name}.py", title=labels.PAGE_TITLES[name], icon=icon, url_path=name,
-                       default=name == landing)  # fmt: skip
+        page = st.Page(
+            f"app_pages/{name}.py", title=labels.PAGE_TITLES[name], icon=icon, url_path=name, default=name == landing
+        )
         sections.setdefault(labels.NAV_SECTIONS[section], []).append(page)
 
 offered = {page.url_path for pages in sections.values() for page in pages}

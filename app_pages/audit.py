@@ -15,13 +15,15 @@ version = data.file_version()  # every audit record writes the file: the data ve
 st.caption(labels.AUDIT_PAGE_INTRO)
 
 since_column, user_column, action_column = st.columns(3)
-since = since_column.date_input(labels.AUDIT_FILTER_SINCE, value=view.today - dt.timedelta(days=DAYS_BACK),
-                                max_value=view.today, key="audit_since")  # fmt: skip
+since = since_column.date_input(
+    labels.AUDIT_FILTER_SINCE, value=view.today - dt.timedelta(days=DAYS_BACK), max_value=view.today, key="audit_since"
+)
 names = [labels.ALL_OPTION, *upload_data.account_names(version), labels.AUDIT_UNKNOWN_USER]
 user_name = user_column.selectbox(labels.AUDIT_FILTER_USER, names, key="audit_user")
 actions = [labels.ALL_OPTION, *access.AUDIT_ACTIONS]
-action = action_column.selectbox(labels.AUDIT_FILTER_ACTION, actions, key="audit_action",
-                                 format_func=lambda a: labels.AUDIT_ACTION_LABELS.get(a, a))  # fmt: skip
+action = action_column.selectbox(
+    labels.AUDIT_FILTER_ACTION, actions, key="audit_action", format_func=lambda a: labels.AUDIT_ACTION_LABELS.get(a, a)
+)
 
 records = upload_data.audit_records(
     version,

@@ -7,9 +7,25 @@ from pipeline import catalog, labels, queries
 
 RANKING_METRICS = list(catalog.shown_in("ranking"))
 # who, with whom, and the figures a 督办 call is about before the details, so they stay in sight at 1280 px
-PAIR_COLUMNS = ["id_number", "beneficiary_name", "category", "township", "village", "cadre_name", "department",
-                "last_contact_on", "days_since_contact", "contacts", "home_visits", "open_issues", "issues_overdue",
-                "is_overdue_contact", "is_on_standard", "cadre_phone", "paired_on"]  # fmt: skip
+PAIR_COLUMNS = [
+    "id_number",
+    "beneficiary_name",
+    "category",
+    "township",
+    "village",
+    "cadre_name",
+    "department",
+    "last_contact_on",
+    "days_since_contact",
+    "contacts",
+    "home_visits",
+    "open_issues",
+    "issues_overdue",
+    "is_overdue_contact",
+    "is_on_standard",
+    "cadre_phone",
+    "paired_on",
+]
 PAIR_ALERTS = ["is_overdue_contact", "issues_overdue"]
 
 
@@ -35,9 +51,13 @@ if len(county_table) > 1:  # ranking the counties of the view; one county is ran
     st.subheader(labels.COUNTY_TABLE)
     drill_view.behind_summary(county_table, config, labels.COUNTY_SUMMARY, labels.COUNTY_NONE_BEHIND)
     drill_view.rag_legend(config)
-    selected = tables.show_table(county_table, key="county_table", file_name=labels.COUNTY_TABLE, selectable=True,
-                                 styler=drill_view.rag_styler(county_table, config, alerts=[
-                                     "overdue_contact", "issues_overdue"]))  # fmt: skip
+    selected = tables.show_table(
+        county_table,
+        key="county_table",
+        file_name=labels.COUNTY_TABLE,
+        selectable=True,
+        styler=drill_view.rag_styler(county_table, config, alerts=["overdue_contact", "issues_overdue"]),
+    )
     left, right = st.columns([3, 2])
     with left:
         st.subheader(labels.COUNTY_CHART)
@@ -48,13 +68,19 @@ if len(county_table) > 1:  # ranking the counties of the view; one county is ran
             format_func=labels.METRIC_LABELS.get,
             key="county_rank_metric",
         )
-        st.plotly_chart(charts.ranking_bar(counties, "county", metric, config), key="county_ranking",
-                        config=drill_view.CHART_CONFIG)  # fmt: skip
+        st.plotly_chart(
+            charts.ranking_bar(counties, "county", metric, config), key="county_ranking", config=drill_view.CHART_CONFIG
+        )
     with right:
         st.subheader(labels.COUNTY_PICK)
-        county = drill_view.synced_pick(labels.COUNTY_PICK, county_table["county"].tolist(), selected,
-                                        key="county_pick", table_key="county_table",
-                                        placeholder=labels.COUNTY_PICK_PLACEHOLDER)  # fmt: skip
+        county = drill_view.synced_pick(
+            labels.COUNTY_PICK,
+            county_table["county"].tolist(),
+            selected,
+            key="county_pick",
+            table_key="county_table",
+            placeholder=labels.COUNTY_PICK_PLACEHOLDER,
+        )
         if county is None:
             st.info(labels.COUNTY_PICK_HINT)
 else:
@@ -67,19 +93,32 @@ townships = grouped["township"]
 townships = townships[townships["county"] == county]
 st.subheader(labels.TOWNSHIP_TABLE.format(county=escape.md(county)))
 township_table = metrics_table(townships, "township", config)
-selected = tables.show_table(township_table, key="township_table", file_name=labels.TOWNSHIP_TABLE.format(
-    county=county), selectable=True, styler=drill_view.rag_styler(township_table, config, alerts=[
-    "overdue_contact", "issues_overdue"]))  # fmt: skip
+selected = tables.show_table(
+    township_table,
+    key="township_table",
+    file_name=labels.TOWNSHIP_TABLE.format(county=county),
+    selectable=True,
+    styler=drill_view.rag_styler(township_table, config, alerts=["overdue_contact", "issues_overdue"]),
+)
 
 st.subheader(labels.PAIRS_HEADER.format(place=escape.md(county)))
 pick, which_column = st.columns(2)
 with pick:
-    township = drill_view.synced_pick(labels.TOWNSHIP_PICK, townships["township"].tolist(), selected,
-                                      key="township_pick", table_key="township_table",
-                                      placeholder=labels.TOWNSHIP_PICK_PLACEHOLDER)  # fmt: skip
+    township = drill_view.synced_pick(
+        labels.TOWNSHIP_PICK,
+        townships["township"].tolist(),
+        selected,
+        key="township_pick",
+        table_key="township_table",
+        placeholder=labels.TOWNSHIP_PICK_PLACEHOLDER,
+    )
 with which_column:
-    which = st.selectbox(labels.PAIRS_FILTER, list(labels.PAIR_FILTER_LABELS),
-                         format_func=labels.PAIR_FILTER_LABELS.get, key="pair_filter")  # fmt: skip
+    which = st.selectbox(
+        labels.PAIRS_FILTER,
+        list(labels.PAIR_FILTER_LABELS),
+        format_func=labels.PAIR_FILTER_LABELS.get,
+        key="pair_filter",
+    )
 if township is None:
     place, by, key = county, "county", (county,)
 else:
@@ -94,9 +133,17 @@ else:
     shown = pairs[PAIR_COLUMNS]
     height = "auto" if len(shown) <= 10 else 420  # a long list scrolls inside the table, a short one fits it
     # the same rows unmasked, in the same order: their ID numbers open a person's file and are never drawn
-    full = pairs if not masked else queries.filter_pairs(
-        drill_data.pair_rows(version, *view.args[:2], by, key, *view.args[2:], False), which)  # fmt: skip
-    person_view.person_table(shown, full["id_number"].tolist(), key="pairs_table",
-                             file_name=labels.PAIRS_HEADER.format(place=place), height=height, masked=masked,
-                             styler=drill_view.rag_styler(shown, config, None, alerts=PAIR_ALERTS,
-                                                          warnings=["open_issues"]))  # fmt: skip
+    full = (
+        pairs
+        if not masked
+        else queries.filter_pairs(drill_data.pair_rows(version, *view.args[:2], by, key, *view.args[2:], False), which)
+    )
+    person_view.person_table(
+        shown,
+        full["id_number"].tolist(),
+        key="pairs_table",
+        file_name=labels.PAIRS_HEADER.format(place=place),
+        height=height,
+        masked=masked,
+        styler=drill_view.rag_styler(shown, config, None, alerts=PAIR_ALERTS, warnings=["open_issues"]),
+    )

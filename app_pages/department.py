@@ -32,20 +32,65 @@ RANKING_COLUMNS = [
     "issues_overdue",
 ]
 # the figures a reminder is about come first, so they stay in sight without scrolling sideways
-CADRE_COLUMNS = ["cadre", "cadre_phone_masked", "paired", "overdue_contact", "issues_overdue", "open_issues",
-                 "last_contact_on", "contacts", "contacted", "home_visited", "on_standard_rate",
-                 "cadre_level"]  # fmt: skip
-PAIR_COLUMNS = ["id_number", "beneficiary_name", "category", "county", "township", "village", "last_contact_on",
-                "days_since_contact", "contacts", "home_visits", "open_issues", "issues_overdue", "is_overdue_contact",
-                "is_on_standard", "paired_on"]  # fmt: skip
-CONTACT_COLUMNS = ["contact_date", "beneficiary_name", "id_number", "method", "visit_cadre_name", "rating", "summary",
-                   "callback_untrue"]  # fmt: skip
-ISSUE_COLUMNS = ["issue_no", "beneficiary_name", "id_number", "raised_on", "issue_category", "description",
-                 "issue_level", "status", "closed_on", "days_open", "is_overdue"]  # fmt: skip
+CADRE_COLUMNS = [
+    "cadre",
+    "cadre_phone_masked",
+    "paired",
+    "overdue_contact",
+    "issues_overdue",
+    "open_issues",
+    "last_contact_on",
+    "contacts",
+    "contacted",
+    "home_visited",
+    "on_standard_rate",
+    "cadre_level",
+]
+PAIR_COLUMNS = [
+    "id_number",
+    "beneficiary_name",
+    "category",
+    "county",
+    "township",
+    "village",
+    "last_contact_on",
+    "days_since_contact",
+    "contacts",
+    "home_visits",
+    "open_issues",
+    "issues_overdue",
+    "is_overdue_contact",
+    "is_on_standard",
+    "paired_on",
+]
+CONTACT_COLUMNS = [
+    "contact_date",
+    "beneficiary_name",
+    "id_number",
+    "method",
+    "visit_cadre_name",
+    "rating",
+    "summary",
+    "callback_untrue",
+]
+ISSUE_COLUMNS = [
+    "issue_no",
+    "beneficiary_name",
+    "id_number",
+    "raised_on",
+    "issue_category",
+    "description",
+    "issue_level",
+    "status",
+    "closed_on",
+    "days_open",
+    "is_overdue",
+]
 COUNT_ALERTS = ["overdue_contact", "issues_overdue"]
 
-view = page.start("department", title_for=lambda v: role_view.own_title(v, labels.OWN_DEPARTMENT_TITLE)
-                  if v.department else None)  # fmt: skip
+view = page.start(
+    "department", title_for=lambda v: role_view.own_title(v, labels.OWN_DEPARTMENT_TITLE) if v.department else None
+)
 version = data.data_version()
 config = data.current_settings(version)
 ranking = drill_data.department_ranking(version, *view.args)
@@ -71,9 +116,14 @@ else:
 
     order_column, behind_column = st.columns([2, 3], vertical_alignment="bottom")
     with order_column:
-        order = st.segmented_control(labels.DEPARTMENT_ORDER, list(labels.DEPARTMENT_ORDER_LABELS), default="worst",
-                                     format_func=labels.DEPARTMENT_ORDER_LABELS.get, required=True,
-                                     key="department_order")  # fmt: skip
+        order = st.segmented_control(
+            labels.DEPARTMENT_ORDER,
+            list(labels.DEPARTMENT_ORDER_LABELS),
+            default="worst",
+            format_func=labels.DEPARTMENT_ORDER_LABELS.get,
+            required=True,
+            key="department_order",
+        )
     with behind_column:
         only_behind = st.toggle(labels.DEPARTMENT_ONLY_BEHIND, key="department_only_behind", disabled=not behind)
     shown = ranking if order == "worst" else ranking.iloc[::-1]
@@ -92,26 +142,38 @@ else:
         # the table restarts its selection when its rows are reordered or filtered, so a row keeps its meaning
         table_key = f"department_table_{order}_{int(only_behind)}"
         styler = drill_view.rag_styler(shown, config, alerts=[*COUNT_ALERTS, "is_behind"])
-        selected = tables.show_table(shown, key=table_key, file_name=labels.DEPARTMENT_TABLE, selectable=True,
-                                     styler=styler)  # fmt: skip
+        selected = tables.show_table(
+            shown, key=table_key, file_name=labels.DEPARTMENT_TABLE, selectable=True, styler=styler
+        )
     with chart_tab:
         chart_title = labels.DEPARTMENT_CHART_WORST if order == "worst" else labels.DEPARTMENT_CHART_BEST
         chart_rows = shown.head(CHART_ROWS)
-        st.plotly_chart(drill_view.score_bar(chart_rows, "department", config,
-                                             chart_title.format(count=len(chart_rows))),
-                        key="department_scores", config=drill_view.CHART_CONFIG)  # fmt: skip
+        st.plotly_chart(
+            drill_view.score_bar(chart_rows, "department", config, chart_title.format(count=len(chart_rows))),
+            key="department_scores",
+            config=drill_view.CHART_CONFIG,
+        )
 
     st.subheader(labels.DEPARTMENT_PICK)
-    department = drill_view.synced_pick(labels.DEPARTMENT_PICK, shown["department"].tolist(), selected,
-                                        key="department_pick", table_key=table_key,
-                                        placeholder=labels.DEPARTMENT_PICK_PLACEHOLDER)  # fmt: skip
+    department = drill_view.synced_pick(
+        labels.DEPARTMENT_PICK,
+        shown["department"].tolist(),
+        selected,
+        key="department_pick",
+        table_key=table_key,
+        placeholder=labels.DEPARTMENT_PICK_PLACEHOLDER,
+    )
     if department is None:
         st.info(labels.DEPARTMENT_PICK_HINT)
         st.stop()
 row = ranking[ranking["department"] == department].iloc[0]
 if row["is_behind"]:
-    st.error(labels.DEPARTMENT_BEHIND_DETAIL.format(department=escape.md(department), score=f"{row['score']:.1f}",
-                                                    reason=row["behind_reason"]), icon=":material/flag:")  # fmt: skip
+    st.error(
+        labels.DEPARTMENT_BEHIND_DETAIL.format(
+            department=escape.md(department), score=f"{row['score']:.1f}", reason=row["behind_reason"]
+        ),
+        icon=":material/flag:",
+    )
 
 supervision_view.department_section(view, department, bool(row["is_behind"]))  # 督办落实情况, raising an item
 
@@ -119,15 +181,25 @@ cadres = drill_data.cadre_rows(version, *view.args[:2], department, *view.args[2
 st.subheader(labels.CADRE_TABLE.format(department=escape.md(department)))
 st.caption(labels.CADRE_TABLE_NOTE)
 cadre_table = cadres[CADRE_COLUMNS]
-selected = tables.show_table(cadre_table, key=f"cadre_table_{department}", selectable=True,
-                             file_name=labels.CADRE_TABLE.format(department=department),
-                             styler=drill_view.rag_styler(cadre_table, config, None, alerts=COUNT_ALERTS,
-                                                          warnings=["open_issues"]))  # fmt: skip
-options = [labels.CADRE_OPTION.format(name=n, phone=p) for n, p in zip(cadres["cadre"], cadres["cadre_phone_masked"],
-                                                                      strict=True)]  # fmt: skip
-choice = drill_view.synced_pick(labels.CADRE_PICK, options, selected, key="cadre_pick",
-                                table_key=f"cadre_table_{department}",
-                                placeholder=labels.CADRE_PICK_PLACEHOLDER)  # fmt: skip
+selected = tables.show_table(
+    cadre_table,
+    key=f"cadre_table_{department}",
+    selectable=True,
+    file_name=labels.CADRE_TABLE.format(department=department),
+    styler=drill_view.rag_styler(cadre_table, config, None, alerts=COUNT_ALERTS, warnings=["open_issues"]),
+)
+options = [
+    labels.CADRE_OPTION.format(name=n, phone=p)
+    for n, p in zip(cadres["cadre"], cadres["cadre_phone_masked"], strict=True)
+]
+choice = drill_view.synced_pick(
+    labels.CADRE_PICK,
+    options,
+    selected,
+    key="cadre_pick",
+    table_key=f"cadre_table_{department}",
+    placeholder=labels.CADRE_PICK_PLACEHOLDER,
+)
 if choice is None:
     st.info(labels.CADRE_PICK_HINT)
     st.stop()
@@ -146,16 +218,23 @@ st.subheader(labels.CADRE_TIMELINE.format(cadre=escape.md(choice)))
 if contacts.empty:
     st.info(labels.CADRE_TIMELINE_EMPTY.format(cadre=escape.md(choice)))
 else:
-    st.plotly_chart(drill_view.contact_timeline(contacts, pairs, view.period), key="cadre_timeline",
-                    config=drill_view.CHART_CONFIG)  # fmt: skip
+    st.plotly_chart(
+        drill_view.contact_timeline(contacts, pairs, view.period), key="cadre_timeline", config=drill_view.CHART_CONFIG
+    )
 
 st.subheader(labels.CADRE_PAIRS.format(cadre=escape.md(choice)))
 # the same rows unmasked, in the same order: their ID numbers open a person's file and are never drawn
 full = pairs if not masked else drill_data.pair_rows(version, *view.args[:2], "cadre", key, *view.args[2:], False)
-person_view.person_table(pairs[PAIR_COLUMNS], full["id_number"].tolist(), key="cadre_pairs",
-                         file_name=labels.CADRE_PAIRS.format(cadre=file_part), masked=masked,
-                         styler=drill_view.rag_styler(pairs[PAIR_COLUMNS], config, None, alerts=[
-                             "is_overdue_contact", "issues_overdue"], warnings=["open_issues"]))  # fmt: skip
+person_view.person_table(
+    pairs[PAIR_COLUMNS],
+    full["id_number"].tolist(),
+    key="cadre_pairs",
+    file_name=labels.CADRE_PAIRS.format(cadre=file_part),
+    masked=masked,
+    styler=drill_view.rag_styler(
+        pairs[PAIR_COLUMNS], config, None, alerts=["is_overdue_contact", "issues_overdue"], warnings=["open_issues"]
+    ),
+)
 
 st.subheader(labels.CADRE_ISSUES.format(cadre=escape.md(choice)))
 if issues.empty:
@@ -164,13 +243,21 @@ else:
     # open and overdue issues first: they are what a 督办 call is about
     ordered = issues.assign(is_open=issues["closed_on"].isna()).sort_values(
         ["is_overdue", "is_open", "raised_on"], ascending=[False, False, True], kind="stable"
-    )[ISSUE_COLUMNS]  # fmt: skip
-    tables.show_table(ordered, key="cadre_issues", file_name=labels.CADRE_ISSUES.format(cadre=file_part),
-                      masked=masked,
-                      styler=drill_view.rag_styler(ordered, config, None, alerts=["is_overdue"]))  # fmt: skip
+    )[ISSUE_COLUMNS]
+    tables.show_table(
+        ordered,
+        key="cadre_issues",
+        file_name=labels.CADRE_ISSUES.format(cadre=file_part),
+        masked=masked,
+        styler=drill_view.rag_styler(ordered, config, None, alerts=["is_overdue"]),
+    )
 
 if not contacts.empty:
     st.subheader(labels.CADRE_CONTACTS.format(cadre=escape.md(choice)))
-    tables.show_table(contacts[CONTACT_COLUMNS], key="cadre_contacts", masked=masked,
-                      file_name=labels.CADRE_CONTACTS.format(cadre=file_part),
-                      styler=drill_view.rag_styler(contacts[CONTACT_COLUMNS], config, None))  # fmt: skip
+    tables.show_table(
+        contacts[CONTACT_COLUMNS],
+        key="cadre_contacts",
+        masked=masked,
+        file_name=labels.CADRE_CONTACTS.format(cadre=file_part),
+        styler=drill_view.rag_styler(contacts[CONTACT_COLUMNS], config, None),
+    )

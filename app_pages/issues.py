@@ -8,9 +8,16 @@ from app_ui import auth, data, issue_charts, issue_data, kpi, page, tables
 from pipeline import export, issue_stats, labels, periods
 
 # (metric, colour of its change): a count that should shrink turns red when it grows
-COUNT_CARDS = [("issues_total", "off"), ("issues_new", "off"), ("issues_resolved", "normal"), None,
-               ("open_issues", "inverse"), ("issues_overdue", "inverse"), ("issues_closed_in_p", "normal"),
-               ("median_days_to_close", "inverse")]  # fmt: skip
+COUNT_CARDS = [
+    ("issues_total", "off"),
+    ("issues_new", "off"),
+    ("issues_resolved", "normal"),
+    None,
+    ("open_issues", "inverse"),
+    ("issues_overdue", "inverse"),
+    ("issues_closed_in_p", "normal"),
+    ("median_days_to_close", "inverse"),
+]
 SUMMARY_TABS = ["issue_category", "issue_level", "status_on_as_of"]
 
 
@@ -52,26 +59,42 @@ row["open_issues"] = int(stats.ageing["open_issues"].sum())
 row["open_issues_change"] = row["open_issues"] - int(previous.ageing["open_issues"].sum())
 
 st.subheader(labels.ISSUES_KPI_HEADER)
-st.caption(labels.COMPARED_WITH.format(period=periods.period_label(view.period),
-                                       previous=periods.period_label(view.previous)))  # fmt: skip
+st.caption(
+    labels.COMPARED_WITH.format(period=periods.period_label(view.period), previous=periods.period_label(view.previous))
+)
 for cards_row in (COUNT_CARDS[:4], COUNT_CARDS[4:]):
     for column, card in zip(st.columns(4), cards_row, strict=True):
         if card is None:
-            kpi.rate_card(column, labels.METRIC_LABELS["resolution_rate"], row["resolution_rate"],
-                          row["resolution_rate_change"], config)  # fmt: skip
+            kpi.rate_card(
+                column,
+                labels.METRIC_LABELS["resolution_rate"],
+                row["resolution_rate"],
+                row["resolution_rate_change"],
+                config,
+            )
         else:
             count_card(column, *card, row=row)
 
 names = export.display_labels()
 left, right = st.columns(2)
-for column, dimension, title in ((left, "issue_category", labels.ISSUES_BY_CATEGORY),
-                                 (right, "issue_level", labels.ISSUES_BY_LEVEL)):  # fmt: skip
+for column, dimension, title in (
+    (left, "issue_category", labels.ISSUES_BY_CATEGORY),
+    (right, "issue_level", labels.ISSUES_BY_LEVEL),
+):
     matrix = issue_stats.status_matrix(stats.breakdown, dimension)
     statuses = [s for s in labels.ISSUE_STATUS_ORDER if s in matrix.columns]
     # eight categories read best as rows; the four levels, bottom to top, as columns of one height
-    figure = issue_charts.stacked_counts(matrix, dimension, statuses, issue_charts.STATUS_COLOURS, title,
-                                         names[dimension], labels.ISSUES_AXIS_COUNT,
-                                         horizontal=dimension == "issue_category", height=540)  # fmt: skip
+    figure = issue_charts.stacked_counts(
+        matrix,
+        dimension,
+        statuses,
+        issue_charts.STATUS_COLOURS,
+        title,
+        names[dimension],
+        labels.ISSUES_AXIS_COUNT,
+        horizontal=dimension == "issue_category",
+        height=540,
+    )
     column.plotly_chart(figure, key=f"by_{dimension}")
 st.caption(labels.ISSUES_STATUS_NOTE.format(as_of=as_of))
 
@@ -79,39 +102,67 @@ left, right = st.columns(2)
 levels = list(labels.ISSUE_LEVELS)
 with left:
     if row["open_issues"]:
-        st.plotly_chart(issue_charts.stacked_counts(stats.ageing, "age_band", levels, issue_charts.LEVEL_COLOURS,
-                        labels.ISSUES_AGEING, labels.ISSUES_AXIS_AGE.format(as_of=as_of), labels.ISSUES_AXIS_COUNT),
-                        key="ageing")  # fmt: skip
+        st.plotly_chart(
+            issue_charts.stacked_counts(
+                stats.ageing,
+                "age_band",
+                levels,
+                issue_charts.LEVEL_COLOURS,
+                labels.ISSUES_AGEING,
+                labels.ISSUES_AXIS_AGE.format(as_of=as_of),
+                labels.ISSUES_AXIS_COUNT,
+            ),
+            key="ageing",
+        )
     else:
         st.subheader(labels.ISSUES_AGEING)
         st.info(labels.ISSUES_NO_OPEN.format(as_of=as_of))
 with right:
     if row["open_issues"]:
         shares = [int(stats.ageing[level].sum()) for level in levels]
-        st.plotly_chart(issue_charts.share_ring(levels, shares, issue_charts.LEVEL_COLOURS, labels.ISSUES_LEVEL_MIX),
-                        key="level_mix")  # fmt: skip
+        st.plotly_chart(
+            issue_charts.share_ring(levels, shares, issue_charts.LEVEL_COLOURS, labels.ISSUES_LEVEL_MIX),
+            key="level_mix",
+        )
 
 left, right = st.columns(2)
 with left:
     if row["issues_closed_in_p"]:
         closing = list(labels.CLOSED_STATUSES)
-        st.plotly_chart(issue_charts.stacked_counts(stats.close_time, "close_band", closing,
-                        issue_charts.STATUS_COLOURS, labels.ISSUES_CLOSE_TIME, labels.ISSUES_AXIS_CLOSE,
-                        labels.ISSUES_AXIS_COUNT), key="close_time")  # fmt: skip
+        st.plotly_chart(
+            issue_charts.stacked_counts(
+                stats.close_time,
+                "close_band",
+                closing,
+                issue_charts.STATUS_COLOURS,
+                labels.ISSUES_CLOSE_TIME,
+                labels.ISSUES_AXIS_CLOSE,
+                labels.ISSUES_AXIS_COUNT,
+            ),
+            key="close_time",
+        )
     else:
         st.subheader(labels.ISSUES_CLOSE_TIME)
         st.info(labels.ISSUES_NO_CLOSED)
 with right:
     by_status = issue_stats.counts_by(stats.breakdown, "status_on_as_of")
-    st.plotly_chart(issue_charts.share_ring(by_status["status_on_as_of"].tolist(), by_status["issues_total"].tolist(),
-                    issue_charts.STATUS_COLOURS, labels.ISSUES_BY_STATUS), key="status_mix")  # fmt: skip
+    st.plotly_chart(
+        issue_charts.share_ring(
+            by_status["status_on_as_of"].tolist(),
+            by_status["issues_total"].tolist(),
+            issue_charts.STATUS_COLOURS,
+            labels.ISSUES_BY_STATUS,
+        ),
+        key="status_mix",
+    )
 
 st.subheader(labels.ISSUES_SUMMARY_TABLES)
 for tab, dimension in zip(st.tabs([names[d] for d in SUMMARY_TABS]), SUMMARY_TABS, strict=True):
     with tab:
         file_name = labels.ISSUES_FILE_SUMMARY.format(grouping=names[dimension], period=view.period.text)
-        tables.show_table(issue_stats.counts_by(stats.breakdown, dimension), key=f"summary_{dimension}",
-                          file_name=file_name)  # fmt: skip
+        tables.show_table(
+            issue_stats.counts_by(stats.breakdown, dimension), key=f"summary_{dimension}", file_name=file_name
+        )
 
 st.subheader(labels.ISSUES_OVERDUE_LIST)
 masked = auth.masked_view("issues", view.period.text, view.scope)
@@ -120,5 +171,10 @@ if overdue.empty:
     st.success(labels.ISSUES_NO_OVERDUE.format(as_of=as_of, days=config.overdue_days))
 else:
     st.caption(labels.ISSUES_OVERDUE_CAPTION.format(days=config.overdue_days, as_of=as_of))
-    tables.show_table(overdue, key="overdue_issues", height=min(420, 38 + 35 * len(overdue)), masked=masked,
-                      file_name=labels.ISSUES_FILE_OVERDUE.format(period=view.period.text))  # fmt: skip
+    tables.show_table(
+        overdue,
+        key="overdue_issues",
+        height=min(420, 38 + 35 * len(overdue)),
+        masked=masked,
+        file_name=labels.ISSUES_FILE_OVERDUE.format(period=view.period.text),
+    )

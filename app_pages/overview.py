@@ -30,8 +30,9 @@ if unit is not None and unit[0] == "department":  # what the department must do 
     role_view.todo(view, masked, role_view.open_items(view.department))
 
 st.subheader(labels.OVERVIEW_KPI_HEADER)
-st.caption(labels.COMPARED_WITH.format(period=periods.period_label(view.period),
-                                       previous=periods.period_label(view.previous)))  # fmt: skip
+st.caption(
+    labels.COMPARED_WITH.format(period=periods.period_label(view.period), previous=periods.period_label(view.previous))
+)
 standard_empty = page.standard_is_empty(overall)
 figures = [*RATE_CARDS, *COUNT_CARDS]
 for start in range(0, len(figures), 4):  # row by row: on a phone the columns stack in reading order
@@ -50,11 +51,13 @@ st.subheader(labels.OVERVIEW_TREND)
 end_month = view.period.as_of.replace(day=1)
 back = end_month.year * 12 + end_month.month - 1 - (TREND_MONTHS - 1)  # twelve points, the last one included
 start_month = end_month.replace(year=back // 12, month=back % 12 + 1)
-monthly = data.trend(version, f"{start_month:%Y-%m}", f"{end_month:%Y-%m}", view.today, "overall",
-                     view.county, view.department)  # fmt: skip
+monthly = data.trend(
+    version, f"{start_month:%Y-%m}", f"{end_month:%Y-%m}", view.today, "overall", view.county, view.department
+)
 running = f"{view.today:%Y-%m}" if periods.month_end(view.today.replace(day=1)) > view.today else None
-st.plotly_chart(charts.trend_lines(monthly, TREND_METRICS, labels.OVERVIEW_TREND, running=running), key="trend",
-                config=CHART_CONFIG)  # fmt: skip
+st.plotly_chart(
+    charts.trend_lines(monthly, TREND_METRICS, labels.OVERVIEW_TREND, running=running), key="trend", config=CHART_CONFIG
+)
 st.caption(labels.TREND_CAPTION)
 
 # a county ranks its townships; the city (or a department across counties) its counties
@@ -78,17 +81,24 @@ with left:
         st.plotly_chart(charts.ranking_bar(places, by, metric, config), key="county_ranking", config=CHART_CONFIG)
 with right:
     st.subheader(labels.OVERVIEW_CATEGORY)
-    shown_rates = ["contact_rate", "resolution_rate"] if standard_empty else ["contact_rate", "on_standard_rate",
-                                                                             "resolution_rate"]  # fmt: skip
-    st.plotly_chart(charts.category_bars(grouped["category"], "category", shown_rates, labels.OVERVIEW_CATEGORY),
-                    key="category", config=CHART_CONFIG)  # fmt: skip
+    shown_rates = (
+        ["contact_rate", "resolution_rate"]
+        if standard_empty
+        else ["contact_rate", "on_standard_rate", "resolution_rate"]
+    )
+    st.plotly_chart(
+        charts.category_bars(grouped["category"], "category", shown_rates, labels.OVERVIEW_CATEGORY),
+        key="category",
+        config=CHART_CONFIG,
+    )
 
 table = queries.flag_behind(places, config).sort_values("score", ascending=False, na_position="last", kind="stable")
 table = table[[by, "score", "behind_reason", *(m for m in queries.METRIC_COLUMNS if m != "score")]].reset_index(
     drop=True
 )
-table_title = (labels.OVERVIEW_TOWNSHIP_TABLE.format(county=view.county) if by == "township"
-               else labels.OVERVIEW_COUNTY_TABLE)  # fmt: skip
+table_title = (
+    labels.OVERVIEW_TOWNSHIP_TABLE.format(county=view.county) if by == "township" else labels.OVERVIEW_COUNTY_TABLE
+)
 st.subheader(escape.md(table_title))
 tables.show_table(table, key="county_table", file_name=table_title)
 

@@ -25,8 +25,9 @@ if len(checks) < len(quality.CHECKS):
 
 summary = st.container()  # filled last: the counts depend on the limit chosen in the cadres tab
 titles = labels.QUALITY_CHECK_TITLES
-tabs = dict(zip([*checks, "doubtful"], st.tabs([*(titles[name] for name in checks), labels.QUALITY_DOUBT_TAB]),
-               strict=True))  # fmt: skip
+tabs = dict(
+    zip([*checks, "doubtful"], st.tabs([*(titles[name] for name in checks), labels.QUALITY_DOUBT_TAB]), strict=True)
+)
 counts: dict[str, int] = {}
 
 
@@ -43,8 +44,12 @@ def _show(name: str, frame) -> None:
     if frame.empty:
         st.success(labels.QUALITY_NOTHING_FOUND, icon=":material/check_circle:")
         return
-    tables.show_table(frame.rename(columns=column_names), key=f"quality_{name}", file_name=titles[name],
-                      masked=masked or name not in quality.SCOPED_CHECKS)  # fmt: skip
+    tables.show_table(
+        frame.rename(columns=column_names),
+        key=f"quality_{name}",
+        file_name=titles[name],
+        masked=masked or name not in quality.SCOPED_CHECKS,
+    )
 
 
 for name in checks:
@@ -90,8 +95,12 @@ with tabs["doubtful"]:  # 疑点 (SPEC §8): over the sidebar's period, each row
         kinds = [labels.QUALITY_DOUBT_ALL, *dict.fromkeys(doubts["rule"])]
         kind = st.selectbox(labels.QUALITY_DOUBT_RULE_FILTER, kinds, key="quality_doubt_rule", width=320)
         shown = doubts if kind == labels.QUALITY_DOUBT_ALL else doubts[doubts["rule"] == kind]
-        tables.show_table(shown.rename(columns=column_names), key="quality_doubtful", masked=masked,
-                          file_name=labels.QUALITY_DOUBT_TAB)  # fmt: skip
+        tables.show_table(
+            shown.rename(columns=column_names),
+            key="quality_doubtful",
+            masked=masked,
+            file_name=labels.QUALITY_DOUBT_TAB,
+        )
 
 with summary:
     cards = st.columns(4)  # the cards in two rows: the titles stay readable at 1280 pixels

@@ -25,12 +25,14 @@ if found.as_of != found.today:
 left, right = st.columns(2)
 departments = sorted(found.cadres["department"].unique())
 asked = st.query_params.get_all("rdept")
-department = left.selectbox(labels.REMINDERS_FILTER_DEPARTMENT, [labels.ALL_OPTION, *departments], key="rdept",
-                            bind="query-params")  # fmt: skip
+department = left.selectbox(
+    labels.REMINDERS_FILTER_DEPARTMENT, [labels.ALL_OPTION, *departments], key="rdept", bind="query-params"
+)
 if asked and department not in asked:  # a department the link names that has nothing overdue, or none at all
     filters.show_link_notice(["rdept"])
-search = right.text_input(labels.REMINDERS_FILTER_CADRE, key="rcadre",
-                          placeholder=labels.REMINDERS_FILTER_CADRE_PLACEHOLDER)  # fmt: skip
+search = right.text_input(
+    labels.REMINDERS_FILTER_CADRE, key="rcadre", placeholder=labels.REMINDERS_FILTER_CADRE_PLACEHOLDER
+)
 chosen = found.for_department(None if department == labels.ALL_OPTION else department)
 
 cards = st.columns(4)
@@ -55,13 +57,15 @@ auth.download_button(
 
 supervision_view.reminders_section(view, departments)  # hand the overdue lists over as 督办事项
 
-tab_texts, tab_departments, tab_contacts, tab_issues, tab_effect = st.tabs([
-    labels.REMINDERS_TEXTS,
-    labels.REMINDERS_BY_DEPARTMENT,
-    f"{labels.REMINDER_SHEETS['contacts']}（{len(chosen.contacts):,}）",
-    f"{labels.REMINDER_SHEETS['issues']}（{len(chosen.issues) + len(chosen.unassigned):,}）",
-    labels.REPORT_PAGE_REMINDERS,
-])  # fmt: skip
+tab_texts, tab_departments, tab_contacts, tab_issues, tab_effect = st.tabs(
+    [
+        labels.REMINDERS_TEXTS,
+        labels.REMINDERS_BY_DEPARTMENT,
+        f"{labels.REMINDER_SHEETS['contacts']}（{len(chosen.contacts):,}）",
+        f"{labels.REMINDER_SHEETS['issues']}（{len(chosen.issues) + len(chosen.unassigned):,}）",
+        labels.REPORT_PAGE_REMINDERS,
+    ]
+)
 with tab_texts:
     shown = reminders.search_cadres(chosen.cadres, search)
     if shown.empty:
@@ -73,16 +77,29 @@ with tab_texts:
         if pages > 1:
             # keyed by the filters, so that a narrower list starts again on its first page
             page_key = f"rpage|{view.args}|{department}|{search}"
-            number = st.number_input(labels.REMINDERS_PAGE.format(pages=pages), min_value=1, max_value=pages,
-                                     value=1, step=1, key=page_key, width=200)  # fmt: skip
+            number = st.number_input(
+                labels.REMINDERS_PAGE.format(pages=pages),
+                min_value=1,
+                max_value=pages,
+                value=1,
+                step=1,
+                key=page_key,
+                width=200,
+            )
         for cadre in shown.iloc[(number - 1) * PAGE_SIZE : number * PAGE_SIZE].itertuples(index=False):
-            values = {"department": cadre.department, "cadre": cadre.cadre_name, "phone": cadre.cadre_phone,
-                      "contacts": cadre.overdue_contact, "issues": cadre.issues_overdue}  # fmt: skip
+            values = {
+                "department": cadre.department,
+                "cadre": cadre.cadre_name,
+                "phone": cadre.cadre_phone,
+                "contacts": cadre.overdue_contact,
+                "issues": cadre.issues_overdue,
+            }
             st.markdown(labels.REMINDERS_CADRE_HEADING.format(**{k: escape.md(v) for k, v in values.items()}))
             st.code(cadre.reminder_text, language=None, wrap_lines=True)
 with tab_departments:
-    tables.show_table(reminders.by_department(chosen.cadres), key="reminders_by_department",
-                      file_name=labels.REMINDERS_BY_DEPARTMENT)  # fmt: skip
+    tables.show_table(
+        reminders.by_department(chosen.cadres), key="reminders_by_department", file_name=labels.REMINDERS_BY_DEPARTMENT
+    )
 # the lists' unmasked ID numbers, row for row (reminders.build keeps the order of queries.overdue): a selected
 # row opens the person's file; they are never drawn
 full_contacts = data.overdue(version, *view.args[:2], "contacts", *view.args[2:], False)
@@ -98,9 +115,14 @@ def _longest_first(frame, full, key: str, file_name: str) -> None:
     full = full.reset_index(drop=True)
     order = frame["days_overdue"].sort_values(ascending=False, kind="stable").index
     ids = full["id_number"].tolist() if len(full) == len(frame) else []
-    person_view.person_table(frame.loc[order].reset_index(drop=True), [ids[i] for i in order] if ids else [],
-                             key=key, file_name=file_name, masked=True,
-                             height=min(420, 38 + 35 * max(1, len(frame))))  # fmt: skip
+    person_view.person_table(
+        frame.loc[order].reset_index(drop=True),
+        [ids[i] for i in order] if ids else [],
+        key=key,
+        file_name=file_name,
+        masked=True,
+        height=min(420, 38 + 35 * max(1, len(frame))),
+    )
 
 
 with tab_contacts:
@@ -109,8 +131,7 @@ with tab_issues:
     _longest_first(chosen.issues, full_issues, "reminders_issues", labels.REMINDER_SHEETS["issues"])
     if not chosen.unassigned.empty:
         st.warning(labels.REMINDERS_UNASSIGNED.format(count=len(chosen.unassigned)))
-        tables.show_table(chosen.unassigned, key="reminders_unassigned",
-                          file_name=labels.REMINDER_SHEETS["unassigned"])  # fmt: skip
+        tables.show_table(chosen.unassigned, key="reminders_unassigned", file_name=labels.REMINDER_SHEETS["unassigned"])
 with tab_effect:  # did last period's reminders work: overdue then, dealt with by now
     reminded_on = report.date_text(snapshots.reminder_period(view.period).as_of)
     effect = report_data.reminder_effectiveness(version, *view.args)
@@ -118,7 +139,15 @@ with tab_effect:  # did last period's reminders work: overdue then, dealt with b
     if effect.empty:
         st.info(labels.REPORT_PAGE_NO_REMINDERS.format(previous_end=previous_end, reminded_on=reminded_on))
     else:
-        st.caption(labels.REPORT_PAGE_REMINDERS_NOTE.format(previous_end=previous_end, reminded_on=reminded_on,
-                                                            as_of=report.date_text(view.period.as_of)))  # fmt: skip
-        tables.show_table(effect, key="reminders_effect", file_name=labels.REPORT_PAGE_REMINDERS,
-                          headers=report.column_labels(), fractions=EFFECT_RATES)  # fmt: skip
+        st.caption(
+            labels.REPORT_PAGE_REMINDERS_NOTE.format(
+                previous_end=previous_end, reminded_on=reminded_on, as_of=report.date_text(view.period.as_of)
+            )
+        )
+        tables.show_table(
+            effect,
+            key="reminders_effect",
+            file_name=labels.REPORT_PAGE_REMINDERS,
+            headers=report.column_labels(),
+            fractions=EFFECT_RATES,
+        )

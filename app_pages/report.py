@@ -9,9 +9,20 @@ from pipeline import labels, periods, queries, report, snapshots
 
 RATE_CARDS = report.HEADLINE_RATES
 COUNT_CARDS = ("overdue_contact", "issues_overdue")
-DEPARTMENT_COLUMNS = ["rank", "rank_change", "department", "paired", "contact_rate", "on_standard_rate",
-                      "home_visit_rate", "resolution_rate", "satisfaction_rate", "overdue_contact", "issues_overdue",
-                      "score"]  # fmt: skip
+DEPARTMENT_COLUMNS = [
+    "rank",
+    "rank_change",
+    "department",
+    "paired",
+    "contact_rate",
+    "on_standard_rate",
+    "home_visit_rate",
+    "resolution_rate",
+    "satisfaction_rate",
+    "overdue_contact",
+    "issues_overdue",
+    "score",
+]
 RATE_LIKE = (*queries.RATE_COLUMNS, "contact_follow_rate", "issue_close_rate")
 
 
@@ -34,24 +45,42 @@ def table(frame: pd.DataFrame, key: str, file_name: str) -> None:
     """A read-only table with Chinese headers, rates as 55.0%, and its Excel download."""
     rates = [column for column in frame.columns if column in RATE_LIKE]
     styler = Styler(frame).format(kpi.rate_text, subset=rates)  # (Streamlit shows the texts of cells with ids)
-    tables.show_table(frame, key=key, file_name=file_name, styler=styler, headers=labels.REPORT_COLUMN_LABELS,
-                      fractions=RATE_LIKE)  # fmt: skip
+    tables.show_table(
+        frame, key=key, file_name=file_name, styler=styler, headers=labels.REPORT_COLUMN_LABELS, fractions=RATE_LIKE
+    )
 
 
 def downloads(made: report.ReportData, key: str) -> None:
     """The .xlsx, HTML and PDF of a report; each file is built only when its button is clicked."""
     stem = report.file_stem(made)
     xlsx_column, html_column, pdf_column = st.columns(3)
-    auth.download_button(labels.REPORT_PAGE_DOWNLOAD_XLSX, lambda: report.report_workbook(made), f"{stem}.xlsx",
-                         key=f"{key}_xlsx", icon=":material/table_view:", container=xlsx_column)  # fmt: skip
-    auth.download_button(labels.REPORT_PAGE_DOWNLOAD_HTML, lambda: report.report_html(made).encode("utf-8"),
-                         f"{stem}.html", key=f"{key}_html", mime="text/html", icon=":material/html:",
-                         container=html_column)  # fmt: skip
+    auth.download_button(
+        labels.REPORT_PAGE_DOWNLOAD_XLSX,
+        lambda: report.report_workbook(made),
+        f"{stem}.xlsx",
+        key=f"{key}_xlsx",
+        icon=":material/table_view:",
+        container=xlsx_column,
+    )
+    auth.download_button(
+        labels.REPORT_PAGE_DOWNLOAD_HTML,
+        lambda: report.report_html(made).encode("utf-8"),
+        f"{stem}.html",
+        key=f"{key}_html",
+        mime="text/html",
+        icon=":material/html:",
+        container=html_column,
+    )
     if report.pdf_available():
-        auth.download_button(labels.REPORT_PAGE_DOWNLOAD_PDF,
-                             lambda: report.report_pdf(report.report_html(made)) or b"", f"{stem}.pdf",
-                             key=f"{key}_pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
-                             container=pdf_column)  # fmt: skip
+        auth.download_button(
+            labels.REPORT_PAGE_DOWNLOAD_PDF,
+            lambda: report.report_pdf(report.report_html(made)) or b"",
+            f"{stem}.pdf",
+            key=f"{key}_pdf",
+            mime="application/pdf",
+            icon=":material/picture_as_pdf:",
+            container=pdf_column,
+        )
     else:
         pdf_column.caption(labels.REPORT_PAGE_NO_PDF)
 
@@ -65,16 +94,24 @@ st.caption(labels.REPORT_PAGE_SCOPE.format(scope=escape.md(view.scope.label)))
 kind_column, period_column = st.columns([2, 3], vertical_alignment="bottom")
 with kind_column:
     default_kind = view.period.kind if view.period.kind in report_data.REPORT_KINDS else "quarter"
-    kind = st.segmented_control(labels.REPORT_PAGE_KIND, report_data.REPORT_KINDS, default=default_kind,
-                                format_func=labels.REPORT_KIND_LABELS.get, required=True,
-                                key="report_kind")  # fmt: skip
+    kind = st.segmented_control(
+        labels.REPORT_PAGE_KIND,
+        report_data.REPORT_KINDS,
+        default=default_kind,
+        format_func=labels.REPORT_KIND_LABELS.get,
+        required=True,
+        key="report_kind",
+    )
 with period_column:
     choices = report_data.period_options(kind, options["first_month"], view.today)
     wanted = report_data.default_period(kind, view.period)
-    period_text = st.selectbox(labels.REPORT_PAGE_PERIOD, choices,
-                               index=choices.index(wanted) if wanted in choices else 0,
-                               format_func=lambda text: periods.parse_period(text, view.today).label,
-                               key=f"report_period_{kind}")  # fmt: skip
+    period_text = st.selectbox(
+        labels.REPORT_PAGE_PERIOD,
+        choices,
+        index=choices.index(wanted) if wanted in choices else 0,
+        format_func=lambda text: periods.parse_period(text, view.today).label,
+        key=f"report_period_{kind}",
+    )
 
 made = report_data.report_data(version, period_text, kind, view.today, *scope_args)
 summary = made.summary.set_index("metric")
@@ -86,11 +123,17 @@ st.subheader(escape.md(made.title))
 st.caption(escape.md(made.subtitle))
 cards = st.columns(4)
 for index, metric in enumerate(RATE_CARDS):
-    kpi.rate_card(cards[index % 4], labels.METRIC_LABELS[metric], summary.at[metric, "current"],
-                  summary.at[metric, "change"], made.config)  # fmt: skip
+    kpi.rate_card(
+        cards[index % 4],
+        labels.METRIC_LABELS[metric],
+        summary.at[metric, "current"],
+        summary.at[metric, "change"],
+        made.config,
+    )
 for index, metric in enumerate(COUNT_CARDS, start=len(RATE_CARDS)):
-    kpi.count_card(cards[index % 4], labels.METRIC_LABELS[metric], summary.at[metric, "current"],
-                   summary.at[metric, "change"])  # fmt: skip
+    kpi.count_card(
+        cards[index % 4], labels.METRIC_LABELS[metric], summary.at[metric, "current"], summary.at[metric, "change"]
+    )
 
 st.subheader(labels.REPORT_PAGE_SUMMARY)
 st.markdown("\n".join(f"- {escape.md(sentence)}" for sentence in made.sentences))
@@ -103,8 +146,7 @@ ranking_tab, behind_tab, reminder_tab = st.tabs(
     [labels.REPORT_PAGE_DEPARTMENTS, labels.REPORT_PAGE_BEHIND, labels.REPORT_PAGE_REMINDERS]
 )
 with ranking_tab:
-    table(made.departments[DEPARTMENT_COLUMNS], "report_departments",
-          f"{labels.REPORT_PAGE_DEPARTMENTS}_{period_text}")  # fmt: skip
+    table(made.departments[DEPARTMENT_COLUMNS], "report_departments", f"{labels.REPORT_PAGE_DEPARTMENTS}_{period_text}")
 with behind_tab:
     table(made.behind, "report_behind", f"{labels.REPORT_PAGE_BEHIND}_{period_text}")
 with reminder_tab:
@@ -112,12 +154,19 @@ with reminder_tab:
     previous_end = labels.REPORT_PREVIOUS_END_NAMES.get(made.kind, labels.REPORT_PREVIOUS_END_NAMES["range"])
     effect = report_data.reminder_effectiveness(version, period_text, view.today, *scope_args)
     if effect.empty:
-        st.info(labels.REPORT_PAGE_NO_REMINDERS.format(previous_end=previous_end,
-                                                       reminded_on=report.date_text(reminded.as_of)))  # fmt: skip
+        st.info(
+            labels.REPORT_PAGE_NO_REMINDERS.format(
+                previous_end=previous_end, reminded_on=report.date_text(reminded.as_of)
+            )
+        )
     else:
-        st.caption(labels.REPORT_PAGE_REMINDERS_NOTE.format(previous_end=previous_end,
-                                                            reminded_on=report.date_text(reminded.as_of),
-                                                            as_of=report.date_text(made.period.as_of)))  # fmt: skip
+        st.caption(
+            labels.REPORT_PAGE_REMINDERS_NOTE.format(
+                previous_end=previous_end,
+                reminded_on=report.date_text(reminded.as_of),
+                as_of=report.date_text(made.period.as_of),
+            )
+        )
         table(effect, "report_reminders", f"{labels.REPORT_PAGE_REMINDERS}_{period_text}")
 
 st.subheader(labels.REPORT_PAGE_SNAPSHOTS)
@@ -125,12 +174,16 @@ st.caption(labels.REPORT_PAGE_SNAPSHOT_HELP)
 user = auth.require_user()
 if user.may_snapshot:  # the snapshot is made in the signed-in user's name, and audited
     note_column, button_column = st.columns([3, 2], vertical_alignment="bottom")
-    note = note_column.text_input(labels.REPORT_PAGE_SNAPSHOT_NOTE, key="snapshot_note",
-                                  placeholder=labels.REPORT_PAGE_SNAPSHOT_NOTE_PLACEHOLDER)  # fmt: skip
+    note = note_column.text_input(
+        labels.REPORT_PAGE_SNAPSHOT_NOTE, key="snapshot_note", placeholder=labels.REPORT_PAGE_SNAPSHOT_NOTE_PLACEHOLDER
+    )
     if button_column.button(labels.REPORT_PAGE_SNAPSHOT_CREATE, key="snapshot_create", icon=":material/lock:"):
         created = report_data.create_snapshot(period_text, user, note, view.today, *scope_args)
-        st.success(labels.REPORT_PAGE_SNAPSHOT_DONE.format(snapshot_id=created, period=made.period.label,
-                                                           scope=escape.md(view.scope.label)))  # fmt: skip
+        st.success(
+            labels.REPORT_PAGE_SNAPSHOT_DONE.format(
+                snapshot_id=created, period=made.period.label, scope=escape.md(view.scope.label)
+            )
+        )
         version = data.data_version()  # the write moved the data version: the list below includes it
 
 st.markdown(f"**{labels.REPORT_PAGE_SNAPSHOT_LIST}**")
@@ -146,11 +199,13 @@ chosen = st.selectbox(
     labels.REPORT_PAGE_SNAPSHOT_PICK,
     list(by_id),
     format_func=lambda i: labels.REPORT_PAGE_SNAPSHOT_OPTION.format(
-        snapshot_id=i, period=by_id[i]["period_label"], created_by=by_id[i]["created_by"],
+        snapshot_id=i,
+        period=by_id[i]["period_label"],
+        created_by=by_id[i]["created_by"],
         created_at=f"{by_id[i]['created_at']:%Y-%m-%d %H:%M}",
     ),
     key="snapshot_pick",
-)  # fmt: skip
+)
 frozen = report_data.snapshot_report(version, chosen, *scope_args)
 auth.download_button(
     labels.REPORT_PAGE_SNAPSHOT_DOWNLOAD,
@@ -161,8 +216,9 @@ auth.download_button(
 )
 
 st.markdown(f"**{labels.REPORT_PAGE_COMPARE}**")
-by = st.selectbox(labels.REPORT_PAGE_COMPARE_BY, queries.GROUPINGS, format_func=labels.GROUPING_LABELS.get,
-                  key="snapshot_compare_by")  # fmt: skip
+by = st.selectbox(
+    labels.REPORT_PAGE_COMPARE_BY, queries.GROUPINGS, format_func=labels.GROUPING_LABELS.get, key="snapshot_compare_by"
+)
 differences = report_data.compare(version, chosen, by, view.today, *scope_args)
 if differences.empty:
     st.success(labels.REPORT_PAGE_COMPARE_SAME.format(grouping=labels.GROUPING_LABELS[by]))
@@ -171,18 +227,27 @@ else:
     changed = list(dict.fromkeys(m for names in differences["changed_metrics"] for m in names.split(",") if m))
     shown = differences[[*queries.KEY_COLUMNS[by], "comparison", "changed_metrics"]].copy()
     shown["comparison"] = shown["comparison"].map(labels.SNAPSHOT_COMPARISON_LABELS)
-    shown["changed_metrics"] = ["、".join(labels.METRIC_LABELS[m] for m in names.split(",") if m)
-                                for names in shown["changed_metrics"]]  # fmt: skip
+    shown["changed_metrics"] = [
+        "、".join(labels.METRIC_LABELS[m] for m in names.split(",") if m) for names in shown["changed_metrics"]
+    ]
     config = column_config(shown)
     for metric in changed:
         is_rate = metric in queries.RATE_COLUMNS
-        for suffix, words in (("frozen", labels.SNAPSHOT_FROZEN_SUFFIX), ("live", labels.SNAPSHOT_LIVE_SUFFIX),
-                              ("diff", labels.SNAPSHOT_DIFF_POINTS_SUFFIX if is_rate else
-                               labels.SNAPSHOT_DIFF_SUFFIX)):  # fmt: skip
+        for suffix, words in (
+            ("frozen", labels.SNAPSHOT_FROZEN_SUFFIX),
+            ("live", labels.SNAPSHOT_LIVE_SUFFIX),
+            ("diff", labels.SNAPSHOT_DIFF_POINTS_SUFFIX if is_rate else labels.SNAPSHOT_DIFF_SUFFIX),
+        ):
             column = f"{metric}_{suffix}"
             shown[column] = differences[column] * 100 if is_rate else differences[column]
             number = ("%+.1f" if suffix == "diff" else "%.1f%%") if is_rate else None
             config[column] = st.column_config.NumberColumn(labels.METRIC_LABELS[metric] + words, format=number)
     headers = {column: setting["label"] for column, setting in config.items() if setting.get("label")}
-    tables.show_table(shown, key="snapshot_compare", file_name=f"{labels.REPORT_PAGE_COMPARE}_{chosen}", config=config,
-                      headers=headers, fractions=())  # fmt: skip
+    tables.show_table(
+        shown,
+        key="snapshot_compare",
+        file_name=f"{labels.REPORT_PAGE_COMPARE}_{chosen}",
+        config=config,
+        headers=headers,
+        fractions=(),
+    )

@@ -87,8 +87,9 @@ def _form(current: settings.Settings) -> dict[str, float] | None:
                 row = st.columns(3)
             low, high = settings.CALLBACK_RANGES[key]
             with row[index % 3]:
-                entered[key] = _number(key, int(values[key]), labels.SETTING_LABELS[key], min_value=low,
-                                       max_value=high, step=1)  # fmt: skip
+                entered[key] = _number(
+                    key, int(values[key]), labels.SETTING_LABELS[key], min_value=low, max_value=high, step=1
+                )
         submitted = st.form_submit_button(labels.SETTINGS_SAVE, type="primary", icon=":material/save:")
     # the browser's arithmetic on steps of 0.05 gives 0.30000000000000004: keep the figure the office typed
     return {key: round(float(value), 6) for key, value in entered.items()} if submitted else None

@@ -146,8 +146,10 @@ def behind_summary(frame: pd.DataFrame, config: settings.Settings, template: str
         st.info(labels.BEHIND_EMPTY_NOTE)
         return
     if behind:
-        st.warning(template.format(total=len(scored), behind=behind, threshold=threshold,
-                                   rate=f"{config.rag_amber:.0%}"), icon=":material/flag:")  # fmt: skip
+        st.warning(
+            template.format(total=len(scored), behind=behind, threshold=threshold, rate=f"{config.rag_amber:.0%}"),
+            icon=":material/flag:",
+        )
     else:
         st.success(none_template.format(total=len(scored), threshold=threshold))
     if len(scored) < len(frame):
@@ -158,10 +160,12 @@ def rag_legend(config: settings.Settings) -> None:
     """One line saying what the colours mean with the bands in force."""
     st.caption(
         labels.RAG_LEGEND.format(
-            green=f"{config.rag_green:.0%}", amber=f"{config.rag_amber:.0%}",
-            green_score=f"{config.rag_green * 100:g}", amber_score=f"{config.rag_amber * 100:g}",
+            green=f"{config.rag_green:.0%}",
+            amber=f"{config.rag_amber:.0%}",
+            green_score=f"{config.rag_green * 100:g}",
+            amber_score=f"{config.rag_amber * 100:g}",
         )
-    )  # fmt: skip
+    )
 
 
 def score_bar(frame: pd.DataFrame, key: str, config: settings.Settings, title: str) -> go.Figure:
@@ -241,13 +245,18 @@ def contact_timeline(contacts: pd.DataFrame, pairs: pd.DataFrame, period: period
             )
     margin = dt.timedelta(days=2)
     figure.update_xaxes(
-        title=labels.CHART_DATE_AXIS, type="date", range=[period.start - margin, period.as_of + margin],
+        title=labels.CHART_DATE_AXIS,
+        type="date",
+        range=[period.start - margin, period.as_of + margin],
         tickformat="%Y-%m-%d",
-    )  # fmt: skip
+    )
     figure.update_yaxes(
-        title=labels.CHART_BENEFICIARY_AXIS, type="category", categoryorder="array",
-        categoryarray=list(reversed(beneficiaries)), range=[-0.6, len(beneficiaries) - 0.4],
-    )  # fmt: skip
+        title=labels.CHART_BENEFICIARY_AXIS,
+        type="category",
+        categoryorder="array",
+        categoryarray=list(reversed(beneficiaries)),
+        range=[-0.6, len(beneficiaries) - 0.4],
+    )
     # the page's heading names the cadre; the legend above the plot names the methods
     figure.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}, margin_t=40)
     return _layout(figure, max(300, 46 * len(beneficiaries) + 190))

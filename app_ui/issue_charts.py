@@ -80,12 +80,18 @@ def stacked_counts(
         )
     )
     count_range = [0, max(1, *totals) * (1.18 if horizontal else 1.15)]
-    key_axis, count_axis = (figure.update_yaxes, figure.update_xaxes) if horizontal else (
-        figure.update_xaxes, figure.update_yaxes)  # fmt: skip
+    key_axis, count_axis = (
+        (figure.update_yaxes, figure.update_xaxes) if horizontal else (figure.update_xaxes, figure.update_yaxes)
+    )
     key_axis(title=key_title, type="category", autorange="reversed" if horizontal else True)
     # counts are whole: small ones get a tick per unit instead of 0.5 steps
-    count_axis(title=count_title, rangemode="tozero", range=count_range, tickformat=",d",
-               dtick=1 if max(totals, default=0) <= 8 else None)  # fmt: skip
+    count_axis(
+        title=count_title,
+        rangemode="tozero",
+        range=count_range,
+        tickformat=",d",
+        dtick=1 if max(totals, default=0) <= 8 else None,
+    )
     figure.update_layout(barmode="stack")
     return _layout(figure, title, height or (max(420, 44 * len(keys) + 170) if horizontal else 420))
 

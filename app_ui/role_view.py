@@ -15,10 +15,33 @@ from app_ui import data, escape, filters, person_view, supervision_view, tables
 from pipeline import catalog, export, labels, periods
 
 COMPARED = list(catalog.shown_in("cards"))
-TODO_CONTACT_COLUMNS = ["beneficiary_name", "id_number", "category", "county", "township", "village", "cadre_name",
-                        "cadre_phone", "last_contact_on", "days_since_contact", "days_overdue"]  # fmt: skip
-TODO_ISSUE_COLUMNS = ["issue_no", "beneficiary_name", "id_number", "county", "township", "cadre_name", "issue_category",
-                      "description", "status", "raised_on", "days_open", "days_overdue"]  # fmt: skip
+TODO_CONTACT_COLUMNS = [
+    "beneficiary_name",
+    "id_number",
+    "category",
+    "county",
+    "township",
+    "village",
+    "cadre_name",
+    "cadre_phone",
+    "last_contact_on",
+    "days_since_contact",
+    "days_overdue",
+]
+TODO_ISSUE_COLUMNS = [
+    "issue_no",
+    "beneficiary_name",
+    "id_number",
+    "county",
+    "township",
+    "cadre_name",
+    "issue_category",
+    "description",
+    "status",
+    "raised_on",
+    "days_open",
+    "days_overdue",
+]
 
 
 def own_unit(view: filters.View) -> tuple[str, str] | None:
@@ -73,9 +96,16 @@ def standing(view: filters.View, own: pd.Series) -> None:
         st.caption(labels.STANDING_NO_SCORE.format(unit=escape.md(name)))
     else:
         row = mine.iloc[0]
-        st.markdown(labels.STANDING_RANK.format(unit=escape.md(name), score=_score(row["score"]), total=len(peers),
-                                                kind=labels.STANDING_KINDS[kind], rank=int(row["rank"]),
-                                                city=_score(city["score"])))  # fmt: skip
+        st.markdown(
+            labels.STANDING_RANK.format(
+                unit=escape.md(name),
+                score=_score(row["score"]),
+                total=len(peers),
+                kind=labels.STANDING_KINDS[kind],
+                rank=int(row["rank"]),
+                city=_score(city["score"]),
+            )
+        )
     unit_column = labels.STANDING_TABLE_UNIT.format(kind=labels.STANDING_KINDS[kind])
     names = export.display_labels()
     table = pd.DataFrame(
@@ -86,9 +116,14 @@ def standing(view: filters.View, own: pd.Series) -> None:
         }
     )
     st.caption(labels.STANDING_NOTE)
-    tables.show_table(table, key="standing_table", file_name=labels.STANDING_FILE.format(unit=name),
-                      period=view.period, scope=name, config={labels.STANDING_TABLE_METRIC: st.column_config.Column(
-                          pinned=True)})  # fmt: skip
+    tables.show_table(
+        table,
+        key="standing_table",
+        file_name=labels.STANDING_FILE.format(unit=name),
+        period=view.period,
+        scope=name,
+        config={labels.STANDING_TABLE_METRIC: st.column_config.Column(pinned=True)},
+    )
 
 
 def _by_days(frame: pd.DataFrame) -> pd.Index:
@@ -107,9 +142,15 @@ def overdue_list(view: filters.View, what: str, *, key: str, masked: bool, headi
     frame = _dates(shown.loc[order, [c for c in columns if c in shown.columns]].reset_index(drop=True))
     if heading:
         st.markdown(f"**{heading.format(count=len(frame))}**")
-    person_view.person_table(frame, full.loc[order, "id_number"].tolist(), key=key,
-                             file_name=heading.format(count=len(frame)) if heading else key, masked=masked,
-                             period=view.period, scope=_scope_text(view))  # fmt: skip
+    person_view.person_table(
+        frame,
+        full.loc[order, "id_number"].tolist(),
+        key=key,
+        file_name=heading.format(count=len(frame)) if heading else key,
+        masked=masked,
+        period=view.period,
+        scope=_scope_text(view),
+    )
     return len(frame)
 
 
@@ -131,8 +172,9 @@ def todo(view: filters.View, masked: bool, open_items: int = 0) -> None:
     st.subheader(labels.TODO_HEADER)
     if open_items:
         st.warning(labels.TODO_SUPERVISION.format(count=open_items), icon=":material/assignment_late:")
-        st.page_link("app_pages/supervision.py", label=labels.PAGE_TITLES["supervision"],
-                     icon=":material/assignment_late:")  # fmt: skip
+        st.page_link(
+            "app_pages/supervision.py", label=labels.PAGE_TITLES["supervision"], icon=":material/assignment_late:"
+        )
     contacts = overdue_list(view, "contacts", key="todo_contacts", masked=masked, heading=labels.TODO_CONTACTS)
     issues = overdue_list(view, "issues", key="todo_issues", masked=masked, heading=labels.TODO_ISSUES)
     if not contacts and not issues:
@@ -149,8 +191,11 @@ def submissions(view: filters.View) -> None:
     counties = frame[frame["unit_kind"] == "county"]
     departments = frame[frame["unit_kind"] == "department"]
     if len(counties) > 1:
-        st.markdown(labels.SUBMISSION_SUMMARY.format(month=month_name, total=len(counties),
-                                                     sent=int(counties["has_month_log"].sum())))  # fmt: skip
+        st.markdown(
+            labels.SUBMISSION_SUMMARY.format(
+                month=month_name, total=len(counties), sent=int(counties["has_month_log"].sum())
+            )
+        )
     missing_counties = counties.loc[~counties["has_month_log"].astype(bool), "unit"].tolist()
     missing_departments = departments.loc[~departments["has_month_log"].astype(bool), "unit"].tolist()
     if missing_counties:
@@ -170,8 +215,13 @@ def submissions(view: filters.View) -> None:
     table = table[list(labels.SUBMISSION_COLUMNS)].reset_index(drop=True)
     for column in ("roster_imported_at", "visits_imported_at", "issues_imported_at"):
         table[column] = [None if pd.isna(v) else f"{v:%Y-%m-%d %H:%M}" for v in table[column]]
-    tables.show_table(table, key="submissions_table", file_name=labels.SUBMISSION_FILE.format(month=month_name),
-                      headers=labels.SUBMISSION_COLUMNS, period=month, scope=_scope_text(view),
-                      height=min(420, 38 + 35 * len(table)),
-                      config={"unit": st.column_config.Column(labels.SUBMISSION_COLUMNS["unit"],
-                                                              pinned=True)})  # fmt: skip
+    tables.show_table(
+        table,
+        key="submissions_table",
+        file_name=labels.SUBMISSION_FILE.format(month=month_name),
+        headers=labels.SUBMISSION_COLUMNS,
+        period=month,
+        scope=_scope_text(view),
+        height=min(420, 38 + 35 * len(table)),
+        config={"unit": st.column_config.Column(labels.SUBMISSION_COLUMNS["unit"], pinned=True)},
+    )

@@ -16,8 +16,18 @@ from app_ui import auth, filters
 from pipeline import export, labels, periods, queries
 
 # the columns that name the row: the first of them on a wide table stays in sight while the rest scroll
-NAME_COLUMNS = ("county", "township", "department", "cadre", "cadre_name", "beneficiary_name", "name", "unit",
-                "issue_no", "month")  # fmt: skip
+NAME_COLUMNS = (
+    "county",
+    "township",
+    "department",
+    "cadre",
+    "cadre_name",
+    "beneficiary_name",
+    "name",
+    "unit",
+    "issue_no",
+    "month",
+)
 WIDE_TABLE = 6  # columns from which a table scrolls sideways at 1280 px
 LONG_TEXT_COLUMNS = ("behind_reason", "description", "summary", "reason", "detail")  # read in full on hover
 LONG_TEXT_WIDTH = "large"

@@ -152,10 +152,22 @@ def measure(db_path: Path, today: dt.date, period: str, pages: list[str], log=pr
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "GUANAI_DB": str(db_path), "GUANAI_TODAY": today.isoformat()}
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     log(f"app: streamlit run app.py on port {port}, Chromium through {len(pages)} pages twice")
     with (CACHE_DIR / "streamlit.log").open("w") as server_log:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT)

@@ -201,13 +201,31 @@ def province_file_table(result: imports.ImportResult) -> Table:
     size = f"{result.file.stat().st_size / 1e6:.0f} MB" if result.file.exists() else ""
     note = f"{result.rows:,} rows, {size}" + (f", {result.rejected:,} rejected" if result.rejected else "")
     rows = [
-        Row(f"{result.name}: throughput", result.rows_per_second.values, "rows/s", Target(">=", CSV_ROWS_PER_SECOND),
-            note, result.error),
-        Row(f"{result.name}: peak memory of the command", result.peak_bytes.values, "bytes",
-            Target("<=", PROVINCE_FILE_PEAK_BYTES), "the import, then the stored figures refreshed", result.error),
-        Row(f"{result.name}: the whole command", result.command_seconds.values, "s", None,
-            "import, stored figures of the 12 common periods, 督办 check", result.error),
-    ]  # fmt: skip
+        Row(
+            f"{result.name}: throughput",
+            result.rows_per_second.values,
+            "rows/s",
+            Target(">=", CSV_ROWS_PER_SECOND),
+            note,
+            result.error,
+        ),
+        Row(
+            f"{result.name}: peak memory of the command",
+            result.peak_bytes.values,
+            "bytes",
+            Target("<=", PROVINCE_FILE_PEAK_BYTES),
+            "the import, then the stored figures refreshed",
+            result.error,
+        ),
+        Row(
+            f"{result.name}: the whole command",
+            result.command_seconds.values,
+            "s",
+            None,
+            "import, stored figures of the 12 common periods, 督办 check",
+            result.error,
+        ),
+    ]
     intro = (
         "A province's contact log as one CSV (columns 身份证号, 走访日期, 联系方式, 满意度; the demo's people), "
         "imported by `python -m pipeline import` (its main(), in a fresh child process) into a copy of a database "
@@ -241,8 +259,15 @@ def page_memory_table(found: list[pages.PageMemory]) -> Table:
     for item in found:
         name = Path(item.page).stem
         note = f"{item.seconds:.1f} s cold; {item.base_bytes / 2**20:,.0f} MiB before the run"
-        rows.append(Row(f"{name}: peak memory", [item.peak_bytes] if item.peak_bytes else [], "bytes", note=note,
-                        error=item.error))  # fmt: skip
+        rows.append(
+            Row(
+                f"{name}: peak memory",
+                [item.peak_bytes] if item.peak_bytes else [],
+                "bytes",
+                note=note,
+                error=item.error,
+            )
+        )
     intro = (
         "Each page run once with empty caches in a fresh AppTest process, to see which page needs the memory "
         "(the server's high-water mark is the largest of these plus what the caches keep)."
@@ -374,14 +399,20 @@ def main(argv: list[str] | None = None) -> int:
         *machine_facts(),
         ("Load average (1/5/15 min) at start and end", f"{_loads(load_before)} → {_loads(os.getloadavg())}"),
         ("Command", command_text(args)),
-        ("Run", f"{started_at.isoformat(sep=' ')}, {elapsed / 60:.1f} min in all"
-         + (f" (of which {cache_seconds / 60:.1f} min building the demo)" if cache_seconds > 30 else "")),
-        ("Data", f"{args.scale} demo, seed {args.seed}, today pinned to {today}: "
-         + ", ".join(f"{n:,} {t} rows" for t, n in sizes.items())
-         + f"; database {db_path.stat().st_size / GIB:.2f} GiB"
-         + (f", built in {info['build_seconds']:.0f} s" if "build_seconds" in info else "")),
+        (
+            "Run",
+            f"{started_at.isoformat(sep=' ')}, {elapsed / 60:.1f} min in all"
+            + (f" (of which {cache_seconds / 60:.1f} min building the demo)" if cache_seconds > 30 else ""),
+        ),
+        (
+            "Data",
+            f"{args.scale} demo, seed {args.seed}, today pinned to {today}: "
+            + ", ".join(f"{n:,} {t} rows" for t, n in sizes.items())
+            + f"; database {db_path.stat().st_size / GIB:.2f} GiB"
+            + (f", built in {info['build_seconds']:.0f} s" if "build_seconds" in info else ""),
+        ),
         ("Runs", f"{args.runs} timed runs per measurement; medians, min and max"),
-    ]  # fmt: skip
+    ]
     if import_results:
         files = import_results[0].file.parent.parent
         facts.append(("Import files", f"cut from `pipeline.demo.build_frames`, kept in {files.relative_to(ROOT)}"))

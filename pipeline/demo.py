@@ -1006,8 +1006,9 @@ def build_frames(
     issues = _issues(rng, people, pairs, performance, contacts, today_n, unnumbered_county)
     # 回访核查 (SPEC §8): a few doubtful ledgers and the office's callbacks, from generators of their own
     contacts, late, same_day = _plant(np.random.default_rng([seed, 8]), people, places, cadres, pairs, contacts, today)
-    calls = _callbacks(np.random.default_rng([seed, 9]), people, places, cadres, pairs, performance, contacts, today,
-                       same_day)  # fmt: skip
+    calls = _callbacks(
+        np.random.default_rng([seed, 9]), people, places, cadres, pairs, performance, contacts, today, same_day
+    )
 
     visits = _visits_frame(people, places, cadres, pairs, contacts, numbered_county)
     # the late contacts last: the demo imports them as a batch of their own, after the rest (see build)
@@ -1071,8 +1072,9 @@ def _plant(rng: np.random.Generator, people, places, cadres, pairs: _Pairings, c
     stable = _stable_pairs(pairs, people, cadres, starts[-6], today_n)
     n_cadres = len(cadres.dept)
     per_cadre = np.bincount(pairs.cadre[stable], minlength=n_cadres)
-    all_pairs = np.bincount(pairs.cadre[(pairs.end > today_n) & (people.exited[pairs.ben] > today_n)],
-                            minlength=n_cadres)  # fmt: skip
+    all_pairs = np.bincount(
+        pairs.cadre[(pairs.end > today_n) & (people.exited[pairs.ben] > today_n)], minlength=n_cadres
+    )
     whole = (per_cadre >= 3) & (per_cadre == all_pairs)  # every pair of the cadre is a stable one
     added_pairing, added_day, added_method = [], [], []
 
@@ -1102,8 +1104,9 @@ def _plant(rng: np.random.Generator, people, places, cadres, pairs: _Pairings, c
         added_method.append(np.full(len(chosen), METHOD_HOME))
 
     exited = people.exited[pairs.ben]
-    left = np.flatnonzero((exited < today_n - 40) & (exited > starts[0] + 30) & (pairs.end >= exited)
-                          & (pairs.start < exited))  # fmt: skip
+    left = np.flatnonzero(
+        (exited < today_n - 40) & (exited > starts[0] + 30) & (pairs.end >= exited) & (pairs.start < exited)
+    )
     after = rng.permutation(left)[: max(2, round(PLANTED_AFTER_EXIT * len(left)))]
     added_pairing.append(after)
     added_day.append(exited[after] + rng.integers(3, 35, len(after)))
@@ -1201,8 +1204,16 @@ def _callbacks(
     county = people.county[ben]
     caller = county * CALLERS_PER_COUNTY + rng.integers(0, CALLERS_PER_COUNTY, n)
     order = np.lexsort((ben, day))
-    return _Callbacks(ben[order], day[order], caller[order], reach[order], knows[order], truth[order],
-                      satisfaction[order], issue[order])  # fmt: skip
+    return _Callbacks(
+        ben[order],
+        day[order],
+        caller[order],
+        reach[order],
+        knows[order],
+        truth[order],
+        satisfaction[order],
+        issue[order],
+    )
 
 
 def _callback_frame(rng: np.random.Generator, people, places, calls: _Callbacks) -> pd.DataFrame:
@@ -1339,8 +1350,15 @@ def _demo_sample(con, seed: int, today: dt.date) -> None:
     if sample.list_samples(con):
         return
     quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
-    sample.draw(con, periods.parse_period(quarter, today), share=0.03, seed=seed, prefer_doubtful=True,
-                user=labels.DEMO_USER, today=today)  # fmt: skip
+    sample.draw(
+        con,
+        periods.parse_period(quarter, today),
+        share=0.03,
+        seed=seed,
+        prefer_doubtful=True,
+        user=labels.DEMO_USER,
+        today=today,
+    )
 
 
 def build(

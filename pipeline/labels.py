@@ -317,8 +317,16 @@ ALL_OPTION = "全部"
 SIDEBAR_SCOPE_HELP = "县区与单位同时选择时，只看该县区中由该单位干部结对的对象"
 SIDEBAR_RANGE_INCOMPLETE = "请选择开始和结束两个日期"
 # a link whose parameters cannot be used (a typo, a reversed range, a county outside the account): the default view
-LINK_PARAM_NAMES = {"pk": "统计期类型", "m": "月份", "q": "季度", "y": "年度", "range": "起止日期", "county": "县区",
-                    "dept": "单位", "rdept": "单位"}  # fmt: skip
+LINK_PARAM_NAMES = {
+    "pk": "统计期类型",
+    "m": "月份",
+    "q": "季度",
+    "y": "年度",
+    "range": "起止日期",
+    "county": "县区",
+    "dept": "单位",
+    "rdept": "单位",
+}
 MSG_LINK_IGNORED = "链接中的{names}无效或不在您的查看范围内，已改为默认显示。"
 STATUS_BENEFICIARIES = "在册对象"
 STATUS_PAIRINGS = "结对记录"

@@ -776,9 +776,23 @@ def cadre_rows(
     # the same key columns as metrics(by="cadre"), so a row can be drilled with drill_rows(by="cadre")
     frame["cadre"] = frame["cadre_name"]
     frame["cadre_phone_masked"] = _masked_phones(frame["cadre_phone"])
-    columns = ["department", "cadre", "cadre_phone_masked", "cadre_level", "paired", "contacts", "contacted",
-               "home_visited", "standard_due", "on_standard", "on_standard_rate", "last_contact_on", "overdue_contact",
-               "open_issues", "issues_overdue"]  # fmt: skip
+    columns = [
+        "department",
+        "cadre",
+        "cadre_phone_masked",
+        "cadre_level",
+        "paired",
+        "contacts",
+        "contacted",
+        "home_visited",
+        "standard_due",
+        "on_standard",
+        "on_standard_rate",
+        "last_contact_on",
+        "overdue_contact",
+        "open_issues",
+        "issues_overdue",
+    ]
     return frame[columns]
 
 
@@ -804,8 +818,9 @@ def flag_behind(frame: pd.DataFrame, config: settings.Settings = settings.DEFAUL
     result["score_band"] = bands
     result["is_behind"] = [band == "red" for band in bands]
     reasons = [behind_reason(row, config) for row in result.to_dict("records")]
-    result["behind_reason"] = [reason if behind else "" for reason, behind in zip(reasons, result["is_behind"],
-                                                                                  strict=True)]  # fmt: skip
+    result["behind_reason"] = [
+        reason if behind else "" for reason, behind in zip(reasons, result["is_behind"], strict=True)
+    ]
     return result
 
 

@@ -77,9 +77,14 @@ class Reminders:
             return frame.loc[frame["department"] == department].reset_index(drop=True)
 
         return Reminders(
-            keep(self.cadres), keep(self.contacts), keep(self.issues), keep(self.unassigned),
-            self.threshold, self.as_of, self.today,
-        )  # fmt: skip
+            keep(self.cadres),
+            keep(self.contacts),
+            keep(self.issues),
+            keep(self.unassigned),
+            self.threshold,
+            self.as_of,
+            self.today,
+        )
 
 
 def _date(value) -> dt.date | None:

@@ -45,9 +45,12 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
 def add_snapshot_arguments(parser: argparse.ArgumentParser) -> None:
     """The actions of `snapshot`: create, list, compare, each with its own --db and --today."""
     actions = parser.add_subparsers(
-        dest="action", required=True, parser_class=type(parser), metavar="create|list|compare",
+        dest="action",
+        required=True,
+        parser_class=type(parser),
+        metavar="create|list|compare",
         help=labels.HELP_SNAPSHOT_ACTION,
-    )  # fmt: skip
+    )
     common = _common()
     create = actions.add_parser("create", parents=[common], help=labels.HELP_SNAPSHOT_CREATE)
     create.add_argument("--period", required=True, help=labels.HELP_PERIOD)
@@ -199,9 +202,11 @@ def _create(args) -> int:
     }
     print(json.dumps(summary, ensure_ascii=False))
     message = labels.MSG_SNAPSHOT_CREATED.format(
-        snapshot_id=snapshot_id, period=snapshot.period.label, scope=snapshot.scope.label,
+        snapshot_id=snapshot_id,
+        period=snapshot.period.label,
+        scope=snapshot.scope.label,
         batch=snapshot.data_batch_id or 0,
-    )  # fmt: skip
+    )
     print(message, file=sys.stderr)
     return EXIT_OK
 

@@ -60,14 +60,41 @@ _ALL_KEYS = ("overall", "county", "township", "department", "cadre", "cadre_phon
 
 # The frames stored beside the metrics: table, and the columns kept (the table's own columns).
 _OVERDUE_CONTACT_COLUMNS = (
-    "id_number", "beneficiary_name", "category", "county", "township", "village", "cadre_name", "cadre_phone",
-    "department", "paired_on", "run_started_on", "last_contact_on", "days_since_contact", "days_overdue",
-)  # fmt: skip
+    "id_number",
+    "beneficiary_name",
+    "category",
+    "county",
+    "township",
+    "village",
+    "cadre_name",
+    "cadre_phone",
+    "department",
+    "paired_on",
+    "run_started_on",
+    "last_contact_on",
+    "days_since_contact",
+    "days_overdue",
+)
 _OVERDUE_ISSUE_COLUMNS = (
-    "id_number", "beneficiary_name", "category", "county", "township", "village", "cadre_name", "cadre_phone",
-    "department", "issue_no", "raised_on", "issue_category", "issue_level", "responsible_unit", "status",
-    "description", "days_open", "days_overdue",
-)  # fmt: skip
+    "id_number",
+    "beneficiary_name",
+    "category",
+    "county",
+    "township",
+    "village",
+    "cadre_name",
+    "cadre_phone",
+    "department",
+    "issue_no",
+    "raised_on",
+    "issue_category",
+    "issue_level",
+    "responsible_unit",
+    "status",
+    "description",
+    "days_open",
+    "days_overdue",
+)
 
 # Static statements: the table names are fixed here, every value is bound.
 # The frozen tables a snapshot writes and reads back (sql/report/snapshot_insert_KIND.sql, snapshot_read_KIND.sql)
@@ -387,8 +414,16 @@ def _has_snapshot_tables(con: duckdb.DuckDBPyConnection) -> bool:
 def list_snapshots(con: duckdb.DuckDBPyConnection, scope: Scope | None = None) -> pd.DataFrame:
     """Every snapshot, newest first (only those of one scope when scope is given)."""
     columns = [
-        "snapshot_id", "period", "period_label", "scope", "as_of", "created_at", "created_by", "note", "data_batch_id",
-    ]  # fmt: skip
+        "snapshot_id",
+        "period",
+        "period_label",
+        "scope",
+        "as_of",
+        "created_at",
+        "created_by",
+        "note",
+        "data_batch_id",
+    ]
     if not _has_snapshot_tables(con):
         return pd.DataFrame(columns=columns)
     frame = con.execute(db.read_sql("report/snapshot_list.sql")).df()
@@ -501,8 +536,10 @@ def load_figures(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> Figures:
     months = metrics[metrics["period_role"] == _ROLE_MONTH].rename(columns={"period": "month"})
     summary = _read(con, "issue_summary", snapshot.snapshot_id)
     reminders = _read(con, "reminder", snapshot.snapshot_id)
-    empty_metrics = {by: _shape_metrics(pd.DataFrame(columns=list(_ALL_KEYS) + list(queries.METRIC_COLUMNS)), by)
-                     for by in queries.GROUPINGS}  # fmt: skip
+    empty_metrics = {
+        by: _shape_metrics(pd.DataFrame(columns=list(_ALL_KEYS) + list(queries.METRIC_COLUMNS)), by)
+        for by in queries.GROUPINGS
+    }
     return Figures(
         period=snapshot.period,
         previous=snapshot.previous,

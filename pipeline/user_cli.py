@@ -35,9 +35,12 @@ def _common() -> argparse.ArgumentParser:
 def add_user_arguments(parser: argparse.ArgumentParser) -> None:
     """The actions of `user`: add, list, disable, passwd, each with its own --db and --today."""
     actions = parser.add_subparsers(
-        dest="action", required=True, parser_class=type(parser), metavar="add|list|disable|passwd",
+        dest="action",
+        required=True,
+        parser_class=type(parser),
+        metavar="add|list|disable|passwd",
         help=labels.HELP_USER_ACTION,
-    )  # fmt: skip
+    )
     common = _common()
     add = actions.add_parser("add", parents=[common], help=labels.HELP_USER_ADD)
     add.add_argument("--name", required=True, help=labels.HELP_USER_NAME)
@@ -108,9 +111,15 @@ def _add(args) -> int:
         return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc))
     try:
         user = access.add_user(
-            con, args.name, args.role, password, county=args.county, department=args.department,
-            can_unmask=args.can_unmask, actor=ACTOR,
-        )  # fmt: skip
+            con,
+            args.name,
+            args.role,
+            password,
+            county=args.county,
+            department=args.department,
+            can_unmask=args.can_unmask,
+            actor=ACTOR,
+        )
         known = user.role not in ("county", "department") or access.scope_value_known(
             con, county=user.county, department=user.department
         )

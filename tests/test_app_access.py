@@ -219,9 +219,15 @@ def test_a_disabled_account_is_signed_out_on_its_next_run(example_db):
 
 @pytest.mark.parametrize(
     ("user", "page"),
-    [("只读测试", "upload"), ("只读测试", "settings"), ("只读测试", "audit"), ("县区测试", "settings"),
-     ("县区测试", "audit"), ("单位测试", "upload")],
-)  # fmt: skip
+    [
+        ("只读测试", "upload"),
+        ("只读测试", "settings"),
+        ("只读测试", "audit"),
+        ("县区测试", "settings"),
+        ("县区测试", "audit"),
+        ("单位测试", "upload"),
+    ],
+)
 def test_a_page_outside_the_role_is_neither_offered_nor_usable(example_db, user, page):
     at = signed_in(user)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
@@ -367,8 +373,18 @@ def test_rejected_rows_of_another_offices_file_are_masked_inert_and_audited(exam
         FORMULA_TITLE,
     ]
     outside = [pid(911), "外县甲", "孤儿", "西坪县", "西坪镇", "王伟", mobile(811), "市教育局", "2026-10-01", "x"]
-    wrong = [pid(912)[:-1] + "0" if pid(912)[-1] != "0" else pid(912)[:-1] + "1", "错号乙", "孤儿", "东川县", "东川乡",
-             "郭斌", mobile(812), "市教育局", "2026-10-01", "=1+1"]  # fmt: skip
+    wrong = [
+        pid(912)[:-1] + "0" if pid(912)[-1] != "0" else pid(912)[:-1] + "1",
+        "错号乙",
+        "孤儿",
+        "东川县",
+        "东川乡",
+        "郭斌",
+        mobile(812),
+        "市教育局",
+        "2026-10-01",
+        "=1+1",
+    ]
     good = [pid(913), "新丙", "孤儿", "东川县", "东川乡", "郭斌", mobile(813), "市教育局", "2026-10-01", ""]
     at = open_page("upload", user="县区测试")
     at.file_uploader[0].set_value(("东川县补录.csv", csv_bytes([header, outside, wrong, good]), "text/csv"))

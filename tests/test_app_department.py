@@ -7,7 +7,7 @@ import json
 import pytest
 
 from app_ui import escape
-from pipeline import db, labels, queries, settings
+from pipeline import catalog, db, labels, queries, settings
 from pipeline.queries import Scope
 from tests.conftest import EXAMPLE_TODAY
 from tests.drill_helpers import (
@@ -56,7 +56,7 @@ def test_ranking_shows_the_pipeline_figures_worst_first(example_db):
         expected = queries.metrics(con, "2026Q3", "department", today=EXAMPLE_TODAY)
     expected = expected[expected["department"] != labels.UNPAIRED_LABEL].sort_values("score")
     assert shown["department"].tolist() == expected["department"].tolist()
-    for column in ("score", "paired", *queries.RATE_COLUMNS, "overdue_contact", "issues_overdue"):
+    for column in ("score", "paired", *catalog.shown_in("ranking"), "overdue_contact", "issues_overdue"):
         assert shown[column].tolist() == pytest.approx(expected[column].tolist(), nan_ok=True), column
     # expected_2026Q3_department.csv: 市卫健委 44.97 is the lowest score, 市残联 53.29 the highest
     assert (shown["department"].iloc[0], shown["rank"].iloc[0]) == ("市卫健委", 6)
@@ -115,8 +115,15 @@ def test_selecting_a_department_lists_its_cadres(example_db):
     shown = cadres.set_index(["cadre", "cadre_phone_masked"])
     assert sorted(shown.index) == sorted(expected.index)
     assert len(shown) == 7
-    for column in ("paired", "contacts", "contacted", "home_visited", "on_standard_rate", "overdue_contact",
-                   "issues_overdue"):  # fmt: skip
+    for column in (
+        "paired",
+        "contacts",
+        "contacted",
+        "home_visited",
+        "on_standard_rate",
+        "overdue_contact",
+        "issues_overdue",
+    ):
         assert shown[column].to_dict() == pytest.approx(expected.loc[shown.index, column].to_dict()), column
     # most overdue first: the cadres a reminder goes to lead the list
     assert cadres["overdue_contact"].tolist() == sorted(cadres["overdue_contact"], reverse=True)
@@ -181,8 +188,11 @@ def test_the_department_filter_gives_that_departments_own_view(example_db):
 def test_no_full_id_number_or_phone_is_rendered(example_db):
     at = pick(open_page("department"), "department_pick", "市教育局")
     cadres = table(at, "cadre_table_市教育局")
-    at = pick(at, "cadre_pick", labels.CADRE_OPTION.format(name="郭斌", phone=cadres.set_index("cadre").loc["郭斌",
-                                                                                   "cadre_phone_masked"]))  # fmt: skip
+    at = pick(
+        at,
+        "cadre_pick",
+        labels.CADRE_OPTION.format(name="郭斌", phone=cadres.set_index("cadre").loc["郭斌", "cadre_phone_masked"]),
+    )
     text = rendered_text(at)
     with db.session(example_db, read_only=True) as con:
         ids, phones = zip(*con.execute("select id_number, cadre_phone from pairing").fetchall(), strict=True)

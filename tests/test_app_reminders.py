@@ -14,8 +14,12 @@ from tests.test_issue_stats import add_beneficiary, add_contact, add_pairing
 
 FULL_ID = re.compile(r"\d{17}[\dX]")
 FULL_PHONE = re.compile(r"(?<!\d)1\d{10}(?!\d)")
-KPIS = (labels.REMINDERS_KPI_CADRES, labels.REMINDERS_KPI_CONTACTS, labels.REMINDERS_KPI_ISSUES,
-        labels.REMINDERS_KPI_DEPARTMENTS)  # fmt: skip
+KPIS = (
+    labels.REMINDERS_KPI_CADRES,
+    labels.REMINDERS_KPI_CONTACTS,
+    labels.REMINDERS_KPI_ISSUES,
+    labels.REMINDERS_KPI_DEPARTMENTS,
+)
 # worked by hand from the example CSVs (see tests/test_reminders.py)
 GUO_TEXT = (
     "郭强静同志：截至2026年9月30日，您结对的对象中有以下2项事项需要抓紧办理：\n"

@@ -121,7 +121,9 @@ def test_the_report_tables_show_rates_as_percentages_and_offer_their_own_excel(e
     shown = pa.ipc.open_stream(ranking.proto.arrow_data.styler.display_values).read_all().to_pandas()
     assert all(text.endswith("%") for text in shown["contact_rate"])  # 88.9%, as on the cards
     sheet = openpyxl.load_workbook(io.BytesIO(downloads[f"{labels.REPORT_PAGE_DEPARTMENTS}_2026Q3.xlsx"]())).active
-    header = [cell.value for cell in sheet[1]]
+    # the first row names the table, its period and its scope; the headers follow
+    assert "2026年第三季度" in sheet.cell(row=1, column=1).value and "全市" in sheet.cell(row=1, column=1).value
+    header = [cell.value for cell in sheet[2]]
     assert header[:3] == [labels.REPORT_COLUMN_LABELS["rank"], labels.REPORT_COLUMN_LABELS["rank_change"], "干部单位"]
     column = header.index(labels.METRIC_LABELS["contact_rate"]) + 1
-    assert sheet.cell(row=2, column=column).number_format == "0.0%"
+    assert sheet.cell(row=3, column=column).number_format == "0.0%"

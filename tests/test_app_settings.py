@@ -84,8 +84,15 @@ def test_invalid_values_are_refused_with_the_chinese_message(database):
     message = labels.MSG_SETTING_BANDS.format(amber="0.95", green="0.9")
     assert [e.value for e in at.error] == [labels.SETTINGS_REFUSED.format(message=message)]
     assert stored(database) == {}
-    at = save(at, rag_amber=0.75, weight_pairing_rate=0.0, weight_on_standard_rate=0.0, weight_home_visit_rate=0.0,
-              weight_resolution_rate=0.0, weight_satisfaction_rate=0.0)  # fmt: skip
+    at = save(
+        at,
+        rag_amber=0.75,
+        weight_pairing_rate=0.0,
+        weight_on_standard_rate=0.0,
+        weight_home_visit_rate=0.0,
+        weight_resolution_rate=0.0,
+        weight_satisfaction_rate=0.0,
+    )
     assert [e.value for e in at.error] == [labels.SETTINGS_REFUSED.format(message=labels.MSG_SETTING_WEIGHTS_ZERO)]
     assert stored(database) == {}
 

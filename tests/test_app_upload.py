@@ -24,8 +24,12 @@ from tests.ingest_helpers import (
 
 FULL_ID = re.compile(r"\d{17}[\dX]")
 FULL_MOBILE = re.compile(r"(?<!\d)1\d{10}(?!\d)")
-ERROR_COLUMNS = [labels.ERROR_SHEET_COLUMN, labels.ERROR_ROW_COLUMN, labels.ERROR_COLUMN_COLUMN,
-                 labels.ERROR_REASON_COLUMN]  # fmt: skip
+ERROR_COLUMNS = [
+    labels.ERROR_SHEET_COLUMN,
+    labels.ERROR_ROW_COLUMN,
+    labels.ERROR_COLUMN_COLUMN,
+    labels.ERROR_REASON_COLUMN,
+]
 ROSTER_HEADER = ["身份证号", "姓名", "对象类别", "县区", "乡镇", "结对干部", "干部电话", "干部单位", "结对日期"]
 PEOPLE = [pid(k) for k in range(1, 6)]
 
@@ -135,8 +139,16 @@ def test_gbk_csv_and_messy_workbook_are_previewed_imported_roster_first_and_repo
     assert labels.UPLOAD_COLUMNS_UNKNOWN.format(columns="备注") in captions
     assert any("姓名→走访干部" in c and "电话→干部电话" in c for c in captions)
     samples = [frame.value for frame in at.dataframe if labels.UPLOAD_SAMPLE_PROBLEMS in frame.value.columns]
-    assert list(samples[1].columns) == ["行号", "预检问题", "身份证号", "走访日期", "联系方式", "走访干部", "干部电话",
-                                        "满意度"]  # fmt: skip
+    assert list(samples[1].columns) == [
+        "行号",
+        "预检问题",
+        "身份证号",
+        "走访日期",
+        "联系方式",
+        "走访干部",
+        "干部电话",
+        "满意度",
+    ]
     assert samples[1]["行号"].tolist() == [4, 5, 6, 7, 8]
     # the cleaning rules run in the preview already; the roster check waits for the import
     assert [bool(p) for p in samples[1]["预检问题"]] == [False, False, False, True, True]
@@ -213,10 +225,12 @@ def test_history_lists_the_imports_and_offers_a_batchs_rejected_rows(database, d
     at.file_uploader[0].set_value(("结对台账.csv", _roster_csv(), "text/csv")).run()
     at.button(key="upload_start").click().run()
     history = next(f.value for f in at.dataframe if labels.UPLOAD_HISTORY_COLUMNS["batch_id"] in f.value.columns)
-    assert history[[labels.UPLOAD_HISTORY_COLUMNS[c] for c in ("batch_id", "file_name", "kind", "rows_read",
-                                                                "inserted", "rejected")]].values.tolist() == [
-        [1, "结对台账.csv", "结对台账", 6, 3, 2]
-    ]  # fmt: skip
+    assert history[
+        [
+            labels.UPLOAD_HISTORY_COLUMNS[c]
+            for c in ("batch_id", "file_name", "kind", "rows_read", "inserted", "rejected")
+        ]
+    ].values.tolist() == [[1, "结对台账.csv", "结对台账", 6, 3, 2]]
     assert history[labels.UPLOAD_HISTORY_COLUMNS["user_name"]].tolist() == [CITY_USER]
     at.session_state["upload_history"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
@@ -374,8 +388,10 @@ def test_rows_that_would_reopen_issues_wait_until_reopening_is_ticked(database):
 
 def test_a_complete_list_shows_the_missing_people_before_anything_changes(database):
     _seed(database, ("全市台账.csv", _habit_roster()))
-    only_a = [ROSTER_HEADER, [HABIT_PEOPLE["A"], "刘斌", "孤儿", "东川县", "东川乡", "黄静", mobile(11), "市民政局",
-                              "2026-01-05"]]  # fmt: skip
+    only_a = [
+        ROSTER_HEADER,
+        [HABIT_PEOPLE["A"], "刘斌", "孤儿", "东川县", "东川乡", "黄静", mobile(11), "市民政局", "2026-01-05"],
+    ]
     at = open_upload_page()
     at.file_uploader[0].set_value(("东川县名单（11月）.csv", csv_bytes(only_a), "text/csv")).run()
     at.checkbox(key="full_list").check().run()

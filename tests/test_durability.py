@@ -138,8 +138,11 @@ def test_import_killed_at_a_known_point(files, tmp_path, point, expected):
     # the next run of the same file completes, and counts nothing twice
     again = subprocess.run(
         [sys.executable, "-m", "pipeline", "import", "--db", str(path), "--today", TODAY.isoformat(), files["visits"]],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert again.returncode == 0, again.stderr
     summary = json.loads(again.stdout)
     assert (summary["inserted"], summary["unchanged"]) == ((CONTACTS, 0) if expected == "out" else (0, CONTACTS))

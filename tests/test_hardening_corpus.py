@@ -767,10 +767,24 @@ def test_formulas_are_neutralised_in_the_command_line_csv(tmp_path):
     with db.session(path) as connection:
         assert run_import(connection, csv_bytes(formula_rows()), "公式.csv").inserted == 2
     result = subprocess.run(
-        [sys.executable, "-m", "pipeline", "metrics", "--db", str(path), "--period", "2026", "--by", "department",
-         "--today", "2026-11-28"],
-        cwd=ROOT, capture_output=True, timeout=120,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "metrics",
+            "--db",
+            str(path),
+            "--period",
+            "2026",
+            "--by",
+            "department",
+            "--today",
+            "2026-11-28",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr.decode()
     rows = list(csv.reader(io.StringIO(result.stdout.decode("utf-8-sig"))))
     departments = {row[0] for row in rows[1:]}

@@ -331,12 +331,20 @@ def _two_counties_roster() -> bytes:
         [
             ROSTER_HEADER,
             roster_row(A, name="刘斌", cadre="黄静", cadre_phone=mobile(1), paired_on="2026-01-05"),
-            roster_row(B, name="胡强", county="东川县", township="东川乡", cadre="黄静", cadre_phone=mobile(1),
-                       paired_on="2026-02-01"),
-            roster_row(C, name="张平", cadre="郭斌", cadre_phone=mobile(2), department="市教育局",
-                       paired_on="2026-03-01"),
+            roster_row(
+                B,
+                name="胡强",
+                county="东川县",
+                township="东川乡",
+                cadre="黄静",
+                cadre_phone=mobile(1),
+                paired_on="2026-02-01",
+            ),
+            roster_row(
+                C, name="张平", cadre="郭斌", cadre_phone=mobile(2), department="市教育局", paired_on="2026-03-01"
+            ),
         ]
-    )  # fmt: skip
+    )
 
 
 def _phone_setup(tmp_path):
@@ -386,8 +394,13 @@ def test_a_cadre_who_changed_his_phone_keeps_his_pairings_and_contacts(tmp_path)
     by_cadre = queries.metrics(con, "2026-10", "cadre", today=TODAY, stored=False)
     assert sorted(by_cadre["cadre_phone_masked"]) == ["139****0002", "139****0009"]
     # the next month's roster with the new phone again changes nothing
-    again = write(tmp_path, "临河区台账（12月）.csv", csv_bytes([ROSTER_HEADER, roster_row(A, name="刘斌",
-                  cadre="黄静", cadre_phone=mobile(9), paired_on="2026-01-05")]))  # fmt: skip
+    again = write(
+        tmp_path,
+        "临河区台账（12月）.csv",
+        csv_bytes(
+            [ROSTER_HEADER, roster_row(A, name="刘斌", cadre="黄静", cadre_phone=mobile(9), paired_on="2026-01-05")]
+        ),
+    )
     report = imp(con, again)
     assert (report.unchanged, report.updated, report.notes) == (1, 0, [])
 
@@ -554,13 +567,19 @@ def test_a_complete_list_lists_the_missing_first_and_exits_them_once_confirmed(t
 
 def test_a_complete_list_through_the_command_line(tmp_path):
     path = tmp_path / "cli.duckdb"
-    roster = write(tmp_path, "全市台账.csv", csv_bytes([
-        ROSTER_HEADER,
-        roster_row(A, name="刘斌", county="东川县", township="东川乡", phone_seq=1),
-        roster_row(B, name="胡强", county="东川县", township="东川乡", phone_seq=2),
-        roster_row(C, name="张平", county="东川县", township="东坝镇", village="3村", phone_seq=3),
-        roster_row(D, name="林秀娟", county="临河区", phone_seq=4),
-    ]))  # fmt: skip
+    roster = write(
+        tmp_path,
+        "全市台账.csv",
+        csv_bytes(
+            [
+                ROSTER_HEADER,
+                roster_row(A, name="刘斌", county="东川县", township="东川乡", phone_seq=1),
+                roster_row(B, name="胡强", county="东川县", township="东川乡", phone_seq=2),
+                roster_row(C, name="张平", county="东川县", township="东坝镇", village="3村", phone_seq=3),
+                roster_row(D, name="林秀娟", county="临河区", phone_seq=4),
+            ]
+        ),
+    )
     assert cli_import(path, roster)[0].returncode == 0
     month = write(tmp_path, "东川县名单（11月）.xlsx", _dongchuan_list())
 

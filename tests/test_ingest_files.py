@@ -107,11 +107,43 @@ def test_roster_aliases_land_in_their_columns(con, variant):
     header = [names[variant % len(names)] for names in ROSTER_ALIASES]
     a, b = pid(1), pid(2)
     body = [
-        [a, "刘斌", "孤儿", "临河区", "临河镇", "1村", "13800000001", "2024-04-04", "黄静", mobile(1), "市民政局",
-         "市级领导", "2026-01-05", "属地结对", "", ""],
-        [b, "胡强", "特困人员", "东川县", "东川乡", "2村", "0931-8888888", "", "郭斌", mobile(2), "市教育局",
-         "一般干部", "2026-02-01", "调配结对", "2026-12-31", "2026-10-01"],
-    ]  # fmt: skip
+        [
+            a,
+            "刘斌",
+            "孤儿",
+            "临河区",
+            "临河镇",
+            "1村",
+            "13800000001",
+            "2024-04-04",
+            "黄静",
+            mobile(1),
+            "市民政局",
+            "市级领导",
+            "2026-01-05",
+            "属地结对",
+            "",
+            "",
+        ],
+        [
+            b,
+            "胡强",
+            "特困人员",
+            "东川县",
+            "东川乡",
+            "2村",
+            "0931-8888888",
+            "",
+            "郭斌",
+            mobile(2),
+            "市教育局",
+            "一般干部",
+            "2026-02-01",
+            "调配结对",
+            "2026-12-31",
+            "2026-10-01",
+        ],
+    ]
     report = run_import(con, csv_bytes([header, *body]), "台账.csv")
     assert report.kind == "roster"
     assert report.unknown_columns == {}
@@ -193,13 +225,36 @@ def test_issues_aliases_land_in_their_columns(con, variant):
         con,
         "select issue_no, id_number, raised_on, category, description, level, responsible_unit, status, closed_on,"
         " rating from issue",
-    ) == [("WT01", a, dt.date(2026, 9, 1), "住房", "房屋漏雨", "所在单位", "住建局", "已解决", dt.date(2026, 9, 20),
-           "基本满意")]  # fmt: skip
+    ) == [
+        (
+            "WT01",
+            a,
+            dt.date(2026, 9, 1),
+            "住房",
+            "房屋漏雨",
+            "所在单位",
+            "住建局",
+            "已解决",
+            dt.date(2026, 9, 20),
+            "基本满意",
+        )
+    ]
 
 
 def test_headers_written_messily_are_recognised(con):
-    header = [" 身份证号 *", "姓 名", "对象\n类别*", "县（区）", "乡镇（街道）", "村（社区）", "结对干部\n姓名",
-              "干部电话＊", "帮扶\n单位", "结对日期 ", "解除日期"]  # fmt: skip
+    header = [
+        " 身份证号 *",
+        "姓 名",
+        "对象\n类别*",
+        "县（区）",
+        "乡镇（街道）",
+        "村（社区）",
+        "结对干部\n姓名",
+        "干部电话＊",
+        "帮扶\n单位",
+        "结对日期 ",
+        "解除日期",
+    ]
     a = pid(1)
     report = run_import(con, csv_bytes([header, roster_row(a)]), "台账.csv")
     assert figures(report) == fig(read=1, inserted=1)
@@ -240,8 +295,14 @@ def test_contact_method_aliases_are_stored_canonical(con):
 def test_issue_status_aliases_are_stored_canonical(con):
     a = pid(1)
     seed_roster(con, [a])
-    written = [("未办理", ""), ("未解决", ""), ("正在办理", ""), ("已办结", "2026-09-10"), ("已完成", "2026-09-10"),
-               ("已解释说明", "2026-09-10")]  # fmt: skip
+    written = [
+        ("未办理", ""),
+        ("未解决", ""),
+        ("正在办理", ""),
+        ("已办结", "2026-09-10"),
+        ("已完成", "2026-09-10"),
+        ("已解释说明", "2026-09-10"),
+    ]
     rows = [ISSUES_HEADER] + [
         issue_row(a, issue_no=f"WT{k}", status=s, closed_on=c) for k, (s, c) in enumerate(written)
     ]

@@ -24,8 +24,15 @@ def person_id(sequence: int) -> str:
     return idnumber.make("620102", dt.date(1960, 1, 1), sequence)
 
 
-def add_beneficiary(con, sequence: int, name: str = "李小明", county: str = "东川县", township: str = "东川乡",
-                    category: str = "困难重度残疾人", enrolled_on: dt.date = dt.date(2020, 1, 1)) -> str:  # fmt: skip
+def add_beneficiary(
+    con,
+    sequence: int,
+    name: str = "李小明",
+    county: str = "东川县",
+    township: str = "东川乡",
+    category: str = "困难重度残疾人",
+    enrolled_on: dt.date = dt.date(2020, 1, 1),
+) -> str:
     """Insert a beneficiary and return his ID number."""
     id_number = person_id(sequence)
     con.execute(
@@ -53,9 +60,18 @@ def add_contact(con, id_number: str, day: dt.date, method: str = "电话") -> No
     )
 
 
-def add_issue(con, id_number: str, raised_on: dt.date, *, key: str, issue_no: str | None = None,
-              category: str = "医疗", level: str = "干部本人", status: str = "办理中",
-              closed_on: dt.date | None = None) -> None:  # fmt: skip
+def add_issue(
+    con,
+    id_number: str,
+    raised_on: dt.date,
+    *,
+    key: str,
+    issue_no: str | None = None,
+    category: str = "医疗",
+    level: str = "干部本人",
+    status: str = "办理中",
+    closed_on: dt.date | None = None,
+) -> None:
     """Insert one issue of the ledger."""
     con.execute(
         "insert into issue (issue_key, issue_no, id_number, raised_on, category, description, level, status, "
@@ -130,8 +146,12 @@ def test_example_q3_counts_by_status_category_and_level_match_the_csv(example_co
     )
     # worked by hand from 问题台账.csv: three issues closed only after 30 September were open on as_of
     assert by_status.set_index("status_on_as_of")["issues_total"].to_dict() == {
-        "待办理": 6, "办理中": 6, "期末后办结": 3, "已解决": 11, "无法解决": 8,
-    }  # fmt: skip
+        "待办理": 6,
+        "办理中": 6,
+        "期末后办结": 3,
+        "已解决": 11,
+        "无法解决": 8,
+    }
 
     by_category = issue_stats.counts_by(frame, "issue_category")
     assert by_category["issue_category"].tolist() == labels.ISSUE_CATEGORIES
@@ -202,8 +222,12 @@ def test_example_ageing_and_close_time_add_up(example_con):
         for r in _csv_issues_in_scope(Q3_AS_OF)
         if r["办结日期"] and dt.date(2026, 7, 1) <= _day(r["办结日期"]) <= Q3_AS_OF
     ]
-    bands = [sum(d <= 15 for d in closed_days), sum(16 <= d <= 30 for d in closed_days),
-             sum(31 <= d <= 60 for d in closed_days), sum(d > 60 for d in closed_days)]  # fmt: skip
+    bands = [
+        sum(d <= 15 for d in closed_days),
+        sum(16 <= d <= 30 for d in closed_days),
+        sum(31 <= d <= 60 for d in closed_days),
+        sum(d > 60 for d in closed_days),
+    ]
     assert stats.close_time["issues_closed_in_p"].tolist() == bands
 
 
@@ -259,10 +283,18 @@ def test_close_time_bands_at_their_edges(blank_con):
     start, as_of = dt.date(2026, 10, 1), dt.date(2026, 12, 31)
     person = add_beneficiary(blank_con, 1)
     closed_on = dt.date(2026, 12, 20)
-    for days, status in ((0, "已解决"), (15, "无法解决"), (16, "已解决"), (30, "已解决"), (31, "无法解决"),
-                         (60, "已解决"), (61, "已解决")):  # fmt: skip
-        add_issue(blank_con, person, closed_on - dt.timedelta(days=days), key=f"d{days}", status=status,
-                  closed_on=closed_on)  # fmt: skip
+    for days, status in (
+        (0, "已解决"),
+        (15, "无法解决"),
+        (16, "已解决"),
+        (30, "已解决"),
+        (31, "无法解决"),
+        (60, "已解决"),
+        (61, "已解决"),
+    ):
+        add_issue(
+            blank_con, person, closed_on - dt.timedelta(days=days), key=f"d{days}", status=status, closed_on=closed_on
+        )
     add_issue(
         blank_con,
         person,

@@ -221,8 +221,9 @@ def test_drill_rows_accept_a_full_cadre_phone_or_a_mapping(con):
     by_mapping = contacts({"department": "市教育局", "cadre": "郭斌"})
     assert len(by_masked) == len(by_phone) == len(by_mapping) == 9
     assert set(by_masked["beneficiary_name"]) == {"胡*", "郭*伟"}  # names are masked in lists by default
-    full = queries.drill_rows(con, "2026Q3", "cadre", ("市教育局", "郭斌", "130****7919"), "contacts", today=TODAY,
-                              masked=False)  # fmt: skip
+    full = queries.drill_rows(
+        con, "2026Q3", "cadre", ("市教育局", "郭斌", "130****7919"), "contacts", today=TODAY, masked=False
+    )
     assert set(full["beneficiary_name"]) == {"胡强", "郭芳伟"}
 
 
@@ -335,7 +336,7 @@ def test_county_scope_gives_that_county_only(con):
     pd.testing.assert_frame_equal(scoped, everything[everything["county"] == "西坪县"].reset_index(drop=True))
     overall = queries.metrics(con, "2026Q3", "overall", Scope.for_county("西坪县"), today=TODAY)
     assert overall["overall"].tolist() == ["西坪县"]
-    assert overall[list(METRIC_COLUMNS)].values.tolist() == scoped[list(METRIC_COLUMNS)].values.tolist()
+    pd.testing.assert_frame_equal(overall[list(METRIC_COLUMNS)], scoped[list(METRIC_COLUMNS)])  # empty = empty
     departments = queries.metrics(con, "2026Q3", "department", Scope.for_county("西坪县"), today=TODAY)
     assert departments["beneficiaries"].sum() == 19
 

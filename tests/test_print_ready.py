@@ -72,8 +72,22 @@ def test_the_readme_says_what_make_run_installs():
 def test_the_command_line_writes_the_pdf_in_a_process_of_its_own(example_db, tmp_path):
     require_chromium()
     out, pdf = tmp_path / "三季度调度.xlsx", tmp_path / "三季度调度.pdf"
-    command = [sys.executable, "-m", "pipeline", "report", "--db", str(example_db), "--period", "2026Q3",
-               "--today", EXAMPLE_TODAY.isoformat(), "--out", str(out), "--pdf", str(pdf)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "pipeline",
+        "report",
+        "--db",
+        str(example_db),
+        "--period",
+        "2026Q3",
+        "--today",
+        EXAMPLE_TODAY.isoformat(),
+        "--out",
+        str(out),
+        "--pdf",
+        str(pdf),
+    ]
     env = {key: value for key, value in os.environ.items() if key != "GUANAI_CHROMIUM"}  # the default place
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr

@@ -29,16 +29,42 @@ from tests.ingest_helpers import csv_bytes, mobile, open_db, pid, run_import, wr
 
 TODAY = dt.date(2026, 11, 28)
 P = {k: pid(k) for k in range(1, 30)}
-ROSTER = ["身份证号", "姓名", "对象类别", "县区", "乡镇", "结对干部", "干部电话", "干部单位", "结对日期", "解除日期",
-          "纳入日期", "退出日期", "备注"]  # fmt: skip
+ROSTER = [
+    "身份证号",
+    "姓名",
+    "对象类别",
+    "县区",
+    "乡镇",
+    "结对干部",
+    "干部电话",
+    "干部单位",
+    "结对日期",
+    "解除日期",
+    "纳入日期",
+    "退出日期",
+    "备注",
+]
 VISITS = ["身份证号", "走访日期", "联系方式", "走访干部", "干部电话", "天气", "备注"]
 NAMES = {k: f"对象{k:02d}" for k in P}
 METHODS = ("入户走访", "电话", "微信", "短信", "视频", "邀请到家", "其他")
 
 
 def _person(k, county, cadre=None, phone="", department="", paired="", unpaired="", enrolled="", exited=""):
-    return [P[k], NAMES[k], "孤儿", county, county + "一镇", cadre or "", phone, department, paired, unpaired,
-            enrolled, exited, ""]  # fmt: skip
+    return [
+        P[k],
+        NAMES[k],
+        "孤儿",
+        county,
+        county + "一镇",
+        cadre or "",
+        phone,
+        department,
+        paired,
+        unpaired,
+        enrolled,
+        exited,
+        "",
+    ]
 
 
 def _roster() -> list[list[object]]:
@@ -141,11 +167,12 @@ def _m(k: int) -> str:
 
 def test_contacts_by_another_cadre_than_the_paired_one(con):
     found = quality.run_check(con, "other_cadre_contacts", as_of=TODAY, masked=False)
-    assert list(zip(found["id_number"], found["contact_date"], found["visit_cadre_phone"], found["cadre_phone"],
-                    strict=True)) == [
+    assert list(
+        zip(found["id_number"], found["contact_date"], found["visit_cadre_phone"], found["cadre_phone"], strict=True)
+    ) == [
         (P[12], dt.date(2026, 7, 1), mobile(3), mobile(4)),
         (P[2], dt.date(2026, 3, 2), mobile(9), mobile(1)),
-    ]  # fmt: skip
+    ]
     assert found["department"].tolist() == ["市卫健委", "市民政局"]
     assert found["cadre_name"].tolist() == ["李娜", "黄静"]
 
@@ -242,8 +269,10 @@ def test_reason_kinds_split_joined_reasons_and_keep_unknown_text():
     assert quality.reason_kinds(zeros) == [labels.MSG_ID_CHECK.format(value="…", expected="…")]
     # several required columns missing: one kind per column
     required = labels.MSG_REQUIRED.format(column="姓名") + "；" + labels.MSG_REQUIRED.format(column="县区")
-    assert quality.reason_kinds(required) == [labels.MSG_REQUIRED.format(column="姓名"),
-                                              labels.MSG_REQUIRED.format(column="县区")]  # fmt: skip
+    assert quality.reason_kinds(required) == [
+        labels.MSG_REQUIRED.format(column="姓名"),
+        labels.MSG_REQUIRED.format(column="县区"),
+    ]
     assert quality.reason_kinds("别的原因 13900000001") == ["别的原因 139****0001"]
     # a column name written right before its value ("走访日期2026-12-05晚于…") is told apart from the value
     future = labels.MSG_DATE_FUTURE.format(column="走访日期", value="2026-12-05", today="2026-11-28")
@@ -283,8 +312,10 @@ def test_rows_are_masked_by_default(con):
     }
     assert _ids(checks["never_contacted"]) == [_m(5), _m(11)]
     assert checks["never_contacted"]["beneficiary_name"].tolist() == ["对**5", "对**1"]
-    assert checks["other_cadre_contacts"]["visit_cadre_phone"].tolist() == [masking.mask_phone(mobile(3)),
-                                                                             masking.mask_phone(mobile(9))]  # fmt: skip
+    assert checks["other_cadre_contacts"]["visit_cadre_phone"].tolist() == [
+        masking.mask_phone(mobile(3)),
+        masking.mask_phone(mobile(9)),
+    ]
     text = "\n".join(frame.to_csv() for frame in checks.values())
     assert not re.search(r"\d{17}[\dX]", text)
     assert not re.search(r"(?<!\d)1\d{10}(?!\d)", text)

@@ -117,8 +117,11 @@ def test_an_issue_without_a_number_is_known_by_its_date(hand_con):
 
 
 def test_cadres_of_the_same_name_stay_apart_and_are_ordered_by_department(hand_con):
-    for sequence, phone, department in ((2, "13900000001", "市教育局"), (3, "13900000002", "市教育局"),
-                                        (4, "13900000003", "市残联")):  # fmt: skip
+    for sequence, phone, department in (
+        (2, "13900000001", "市教育局"),
+        (3, "13900000002", "市教育局"),
+        (4, "13900000003", "市残联"),
+    ):
         person = add_beneficiary(hand_con, sequence, name=f"对象{sequence}")
         add_pairing(hand_con, person, "王伟", phone, department, dt.date(2026, 1, 1))
     extra = add_beneficiary(hand_con, 5, name="对象五")

@@ -16,8 +16,17 @@ from pipeline.ingest.load import import_file
 from tests.conftest import EXAMPLE_TODAY
 from tests.test_metrics_edges import Ledger
 
-QUARTER_SHEETS = ["总体情况", "县区排名", "单位排名", "后进单位", "超期督办", "问题台账", "典型单位",
-                  "附1超期未联系名单", "附2超期未办结名单"]  # fmt: skip
+QUARTER_SHEETS = [
+    "总体情况",
+    "县区排名",
+    "单位排名",
+    "后进单位",
+    "超期督办",
+    "问题台账",
+    "典型单位",
+    "附1超期未联系名单",
+    "附2超期未办结名单",
+]
 MONTH_SHEETS = ["总体情况", "县区排名", "单位排名", "后进单位", "超期督办", "附1超期未联系名单", "附2超期未办结名单"]
 YEAR_SHEETS = ["总体情况", "月度走势", "县区排名", "单位排名", "后进单位", "超期督办", "问题台账", "典型单位"]
 FULL_ID = re.compile(r"(?<![0-9])\d{17}[\dX](?![0-9])")

@@ -36,8 +36,9 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 def test_report_writes_the_workbook_and_the_html(capsys, example_db, tmp_path):
     out, page = tmp_path / "季度调度.xlsx", tmp_path / "季度调度.html"
-    code, _, err = run(capsys, "report", "--db", str(example_db), "--period", "2026Q3", *TODAY, "--out", str(out),
-                       "--html", str(page))  # fmt: skip
+    code, _, err = run(
+        capsys, "report", "--db", str(example_db), "--period", "2026Q3", *TODAY, "--out", str(out), "--html", str(page)
+    )
     assert code == 0, err
     book = load_workbook(out)
     assert book.sheetnames[0] == "总体情况" and "单位排名" in book.sheetnames
@@ -48,8 +49,9 @@ def test_report_writes_the_workbook_and_the_html(capsys, example_db, tmp_path):
 def test_pdf_without_chromium_is_a_partial_success(capsys, example_db, tmp_path, monkeypatch):
     monkeypatch.setenv("GUANAI_CHROMIUM", str(tmp_path / "no-chromium"))
     out, pdf = tmp_path / "r.xlsx", tmp_path / "r.pdf"
-    code, _, err = run(capsys, "report", "--db", str(example_db), "--period", "2026-10", *TODAY, "--out", str(out),
-                       "--pdf", str(pdf))  # fmt: skip
+    code, _, err = run(
+        capsys, "report", "--db", str(example_db), "--period", "2026-10", *TODAY, "--out", str(out), "--pdf", str(pdf)
+    )
     assert code == 1
     assert out.is_file() and not pdf.exists()
     assert "Chromium" in err and "no-chromium" in err
@@ -85,8 +87,20 @@ def test_report_needs_an_existing_database_and_an_out_file(capsys, tmp_path):
 
 
 def test_snapshot_create_list_compare_and_report(capsys, example_db, tmp_path):
-    code, out, err = run(capsys, "snapshot", "create", "--db", str(example_db), "--period", "2026Q3", *TODAY,
-                         "--user", "张三", "--note", "三季度调度会")  # fmt: skip
+    code, out, err = run(
+        capsys,
+        "snapshot",
+        "create",
+        "--db",
+        str(example_db),
+        "--period",
+        "2026Q3",
+        *TODAY,
+        "--user",
+        "张三",
+        "--note",
+        "三季度调度会",
+    )
     assert code == 0, err
     created = json.loads(out)
     assert created["snapshot_id"] == 1 and created["period"] == "2026Q3" and created["data_batch_id"] == 3
@@ -99,11 +113,36 @@ def test_snapshot_create_list_compare_and_report(capsys, example_db, tmp_path):
         ("1", "2026Q3", "张三", "三季度调度会")
     ]
 
-    code, out, _ = run(capsys, "snapshot", "compare", "--db", str(example_db), "--id", "1", "--by", "county", *TODAY,
-                       "--format", "json")  # fmt: skip
+    code, out, _ = run(
+        capsys,
+        "snapshot",
+        "compare",
+        "--db",
+        str(example_db),
+        "--id",
+        "1",
+        "--by",
+        "county",
+        *TODAY,
+        "--format",
+        "json",
+    )
     assert code == 0 and json.loads(out) == []  # nothing changed since
-    code, out, _ = run(capsys, "snapshot", "compare", "--db", str(example_db), "--id", "1", "--by", "county", "--all",
-                       *TODAY, "--format", "json")  # fmt: skip
+    code, out, _ = run(
+        capsys,
+        "snapshot",
+        "compare",
+        "--db",
+        str(example_db),
+        "--id",
+        "1",
+        "--by",
+        "county",
+        "--all",
+        *TODAY,
+        "--format",
+        "json",
+    )
     rows = json.loads(out)
     assert {r["county"] for r in rows} == {"东川县", "临河区", "西坪县"} and {r["comparison"] for r in rows} == {"same"}
 

@@ -32,11 +32,21 @@ from tests.test_metrics_edges import Ledger
 #   i5 甲局 p1 raised 05-01, 已解决 06-20        → closed before 06-30: not overdue
 #   i6 甲局 p2 raised 05-01, 已解决 10-10        → overdue, closed only after Q3
 EXPECTED = {
-    "甲局": {"overdue_contacts_before": 3, "contacted_after": 1, "overdue_issues_before": 3, "closed_after": 2,
-             "resolved_after": 1},
-    "乙局": {"overdue_contacts_before": 1, "contacted_after": 1, "overdue_issues_before": 1, "closed_after": 0,
-             "resolved_after": 0},
-}  # fmt: skip
+    "甲局": {
+        "overdue_contacts_before": 3,
+        "contacted_after": 1,
+        "overdue_issues_before": 3,
+        "closed_after": 2,
+        "resolved_after": 1,
+    },
+    "乙局": {
+        "overdue_contacts_before": 1,
+        "contacted_after": 1,
+        "overdue_issues_before": 1,
+        "closed_after": 0,
+        "resolved_after": 0,
+    },
+}
 
 
 @pytest.fixture
@@ -48,8 +58,15 @@ def reminded(tmp_path):
         book.pair(people[name], f"1380000500{len(people)}", department, "2025-01-01")
     people["p6"] = book.person(county="乙县")
     book.pair(people["p6"], "13800005009", "乙局", "2026-06-15")
-    for name, day in (("p1", "2026-05-01"), ("p1", "2026-07-10"), ("p3", "2026-06-20"), ("p4", "2026-04-01"),
-                      ("p4", "2026-10-05"), ("p5", "2026-05-15"), ("p5", "2026-09-30")):  # fmt: skip
+    for name, day in (
+        ("p1", "2026-05-01"),
+        ("p1", "2026-07-10"),
+        ("p3", "2026-06-20"),
+        ("p4", "2026-04-01"),
+        ("p4", "2026-10-05"),
+        ("p5", "2026-05-15"),
+        ("p5", "2026-09-30"),
+    ):
         book.contact(people[name], day)
     book.issue(people["p3"], "2026-05-01", "已解决", "2026-08-01")
     book.issue(people["p1"], "2026-05-10", "无法解决", "2026-09-30")
@@ -112,8 +129,11 @@ def test_the_report_shows_reminder_effectiveness(reminded):
     book = load_workbook(io.BytesIO(report.report_workbook(data)))
     sheet = book["超期督办"]
     headers = [c.value for c in sheet[3]]
-    rows = {r[0]: dict(zip(headers, r, strict=True)) for r in sheet.iter_rows(min_row=4, values_only=True) if r[1]
-            is not None}  # fmt: skip
+    rows = {
+        r[0]: dict(zip(headers, r, strict=True))
+        for r in sheet.iter_rows(min_row=4, values_only=True)
+        if r[1] is not None
+    }
     assert rows["甲局"]["上期末超期未联系（人）"] == 3 and rows["甲局"]["其中已联系"] == 1
     assert rows["甲局"]["联系跟进率"] == pytest.approx(1 / 3)
     assert rows["甲局"]["上期末超期未办结（个）"] == 3 and rows["甲局"]["其中已办结"] == 2

@@ -31,32 +31,92 @@ HEADLINE_RATES = catalog.shown_in("cards")
 STRENGTH_RATES = catalog.shown_in("strength")
 # 联系达标率 of a single month equals its 联系覆盖率, so the monthly chart leaves it out
 TREND_RATES = catalog.shown_in("trend")
-RANKING_COLUMNS = ("rank", "rank_change", "beneficiaries", "paired", *catalog.shown_in("ranking"), "overdue_contact",
-                   "issues_overdue", "score")  # fmt: skip
+RANKING_COLUMNS = (
+    "rank",
+    "rank_change",
+    "beneficiaries",
+    "paired",
+    *catalog.shown_in("ranking"),
+    "overdue_contact",
+    "issues_overdue",
+    "score",
+)
 OVERDUE_COLUMNS = ("department", "overdue_contact", "issues_overdue", *snapshots.REMINDER_COLUMNS[1:])
-CONTACT_LIST_COLUMNS = ("department", "cadre_name", "cadre_phone", "beneficiary_name", "id_number", "category",
-                        "county", "township", "village", "paired_on", "run_started_on", "last_contact_on",
-                        "days_since_contact",
-                        "days_overdue")  # fmt: skip
-ISSUE_LIST_COLUMNS = ("department", "cadre_name", "cadre_phone", "beneficiary_name", "id_number", "county",
-                      "township", "issue_no", "raised_on", "issue_category", "issue_level", "status",
-                      "responsible_unit", "description", "days_open", "days_overdue")  # fmt: skip
+CONTACT_LIST_COLUMNS = (
+    "department",
+    "cadre_name",
+    "cadre_phone",
+    "beneficiary_name",
+    "id_number",
+    "category",
+    "county",
+    "township",
+    "village",
+    "paired_on",
+    "run_started_on",
+    "last_contact_on",
+    "days_since_contact",
+    "days_overdue",
+)
+ISSUE_LIST_COLUMNS = (
+    "department",
+    "cadre_name",
+    "cadre_phone",
+    "beneficiary_name",
+    "id_number",
+    "county",
+    "township",
+    "issue_no",
+    "raised_on",
+    "issue_category",
+    "issue_level",
+    "status",
+    "responsible_unit",
+    "description",
+    "days_open",
+    "days_overdue",
+)
 ISSUE_SUMMARY_COLUMNS = ("dimension", "item", *snapshots.ISSUE_SUMMARY_COUNTS, "resolution_rate")
-TREND_COLUMNS = ("month", "beneficiaries", "paired", "pairing_rate", "contact_rate", "home_visit_rate",
-                 "contacts_per_pair_month", "resolution_rate", "satisfaction_rate", "overdue_contact",
-                 "issues_overdue", "score")  # fmt: skip
+TREND_COLUMNS = (
+    "month",
+    "beneficiaries",
+    "paired",
+    "pairing_rate",
+    "contact_rate",
+    "home_visit_rate",
+    "contacts_per_pair_month",
+    "resolution_rate",
+    "satisfaction_rate",
+    "overdue_contact",
+    "issues_overdue",
+    "score",
+)
 
 # Which parts each kind of report carries, in order (月报 is the short one, 年总结 adds the trend).
 SECTIONS = {
-    "quarter": ("summary", "counties", "departments", "behind", "overdue", "issues", "typical", "contact_list",
-                "issue_list"),
+    "quarter": (
+        "summary",
+        "counties",
+        "departments",
+        "behind",
+        "overdue",
+        "issues",
+        "typical",
+        "contact_list",
+        "issue_list",
+    ),
     "month": ("summary", "counties", "departments", "behind", "overdue", "contact_list", "issue_list"),
     "year": ("summary", "trend", "counties", "departments", "behind", "overdue", "issues", "typical"),
-}  # fmt: skip
+}
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PDF_TIMEOUT_MS = 60_000
 
 
@@ -200,10 +260,13 @@ def behind_reasons(row: dict, config: settings.Settings) -> str:
 def strengths(row: dict, config: settings.Settings) -> str:
     """What a best-performing department does well: its rates in the green band, highest first."""
     high = sorted(
-        ((float(row[rate]), rate) for rate in STRENGTH_RATES
-         if not _missing(row.get(rate)) and settings.rag_band(float(row[rate]), config) == "green"),
+        (
+            (float(row[rate]), rate)
+            for rate in STRENGTH_RATES
+            if not _missing(row.get(rate)) and settings.rag_band(float(row[rate]), config) == "green"
+        ),
         reverse=True,
-    )  # fmt: skip
+    )
     parts = [labels.REPORT_STRENGTH.format(metric=labels.METRIC_LABELS[r], value=percent_text(v)) for v, r in high]
     if not parts:
         parts.append(labels.REPORT_STRENGTH_SCORE.format(score=f"{float(row['score']):.1f}", rank=int(row["rank"])))
@@ -402,11 +465,18 @@ def _typical(departments: pd.DataFrame, config: settings.Settings) -> pd.DataFra
 def _overdue_by_department(departments: pd.DataFrame, reminders: pd.DataFrame) -> pd.DataFrame:
     now = departments[["department", "overdue_contact", "issues_overdue"]]
     merged = now.merge(reminders, on="department", how="outer")
-    counts = ["overdue_contact", "issues_overdue", *snapshots.REMINDER_COUNTS, "not_contacted_after",
-              "still_open_after"]  # fmt: skip
+    counts = [
+        "overdue_contact",
+        "issues_overdue",
+        *snapshots.REMINDER_COUNTS,
+        "not_contacted_after",
+        "still_open_after",
+    ]
     merged[counts] = merged[counts].fillna(0).astype("int64")
-    merged = merged[merged[["overdue_contact", "issues_overdue", "overdue_contacts_before",
-                            "overdue_issues_before"]].sum(axis=1) > 0]  # fmt: skip
+    merged = merged[
+        merged[["overdue_contact", "issues_overdue", "overdue_contacts_before", "overdue_issues_before"]].sum(axis=1)
+        > 0
+    ]
     merged = merged.assign(_load=merged["overdue_contact"] + merged["issues_overdue"])
     merged = merged.sort_values(["_load", "overdue_contact", "department"], ascending=[False, False, True])
     return merged[list(OVERDUE_COLUMNS)].reset_index(drop=True)

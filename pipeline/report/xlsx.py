@@ -250,19 +250,39 @@ def report_workbook(data: ReportData) -> bytes:
         elif section == "trend":
             _write_table(sheet, data, title, data.trend, TREND_COLUMNS)
         elif section == "counties":
-            _write_table(sheet, data, title, data.counties, ("rank", "rank_change", "county", *RANKING_COLUMNS[2:]),
-                         total=_ranking_total(data, "county"), notes=_ranking_notes(data))  # fmt: skip
+            _write_table(
+                sheet,
+                data,
+                title,
+                data.counties,
+                ("rank", "rank_change", "county", *RANKING_COLUMNS[2:]),
+                total=_ranking_total(data, "county"),
+                notes=_ranking_notes(data),
+            )
         elif section == "departments":
             notes = _ranking_notes(data)
             if data.unpaired:
                 notes.append(labels.REPORT_UNPAIRED_NOTE.format(count=data.unpaired))
-            _write_table(sheet, data, title, data.departments,
-                         ("rank", "rank_change", "department", *RANKING_COLUMNS[2:]), notes=notes)  # fmt: skip
+            _write_table(
+                sheet,
+                data,
+                title,
+                data.departments,
+                ("rank", "rank_change", "department", *RANKING_COLUMNS[2:]),
+                notes=notes,
+            )
         elif section == "behind":
             _write_table(sheet, data, title, data.behind, data.behind.columns.tolist(), notes=[_behind_note(data)])
         elif section == "overdue":
-            _write_table(sheet, data, title, data.overdue, OVERDUE_COLUMNS, total=_overdue_total(data),
-                         notes=[_overdue_note(data)])  # fmt: skip
+            _write_table(
+                sheet,
+                data,
+                title,
+                data.overdue,
+                OVERDUE_COLUMNS,
+                total=_overdue_total(data),
+                notes=[_overdue_note(data)],
+            )
         elif section == "issues":
             _write_table(sheet, data, title, data.issues, ISSUE_SUMMARY_COLUMNS)
         elif section == "typical":
@@ -273,8 +293,14 @@ def report_workbook(data: ReportData) -> bytes:
             _write_table(sheet, data, title, data.overdue_issues, ISSUE_LIST_COLUMNS, notes=[_mask_note(data)])
     if data.supervision is not None:
         title = labels.SV_REPORT_HEADING.format(period=data.period.label)
-        _write_table(workbook.create_sheet(labels.SV_REPORT_SHEET), data, title, data.supervision,
-                     supervision_figures.COLUMNS, notes=[_supervision_note(data)])  # fmt: skip
+        _write_table(
+            workbook.create_sheet(labels.SV_REPORT_SHEET),
+            data,
+            title,
+            data.supervision,
+            supervision_figures.COLUMNS,
+            notes=[_supervision_note(data)],
+        )
     if data.callbacks is not None:
         _callback_sheet(workbook.create_sheet(labels.CB_REPORT_SHEET), data)
     buffer = io.BytesIO()

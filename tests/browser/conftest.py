@@ -48,10 +48,22 @@ def serve_app(database: Path, log_name: str = "streamlit.log"):
     port = _free_port()
     env = {**os.environ, "GUANAI_DB": str(database), "GUANAI_TODAY": EXAMPLE_TODAY.isoformat()}
     command = [
-        sys.executable, "-m", "streamlit", "run", "serve.py",
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "serve.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = (ARTIFACTS.parent / log_name).open("w")  # kept open for the server's lifetime
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

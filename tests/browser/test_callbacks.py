@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import db, labels
+from pipeline import db, labels, masking
 from pipeline.callbacks import entry, sample
 from tests.browser.conftest import open_signed_in, screenshot, serve_app, wait_for_app
 from tests.conftest import EXAMPLE_TODAY, build_example_database
@@ -31,8 +31,18 @@ def callbacks_url(tmp_path_factory):
             report = entry.record(con, drawn.sample_id, line.line_no, line.id_number, answer, user="市级测试",
                                   today=EXAMPLE_TODAY)  # fmt: skip
             assert report.inserted == 1, report.errors
+    CALLED.update(people.iloc[0][["department", "cadre_name", "cadre_phone"]].to_dict())
     with serve_app(database, "streamlit-callbacks.log") as url:
         yield url
+
+
+CALLED: dict[str, str] = {}  # the cadre of the first person called, who said the contacts did not happen
+
+
+def _choose(page, label: str, option: str) -> None:
+    page.locator("[data-testid='stSelectbox']").filter(has_text=label).locator("input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_for_app(page)
 
 
 def _open(page, url: str) -> None:
@@ -79,3 +89,15 @@ def test_the_doubts_on_the_quality_page(page, callbacks_url):
     page.get_by_role("tab", name=labels.QUALITY_CHECK_TITLES["callback_untrue_contacts"]).click()
     wait_for_app(page)
     screenshot(page, "callbacks-quality-untrue")
+
+
+def test_untrue_contacts_are_ringed_on_the_cadre_timeline(page, callbacks_url):
+    page.set_viewport_size({"width": 1280, "height": 3000})
+    open_signed_in(page, f"{callbacks_url}/department")
+    _choose(page, labels.DEPARTMENT_PICK, CALLED["department"])
+    cadre = labels.CADRE_OPTION.format(name=CALLED["cadre_name"], phone=masking.mask_phone(CALLED["cadre_phone"]))
+    _choose(page, labels.CADRE_PICK, cadre)
+    page.get_by_text(labels.UNTRUE_MARK).first.wait_for(timeout=30_000)  # the timeline's legend
+    page.wait_for_timeout(1_500)
+    assert page.locator("[data-testid='stException']").count() == 0
+    screenshot(page, "callbacks-cadre-timeline")

@@ -32,10 +32,22 @@ def loop_url(tmp_path_factory):
     port = _free_port()
     env = {**os.environ, "GUANAI_DB": str(database), "GUANAI_TODAY": EXAMPLE_TODAY.isoformat()}
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = (ARTIFACTS.parent / "streamlit-supervision.log").open("w")
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
