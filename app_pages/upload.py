@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from app_ui import auth, data, page, tables, upload_data
+from app_ui import auth, data, escape, page, tables, upload_data
 from pipeline import access, db, export, labels, masking, materialized, templates
 from pipeline.ingest import load, preview, progress_rules
 from pipeline.supervision import items as supervision_items
@@ -56,7 +56,7 @@ def _previews(files) -> dict[str, preview.FilePreview]:
     store = st.session_state.setdefault(PREVIEWS_KEY, {})
     for file in files:
         if file.file_id not in store:
-            with st.spinner(labels.UPLOAD_READING.format(file=file.name)):
+            with st.spinner(labels.UPLOAD_READING.format(file=escape.md(file.name))):
                 store[file.file_id] = preview.preview_bytes(file.getvalue(), file.name, today=data.today())
     current = {file.file_id for file in files}
     for key in [k for k in store if k not in current]:  # forget files taken off the list
@@ -65,21 +65,21 @@ def _previews(files) -> dict[str, preview.FilePreview]:
 
 
 def _show_preview(file, found: preview.FilePreview, imported: bool) -> None:
-    title = labels.UPLOAD_FILE_TITLE.format(file=file.name, size=_size_text(found.size))
+    title = labels.UPLOAD_FILE_TITLE.format(file=escape.md(file.name), size=_size_text(found.size))
     title += "　" + labels.UPLOAD_FILE_KINDS.format(kinds=_kinds_text(found.kinds))
     with st.expander(title, expanded=not imported, icon=":material/table_view:"):
         if found.error:
-            st.error(labels.UPLOAD_CANNOT_IMPORT.format(message=masking.mask_text(found.error)))
+            st.error(labels.UPLOAD_CANNOT_IMPORT.format(message=escape.md(masking.mask_text(found.error))))
         elif imported:
             st.info(labels.UPLOAD_ALREADY_IMPORTED)
         for sheet in found.sheets:
             if sheet.kind is None:
-                st.caption(labels.UPLOAD_SHEET_UNRECOGNISED.format(sheet=sheet.sheet))
+                st.caption(labels.UPLOAD_SHEET_UNRECOGNISED.format(sheet=escape.md(sheet.sheet)))
                 continue
             st.markdown(
                 "**"
                 + labels.UPLOAD_SHEET_TITLE.format(
-                    sheet=sheet.sheet,
+                    sheet=escape.md(sheet.sheet),
                     kind=labels.KIND_LABELS[sheet.kind],
                     row=sheet.header_row,
                     rows=f"{sheet.data_rows:,}",
@@ -87,12 +87,14 @@ def _show_preview(file, found: preview.FilePreview, imported: bool) -> None:
                 + "**"
             )
             names = [
-                label if written == label else labels.UPLOAD_COLUMN_RENAMED.format(written=written, label=label)
+                label
+                if written == label
+                else labels.UPLOAD_COLUMN_RENAMED.format(written=escape.md(written), label=label)
                 for written, label in sheet.columns
             ]
             st.caption(labels.UPLOAD_COLUMNS_RECOGNISED.format(columns="、".join(names)))
             if sheet.unknown:
-                st.caption(labels.UPLOAD_COLUMNS_UNKNOWN.format(columns="、".join(sheet.unknown)))
+                st.caption(labels.UPLOAD_COLUMNS_UNKNOWN.format(columns="、".join(escape.md(c) for c in sheet.unknown)))
             if sheet.missing:
                 st.warning(labels.UPLOAD_COLUMNS_MISSING.format(columns="、".join(sheet.missing)))
             st.dataframe(
@@ -123,7 +125,7 @@ def _import(
     county = user.county if user.role == "county" else None
     results = st.session_state.setdefault(RESULTS_KEY, {})
     total = len(pending)
-    bar = st.progress(0.0, text=labels.UPLOAD_PROGRESS.format(index=1, total=total, file=pending[0].name))
+    bar = st.progress(0.0, text=labels.UPLOAD_PROGRESS.format(index=1, total=total, file=escape.md(pending[0].name)))
     try:
         con = db.connect(data.database_path(), external_access=False)
     except db.DatabaseBusy:
@@ -133,12 +135,13 @@ def _import(
     try:
         for index, file in enumerate(pending, start=1):
             bar.progress(
-                (index - 1) / total, text=labels.UPLOAD_PROGRESS.format(index=index, total=total, file=file.name)
+                (index - 1) / total,
+                text=labels.UPLOAD_PROGRESS.format(index=index, total=total, file=escape.md(file.name)),
             )
             rows = f"{previews[file.file_id].data_rows:,}"
-            with st.status(labels.UPLOAD_STATUS_RUNNING.format(file=file.name, rows=rows)) as box:
+            with st.status(labels.UPLOAD_STATUS_RUNNING.format(file=escape.md(file.name), rows=rows)) as box:
                 st.write(labels.UPLOAD_STATUS_STEP)
-                step = st.progress(0.0, text=labels.UPLOAD_STEP_READING.format(file=file.name))
+                step = st.progress(0.0, text=labels.UPLOAD_STEP_READING.format(file=escape.md(file.name)))
                 report = load.import_bytes(
                     con,
                     file.getvalue(),
@@ -154,13 +157,13 @@ def _import(
                 results[file.file_id] = report
                 access.log_action(con, user, "import", _audit_detail(report), report.inserted + report.updated)
                 if report.status == "ok":
-                    box.update(label=labels.UPLOAD_STATUS_DONE.format(file=file.name), state="complete")
+                    box.update(label=labels.UPLOAD_STATUS_DONE.format(file=escape.md(file.name)), state="complete")
                 elif report.status == "already_imported":
-                    box.update(label=labels.UPLOAD_STATUS_ALREADY.format(file=file.name), state="complete")
+                    box.update(label=labels.UPLOAD_STATUS_ALREADY.format(file=escape.md(file.name)), state="complete")
                 elif report.status == "rolled_back":
-                    box.update(label=labels.UPLOAD_STATUS_ROLLED_BACK.format(file=file.name), state="error")
+                    box.update(label=labels.UPLOAD_STATUS_ROLLED_BACK.format(file=escape.md(file.name)), state="error")
                 else:
-                    box.update(label=labels.UPLOAD_STATUS_FAILED.format(file=file.name), state="error")
+                    box.update(label=labels.UPLOAD_STATUS_FAILED.format(file=escape.md(file.name)), state="error")
         if any(results[file.file_id].batch_id is not None for file in pending):
             # the figures of the common periods are stored for the pages; a failure only costs their speed
             with st.spinner(labels.UPLOAD_STORING):
@@ -208,14 +211,14 @@ def _audit_detail(report: load.ImportReport) -> str:
 def _show_report(file_id: str, report: load.ImportReport) -> None:
     with st.container(border=True):
         kinds = report.kind.split(",") if report.kind else []
-        st.markdown(f"**{labels.UPLOAD_RESULT_TITLE.format(file=report.file)}**　{_kinds_text(kinds)}")
+        st.markdown(f"**{labels.UPLOAD_RESULT_TITLE.format(file=escape.md(report.file))}**　{_kinds_text(kinds)}")
         if report.status in ("failed", "needs_confirmation"):
-            st.error(masking.mask_text(report.message))
+            st.error(escape.md(masking.mask_text(report.message)))
             return
         if report.status == "already_imported":
-            st.info(report.message)
+            st.info(escape.md(report.message))
         elif report.status == "rolled_back":
-            st.error(report.message)
+            st.error(escape.md(report.message))
         elif report.rejected:
             st.warning(labels.UPLOAD_RESULT_PARTIAL.format(batch=report.batch_id, rejected=report.rejected))
         else:
@@ -228,7 +231,7 @@ def _show_report(file_id: str, report: load.ImportReport) -> None:
         ):
             column.metric(label, f"{summary[name]:,}")
         for note in report.notes:
-            st.caption(masking.mask_text(note))
+            st.caption(escape.md(masking.mask_text(note)))
         if not report.errors:
             return
         rejected = [e for e in report.errors if not e.held_back]

@@ -32,7 +32,7 @@ from pathlib import Path
 import duckdb
 import streamlit as st
 
-from app_ui import browser_session, data, filters
+from app_ui import browser_session, data, escape, filters
 from pipeline import access, config, db, labels, sessions
 from pipeline.queries import Scope
 
@@ -337,8 +337,8 @@ def _logout() -> None:
 def account_box(user: access.User) -> None:
     """The sidebar's account lines and the logout button."""
     with st.sidebar:
-        st.caption(labels.SIDEBAR_ACCOUNT.format(name=user.name, role=user.role_label))
-        st.caption(labels.SIDEBAR_ACCOUNT_SCOPE.format(scope=user.scope_text))
+        st.caption(labels.SIDEBAR_ACCOUNT.format(name=escape.md(user.name), role=user.role_label))
+        st.caption(labels.SIDEBAR_ACCOUNT_SCOPE.format(scope=escape.md(user.scope_text)))
         st.button(labels.LOGOUT, key="logout", on_click=_logout, icon=":material/logout:")
         cookie_handoff()
 

@@ -19,6 +19,10 @@ MAX_ZIP_RATIO = 200  # uncompressed / compressed, per entry larger than 1 MB
 MAX_COLUMNS = 16_384  # columns of a CSV row: Excel's own limit
 MAX_PARSE_MEMORY = 4 * 1024 * 1024 * 1024  # address space of the child process that parses a workbook
 MAX_PARSE_SECONDS = 300  # time the workbook parser may take before it is stopped
+# At most this many workbook parsers and PDF renderers run at once in one process; more wait their turn
+# (a queue, not a crash): each may take gigabytes (the parser) or a browser (the renderer).
+MAX_PARSE_CHILDREN = 2
+MAX_PDF_RENDERERS = 1
 HEADER_SCAN_ROWS = 15
 HEADER_MIN_MATCHES = 3
 ERRORS_IN_SUMMARY = 1000  # errors printed per file by the CLI; all are kept in the database

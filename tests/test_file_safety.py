@@ -275,3 +275,43 @@ def test_demo_keeps_ledgers_already_in_the_folder(tmp_path, capsys):
     code, _, err = run(capsys, "demo", "--db", str(tmp_path / "demo.duckdb"), "--xlsx-dir", str(folder))
     assert code == 2 and labels.MSG_OUTPUT_EXISTS.format(path=kept) in err
     assert kept.read_bytes() == b"an office's own file" and not (tmp_path / "demo.duckdb").exists()
+
+
+def test_workbook_parsers_and_pdf_renderers_wait_their_turn(monkeypatch):
+    """More parse or render requests than the caps: they queue (never more at once than the cap), none fails."""
+    import threading
+    import time
+
+    from pipeline import config
+    from pipeline.ingest import read
+    from pipeline.report import pdf
+
+    running, most = 0, 0
+    lock = threading.Lock()
+
+    def slow(*_args, **_kwargs):
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.2)
+        with lock:
+            running -= 1
+
+        class Done:
+            returncode, stdout = 0, b""
+
+        return Done()
+
+    monkeypatch.setattr(read.subprocess, "run", slow)
+    threads = [threading.Thread(target=read._parse_isolated, args=(b"", "a.xlsx")) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most == config.MAX_PARSE_CHILDREN
+    assert pdf.RENDERERS._initial_value == config.MAX_PDF_RENDERERS
+    # Chromium keeps its sandbox unless it runs as root, which it refuses
+    import os
+
+    assert ("--no-sandbox" in pdf.browser_args()) == (os.geteuid() == 0)

@@ -15,6 +15,7 @@ import pickle
 import re
 import subprocess
 import sys
+import threading
 import zipfile
 import zlib
 from collections.abc import Sequence
@@ -429,12 +430,16 @@ class _CellUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name}")
 
 
+PARSERS = threading.BoundedSemaphore(config.MAX_PARSE_CHILDREN)  # workbook parser children running at once
+
+
 def _parse_isolated(data: bytes, file_name: str) -> tuple:
     """parse_workbook run in a child process; ("limit",) when the child ran out of memory or time."""
     command = [sys.executable, "-c", _CHILD, str(config.ROOT), str(config.MAX_PARSE_MEMORY)]
     command += [str(config.MAX_ROWS), str(config.MAX_SHEET_CELLS)]
     try:
-        child = subprocess.run(command, input=data, capture_output=True, timeout=config.MAX_PARSE_SECONDS)
+        with PARSERS:  # a file that arrives while the others are parsed waits for its turn
+            child = subprocess.run(command, input=data, capture_output=True, timeout=config.MAX_PARSE_SECONDS)
     except subprocess.TimeoutExpired:
         return ("limit",)
     if child.returncode < 0:  # killed by a signal: the parser aborted on a failed allocation

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import os
+import threading
 from pathlib import Path
 
-from pipeline import labels
+from pipeline import config, labels
 from pipeline.report.assemble import CHROMIUM, CHROMIUM_ARGS, PDF_TIMEOUT_MS
 
 # ---------------------------------------------------------------- PDF through headless Chromium
@@ -45,7 +46,7 @@ def _render_pdf(html_text: str, executable: Path, landscape: bool = True) -> byt
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
+        browser = driver.chromium.launch(executable_path=str(executable), args=browser_args())
         try:
             page = browser.new_page()
             page.set_content(html_text, wait_until="load", timeout=PDF_TIMEOUT_MS)
@@ -67,11 +68,22 @@ def _render_pdf(html_text: str, executable: Path, landscape: bool = True) -> byt
             browser.close()
 
 
+RENDERERS = threading.BoundedSemaphore(config.MAX_PDF_RENDERERS)  # PDF renderers running at once
+
+
+def browser_args() -> list[str]:
+    """Chromium's flags: its own sandbox where the OS allows it (not for root, which Chromium refuses)."""
+    if os.geteuid() != 0:
+        return [arg for arg in CHROMIUM_ARGS if arg != "--no-sandbox"]
+    return list(CHROMIUM_ARGS)
+
+
 def report_pdf(html_text: str, landscape: bool = True) -> bytes | None:
     """HTML printed to A4 PDF (landscape unless asked) by headless Chromium; None when Chromium is not here."""
     executable = chromium_path()
     if executable is None or not pdf_available():
         return None
-    # Playwright's sync API refuses to run inside an asyncio loop (Streamlit's, for one): a thread has none
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+    # Playwright's sync API refuses to run inside an asyncio loop (Streamlit's, for one): a thread has none.
+    # One browser at a time: a second request waits for the first to finish.
+    with RENDERERS, concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(_render_pdf, html_text, executable, landscape).result()
