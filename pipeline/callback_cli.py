@@ -57,7 +57,7 @@ def add_quality_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--period", default=None, help=labels.HELP_QUALITY_PERIOD)
     parser.add_argument("--scope", default=None, help=labels.HELP_SCOPE)
     parser.add_argument("--format", default="csv", help=labels.HELP_FORMAT)
-    parser.add_argument("--user", help=labels.HELP_SAMPLE_USER)
+    parser.add_argument("--user", help=labels.HELP_QUALITY_USER)
     metrics_cli.add_output_arguments(parser)
 
 
