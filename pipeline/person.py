@@ -91,6 +91,12 @@ def _mask(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _search(con, sql_name: str, wanted: SearchText, scope: Scope, masked: bool, today, limit: int) -> pd.DataFrame:
+    params = _params(scope, config.today(today), limit=int(limit), **wanted.parameters())
+    frame = _run(con, sql_name, params)
+    return _mask(frame) if masked else frame
+
+
 def search_people(
     con: duckdb.DuckDBPyConnection,
     text: str,
@@ -105,28 +111,16 @@ def search_people(
     wanted = SearchText.read(text, may_unmask)
     if wanted.is_empty:
         return pd.DataFrame()
-    params = _params(scope, config.today(today), limit=int(limit), **wanted.parameters())
-    frame = _run(con, "person_search", params)
-    return _mask(frame) if masked else frame
+    return _search(con, "person_search", wanted, scope, masked, today, limit)
 
 
-def search_cadres(
-    con: duckdb.DuckDBPyConnection,
-    text: str,
-    scope: Scope = queries.ALL,
-    *,
-    may_unmask: bool = False,
-    masked: bool = True,
-    today: dt.date | str | None = None,
-    limit: int = SEARCH_LIMIT,
-) -> pd.DataFrame:
-    """The cadres (with pairs today within scope) that a search text finds: by name or phone."""
-    wanted = SearchText.read(text, may_unmask)
+def search_cadres(con: duckdb.DuckDBPyConnection, text: str, scope: Scope = queries.ALL, **options) -> pd.DataFrame:
+    """The cadres (with pairs today within scope) that a search text finds: by name or phone (options as above)."""
+    wanted = SearchText.read(text, options.get("may_unmask", False))
     if wanted.name_text is None and wanted.full_phone is None and wanted.phone_head is None:
         return pd.DataFrame()
-    params = _params(scope, config.today(today), limit=int(limit), **wanted.parameters())
-    frame = _run(con, "cadre_search", params)
-    return _mask(frame) if masked else frame
+    masked, today, limit = options.get("masked", True), options.get("today"), options.get("limit", SEARCH_LIMIT)
+    return _search(con, "cadre_search", wanted, scope, masked, today, limit)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ def test_defaults_are_the_spec_contract(con):
         "home_visit_rate": 0.2,
         "resolution_rate": 0.2,
         "satisfaction_rate": 0.1,
+        "callback_truth_rate": 0.0,  # SPEC §8: 联系属实率 may join the score with a weight the office sets
     }
     assert (current.rag_green, current.rag_amber) == (0.90, 0.75)
     assert settings.stored(con) == {}

@@ -21,15 +21,21 @@ def callbacks_url(tmp_path_factory):
         drawn = sample.draw(con, "2026Q4", per_department=2, seed=7, today=EXAMPLE_TODAY, user="市级测试")
         people = sample.lines(con, drawn, masked=False)
         answers = [
-            {"reach": "接通", "knows_cadre": "否", "contact_truth": "不属实", "satisfaction": "基本满意",
-             "reported_issue": "冬天取暖煤不够用"},
+            {
+                "reach": "接通",
+                "knows_cadre": "否",
+                "contact_truth": "不属实",
+                "satisfaction": "基本满意",
+                "reported_issue": "冬天取暖煤不够用",
+            },
             {"reach": "接通", "knows_cadre": "是", "contact_truth": "属实", "satisfaction": "满意"},
             {"reach": "未接通"},
-        ]  # fmt: skip
+        ]
         for line, answer in zip(people.itertuples(), answers, strict=False):
             answer = {"callback_date": EXAMPLE_TODAY, "caller": "王敏", **answer}
-            report = entry.record(con, drawn.sample_id, line.line_no, line.id_number, answer, user="市级测试",
-                                  today=EXAMPLE_TODAY)  # fmt: skip
+            report = entry.record(
+                con, drawn.sample_id, line.line_no, line.id_number, answer, user="市级测试", today=EXAMPLE_TODAY
+            )
             assert report.inserted == 1, report.errors
     CALLED.update(people.iloc[0][["department", "cadre_name", "cadre_phone"]].to_dict())
     with serve_app(database, "streamlit-callbacks.log") as url:
@@ -57,8 +63,14 @@ def test_the_page_at_desktop_width(page, callbacks_url):
     page.set_viewport_size({"width": 1280, "height": 4200})  # the whole page in one picture
     _open(page, callbacks_url)
     text = page.locator("[data-testid='stMainBlockContainer']").inner_text()
-    for words in (labels.PAGE_TITLES["callbacks"], labels.CB_PAGE_DRAW, labels.CB_PAGE_ENTRY, labels.CB_PAGE_ISSUES,
-                  labels.CB_PAGE_SHEET_DOWNLOAD, labels.CB_PAGE_ENTRY_SAVE):  # fmt: skip
+    for words in (
+        labels.PAGE_TITLES["callbacks"],
+        labels.CB_PAGE_DRAW,
+        labels.CB_PAGE_ENTRY,
+        labels.CB_PAGE_ISSUES,
+        labels.CB_PAGE_SHEET_DOWNLOAD,
+        labels.CB_PAGE_ENTRY_SAVE,
+    ):
         assert words in text, words
     screenshot(page, "callbacks-desktop")
     page.get_by_role("tab", name=labels.CB_PAGE_ISSUES).click()
