@@ -37,7 +37,7 @@ def metrics_table(frame, key: str, config):
     return shown[[key, "score_band", "score", "behind_reason", *(m for m in queries.METRIC_COLUMNS if m != "score")]]
 
 
-view = page.start("county", title_for=lambda v: v.county)  # one county's view is titled for it
+view = page.start("county", title_for=lambda v: escape.md(v.county) if v.county else None)  # titled for its county
 version = data.data_version()
 config = data.current_settings(version)
 grouped = data.metrics_many(version, *view.args[:2], ("county", "township"), *view.args[2:])

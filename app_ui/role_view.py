@@ -54,13 +54,13 @@ def own_unit(view: filters.View) -> tuple[str, str] | None:
 
 
 def own_title(view: filters.View, template: str) -> str | None:
-    """The page's title for one unit's view (东川县总览), None for the city."""
+    """The page's title for one unit's view (东川县总览), None for the city; the name escaped (a title is Markdown)."""
     unit = own_unit(view)
     if unit is None:
         return None
     if view.county and view.department:
-        return template.format(unit=f"{view.county}·{view.department}")
-    return template.format(unit=unit[1])
+        return template.format(unit=escape.md(f"{view.county}·{view.department}"))
+    return template.format(unit=escape.md(unit[1]))
 
 
 def open_items(department: str | None) -> int:

@@ -195,6 +195,11 @@ def compose(target: str) -> str:
     return f"with {ctes}\nselect * from {target}"
 
 
+# Models of one day ($as_of, given by the caller) rather than of the periods of a query: the data-quality
+# checks, the person search and the 报送情况 read them; no mart does.
+DAY_MODELS = frozenset({"int_active_pairing", "int_contact_active_pairing"})
+
+
 def with_models(sql: str) -> str:
     """A statement of its own (sql/checks/) with the models it names put in front of it as CTEs."""
     models = _models()

@@ -95,7 +95,10 @@ def markdown_texts(at: AppTest) -> list[str]:
             walk(child)
 
     walk(at._tree)
-    return found
+    # the app's own fixed style sheet (app_ui/page_style.py) holds no imported text
+    from app_ui import page_style
+
+    return [text for text in found if text.strip() != page_style.STYLE.strip()]
 
 
 _ESCAPED = re.compile(r"\\[!-/:-@\[-`{-~]")

@@ -70,12 +70,16 @@ def export_text(name: str, content: bytes | str) -> str:
 
 def drill(at: AppTest, page: str) -> None:
     """Go one level down where a page has levels: a county's townships and pairs, a department's cadre."""
-    if page == "county":
+    keys = {frame.key for frame in at.dataframe}
+    if page == "county" and "county_table" in keys:  # a county account's page starts at its townships
         select_row(at, "county_table", 0)
-    elif page == "department":
+    elif page == "department" and "department_table_worst_0" in keys:
         ranking = table(at, "department_table_worst_0")
         select_row(at, "department_table_worst_0", 0)
         select_row(at, f"cadre_table_{ranking['department'][0]}", 0)
+    elif page == "department":  # a department account's page is its own unit: straight to a cadre
+        cadres = next(key for key in keys if key and key.startswith("cadre_table_"))
+        select_row(at, cadres, 0)
 
 
 def signed_in(user: str, period: str = "2026Q3", **asked) -> AppTest:

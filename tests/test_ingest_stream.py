@@ -330,8 +330,9 @@ def long_issues() -> list[list[object]]:
         number = f"WT{k:04d}" if k % 2 else ""
         rows.append(issue_row(PEOPLE[k % len(PEOPLE)], issue_no=number, description=f"反映困难{k}"))
     rows.insert(300, rows[20])  # an exact repetition
-    closed = issue_row(PEOPLE[21 % len(PEOPLE)], issue_no="WT0021", description="反映困难21", status="已解决",
-                       closed_on="2026-10-01")  # fmt: skip
+    closed = issue_row(
+        PEOPLE[21 % len(PEOPLE)], issue_no="WT0021", description="反映困难21", status="已解决", closed_on="2026-10-01"
+    )
     rows.insert(420, closed)  # the issue of row 22, solved later in the file
     rows.insert(500, issue_row(PEOPLE[3], status="已解决"))  # solved without a date: rejected
     rows.insert(510, issue_row(pid(950), issue_no="WT9999"))  # a person not in the roster

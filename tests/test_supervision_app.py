@@ -196,7 +196,8 @@ def test_no_page_of_the_loop_shows_a_full_identifier(example_db, user):
 def test_a_department_without_open_items_lands_on_the_overview(example_db):
     at = app_test(user=DEPARTMENT)
     rerun(at)
-    assert [t.value for t in at.title] == [labels.PAGE_TITLES["overview"]]
+    # the overview, titled for the department's own view
+    assert [t.value for t in at.title] == [labels.OWN_OVERVIEW_TITLE.format(unit="市民政局")]
 
 
 def test_the_department_page_shows_the_figures_and_raises_an_item(example_db, downloads):

@@ -1081,9 +1081,14 @@ def _load_roster(con, rows: Rows, batch_id: int) -> np.ndarray:
     )
     paired = pairings[~rows.rejected()[pairings]]  # in key order, as _by_key sorted them
     pair = _merge(
-        con, "pairing", PAIRING_KEY, PAIRING_VALUES, _staged(rows, paired, PAIRING_KEY + PAIRING_VALUES, PAIRING_KEEP),
-        batch_id, len(rows),
-    )  # fmt: skip
+        con,
+        "pairing",
+        PAIRING_KEY,
+        PAIRING_VALUES,
+        _staged(rows, paired, PAIRING_KEY + PAIRING_VALUES, PAIRING_KEEP),
+        batch_id,
+        len(rows),
+    )
     winner = np.zeros(len(rows), bool)
     winner[ben_positions] = True
     # A paired row counts by its pairing, and as updated when only the person's own columns changed;
