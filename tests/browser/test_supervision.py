@@ -5,10 +5,6 @@ as in tests/browser/conftest.py; screenshots at desktop width and at 390 px go t
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 
@@ -17,8 +13,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app_ui import filters
 from pipeline import labels
-from tests.browser.conftest import ARTIFACTS, _free_port, open_signed_in, screenshot, wait_for_app
-from tests.conftest import CITY_USER, EXAMPLE_TODAY, ROOT, build_example_database
+from tests.browser.conftest import open_signed_in, screenshot, serve_app, wait_for_app
+from tests.conftest import CITY_USER, build_example_database
 
 pytestmark = pytest.mark.browser
 DEPARTMENT_USER = "单位测试"
@@ -29,48 +25,8 @@ PHONE_WIDTH = {"width": 390, "height": 844}
 def loop_url(tmp_path_factory):
     """The app on a fresh example database, so that the items raised here touch no other test."""
     database = build_example_database(tmp_path_factory.mktemp("supervision") / "example.duckdb")
-    port = _free_port()
-    env = {**os.environ, "GUANAI_DB": str(database), "GUANAI_TODAY": EXAMPLE_TODAY.isoformat()}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS.parent / "streamlit-supervision.log").open("w")
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
-                if response.read().decode() == "ok":
-                    break
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            pytest.fail("streamlit did not start; see test-artifacts/streamlit-supervision.log")
-        time.sleep(0.3)
-    yield url
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+    with serve_app(database, "streamlit-supervision.log") as url:
+        yield url
 
 
 def address(base: str, path: str, period: str = "2026-10", **extra) -> str:
