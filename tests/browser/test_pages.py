@@ -141,7 +141,8 @@ def test_a_county_user_logs_in_and_sees_only_his_county_whatever_the_link_asks(a
     assert page.locator("[data-testid='stMetric']").count() == 0  # nothing before the login
     screenshot(page, "login")
     open_signed_in(page, url(app_url, "county", county="西坪县"), user="县区测试")
-    page.get_by_text(labels.COUNTY_TABLE).first.wait_for(timeout=30_000)  # the page the link named
+    # the page the link named, as a county account sees it: its own county's townships
+    page.get_by_text(labels.TOWNSHIP_TABLE.format(county="东川县")).first.wait_for(timeout=30_000)
     main = page.locator("[data-testid='stMain']").inner_text()
     sidebar = page.locator("[data-testid='stSidebar']").inner_text()
     assert "东川县" in sidebar and "西坪县" not in sidebar and "临河区" not in sidebar
