@@ -87,20 +87,22 @@ def test_nothing_in_the_repository_refers_to_a_path_outside_it():
 
 
 def test_the_scan_catches_a_path_outside_the_repository():
-    # the patterns above must catch the ways such a path has been written here before
-    samples = ('EXAMPLE_DIR = ROOT.parent / "shared" / "spec"', 'open("../shared/spec/SPEC.md")', "p.parents[2]")
+    # the patterns above must catch the ways such a path has been written here before (a folder beside the
+    # project, reached by climbing out of it)
+    beside = "spec"
+    samples = (f'EXAMPLE_DIR = ROOT.parent / "{beside}"', f'open("../{beside}/SPEC.md")', "p.parents[2]")
     assert all(any(p.search(sample) for p in _OUTSIDE_PATTERNS) for sample in samples)
 
 
 @pytest.mark.slow
 def test_a_copy_of_the_repository_alone_passes_the_example_tests(tmp_path):
-    """The tracked files copied where no ../shared exists run the tests that read the example data."""
+    """The tracked files copied into an empty folder, nothing beside them, run the tests that read the example data."""
     clone = tmp_path / "alone" / "main"
     for name in _tracked_files():
         target = clone / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, target)
-    assert not (clone.parent / "shared").exists()
+    assert [path.name for path in clone.parent.iterdir()] == [clone.name]  # nothing beside the copy
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_metrics.py", "tests/test_cli.py"],
         cwd=clone,
