@@ -114,6 +114,8 @@ NO_ACCESS = Scope(county=_NOWHERE, department=_NOWHERE)
 # Digit runs that mask_text leaves alone because they touch a letter ("ID620102…") or have another
 # length (a bank card): masked all the same, since the audit log must hold no identifier.
 _LONG_DIGITS = re.compile(r"\d{11,}")
+# A SHA-256 in hex (the audit chain's head, a file's digest) is no identifier, though it may hold a long digit run
+_HEX_DIGEST = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{64}(?![0-9A-Za-z])")
 
 _T = TypeVar("_T")
 _WRITE_ATTEMPTS = 3
@@ -780,10 +782,17 @@ def safe_text(text: object) -> str:
     """Audit text with every ID number, phone and other long digit run masked, cut to a bounded length."""
     if text is None:
         return ""
-    masked = masking.mask_text(str(text)) or ""
-    masked = _LONG_DIGITS.sub(
-        lambda m: masking.mask_id(m.group()) if len(m.group()) >= 15 else masking.mask_phone(m.group()), masked
-    )
+    parts = _HEX_DIGEST.split(str(text))
+    digests = _HEX_DIGEST.findall(str(text))
+    masked_parts = []
+    for part in parts:
+        part = masking.mask_text(part) or ""
+        masked_parts.append(
+            _LONG_DIGITS.sub(
+                lambda m: masking.mask_id(m.group()) if len(m.group()) >= 15 else masking.mask_phone(m.group()), part
+            )
+        )
+    masked = "".join(p + d for p, d in zip(masked_parts, [*digests, ""], strict=True))
     if len(masked) > MAX_DETAIL_LENGTH:
         masked = masked[: MAX_DETAIL_LENGTH - 1] + "…"
     return masked

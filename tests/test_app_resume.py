@@ -10,6 +10,7 @@ here, as the browser's fetch would send it. tests/browser/test_session_reload.py
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import hashlib
 import time
@@ -55,7 +56,9 @@ def exchange(code: str, cookie: str | None = None, client: str = "127.0.0.1", **
         "client": (client, 50000),
         "server": ("127.0.0.1", 8501),
     }
-    return asyncio.run(browser_session._exchange(Request(scope)))
+    # on a thread of its own: a test run that drove a browser before may leave an event loop running here
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, browser_session._exchange(Request(scope))).result()
 
 
 def set_cookie(response) -> dict[str, str]:
