@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline import catalog, labels, masking, periods, queries, settings, snapshots
+from pipeline import catalog, labels, masking, periods, queries, reminders, settings, snapshots
 from pipeline.callbacks import report as callback_report
 from pipeline.queries import ALL, Scope
 from pipeline.supervision import figures as supervision_figures
@@ -42,22 +42,7 @@ RANKING_COLUMNS = (
     "score",
 )
 OVERDUE_COLUMNS = ("department", "overdue_contact", "issues_overdue", *snapshots.REMINDER_COLUMNS[1:])
-CONTACT_LIST_COLUMNS = (
-    "department",
-    "cadre_name",
-    "cadre_phone",
-    "beneficiary_name",
-    "id_number",
-    "category",
-    "county",
-    "township",
-    "village",
-    "paired_on",
-    "run_started_on",
-    "last_contact_on",
-    "days_since_contact",
-    "days_overdue",
-)
+CONTACT_LIST_COLUMNS = reminders.CONTACT_COLUMNS  # the overdue pairs as the reminder sheets list them
 ISSUE_LIST_COLUMNS = (
     "department",
     "cadre_name",
