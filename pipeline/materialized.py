@@ -5,9 +5,12 @@ any page or report asks. After an import or a settings change, refresh() compute
 mart_metrics rows (every grouping) of the standard periods and stores them; queries.metrics_many,
 compare_previous and trend then read those periods from the store and compute only the others.
 
-A stored period is used only while its two keys match (see queries.figures_key and queries.data_key):
-rows computed from older data, with other settings or by other SQL are never read, and the next
-refresh deletes them. A failed or skipped refresh therefore costs time, never correctness.
+A stored period is used only while its figures hold: computed by the same SQL with the same settings
+(queries.figures_key), and no batch imported after its rows (their data_key, the last batch then) changed
+a day up to the period's as_of (import_batch.touched_from, written by the import). An import that changes
+nothing, or only this month's contacts, leaves last quarter's rows standing; rows that no longer hold are
+never read, and the next refresh deletes them. A failed or skipped refresh therefore costs time, never
+correctness.
 """
 
 from __future__ import annotations
@@ -61,9 +64,8 @@ def _keys(con: duckdb.DuckDBPyConnection, config: settings.Settings) -> dict[str
 
 
 def stored_periods(con: duckdb.DuckDBPyConnection, config: settings.Settings | None = None) -> set[tuple]:
-    """(start_on, as_of, months) of the periods stored for the current data and settings."""
-    keys = _keys(con, config or settings.read_settings(con))
-    return set(con.execute(db.read_sql("stored/stored_periods.sql"), keys).fetchall())
+    """(start_on, as_of, months) of the stored periods whose figures hold for the current data and settings."""
+    return set(queries.stored_entries(con, queries.figures_key(config or settings.read_settings(con))))
 
 
 def _in_transaction(con: duckdb.DuckDBPyConnection, work) -> object:
@@ -91,7 +93,7 @@ def refresh(
 
     wanted = standard_periods(today)
     keep = {
-        **keys,
+        "figures_key": keys["figures_key"],
         "keep_starts": [period.start for period in wanted],
         "keep_as_ofs": [period.as_of for period in wanted],
         "keep_months": [period.months for period in wanted],

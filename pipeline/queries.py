@@ -420,6 +420,14 @@ def data_key(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute(db.read_sql("stored/data_key.sql")).fetchall()[0][0]
 
 
+def stored_entries(con: duckdb.DuckDBPyConnection, key: str) -> dict[tuple, int]:
+    """The stored periods that still hold for the figures key: (start_on, as_of, months) -> the data_key of
+    their rows. A batch imported since their refresh leaves them standing when it changed no day up to
+    their as_of (import_batch.touched_from)."""
+    rows = con.execute(db.read_sql("stored/stored_periods.sql"), {"figures_key": key}).fetchall()
+    return {(start, as_of, months): data for start, as_of, months, data in rows}
+
+
 def stored_insert(
     con: duckdb.DuckDBPyConnection, period: periods.Period, config: settings.Settings, keys: tuple[str, int]
 ) -> int:
@@ -445,17 +453,20 @@ def _stored_frames(
 ) -> dict[int, pd.DataFrame]:
     """The stored rows of those periods (by position in the list) that are stored for the current keys."""
     try:
-        keys = {"figures_key": figures_key(config), "data_key": data_key(con)}
-        stored = set(con.execute(db.read_sql("stored/stored_periods.sql"), keys).fetchall())
-    except duckdb.CatalogException:
-        # a database opened read-only before its schema had the stored tables: nothing is stored
+        key = figures_key(config)
+        stored = stored_entries(con, key)
+    except (duckdb.CatalogException, duckdb.BinderException):
+        # a database opened read-only before its schema had the stored tables (or import_batch its
+        # touched_from): nothing is stored
         return {}
     frames = {}
     for position, period in enumerate(period_list):
-        if (period.start, period.as_of, period.months) not in stored:
+        entry = stored.get((period.start, period.as_of, period.months))
+        if entry is None:
             continue
         params = {
-            **keys,
+            "figures_key": key,
+            "data_key": entry,
             "start_on": period.start,
             "as_of": period.as_of,
             "months": period.months,
@@ -781,10 +792,13 @@ def cadre_rows(
     # the same key columns as metrics(by="cadre"), so a row can be drilled with drill_rows(by="cadre")
     frame["cadre"] = frame["cadre_name"]
     frame["cadre_phone_masked"] = _masked_phones(frame["cadre_phone"])
+    # what opens the cadre's file: a key standing for the phone, which itself never leaves the query
+    frame["cadre_key"] = [masking.phone_key(phone) for phone in frame["cadre_phone"].tolist()]
     columns = [
         "department",
         "cadre",
         "cadre_phone_masked",
+        "cadre_key",
         "cadre_level",
         "paired",
         "contacts",

@@ -1,8 +1,23 @@
--- Forget the stored periods computed from other data, with other settings or by other SQL, and those of
--- periods that are no longer among the standard ones (a running period's earlier days)
+-- Forget the stored periods that no longer hold (computed with other settings or by other SQL, or changed
+-- by a batch imported since: see stored_periods.sql), those of periods that are no longer among the
+-- standard ones (a running period's earlier days), and an older entry of a period stored twice
 delete from stored_metric_period as stored
 where stored.figures_key <> $figures_key
-    or stored.data_key <> $data_key
+    or exists (
+        select 1
+        from import_batch as batch
+        where batch.batch_id > stored.data_key
+            and coalesce(batch.touched_from, date '0001-01-01') <= stored.as_of
+    )
+    or exists (
+        select 1
+        from stored_metric_period as newer
+        where newer.figures_key = stored.figures_key
+            and newer.start_on = stored.start_on
+            and newer.as_of = stored.as_of
+            and newer.months = stored.months
+            and newer.data_key > stored.data_key
+    )
     or not exists (
         select 1
         from (
