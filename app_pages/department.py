@@ -1,4 +1,8 @@
-"""部门: departments ranked by 综合得分, the ones behind flagged with why → a department's cadres → one cadre."""
+"""单位: departments ranked by 综合得分, the ones behind flagged with why → a department's cadres → one cadre.
+
+The department picked here is the sidebar's department (and the sidebar's preselects it): it carries to every
+page. One department chosen, the page is that department's own view (its 待办 and its place among all).
+"""
 
 import streamlit as st
 
@@ -9,6 +13,7 @@ from app_ui import (
     drill_data,
     drill_view,
     escape,
+    filters,
     page,
     person_view,
     role_view,
@@ -93,19 +98,32 @@ view = page.start(
 )
 version = data.data_version()
 config = data.current_settings(version)
-ranking = drill_data.department_ranking(version, *view.args)
-everyone = data.metrics_many(version, *view.args[:2], ("overall",), *view.args[2:])["overall"]
+# every department the account may pick from, whichever one the sidebar has chosen
+ranking = drill_data.department_ranking(version, filters.peers(view, filters.DEPARTMENT))
+everyone = data.metrics_many(version, view, ("overall",))["overall"]
 page.stop_if_empty(everyone)
-if ranking.empty:
+own_rows = ranking[ranking["department"] == view.department] if view.department else ranking
+if own_rows.empty:
     st.info(labels.DEPARTMENT_ALL_UNPAIRED)
     st.stop()
 drill_view.period_caption(view)
 
 if view.department:  # one department's own view: what it must do first, then its place among all departments
+    if len(ranking) > 1:  # an account that may see others picks another here
+        drill_view.sidebar_pick(
+            labels.DEPARTMENT_PICK,
+            ranking["department"].tolist(),
+            None,
+            name=filters.DEPARTMENT,
+            current=view.department,
+            key="department_pick",
+            table_key=None,
+            placeholder=labels.DEPARTMENT_PICK_PLACEHOLDER,
+        )
     masked_todo = auth.masked_view("department", view.period.text, view.scope)
     role_view.todo(view, masked_todo, role_view.open_items(view.department))
-    role_view.standing(view, ranking.iloc[0])
-    department = ranking["department"].iloc[0]
+    role_view.standing(view, own_rows.iloc[0])
+    department = view.department
 else:
     st.subheader(labels.DEPARTMENT_TABLE)
     drill_view.behind_summary(ranking, config, labels.DEPARTMENT_SUMMARY, labels.DEPARTMENT_NONE_BEHIND)
@@ -155,10 +173,12 @@ else:
         )
 
     st.subheader(labels.DEPARTMENT_PICK)
-    department = drill_view.synced_pick(
+    department = drill_view.sidebar_pick(
         labels.DEPARTMENT_PICK,
         shown["department"].tolist(),
         selected,
+        name=filters.DEPARTMENT,
+        current=view.department,
         key="department_pick",
         table_key=table_key,
         placeholder=labels.DEPARTMENT_PICK_PLACEHOLDER,
@@ -177,7 +197,7 @@ if row["is_behind"]:
 
 supervision_view.department_section(view, department, bool(row["is_behind"]))  # 督办落实情况, raising an item
 
-cadres = drill_data.cadre_rows(version, *view.args[:2], department, *view.args[2:])
+cadres = drill_data.cadre_rows(version, view, department)
 st.subheader(labels.CADRE_TABLE.format(department=escape.md(department)))
 st.caption(labels.CADRE_TABLE_NOTE)
 cadre_table = cadres[CADRE_COLUMNS]
@@ -205,14 +225,15 @@ if choice is None:
     st.stop()
 
 cadre = cadres.iloc[options.index(choice)]
+person_view.cadre_button(cadre["cadre_key"], key="department_cadre_file")  # his whole file on the 一人一档 page
 # file and sheet names take the name only: a masked phone's "*" is not allowed in either
 file_part = cadre["cadre"]
 key = (department, cadre["cadre"], cadre["cadre_phone_masked"])
 masked = auth.masked_view("department", view.period.text, view.scope)
-contacts, issues = drill_data.cadre_activity(version, *view.args[:2], key, *view.args[2:], masked)
-pairs = drill_data.pair_rows(version, *view.args[:2], "cadre", key, *view.args[2:], masked)
+contacts, issues = drill_data.cadre_activity(version, view, key, masked)
+pairs = drill_data.pair_rows(version, view, "cadre", key, masked)
 # contacts a callback found untrue (回访不属实, SPEC §8) are marked on the timeline and in the table
-contacts = doubtful.mark_untrue(contacts, callback_data.untrue(version, view.county, view.department, masked))
+contacts = doubtful.mark_untrue(contacts, callback_data.untrue(version, view.scope, masked))
 
 st.subheader(labels.CADRE_TIMELINE.format(cadre=escape.md(choice)))
 if contacts.empty:
@@ -224,7 +245,7 @@ else:
 
 st.subheader(labels.CADRE_PAIRS.format(cadre=escape.md(choice)))
 # the same rows unmasked, in the same order: their ID numbers open a person's file and are never drawn
-full = pairs if not masked else drill_data.pair_rows(version, *view.args[:2], "cadre", key, *view.args[2:], False)
+full = pairs if not masked else drill_data.pair_rows(version, view, "cadre", key, False)
 person_view.person_table(
     pairs[PAIR_COLUMNS],
     full["id_number"].tolist(),

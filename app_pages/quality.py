@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from app_ui import auth, callback_data, data, page, tables, upload_data
-from pipeline import export, labels, quality
+from app_ui import auth, callback_data, data, page, person_view, tables, upload_data
+from pipeline import cadre, export, labels, quality
 
 # not page.start's own check for data: a roster whose every row was rejected leaves nobody in the
 # database, and its rejected rows are exactly what this page should show
@@ -31,25 +31,38 @@ tabs = dict(
 counts: dict[str, int] = {}
 
 
-def _check(name: str, max_pairs: int = quality.DEFAULT_MAX_PAIRS):
+def _check(name: str, max_pairs: int = quality.DEFAULT_MAX_PAIRS, hidden: bool = masked):
     if name in quality.SCOPED_CHECKS:
-        frame = upload_data.quality_check(version, name, view.today, view.county, view.department, max_pairs, masked)
+        frame = upload_data.quality_check(version, name, view.today, view.county, view.department, max_pairs, hidden)
     else:
         frame = upload_data.file_check(version, name)
     counts[name] = len(frame)
     return frame
 
 
-def _show(name: str, frame) -> None:
+# the checks listing people open the person's 一人一档 from a row, the one listing cadres the cadre's file
+PERSON_CHECKS = ("other_cadre_contacts", "contacts_before_pairing", "never_contacted", "callback_untrue_contacts")
+CADRE_CHECKS = ("busy_cadres",)
+
+
+def _show(name: str, frame, max_pairs: int = quality.DEFAULT_MAX_PAIRS) -> None:
     if frame.empty:
         st.success(labels.QUALITY_NOTHING_FOUND, icon=":material/check_circle:")
         return
-    tables.show_table(
-        frame.rename(columns=column_names),
-        key=f"quality_{name}",
-        file_name=titles[name],
-        masked=masked or name not in quality.SCOPED_CHECKS,
-    )
+    shown = frame.rename(columns=column_names)
+    options = {
+        "key": f"quality_{name}",
+        "file_name": titles[name],
+        "masked": masked or name not in quality.SCOPED_CHECKS,
+    }
+    # the same rows unmasked, in the same order: their ID numbers and phones open the files and are never drawn
+    full = frame if not masked or name not in (*PERSON_CHECKS, *CADRE_CHECKS) else _check(name, max_pairs, False)
+    if name in PERSON_CHECKS:
+        person_view.person_table(shown, full["id_number"].tolist(), **options)
+    elif name in CADRE_CHECKS:
+        person_view.cadre_table(shown, cadre.keys(full["cadre_phone"]), **options)
+    else:
+        tables.show_table(shown, **options)
 
 
 for name in checks:
@@ -68,7 +81,7 @@ for name in checks:
                 help=labels.QUALITY_MAX_PAIRS_HELP,
                 width=240,
             )
-            _show(name, _check(name, int(limit)))
+            _show(name, _check(name, int(limit)), int(limit))
         elif name == "rejected_rows":
             rejected = _check(name)
             if rejected.empty:
@@ -87,7 +100,7 @@ for name in checks:
 
 with tabs["doubtful"]:  # 疑点 (SPEC §8): over the sidebar's period, each row with its reason
     st.caption(labels.QUALITY_DOUBT_HELP.format(period=view.period.label))
-    doubts = callback_data.doubts(version, *view.args, masked)
+    doubts = callback_data.doubts(version, view, masked)
     counts["doubtful"] = len(doubts)
     if doubts.empty:
         _show("doubtful", doubts)
@@ -95,12 +108,17 @@ with tabs["doubtful"]:  # 疑点 (SPEC §8): over the sidebar's period, each row
         kinds = [labels.QUALITY_DOUBT_ALL, *dict.fromkeys(doubts["rule"])]
         kind = st.selectbox(labels.QUALITY_DOUBT_RULE_FILTER, kinds, key="quality_doubt_rule", width=320)
         shown = doubts if kind == labels.QUALITY_DOUBT_ALL else doubts[doubts["rule"] == kind]
-        tables.show_table(
+        st.caption(labels.QUALITY_DOUBT_LINK_HINT)
+        picked = tables.show_table(
             shown.rename(columns=column_names),
             key="quality_doubtful",
             masked=masked,
             file_name=labels.QUALITY_DOUBT_TAB,
+            selectable=True,
         )
+        if picked is not None:  # the cadre of the row and the people behind it, each a button to the file
+            row = person_view.doubt_targets(version, view, masked)[shown.index[picked]]
+            person_view.open_buttons(row.cadre_key, row.cadre_name, row.people, key="quality_doubt_open")
 
 with summary:
     cards = st.columns(4)  # the cards in two rows: the titles stay readable at 1280 pixels

@@ -545,6 +545,21 @@ MSG_SETTING_WEIGHT = "权重“{label}”不能为负数，收到{value}"
 MSG_SETTING_WEIGHTS_ZERO = "五项权重不能全为0"
 MSG_SETTING_BANDS = "红黄绿分档应满足 0 ≤ 黄灯下限 ≤ 绿灯下限 ≤ 1，收到黄灯{amber}、绿灯{green}"
 
+# ---------------------------------------------------------------- the command line (pipeline/cli/parser.py)
+
+HELP_CLI_DESCRIPTION = "结对关爱督导看板：数据导入与统计"
+HELP_DB = "数据库文件（默认：$GUANAI_DB 或 data/guanai.duckdb）"
+HELP_TODAY = "固定“今天”的日期 YYYY-MM-DD（默认：$GUANAI_TODAY 或真实日期）"
+HELP_DEMO_COMMAND = "生成示范城市数据"
+HELP_DEMO_XLSX_DIR = "同时写出三类上传表格（.xlsx）到此目录"
+HELP_IMPORT_COMMAND = "导入结对台账、走访记录、问题台账"
+HELP_IMPORT_KIND = "指定表格类型（默认按表头自动识别）"
+HELP_IMPORT_USER = "记入导入记录的操作人"
+METAVAR_FULL_LIST = "county=县区名"
+HELP_TEMPLATE_COMMAND = "写出空白导入模板（.xlsx）"
+HELP_METRICS_COMMAND = "按分组计算督导指标"
+HELP_OVERDUE_COMMAND = "超期未联系、超期未办结清单"
+
 # ---------------------------------------------------------------- metrics and overdue commands
 
 HELP_PERIOD = "期间：2026-10（月）、2026Q3（季度）、2026（年）或 2026-07-01..2026-09-15；未结束的期间截至今天"
@@ -1189,7 +1204,7 @@ REPORT_PAGE_COMPARE_CHANGED = "封存以来有{count}行数字发生变化（只
 
 
 # ---------------------------------------------------------------- accounts, roles and audit
-# 账号、角色与审计日志 (pipeline/access.py, pipeline/user_cli.py, docs/access.md).
+# 账号、角色与审计日志 (pipeline/access.py, pipeline/cli/user.py, docs/access.md).
 
 ROLE_LABELS = {"city": "市级", "county": "县区", "department": "单位", "readonly": "只读"}
 ROLE_DESCRIPTIONS = {
@@ -1393,7 +1408,7 @@ DEMO_ACCOUNTS = {"city": "演示市级", "county": "演示县区", "department":
 
 # ---------------------------------------------------------------- security review: logins, sessions, the audit chain,
 # files written by the command line (pipeline/access.py, pipeline/login_guard.py, app_ui/auth.py,
-# pipeline/audit_chain.py, pipeline/audit_cli.py, pipeline/safe_files.py, pipeline/backup.py)
+# pipeline/audit_chain.py, pipeline/cli/audit.py, pipeline/safe_files.py, pipeline/backup.py)
 
 MSG_LOGIN_TOO_FAST = "登录尝试过于频繁，请一分钟后再试"
 MSG_LOGIN_BUSY = "正在登录的人较多，请稍后再试"
@@ -1497,7 +1512,7 @@ UPLOAD_STEP_WRITING = "正在写入数据库：“{file}”，共{rows:,}行…�
 UPLOAD_STEP_DONE = "“{file}”处理完毕"
 
 # ---------------------------------------------------------------- 督办事项 (SPEC §7)
-# pipeline/supervision/, pipeline/supervise_cli.py, app_pages/supervision.py, app_ui/supervision_view.py.
+# pipeline/supervision/, pipeline/cli/supervise.py, app_pages/supervision.py, app_ui/supervision_view.py.
 
 PAGE_TITLES["supervision"] = "督办事项"
 AUDIT_ACTION_LABELS["supervise"] = "督办事项"
@@ -1867,7 +1882,7 @@ REPORT_COLUMN_LABELS.update({key: SV_COLUMN_LABELS[key] for key in (*_SV_REPORT_
 
 # ---------------------------------------------------------------- 回访核查 (SPEC §8)
 # The fourth kind of spreadsheet `callback`, the samples drawn for the callers and their sheet, the page 回访核查,
-# the doubtful records (疑点) and the contacts a callback found untrue. pipeline/callbacks/, pipeline/callback_cli.py,
+# the doubtful records (疑点) and the contacts a callback found untrue. pipeline/callbacks/, pipeline/cli/callback.py,
 # app_pages/callbacks.py, pipeline/sql/checks/doubt_*.sql, docs/callbacks.md.
 
 KIND_LABELS["callback"] = "回访记录"
@@ -2252,7 +2267,7 @@ PERSON_NOTHING_FOUND = (
 )
 PERSON_FOUND = "找到{count}名对象（点选一行查看一人一档）"
 PERSON_FOUND_FILE = "查找结果"
-PERSON_CADRES_FOUND = "找到{count}名干部"
+PERSON_CADRES_FOUND = "找到{count}名干部（点选一行查看干部档案）"
 PERSON_CADRES_FILE = "查找到的干部"
 PERSON_NOT_IN_SCOPE = "该对象不在您的权限范围内，或已不在台账中。"
 PERSON_HEADING = "{name}（{category}）"
@@ -2268,6 +2283,49 @@ PERSON_ISSUES_FILE = "问题"
 PERSON_ISSUE_HISTORY = "问题办理经过（每次导入的状态）"
 
 PAGE_TITLES["person"] = "一人一档"
+
+# ---------------------------------------------------------------- 干部档案 (pipeline/cadre.py, app_ui/person_view.py)
+# and the links from person- and cadre-level lists to the files
+CADRE_LINK = "打开该干部的档案"
+CADRE_LINK_HINT = "选中一行，打开该干部的档案。"
+PERSON_PAIRING_LINK_HINT = "选中一行，打开该结对干部的档案。"
+CADRE_NOT_IN_SCOPE = "该干部不在您的权限范围内，或已没有结对记录。"
+CADRE_FILE_HEADER = "干部档案：{cadre}"
+CADRE_FACTS = "干部电话：{phone}　单位：{departments}　职级：{level}　目前结对{pairs}人，历来结对{pairings}人次"
+CADRE_STANDING = "在本单位干部中的位置（{period}）"
+CADRE_STANDING_RANK = "{figure}：{value}，在{department}参与排名的{total}名干部中排第{rank}名。"
+CADRE_STANDING_NO_RANK = "{figure}：本期没有可比的数字，不排名。"
+CADRE_STANDING_NONE = "截至{as_of}，该干部在您的范围内没有结对，本期不参与单位内排名。"
+CADRE_STANDING_NOTE = (
+    "排名只比较本单位各干部的合计数字：联系达标率越高越靠前，超期未联系、超期未办结越少越靠前；"
+    "本单位一栏是全单位合计（联系达标率按全单位对象合计）。不显示其他干部的结对对象。"
+)
+CADRE_STANDING_FILE = "{cadre}在本单位的位置"
+CADRE_STANDING_COLUMNS = {
+    "department": "干部单位",
+    "figure": "指标",
+    "value": "本人",
+    "rank": "排名",
+    "ranked": "参与排名干部数",
+    "department_value": "本单位合计",
+}
+CADRE_FILE_PAIRS = "结对对象（{count}人次，目前结对的在前）"
+CADRE_FILE_PAIRS_FILE = "{cadre}的结对对象"
+CADRE_FILE_TIMELINE = "联系时间线（{period}，红圈为回访不属实）"
+CADRE_FILE_TIMELINE_EMPTY = "{period}内没有该干部结对对象的联系记录。"
+CADRE_FILE_CONTACTS = "联系记录（{count}条，最近的在前；结对期间与其结对对象的全部联系）"
+CADRE_FILE_CONTACTS_FILE = "{cadre}的联系记录"
+CADRE_FILE_ISSUES = "结对对象的问题（{count}个，结对期间办理过的，未办结的在前）"
+CADRE_FILE_ISSUES_FILE = "{cadre}结对对象的问题"
+CADRE_FILE_SUPERVISION = "督办事项中涉及该干部的明细（{count}条）"
+CADRE_FILE_SUPERVISION_FILE = "{cadre}的督办明细"
+CADRE_FILE_CALLBACKS = "结对对象的回访记录（{count}条）"
+CADRE_FILE_CALLBACKS_FILE = "{cadre}结对对象的回访记录"
+CADRE_FILE_NONE = "没有记录。"
+CADRE_FILE_COLUMNS = {"is_current": "目前结对", "is_open": "未办结"}
+QUALITY_DOUBT_LINK_HINT = "选中一行，可打开该干部或所涉对象的档案。"
+QUALITY_OPEN_CADRE = "干部档案：{name}"
+QUALITY_OPEN_PERSON = "对象档案：{id_number}"
 
 
 # ---------------------------------------------------------------- a session across page loads (pipeline/sessions.py)
@@ -2315,10 +2373,6 @@ COUNTY_SUMMARY = "{total}个县区中有{behind}个落后：综合得分低于{t
 COUNTY_NONE_BEHIND = "{total}个县区的综合得分都不低于{threshold}分，没有落后县区。"
 BEHIND_EMPTY_NOTE = "没有综合得分的单位（本期没有可计算的比率）不评灯、不算落后。"
 PERSON_LINK_HINT = "选中一行，打开该对象的一人一档。"
-CADRE_LINK = "打开该干部的档案"
-CADRE_FILE_HEADER = "干部档案：{cadre}"
-CADRE_FILE_RANK = "综合得分{score}，在{department}的{total}名干部中排第{rank}名。"
-CADRE_FILE_NO_RANK = "本期还没有综合得分，暂不排名。"
 SUBMISSION_HEADER = "报送情况"
 SUBMISSION_SUMMARY = "{month}联系记录：{total}个县区中{sent}个已报送。"
 SUBMISSION_MISSING_COUNTIES = "尚未报送{month}联系记录的县区：{names}。"

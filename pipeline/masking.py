@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+import secrets
+
+# Drawn once per process: a phone key is good for the sessions of this process and means nothing elsewhere.
+_KEY_SECRET = secrets.token_bytes(32)
 
 
 def mask_id(id_number: str | None) -> str | None:
@@ -46,3 +52,11 @@ def mask_text(text: str | None) -> str | None:
         return text
     text = _ID_IN_TEXT.sub(lambda m: mask_id(m.group()), text)
     return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
+
+
+def phone_key(phone: str | None) -> str | None:
+    """A key that stands for a phone in a session or a list (opening a cadre's file): not the phone, nor
+    computable back to it without this process's secret (a plain hash of 11 digits could be)."""
+    if not phone:
+        return None
+    return hmac.new(_KEY_SECRET, phone.encode("utf-8"), hashlib.sha256).hexdigest()[:20]

@@ -4,7 +4,8 @@ A search text is read as what it looks like: 18 characters of digits (and X) a f
 stars and four a masked one (620102********1234), 11 digits a full phone, 3 digits, stars and 4 a masked phone
 (138****1234), anything else a part of a name. Full ID numbers and phones are looked up only for users who
 may show full identifiers; for the others such a text finds nothing (a masked one works for everybody).
-Everything stays within the caller's scope, and what is returned is masked unless asked otherwise.
+Everything stays within the caller's scope, and what is returned is masked unless asked otherwise. A cadre's file
+is pipeline/cadre.py; it reads its SQL (sql/person/cadre_*.sql) through `read` below.
 """
 
 from __future__ import annotations
@@ -66,25 +67,37 @@ class SearchText:
         return dict(vars(self))
 
 
-def _params(scope: Scope, today: dt.date, **extra) -> dict:
+def parameters(scope: Scope, today: dt.date, **extra) -> dict:
+    """The values a statement under sql/person/ is given: the caller's scope, the day, and its own (`extra`)."""
     return {"scope_county": scope.county, "scope_department": scope.department, "as_of": today, **extra}
 
 
-def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pd.DataFrame:
+def read(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pd.DataFrame:
+    """Run sql/person/<name>.sql with the models it names in front of it.
+
+    The models get the labels they read (the staging models' answers and statuses); values that follow the
+    settings are the defaults, so a statement here must not read one (none does).
+    """
     sql = queries.with_models(db.read_sql(f"person/{name}.sql"))
-    used = dict.fromkeys(re.findall(r"\$([a-z_][a-z0-9_]*)", sql))
-    return con.execute(sql, {key: params[key] for key in used}).df()
+    day = params["as_of"]
+    scope = Scope(county=params["scope_county"], department=params["scope_department"])
+    month = periods.parse_period(f"{day:%Y-%m}", day)
+    return con.execute(sql, queries.bound_parameters(sql, [month], scope, settings.DEFAULT_SETTINGS, **params)).df()
 
 
-def _mask(frame: pd.DataFrame) -> pd.DataFrame:
-    masks = {
-        "id_number": masking.mask_id,
-        "phone": masking.mask_phone,
-        "cadre_phone": masking.mask_phone,
-        "visit_cadre_phone": masking.mask_phone,
-        "summary": masking.mask_text,
-        "description": masking.mask_text,
-    }
+# what a masked frame shows of each identifier or free text
+MASKS = {
+    "id_number": masking.mask_id,
+    "phone": masking.mask_phone,
+    "cadre_phone": masking.mask_phone,
+    "visit_cadre_phone": masking.mask_phone,
+    "summary": masking.mask_text,
+    "description": masking.mask_text,
+}
+
+
+def mask_frame(frame: pd.DataFrame, masks: dict = MASKS) -> pd.DataFrame:
+    """The frame with its identifiers and free texts masked (in place, and returned)."""
     for column, mask in masks.items():
         if column in frame.columns:
             frame[column] = [mask(v) if isinstance(v, str) else v for v in frame[column].tolist()]
@@ -92,9 +105,9 @@ def _mask(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _search(con, sql_name: str, wanted: SearchText, scope: Scope, masked: bool, today, limit: int) -> pd.DataFrame:
-    params = _params(scope, config.today(today), limit=int(limit), **wanted.parameters())
-    frame = _run(con, sql_name, params)
-    return _mask(frame) if masked else frame
+    params = parameters(scope, config.today(today), limit=int(limit), **wanted.parameters())
+    frame = read(con, sql_name, params)
+    return mask_frame(frame) if masked else frame
 
 
 def search_people(
@@ -136,6 +149,7 @@ class PersonFile:
     overdue_contact: pd.DataFrame  # the person's line of today's 督办 list of overdue contacts (empty: none)
     overdue_issues: pd.DataFrame  # his issues on today's list of overdue issues
     reminder_texts: list[str]  # what the reminder to his cadre says about him today
+    pairing_keys: list[str | None]  # the key of each pairing's cadre (masking.phone_key), row for row: opens his file
 
 
 def _run_start(pairings: pd.DataFrame, today: dt.date) -> dt.date | None:
@@ -168,14 +182,14 @@ def person_file(
 ) -> PersonFile | None:
     """One person's whole file, or None when he is unknown or outside the scope."""
     day = config.today(today)
-    params = _params(scope, day, id_number=id_number)
-    found = _run(con, "person_row", params)
+    params = parameters(scope, day, id_number=id_number)
+    found = read(con, "person_row", params)
     if found.empty:
         return None
-    pairings = _run(con, "person_pairings", params)
-    contacts = _run(con, "person_contacts", params)
-    issues = _run(con, "person_issues", params)
-    history = _run(con, "person_issue_history", params)
+    pairings = read(con, "person_pairings", params)
+    contacts = read(con, "person_contacts", params)
+    issues = read(con, "person_issues", params)
+    history = read(con, "person_issue_history", params)
     # today's 督办 lists, narrowed to this person (the list is computed for his county only)
     county_scope = Scope(county=str(found.iloc[0]["county"]), department=scope.department)
     period = periods.parse_period(f"{day:%Y-%m}", day)
@@ -188,45 +202,9 @@ def person_file(
     texts += [reminders.issue_item(row) for row in late.to_dict("records")]
     person = found.iloc[0].to_dict()
     run_started_on = _run_start(pairings, day)
+    keys = [masking.phone_key(phone) for phone in pairings["cadre_phone"].tolist()]
     if masked:
-        person = _mask(found.copy()).iloc[0].to_dict()
-        pairings, contacts, issues = _mask(pairings), _mask(contacts), _mask(issues)
-        overdue, late = _mask(overdue), _mask(late)
-    return PersonFile(person, pairings, run_started_on, contacts, issues, history, overdue, late, texts)
-
-
-@dataclass(frozen=True)
-class CadreFile:
-    """One cadre: his pairs today, their contacts and issues in the period, his place in his department."""
-
-    cadre: dict  # department, cadre (name), cadre_phone_masked and his metrics row
-    pairs: pd.DataFrame  # queries.pair_rows of the cadre
-    rank: int | None  # his place among his department's cadres by 综合得分 (1 = best)
-    cadres_in_department: int
-
-
-def cadre_file(
-    con: duckdb.DuckDBPyConnection,
-    department: str,
-    cadre_name: str,
-    cadre_phone: str,
-    period: str | periods.Period,
-    scope: Scope = queries.ALL,
-    *,
-    masked: bool = True,
-    today: dt.date | str | None = None,
-) -> CadreFile | None:
-    """One cadre's file for a period (cadre_phone full or masked), or None when he has no pairs in scope."""
-    target = periods.parse_period(period, today)
-    key = (department, cadre_name, cadre_phone)
-    pairs = queries.pair_rows(con, target, "cadre", key, scope, masked=masked)
-    if pairs.empty:
-        return None
-    cadres = queries.metrics(con, target, "cadre", scope)
-    cadres = cadres[cadres["department"] == department].reset_index(drop=True)
-    phone_masked = masking.mask_phone(cadre_phone) if "*" not in cadre_phone else cadre_phone
-    mine = cadres[(cadres["cadre"] == cadre_name) & (cadres["cadre_phone_masked"] == phone_masked)]
-    ranks = cadres["score"].rank(ascending=False, method="min", na_option="bottom")
-    rank = int(ranks[mine.index[0]]) if not mine.empty else None
-    row = mine.iloc[0].to_dict() if not mine.empty else {"department": department, "cadre": cadre_name}
-    return CadreFile(row, pairs, rank, len(cadres))
+        person = mask_frame(found.copy()).iloc[0].to_dict()
+        pairings, contacts, issues = mask_frame(pairings), mask_frame(contacts), mask_frame(issues)
+        overdue, late = mask_frame(overdue), mask_frame(late)
+    return PersonFile(person, pairings, run_started_on, contacts, issues, history, overdue, late, texts, keys)

@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_ui import escape, filters
 from pipeline import access, db, labels, templates
-from pipeline.ingest import load
+from pipeline.ingest.rows import KIND_ORDER
 from tests.conftest import CITY_USER, EXAMPLE_TODAY, ROOT, app_test
 from tests.drill_helpers import rerun, select_row, table
 from tests.payloads import build_payload_database, formula_cells, markdown_texts, payload_names, plain, unescaped
@@ -58,6 +58,7 @@ class Sweep:
         self.charts: list[tuple[str, str]] = []
         self.bare_tables: list[tuple[str, str]] = []
         self.files: dict[str, object] = {}
+        self.sidebar: dict[str, str] = {}  # the county and department the link chose
 
     def look(self, at: AppTest, where: str) -> None:
         self.markdown += [(where, text) for text in markdown_texts(at)]
@@ -96,9 +97,16 @@ def _row(at: AppTest, key: str, column: str, value: str) -> int:
     return table(at, key)[column].tolist().index(value)
 
 
+def back_to_the_link(at: AppTest, sweep: Sweep) -> None:
+    """The sidebar's county and department as the link chose them: a pick while drilling down carries there."""
+    for key, value in sweep.sidebar.items():
+        at.session_state[key] = value
+
+
 def visit(at: AppTest, sweep: Sweep, page: str) -> None:
     """Open a page, go down to the payload county, departments and cadres where it has levels, and look."""
     sweep.downloads.clear()
+    back_to_the_link(at, sweep)
     at.switch_page(f"app_pages/{page}.py")
     rerun(at)
     keys = {frame.key for frame in at.dataframe}
@@ -106,6 +114,7 @@ def visit(at: AppTest, sweep: Sweep, page: str) -> None:
         select_row(at, "county_table", _row(at, "county_table", "county", COUNTY))
     if page == "department":
         for department, cadre in CADRES.items():
+            back_to_the_link(at, sweep)
             at.switch_page(f"app_pages/{page}.py")
             rerun(at)
             ranked = "department_table_worst_0" in {frame.key for frame in at.dataframe}
@@ -123,6 +132,20 @@ def visit(at: AppTest, sweep: Sweep, page: str) -> None:
             at.text_input(key="rcadre").input(search)
             sweep.look(rerun(at), f"{page}: {search}")
         return
+    if page == "person":  # the payload cadres found by a search, each cadre's file opened, then a person's
+        for key in filters.SIDEBAR_KEYS.values():  # the whole city again, whatever the pages before chose
+            at.selectbox(key=key).set_value(labels.ALL_OPTION)
+        at.text_input(key="person_page_text").set_value("evil")
+        sweep.look(rerun(at), f"{page}: search")
+        found = table(at, "person_cadres")["cadre_name"].tolist()
+        assert set(CADRES.values()) <= set(found), found
+        for row, name in enumerate(found):
+            select_row(at, "person_cadres", row)
+            assert "cadre_file_pairs" in {frame.key for frame in at.dataframe}, name
+            sweep.look(at, f"{page}: {name}")
+        select_row(at, "cadre_file_pairs", 0)
+        sweep.look(at, f"{page}: a pair of {found[-1]}")
+        return
     sweep.look(at, page)
 
 
@@ -132,6 +155,7 @@ def run_sweep(user: str, downloads: dict, pages: list[str] = PAGES, **asked) -> 
     for name, value in filters.url_params("2026Q3", **asked).items():
         at.query_params[name] = value
     rerun(at)
+    sweep.sidebar = {key: at.selectbox(key=key).value for key in filters.SIDEBAR_KEYS.values()}
     for page in pages:
         visit(at, sweep, page)
     return sweep
@@ -160,7 +184,7 @@ def test_names_from_files_are_shown_as_text_in_every_markdown_element_and_chart(
 def test_every_table_has_our_excel_download_and_every_file_is_inert(payload_db, downloads):
     sweep = run_sweep("市级可查看", downloads)
     assert not sweep.bare_tables, sweep.bare_tables
-    blank = {templates.template_filename(kind) for kind in load.KIND_ORDER}  # not audited: they hold no data
+    blank = {templates.template_filename(kind) for kind in KIND_ORDER}  # not audited: they hold no data
     built = 0
     for name, build in sorted(sweep.files.items()):
         if not name.endswith(".xlsx") or name in blank:

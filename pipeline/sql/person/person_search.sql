@@ -3,18 +3,9 @@
 -- three and the last four digits). The caller decides which forms it may use (full forms only for users who
 -- may show full identifiers): a null pattern matches nothing. At most $limit rows, the closest first.
 with people as (
-    select
-        beneficiary.id_number,
-        beneficiary.name,
-        beneficiary.category,
-        beneficiary.county,
-        beneficiary.township,
-        beneficiary.village,
-        beneficiary.phone,
-        beneficiary.enrolled_on,
-        beneficiary.exited_on
-    from beneficiary
-    where $scope_county::varchar is null or beneficiary.county = $scope_county::varchar
+    select *
+    from int_person_roster
+    where $scope_county::varchar is null or county = $scope_county::varchar
 ),
 
 current_pairing as (
