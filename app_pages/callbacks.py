@@ -11,6 +11,7 @@ from app_ui import auth, data, drill_view, escape, kpi, page, tables
 from pipeline import access, db, labels, materialized, periods
 from pipeline.callbacks import entry, sample, sheet
 from pipeline.ingest import load
+from pipeline.ingest.rows import ImportReport
 
 FIGURES = [
     "callbacks",
@@ -80,14 +81,14 @@ def _county(user: access.User) -> str | None:
     return user.county if user.role == "county" else None
 
 
-def _after_import(con, user: access.User, report: load.ImportReport, detail: str) -> None:
+def _after_import(con, user: access.User, report: ImportReport, detail: str) -> None:
     """The audit record of an import made on this page, and the stored figures brought up to date."""
     access.log_action(con, user, "import", detail, report.inserted + report.updated)
     if report.batch_id is not None:
         materialized.refresh_after_change(con, data.today())
 
 
-def _import_detail(report: load.ImportReport, sample_id: object) -> str:
+def _import_detail(report: ImportReport, sample_id: object) -> str:
     return labels.AUDIT_DETAIL_CALLBACK_ENTRY.format(
         sample=sample_id,
         status=labels.UPLOAD_AUDIT_STATUS.get(report.status, report.status),
@@ -114,7 +115,7 @@ def _styled(frame: pd.DataFrame, config):
 def figures(view) -> None:
     version = data.data_version()
     period_text = periods.period_label(view.period)
-    overall = data.compare_previous(version, *view.args[:2], "overall", *view.args[2:])
+    overall = data.compare_previous(version, view, "overall")
     row = overall.iloc[0] if not overall.empty else None
     if row is None or not row["callbacks"]:
         st.info(labels.CB_PAGE_FIGURES_NONE.format(period=period_text))
@@ -142,7 +143,7 @@ def figures(view) -> None:
         required=True,
         key="cb_by",
     )
-    grouped = data.metrics_many(version, *view.args[:2], (by,), *view.args[2:])[by]
+    grouped = data.metrics_many(version, view, (by,))[by]
     grouped = grouped[grouped["callbacks"] > 0][[*KEYS[by], *FIGURES]].reset_index(drop=True)
     tables.show_table(
         grouped,
@@ -498,7 +499,7 @@ def upload(view, user: access.User) -> None:
 def records(view, masked: bool) -> None:
     period_text = periods.period_label(view.period)
     st.caption(labels.CB_PAGE_RECORDS.format(period=period_text))
-    rows = data.drill_rows(data.data_version(), *view.args[:2], "overall", (), "callbacks", *view.args[2:], masked)
+    rows = data.drill_rows(data.data_version(), view, "overall", (), "callbacks", masked)
     if rows.empty:
         st.info(labels.CB_PAGE_RECORDS_NONE.format(period=period_text))
     else:

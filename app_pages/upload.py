@@ -14,6 +14,7 @@ import streamlit as st
 from app_ui import auth, data, escape, page, tables, upload_data
 from pipeline import access, db, export, labels, masking, materialized, templates
 from pipeline.ingest import load, preview, progress_rules
+from pipeline.ingest.rows import KIND_ORDER, ImportReport, RowError
 from pipeline.supervision import items as supervision_items
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,7 +40,7 @@ def _kinds_text(kinds) -> str:
 def _templates(first_time: bool) -> None:
     with st.expander(labels.UPLOAD_TEMPLATES_HEADER, expanded=first_time, icon=":material/description:"):
         st.caption(labels.UPLOAD_TEMPLATES_HELP)
-        for column, kind in zip(st.columns(len(load.KIND_ORDER)), load.KIND_ORDER, strict=True):
+        for column, kind in zip(st.columns(len(KIND_ORDER)), KIND_ORDER, strict=True):
             column.download_button(
                 labels.UPLOAD_TEMPLATE_BUTTON.format(kind=labels.KIND_LABELS[kind]),
                 data=functools.partial(templates.template_bytes, kind),  # built on click
@@ -197,7 +198,7 @@ def _show_step(bar, step) -> None:
     bar.progress(_STEP_SHARE.get(step.stage, 0.0), text=text)
 
 
-def _audit_detail(report: load.ImportReport) -> str:
+def _audit_detail(report: ImportReport) -> str:
     return labels.AUDIT_DETAIL_IMPORT.format(
         file=report.file,
         status=labels.UPLOAD_AUDIT_STATUS[report.status],
@@ -208,7 +209,7 @@ def _audit_detail(report: load.ImportReport) -> str:
     )
 
 
-def _show_report(file_id: str, report: load.ImportReport) -> None:
+def _show_report(file_id: str, report: ImportReport) -> None:
     with st.container(border=True):
         kinds = report.kind.split(",") if report.kind else []
         st.markdown(f"**{labels.UPLOAD_RESULT_TITLE.format(file=escape.md(report.file))}**　{_kinds_text(kinds)}")
@@ -254,7 +255,7 @@ def _show_report(file_id: str, report: load.ImportReport) -> None:
         )
 
 
-def _error_table(errors: list[load.RowError], header: str, key: str) -> None:
+def _error_table(errors: list[RowError], header: str, key: str) -> None:
     st.markdown(header.format(n=f"{len(errors):,}"))
     shown = errors[:ERRORS_SHOWN]
     table = pd.DataFrame(

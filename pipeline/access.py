@@ -385,28 +385,16 @@ def _now(now: dt.datetime | None) -> dt.datetime:
     return now if now is not None else dt.datetime.now()
 
 
-def _rollback(con: duckdb.DuckDBPyConnection) -> None:
-    with contextlib.suppress(duckdb.TransactionException):  # a failed commit has already ended the transaction
-        con.execute("rollback")
-
-
 def _transact(con: duckdb.DuckDBPyConnection, work: Callable[[], _T], around=contextlib.nullcontext) -> _T:
     """Run work in one transaction (inside `around(con)`); again when another session changed the same row first."""
     attempt = 0
     while True:
         attempt += 1
-        with around(con):
-            con.execute("begin transaction")  # outside the try: a caller's open transaction is not ours to end
-            try:
-                result = work()
-                con.execute("commit")
-                return result
-            except duckdb.TransactionException:  # "Conflict on update": two logins of one account at once
-                _rollback(con)
-                if attempt >= _WRITE_ATTEMPTS:
-                    raise
-            except BaseException:
-                _rollback(con)
+        try:
+            with around(con), db.transaction(con):
+                return work()
+        except duckdb.TransactionException:  # "Conflict on update": two logins of one account at once
+            if attempt >= _WRITE_ATTEMPTS:
                 raise
 
 

@@ -135,14 +135,31 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         return before
 
 
+class Rollback(Exception):
+    """Raised inside a transaction() block: its writes are undone and the block ends without an error."""
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    with contextlib.suppress(duckdb.TransactionException):  # a failed commit has already ended the transaction
+        con.execute("rollback")
+
+
 @contextlib.contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One transaction: committed when the block ends, rolled back (and the error raised) when it fails."""
+    """One transaction: committed when the block ends, rolled back (and the error raised) when it fails.
+
+    `raise db.Rollback` inside the block undoes its writes without an error. The transaction begins
+    outside the error handling: when the connection already has one open (a nested use), DuckDB refuses
+    to begin another and marks that one failed, and its owner, not this block, rolls it back.
+    """
     con.execute("begin transaction")
     try:
         yield con
+    except Rollback:
+        _rollback(con)
+        return
     except BaseException:
-        con.execute("rollback")
+        _rollback(con)
         raise
     con.execute("commit")
 

@@ -20,26 +20,14 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from pipeline import db, labels, masking
+from pipeline.cells import neutralize
 from pipeline.ingest.headers import ALIASES, normalize_header
-from pipeline.ingest.load import RowError
+from pipeline.ingest.rows import RowError
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_MAX = 31
 # the characters a sheet name may not hold, as their full-width forms (the name still reads the same)
 _SHEET_TITLE_CHARACTERS = str.maketrans({"[": "［", "]": "］", ":": "：", "*": "＊", "?": "？", "/": "／", "\\": "＼"})
 _SHEET_FORMULA_STARTS = str.maketrans({"=": "＝", "+": "＋", "-": "－", "@": "＠"})
-
-
-def neutralize(value: object) -> object:
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe-like quote.
-
-    Control characters that a workbook cannot hold (openpyxl refuses them) are dropped.
-    """
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith(_FORMULA_STARTS):
-            return "'" + value
-    return value
 
 
 def sheet_title(text: str, default: str = labels.EXPORT_SHEET_DEFAULT) -> str:

@@ -154,7 +154,7 @@ _ROW_MESSAGES = (
 # that hold the refused value (or a date, a phone) become "…".
 _KEPT_FIELDS = {"column", "label", "later", "earlier", "allowed", "status", "missing"}
 _COLUMN_FIELDS = {"column", "label", "later", "earlier"}
-_REASON_SEPARATOR = "；"  # load.py joins the reasons of one row with it
+_REASON_SEPARATOR = "；"  # ingest/validate.py joins the reasons of one row with it
 
 
 def _column_pattern() -> str:

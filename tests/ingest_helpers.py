@@ -19,6 +19,7 @@ import openpyxl
 
 from pipeline import db, idnumber
 from pipeline.ingest import load
+from pipeline.ingest.rows import ImportReport, RowError
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_DIR = ROOT / "tests" / "data" / "example"
@@ -220,7 +221,7 @@ def open_db(tmp_path: Path, name: str = "t.duckdb"):
     return db.connect(tmp_path / name)
 
 
-def run_import(con, data: bytes, file_name: str, **kwargs) -> load.ImportReport:
+def run_import(con, data: bytes, file_name: str, **kwargs) -> ImportReport:
     """Import bytes with the pinned TODAY unless the test says otherwise."""
     kwargs.setdefault("today", TODAY)
     return load.import_bytes(con, data, file_name, **kwargs)
@@ -242,7 +243,7 @@ def rows_of(con, sql: str, params: Sequence[object] = ()) -> list[tuple]:
     return con.execute(sql, list(params)).fetchall()
 
 
-def figures(report: load.ImportReport) -> dict[str, int]:
+def figures(report: ImportReport) -> dict[str, int]:
     """The counts of a report, for one-line assertions."""
     return {
         "read": report.read,
@@ -254,15 +255,15 @@ def figures(report: load.ImportReport) -> dict[str, int]:
     }
 
 
-def errors_by_row(report: load.ImportReport) -> dict[int, load.RowError]:
+def errors_by_row(report: ImportReport) -> dict[int, RowError]:
     """The rejected rows of a report by Excel row number (one error per row)."""
-    out: dict[int, load.RowError] = {}
+    out: dict[int, RowError] = {}
     for error in report.errors:
         assert error.row not in out, f"row {error.row} reported twice"
         out[error.row] = error
     return out
 
 
-def balanced(report: load.ImportReport) -> bool:
+def balanced(report: ImportReport) -> bool:
     """read = inserted + updated + unchanged + duplicate + rejected."""
     return report.read == report.inserted + report.updated + report.unchanged + report.duplicate + report.rejected

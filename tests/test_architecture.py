@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import subprocess
@@ -119,3 +120,83 @@ def test_the_formatter_formats_everything():
     marker = "fmt: " + "skip"
     skipped = [name for name in _tracked_files() if name.endswith(".py") and marker in (ROOT / name).read_text("utf-8")]
     assert skipped == []
+
+
+# pipeline/ingest/ in the order a file passes through it: each module imports none of those given here.
+_INGEST_READING = {"read", "parse_child", "archive", "stream", "headers", "clean"}
+_INGEST_ABOVE_READING = {"rows", "validate", "checks", "keys", "merge", "load", "chunked", "preview", "progress_rules"}
+_INGEST_MUST_NOT_IMPORT = {
+    **{name: _INGEST_ABOVE_READING for name in _INGEST_READING},  # reading knows nothing of rows and rules
+    "rows": _INGEST_ABOVE_READING - {"rows"},  # the row model sits under every rule
+    "keys": {"validate", "checks", "merge", "load", "chunked", "preview", "progress_rules"},
+    "validate": {"checks", "merge", "load", "chunked", "preview", "progress_rules"},  # the file by itself
+    "progress_rules": {"checks", "merge", "load", "chunked", "preview"},
+    "checks": {"validate", "merge", "load", "chunked", "preview"},  # against the stored state
+    "merge": {"read", "stream", "archive", "validate", "load", "chunked", "preview"},  # rows already read and checked
+    "preview": {"checks", "merge", "load", "chunked"},  # nothing is written
+}
+
+
+def _ingest_imports(path) -> set[str]:
+    """The pipeline/ingest modules a file imports, anywhere in it (an import inside a function counts)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        found.update(name.split(".")[2] for name in names if name.startswith("pipeline.ingest."))
+    return found
+
+
+def test_each_ingest_module_keeps_its_job():
+    folder = ROOT / "pipeline" / "ingest"
+    modules = {path.stem for path in folder.glob("*.py")} - {"__init__"}
+    assert set(_INGEST_MUST_NOT_IMPORT) | {"load", "chunked"} == modules  # a new module gets its rule here
+    imports = {name: _ingest_imports(folder / f"{name}.py") & modules for name in modules}
+    crossings = {name: sorted(imports[name] & banned) for name, banned in _INGEST_MUST_NOT_IMPORT.items()}
+    assert {name: found for name, found in crossings.items() if found} == {}
+    # merging is reached through load.py alone, and load.py hands the reading and the rules to the others
+    assert sorted(name for name, found in imports.items() if "merge" in found) == ["load"]
+    assert {"read", "validate", "merge"} <= imports["load"]
+    assert imports["chunked"] >= {"load", "validate"} and "merge" not in imports["chunked"]
+
+
+def test_the_ingest_import_rule_sees_lazy_imports(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "from pipeline.ingest import clean, merge\n"
+        "def late():\n"
+        "    from pipeline.ingest.load import import_file\n"
+        "    import pipeline.ingest.validate\n",
+        encoding="utf-8",
+    )
+    assert _ingest_imports(sample) >= {"clean", "merge", "load", "validate"}
+
+
+# A transaction written by hand: a statement that begins, commits or rolls back, or DuckDB's own methods.
+_HAND_TRANSACTION = (
+    re.compile(r"""\.(execute|sql)\(\s*f?["']\s*(begin|start\s+transaction|commit|rollback|abort|end)\b""", re.I),
+    re.compile(r"\.(begin|commit|rollback)\(\s*\)"),
+)
+_HAND_TRANSACTION_SQL = re.compile(r"^\s*(begin|start\s+transaction|commit|rollback|abort)\b[^;]*;", re.I | re.M)
+
+
+def test_only_db_writes_a_transaction_by_hand():
+    """Every transaction of the pipeline goes through db.transaction(), which ends it the same way everywhere."""
+    written = {}
+    for path in sorted((ROOT / "pipeline").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        found = [match.group(0) for pattern in _HAND_TRANSACTION for match in pattern.finditer(text)]
+        if found:
+            written[path.relative_to(ROOT).as_posix()] = found
+    for path in sorted((ROOT / "pipeline" / "sql").rglob("*.sql")):
+        found = [match.group(0) for match in _HAND_TRANSACTION_SQL.finditer(path.read_text(encoding="utf-8"))]
+        if found:
+            written[path.relative_to(ROOT).as_posix()] = found
+    assert set(written) == {"pipeline/db.py"}, written  # db.py is where transaction() writes them
+    samples = ('con.execute("begin transaction")', "con.execute('COMMIT')", "cursor.rollback()", 'con.sql("begin")')
+    assert all(any(p.search(sample) for p in _HAND_TRANSACTION) for sample in samples)
+    assert _HAND_TRANSACTION_SQL.search("insert into t values (1);\nCOMMIT;\n")

@@ -100,7 +100,7 @@ def test_every_cell_and_sheet_name_of_a_table_download_is_inert():
 
 
 def test_masked_rejected_rows_keep_no_full_id_name_or_phone():
-    from pipeline.ingest.load import RowError
+    from pipeline.ingest.rows import RowError
 
     row = {
         "证件号码": "62010220120503001",

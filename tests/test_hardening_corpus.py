@@ -30,7 +30,8 @@ import pytest
 from PIL import Image
 
 from pipeline import config, db, export
-from pipeline.ingest import load, read
+from pipeline.ingest import read
+from pipeline.ingest.rows import ImportReport
 from tests.conftest import ROOT
 from tests.ingest_helpers import (
     ISSUES_HEADER,
@@ -628,7 +629,7 @@ def peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def report_text(report: load.ImportReport) -> str:
+def report_text(report: ImportReport) -> str:
     return "\n".join([report.message, *report.notes, *(e.reason for e in report.errors)])
 
 
@@ -640,7 +641,7 @@ def test_malformed_file(con, time_limit, case: Case):
     started = time.monotonic()
     report = run_import(con, data, case.name, all_or_nothing=case.all_or_nothing)
     elapsed = time.monotonic() - started
-    assert isinstance(report, load.ImportReport)
+    assert isinstance(report, ImportReport)
     assert peak_memory_mb() - memory_before < CASE_MEMORY_MB
     assert elapsed < CASE_SECONDS
     text = report_text(report)

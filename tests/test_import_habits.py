@@ -22,6 +22,7 @@ import pytest
 from pipeline import access, labels, masking, queries, templates
 from pipeline.ingest import load
 from pipeline.ingest.progress_rules import FullList
+from pipeline.ingest.rows import ImportReport
 from tests.conftest import ROOT
 from tests.ingest_helpers import (
     ISSUES_HEADER,
@@ -56,7 +57,7 @@ def write(tmp_path, name: str, data: bytes):
     return path
 
 
-def imp(con, path, **kwargs) -> load.ImportReport:
+def imp(con, path, **kwargs) -> ImportReport:
     kwargs.setdefault("today", TODAY)
     return load.import_file(con, path, **kwargs)
 
@@ -67,7 +68,7 @@ def overall(con, period: str = "2026") -> dict:
     return {name: (None if pd.isna(value) else value) for name, value in frame.iloc[0].items()}
 
 
-def balanced(report: load.ImportReport) -> bool:
+def balanced(report: ImportReport) -> bool:
     """read = inserted + updated + unchanged + duplicate + rejected + held back."""
     parts = report.inserted + report.updated + report.unchanged + report.duplicate + report.rejected
     return report.read == parts + report.held_back

@@ -1,6 +1,6 @@
 """The overlap rule of pairings (SPEC §2.1) walks only the people whose periods meet.
 
-load._people_with_overlaps picks, column-wise, the people with two periods (stored or in the file)
+checks._people_with_overlaps picks, column-wise, the people with two periods (stored or in the file)
 that could overlap; the row-by-row rule then runs for them alone. Here the import with that choice
 is checked against the import that walks every person, on random rosters imported one after another.
 """
@@ -14,7 +14,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from pipeline.ingest import load
+from pipeline.ingest import checks
+from pipeline.ingest.rows import EPOCH
 from tests.ingest_helpers import ROSTER_HEADER, csv_bytes, mobile, open_db, pid, roster_row, run_import, snapshot
 
 DAYS = [dt.date(2025, 1, 1) + dt.timedelta(days=30 * n) for n in range(12)]
@@ -53,7 +54,7 @@ def test_walking_only_people_whose_periods_meet_gives_the_same_import(tmp_path, 
     rng = random.Random(seed)
     files = [csv_bytes(_random_roster(rng, 25)) for _ in range(3)]
     chosen = _imports(tmp_path, "chosen.duckdb", files)
-    monkeypatch.setattr(load, "_people_with_overlaps", _walk_everyone)
+    monkeypatch.setattr(checks, "_people_with_overlaps", _walk_everyone)
     everyone = _imports(tmp_path, "everyone.duckdb", files)
     assert chosen == everyone
     reasons = [e["reason"] for summary, _ in chosen[0] for e in summary["errors"]]
@@ -67,7 +68,7 @@ def _meet(a: tuple[int, int], b: tuple[int, int]) -> bool:
 @pytest.mark.parametrize("seed", range(20))
 def test_people_with_overlaps_includes_everyone_with_two_periods_that_meet(seed):
     rng = random.Random(seed)
-    far = (load._FAR_FUTURE - load._EPOCH).days
+    far = (checks._FAR_FUTURE - EPOCH).days
     periods = []
     for _ in range(rng.randrange(1, 60)):
         start = rng.randrange(-30, 30)
@@ -75,7 +76,7 @@ def test_people_with_overlaps_includes_everyone_with_two_periods_that_meet(seed)
         periods.append((f"p{rng.randrange(12)}", start, end))
     cut = rng.randrange(len(periods) + 1)
     in_file, in_stored = periods[:cut], periods[cut:]
-    day = load._EPOCH
+    day = EPOCH
     stored = pa.table(
         {
             "id_number": pa.array([p[0] for p in in_stored], pa.string()),
@@ -86,7 +87,7 @@ def test_people_with_overlaps_includes_everyone_with_two_periods_that_meet(seed)
             ),
         }
     )
-    file_mask, stored_mask = load._people_with_overlaps(
+    file_mask, stored_mask = checks._people_with_overlaps(
         pa.array([p[0] for p in in_file], pa.string()),
         np.array([p[1] for p in in_file], np.int64),
         np.array([p[2] for p in in_file], np.int64),

@@ -1,11 +1,11 @@
 """Shortcuts of the row rules and of the writing, checked against the plain rule they stand for.
 
 - Exact duplicate rows: only the rows that share their text in the column of most distinct cells
-  are compared in full (load._first_of_each_row).
+  are compared in full (validate._first_of_each_row).
 - Blank, 合计/总计, footer and repeated header rows: the words are looked for only in texts whose
-  first character begins one of them (load._skipped_rows).
+  first character begins one of them (validate.skipped_rows).
 - ID numbers of 18 bytes are told apart from 18 ASCII characters on their bytes (clean._ids_vectorised).
-- Into an empty table every staged row is new without classify.sql running (load._merge).
+- Into an empty table every staged row is new without classify.sql running (merge._merge).
 - The file's SHA-256 is computed while it is read (load.import_bytes).
 """
 
@@ -16,7 +16,7 @@ import random
 
 import numpy as np
 
-from pipeline.ingest import clean, headers, load, read
+from pipeline.ingest import clean, headers, read, validate
 from tests.ingest_helpers import (
     ROSTER_HEADER,
     csv_bytes,
@@ -69,7 +69,7 @@ def test_exact_duplicates_are_those_of_the_row_by_row_rule():
         sheet = read.RawSheet.from_rows("t", rows)
         body = slice(2, sheet.height)
         candidates = np.flatnonzero(np.array([rng.random() < 0.9 for _ in range(sheet.height - 2)]))
-        got = load._first_of_each_row(sheet, body, candidates)
+        got = validate._first_of_each_row(sheet, body, candidates)
         assert got.tolist() == _first_by_rule(sheet, body, candidates).tolist()
 
 
@@ -102,8 +102,8 @@ def _skipped_by_rule(sheet: read.RawSheet, match: headers.HeaderMatch, body: sli
             out.append(True)
             continue
         squeezed = texts[filled[0]].replace(" ", "")
-        total = squeezed.startswith(load._TOTAL_WORDS)
-        footer = squeezed.startswith(load._FOOTER_WORDS) and not any(texts[c] for c in id_columns)
+        total = squeezed.startswith(validate._TOTAL_WORDS)
+        footer = squeezed.startswith(validate._FOOTER_WORDS) and not any(texts[c] for c in id_columns)
         repeated = len(row) == len(header) and texts[: len(header)] == header
         out.append(total or footer or repeated)
     return out
@@ -139,7 +139,7 @@ def test_blank_total_footer_and_header_rows_are_those_of_the_row_rule():
     sheet = read.RawSheet.from_rows("t", [list(map(str, row)) for row in rows])
     match = headers.find_header(sheet.head(headers.ROWS_LOOKED_AT), "t")
     body = slice(match.row_index + 1, sheet.height)
-    got = load._skipped_rows(sheet, match, body).tolist()
+    got = validate.skipped_rows(sheet, match, body).tolist()
     assert got == _skipped_by_rule(sheet, match, body)
     assert got[:5] == [False, True, True, True, False]  # the data row, three totals, 合作社
 

@@ -11,6 +11,7 @@ import pytest
 
 from pipeline import config
 from pipeline.ingest import load, read
+from pipeline.ingest.rows import ImportReport
 from tests.ingest_helpers import (
     ROSTER_HEADER,
     VISITS_HEADER,
@@ -45,7 +46,7 @@ def valid_xlsx() -> bytes:
     return xlsx_bytes({"台账": [ROSTER_HEADER, roster_row(pid(3), phone_seq=3), roster_row(pid(4), phone_seq=4)]})
 
 
-def assert_refused(con, report: load.ImportReport, before: dict, *words: str) -> None:
+def assert_refused(con, report: ImportReport, before: dict, *words: str) -> None:
     """Status failed, nothing counted, the Chinese key words in the message, the database untouched."""
     assert report.status == "failed"
     assert report.batch_id is None
@@ -57,7 +58,7 @@ def assert_refused(con, report: load.ImportReport, before: dict, *words: str) ->
     assert snapshot(con) == before
 
 
-def import_path(con, tmp_path, name: str, data: bytes) -> load.ImportReport:
+def import_path(con, tmp_path, name: str, data: bytes) -> ImportReport:
     path = tmp_path / name
     path.write_bytes(data)
     return load.import_file(con, path, today="2026-11-28")

@@ -17,6 +17,7 @@ import pytest
 
 from pipeline import labels, masking
 from pipeline.ingest import clean, load, read
+from pipeline.ingest.keys import contact_key, issue_key
 from pipeline.ingest.parse_child import encode_column
 from tests.ingest_helpers import (
     ROSTER_HEADER,
@@ -302,10 +303,10 @@ def test_stored_keys_are_those_of_the_key_functions(tmp_path):
     assert run_import(con, csv_bytes(issues), "问题.csv").inserted == 2
     contacts = con.execute("select contact_key, record_no, id_number, contact_date, method, cadre_phone from contact")
     for key, *fields in contacts.fetchall():
-        assert key == load.contact_key(*fields)
+        assert key == contact_key(*fields)
     stored = con.execute("select issue_key, issue_no, id_number, raised_on, category, description from issue")
     for key, *fields in stored.fetchall():
-        assert key == load.issue_key(*fields)
+        assert key == issue_key(*fields)
 
 
 @pytest.mark.parametrize("rows", [[ROSTER_HEADER], [VISITS_HEADER, ["合计"]], [VISITS_HEADER, [""] * 6]])

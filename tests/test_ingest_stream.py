@@ -20,6 +20,8 @@ import pytest
 
 from pipeline import config, labels
 from pipeline.ingest import headers, load, stream
+from pipeline.ingest.read import read_file
+from pipeline.ingest.rows import ImportReport
 from tests.ingest_helpers import (
     ISSUES_HEADER,
     ROSTER_HEADER,
@@ -45,7 +47,7 @@ METHODS = ["入户走访", "电话", "微信", "短信", "视频", "邀请到家
 # ================================================================ the two imports, compared
 
 
-def outcome(report: load.ImportReport) -> dict:
+def outcome(report: ImportReport) -> dict:
     """Everything a report says about a file."""
     return {
         "summary": report.summary(max_errors=10**9),
@@ -172,7 +174,7 @@ def contact_log() -> tuple[list[list[str]], dict[str, int]]:
 def test_chunks_hold_the_rows_read_py_reads(contact_log):
     rows, _ = contact_log
     data = csv_bytes(rows)
-    whole = load.read_file(data, "t.csv")[0]
+    whole = read_file(data, "t.csv")[0]
     chunks = chunks_of(data)
     assert len(chunks) > 5 and chunks[0].records >= FIRST and chunks[-1].last
     cells = []
@@ -411,7 +413,7 @@ def _run_cli(tmp_path, monkeypatch, stderr, *paths) -> int:
 
 
 def test_the_command_line_draws_a_progress_bar_on_a_terminal_only(tmp_path, monkeypatch, capsys):
-    from pipeline.cli import ProgressBar
+    from pipeline.cli.data import ProgressBar
 
     path = tmp_path / "走访记录.csv"
     path.write_bytes(csv_bytes([VISITS, *(visit(k) for k in range(600))]))

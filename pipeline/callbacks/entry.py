@@ -20,6 +20,7 @@ import pandas as pd
 from pipeline import config, db, labels, masking, periods
 from pipeline.ingest import load
 from pipeline.ingest.read import RawColumn, RawSheet
+from pipeline.ingest.rows import ImportReport
 from pipeline.queries import ALL, Scope
 
 
@@ -32,7 +33,7 @@ def import_frame(
     user: str,
     today: dt.date | str | None = None,
     county: str | None = None,
-) -> load.ImportReport:
+) -> ImportReport:
     """Import a table whose columns are canonical Chinese headers as one batch (a county account: its county only)."""
     columns = []
     for position, header in enumerate(frame.columns):
@@ -40,7 +41,7 @@ def import_frame(
         columns.append(RawColumn.encode([str(header), *cells.astype(object).where(cells.notna(), "").tolist()]))
     saved_at = dt.datetime.now().isoformat()
     digest = hashlib.sha256((frame.to_csv(index=False) + saved_at).encode("utf-8")).hexdigest()
-    report = load.ImportReport(file=file_name, sha256=digest)
+    report = ImportReport(file=file_name, sha256=digest)
     sheet = RawSheet(file_name, columns, len(frame) + 1)
     return load.import_sheets(con, [sheet], report, kind=kind, user=user, today=today, county=county)
 
@@ -59,7 +60,7 @@ def record(
     user: str,
     today: dt.date | str | None = None,
     county: str | None = None,
-) -> load.ImportReport:
+) -> ImportReport:
     """Save one callback of a sample's person (answers by field: callback_date, caller, reach, knows_cadre,
     contact_truth, satisfaction, reported_issue); the import report says whether it landed."""
     day = answers.get("callback_date") or config.today(today)
@@ -116,7 +117,7 @@ def raise_issue(
     user: str,
     today: dt.date | str | None = None,
     county: str | None = None,
-) -> load.ImportReport:
+) -> ImportReport:
     """Put the problem a callback reported into the issue ledger (see the module's note), as a one-row import."""
     found = con.execute(db.read_sql("callbacks/callback_for_issue.sql"), {"callback_key": callback_key}).fetchall()
     if not found:

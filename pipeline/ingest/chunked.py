@@ -1,4 +1,4 @@
-"""A file from disk imported chunk by chunk: the command line's import (SPEC §4), with load.py's rules.
+"""A file from disk imported chunk by chunk: the command line's import (SPEC §4), under the rules of an upload.
 
 `import_path` is what load.import_file (and so `python -m pipeline import`) calls. A workbook goes to
 load.import_bytes as an upload does: it is parsed whole in a child process with a memory limit, so the
@@ -7,15 +7,15 @@ stream.CsvChunks in chunks of config.STREAM_CHUNK_ROWS rows, without the caps on
 
 - a file of one chunk is imported exactly as an upload is (load.import_sheets);
 - a longer one is still one batch in one transaction, under every rule of the whole file. The first
-  chunk is recognised and cleaned by load.prepare (header, kind, columns); each later chunk begins
-  with a copy of the header row, is cleaned by load.parse_sheet, and its rows keep their numbers in
+  chunk is recognised and cleaned by validate.prepare (header, kind, columns); each later chunk begins
+  with a copy of the header row, is cleaned by validate.parse_sheet, and its rows keep their numbers in
   the file. A row repeating a row of an earlier chunk exactly counts as a duplicate, as within one;
 - a contact log (StreamedVisits) keeps nothing per row in memory but its rejected rows: each chunk's
   rows are checked against the roster and staged in a DuckDB temporary table; once the file is read,
   the last row of each key is chosen, classified against the stored contacts and written in SQL inside
   the import's transaction (DuckDB spills the table to disk when it must);
-- a roster or an issue ledger (ChunkedRows) keeps its cleaned rows chunk after chunk and is loaded
-  whole by load.py, since its rules need the whole file (overlapping pairings, issue numbers, rows that
+- a roster or an issue ledger (ChunkedRows) keeps its cleaned rows chunk after chunk and is merged
+  whole by merge.py, since its rules need the whole file (overlapping pairings, issue numbers, rows that
   would undo progress). Such ledgers hold hundreds of thousands of rows, not millions.
 
 The file's SHA-256 is taken as its bytes pass. A file found not to be UTF-8 past its head, or holding a
@@ -39,8 +39,21 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline import config, db, labels
-from pipeline.ingest import archive, headers, load, stream
+from pipeline.ingest import archive, headers, load, stream, validate
+from pipeline.ingest.checks import reject_unknown_beneficiaries
+from pipeline.ingest.keys import contact_keys
 from pipeline.ingest.read import RawColumn, RawSheet, ReadError
+from pipeline.ingest.rows import (
+    CONTACT_KEEP,
+    CONTACT_KEY,
+    CONTACT_VALUES,
+    INSERTED,
+    NO_OUTCOME,
+    Coded,
+    ImportReport,
+    Rows,
+    arrow_table,
+)
 from pipeline.ingest.stream import ImportProgress
 
 Progress = Callable[[ImportProgress], None]
@@ -61,7 +74,7 @@ def import_path(
     full_list=None,
     progress: Progress | None = None,
     chunk_rows: int | None = None,
-) -> load.ImportReport:
+) -> ImportReport:
     """Import one file from disk: a CSV (also inside a .zip or .gz) in chunks, a workbook as an upload is."""
     path = Path(path)
     name = path.name
@@ -129,11 +142,11 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _failed(name: str, message: str, path: Path) -> load.ImportReport:
-    return load.ImportReport(file=name, sha256=_file_sha256(path), status="failed", message=message)
+def _failed(name: str, message: str, path: Path) -> ImportReport:
+    return ImportReport(file=name, sha256=_file_sha256(path), status="failed", message=message)
 
 
-def _whole(con, path: Path, name: str, progress: Progress | None, options: dict) -> load.ImportReport:
+def _whole(con, path: Path, name: str, progress: Progress | None, options: dict) -> ImportReport:
     """A workbook (or an archive holding one), imported from its bytes as an upload is."""
     size = path.stat().st_size
     if size > config.MAX_FILE_BYTES:  # refused before it is read into memory
@@ -263,14 +276,14 @@ class _ChunkedImport:
             return self.file.archive_digest()
         return self.reader.sha256 or self.file.file_digest()
 
-    def _failed(self, report: load.ImportReport, message: str) -> load.ImportReport:
+    def _failed(self, report: ImportReport, message: str) -> ImportReport:
         report.status, report.message = "failed", message
         report.sha256 = self.file.archive_digest() if self.file.archive_digest else self.file.file_digest()
         report.batch_id = None
         return report
 
-    def run(self) -> load.ImportReport:
-        report = load.ImportReport(file=self.file.display)
+    def run(self) -> ImportReport:
+        report = ImportReport(file=self.file.display)
         options = self.options
         self._tell("read")
         chunks = self.reader.chunks()
@@ -295,7 +308,7 @@ class _ChunkedImport:
                 )
                 self._tell("done", report.read)
                 return report
-            parsed = load.prepare([first.sheet], report, options["kind"], self.day)
+            parsed = validate.prepare([first.sheet], report, options["kind"], self.day)
             if parsed and report.read == 0:  # no data row in the first chunk: look further before judging
                 raise _FirstChunkEmpty(first.records)
             if report.status == "failed":
@@ -320,7 +333,7 @@ class _ChunkedImport:
             report.sha256 = self._digest()
             rows = self._ready(self.collector.rows())
             self._tell("write", report.read)
-            load._write(
+            load.write(
                 self.con,
                 {kind: rows},
                 report,
@@ -339,15 +352,15 @@ class _ChunkedImport:
         chunks.close()
         return self.file.archive_digest() if self.file.archive_digest else self.file.file_digest()
 
-    def _ready(self, rows: load.Rows) -> load.Rows:
+    def _ready(self, rows: Rows) -> Rows:
         rows.county_only = None  # the command line imports for the whole city
         rows.allow_reopen = self.options["allow_reopen"]
         return rows
 
-    def parse_chunk(self, sheet: RawSheet, match: headers.HeaderMatch, kind: str, report) -> load.Rows:
+    def parse_chunk(self, sheet: RawSheet, match: headers.HeaderMatch, kind: str, report) -> Rows:
         """A later chunk's rows, cleaned; its counts added to the report."""
-        rows = self._ready(load.Rows(kind))
-        read, duplicates = load.parse_sheet(sheet, match, rows, self.day)
+        rows = self._ready(Rows(kind))
+        read, duplicates = validate.parse_sheet(sheet, match, rows, self.day)
         rows.finish()
         report.read += read
         report.duplicate += duplicates
@@ -358,7 +371,7 @@ class _ChunkedImport:
 
 
 def _row_texts(sheet: RawSheet, rows: np.ndarray) -> pa.Array:
-    """One text per row (by row index) that is equal for two rows exactly when load._first_of_each_row
+    """One text per row (by row index) that is equal for two rows exactly when validate._first_of_each_row
     calls them the same row: each cell's text (trimmed) joined, with the row's length before them."""
     lengths = np.full(len(rows), sheet.width, np.int64) if sheet.lengths is None else sheet.lengths[rows]
     parts = [pc.cast(pa.array(lengths), pa.string())]
@@ -373,7 +386,7 @@ def _row_texts(sheet: RawSheet, rows: np.ndarray) -> pa.Array:
 def _candidates(sheet: RawSheet, match: headers.HeaderMatch) -> np.ndarray:
     """The row indices of the sheet's data rows (not blank, total, repeated header or footer rows)."""
     body = slice(match.row_index + 1, max(sheet.height, match.row_index + 1))
-    return body.start + np.flatnonzero(~load._skipped_rows(sheet, match, body))
+    return body.start + np.flatnonzero(~validate.skipped_rows(sheet, match, body))
 
 
 def _blanked(sheet: RawSheet, rows: np.ndarray) -> RawSheet:
@@ -388,13 +401,13 @@ def _blanked(sheet: RawSheet, rows: np.ndarray) -> RawSheet:
 
 
 class _Collector:
-    def add(self, rows: load.Rows, sheet: RawSheet, match: headers.HeaderMatch, offset: int) -> None:
+    def add(self, rows: Rows, sheet: RawSheet, match: headers.HeaderMatch, offset: int) -> None:
         raise NotImplementedError
 
     def parse(self, run: _ChunkedImport, chunk: stream.Chunk, match, report) -> None:
         raise NotImplementedError
 
-    def rows(self) -> load.Rows:
+    def rows(self) -> Rows:
         raise NotImplementedError
 
     def close(self) -> None:
@@ -405,7 +418,7 @@ class _Collector:
 
 
 @dataclass
-class ChunkedRows(load.Rows):
+class ChunkedRows(Rows):
     """The rows of several chunks of one file, each chunk a sheet of its own whose rows are numbered from `offsets`."""
 
     offsets: list[int] = field(default_factory=list)
@@ -420,7 +433,7 @@ class _Collected(_Collector):
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
-        self.parts: list[tuple[load.Rows, int]] = []
+        self.parts: list[tuple[Rows, int]] = []
         self.seen: set[str] = set()  # the texts of the data rows so far
 
     def add(self, rows, sheet, match, offset) -> None:
@@ -452,7 +465,7 @@ class _Collected(_Collector):
         merged.sheet_no = np.concatenate([np.full(len(part), n, np.int32) for n, (part, _) in enumerate(self.parts)])
         merged.index = np.concatenate([part.index for part, _ in self.parts])
         for col in labels.COLUMNS[self.kind]:
-            merged.values[col.field] = load.Coded.concat([part.values[col.field] for part, _ in self.parts])
+            merged.values[col.field] = Coded.concat([part.values[col.field] for part, _ in self.parts])
         merged.duplicate = np.zeros(len(merged.index), bool)
         return merged
 
@@ -460,14 +473,14 @@ class _Collected(_Collector):
 # ---------------------------------------------------------------- a contact log: staged in DuckDB
 
 
-class StreamedVisits(load.Rows):
+class StreamedVisits(Rows):
     """The rows of a contact log read in chunks, staged chunk by chunk in the temporary table stream_contact
     (without the columns the file lacks, with digests of each row's key and cells); only the rejected rows
     stay in memory, with their place and cells, since their chunk is gone when the report lists them.
-    load._load_visits hands the writing to load_staged.
+    merge._load_visits hands the writing to load_staged.
 
     Each chunk is checked against the roster as it is read, before the import's transaction begins (in
-    load._write): on the command line nothing else writes the database meanwhile, as DuckDB's lock on the
+    load.write): on the command line nothing else writes the database meanwhile, as DuckDB's lock on the
     file keeps other processes out. While the rows are staged, DuckDB's memory limit is
     config.STREAM_DATABASE_MEMORY: beyond it the table goes to DuckDB's temporary directory."""
 
@@ -512,11 +525,11 @@ class StreamedVisits(load.Rows):
         rows = run.parse_chunk(chunk.sheet, match, "visits", report)
         self.add(rows, chunk.sheet, match, chunk.first - chunk.prefix)
 
-    def add(self, rows: load.Rows, sheet: RawSheet, match, offset: int) -> None:
+    def add(self, rows: Rows, sheet: RawSheet, match, offset: int) -> None:
         """A chunk's cleaned rows: checked against the roster, the rejected ones kept, the others staged."""
         self.sheet = sheet.name
         self.absent = rows.absent_by_sheet[0]
-        load._reject_unknown_beneficiaries(self.con, rows)
+        reject_unknown_beneficiaries(self.con, rows)
         valid = rows.valid()
         rejected = np.flatnonzero(rows.rejected())
         if len(rejected):
@@ -534,14 +547,14 @@ class StreamedVisits(load.Rows):
             for position in new:
                 self.errors[self.count + position] = list(rows.errors[position])
                 self.places[self.count + position] = (rows.row_number(position) + offset, rows.raw(position))
-        positions, keys = load.contact_keys(rows, valid)
-        present = tuple(f for f in load.CONTACT_VALUES if f not in self.absent)
+        positions, keys = contact_keys(rows, valid)
+        present = tuple(f for f in CONTACT_VALUES if f not in self.absent)
         extra = {
             "contact_key": keys,
             "pos": pa.array(positions + self.count, pa.int64()),
             "row_text": _row_texts(sheet, rows.index[positions]),
         }
-        self.con.register("stream_chunk", load._arrow(rows, positions, present, extra))
+        self.con.register("stream_chunk", arrow_table(rows, positions, present, extra))
         try:
             verb = "insert into stream_contact by name" if self.staged else "create temp table stream_contact as"
             self.con.execute(f"{verb} {db.read_sql('load/stream_stage.sql')}")
@@ -558,10 +571,10 @@ class StreamedVisits(load.Rows):
     # -------------------------------------------------------- writing (inside the import's transaction)
 
     def load_staged(self, con, batch_id: int) -> np.ndarray:
-        """What load._load_visits does with rows in memory, in SQL over stream_contact: the rows a later
+        """What merge._load_visits does with rows in memory, in SQL over stream_contact: the rows a later
         row of their key supersedes marked as duplicates, the others classified against the stored
-        contacts and written. Returns each position's outcome, as load._merge does."""
-        outcomes = np.full(self.count, load.NO_OUTCOME, np.int8)
+        contacts and written. Returns each position's outcome, as merge._merge does."""
+        outcomes = np.full(self.count, NO_OUTCOME, np.int8)
         if not self.staged:
             return outcomes
         # Keys seen more than once are found by their 64-bit digests, then compared as text.
@@ -573,9 +586,9 @@ class StreamedVisits(load.Rows):
                 con.execute(db.read_sql("load/stream_drop_losers.sql"))
             finally:
                 con.unregister("stream_losers")
-        present = [c for c in load.CONTACT_VALUES if c not in self.absent]
-        # a column the file lacks: the stored value stays (CONTACT_KEEP), or it is empty, as in load._merge
-        nulled = [c for c in load.CONTACT_VALUES if c in self.absent and c not in load.CONTACT_KEEP]
+        present = [c for c in CONTACT_VALUES if c not in self.absent]
+        # a column the file lacks: the stored value stays (CONTACT_KEEP), or it is empty, as in merge._merge
+        nulled = [c for c in CONTACT_VALUES if c in self.absent and c not in CONTACT_KEEP]
         stored_any = con.execute(db.read_sql("load/stored_any.sql").format(table="contact")).fetchall()[0][0]
         if stored_any:
             same = " and ".join(
@@ -591,13 +604,13 @@ class StreamedVisits(load.Rows):
                     {"batch_id": batch_id},
                 )
         else:  # nothing stored yet: every row is new
-            outcomes[con.execute("select pos from stream_contact").fetchnumpy()["pos"]] = load.INSERTED
-        values = ", ".join(f"incoming.{c}" if c in present else f"null as {c}" for c in load.CONTACT_VALUES)
+            outcomes[con.execute("select pos from stream_contact").fetchnumpy()["pos"]] = INSERTED
+        values = ", ".join(f"incoming.{c}" if c in present else f"null as {c}" for c in CONTACT_VALUES)
         # rows in key order go into a primary-key index (a database from before it was dropped) much faster
         keyed = con.execute(db.read_sql("load/contact_primary_key.sql")).fetchall()[0][0]
         con.execute(
             db.read_sql("load/stream_insert.sql").format(
-                columns=", ".join((*load.CONTACT_KEY, *load.CONTACT_VALUES)),
+                columns=", ".join((*CONTACT_KEY, *CONTACT_VALUES)),
                 values=values,
                 new_only=(
                     "not exists (select 1 from contact as stored where stored.contact_key = incoming.contact_key)"

@@ -233,7 +233,7 @@ MASKED_ID = re.compile(r"^\d{6}\*{8}[\dX]{4}$")  # 620102********1234: an ID num
 
 def clean_callback_id(value: object, column: str) -> Result:
     """clean_id, except that a number masked as the 回访清单 shows it is kept as written (the import then finds the
-    person through the row's 抽样编号 and 序号, see load._resolve_masked_ids)."""
+    person through the row's 抽样编号 and 序号, see checks.resolve_masked_ids)."""
     text = unicodedata.normalize("NFKC", cell_text(value)).strip().replace(" ", "").upper()
     if MASKED_ID.match(text):
         return text, None
@@ -291,7 +291,7 @@ def clean_distinct(
     """Clean the distinct cells of a column (a read.RawColumn) that some row uses.
 
     Returns the clean value of each distinct cell as an Arrow array, and the reasons to refuse
-    some of them by their index. The rows then take their value by code (see load.parse_sheet).
+    some of them by their index. The rows then take their value by code (see validate.parse_sheet).
     Cells that no row uses (the header, a title above it) are not cleaned: their value is null.
     Text cells of the common shapes are cleaned by Arrow (see _VECTORISED); the rest, one Python
     call each.

@@ -1,7 +1,7 @@
 """What an uploaded file holds, before anything is imported: its sheets, their kind, header and first rows.
 
 The preview reads the file and recognises its sheets with the import's own functions (read_file,
-headers.find_header and load.prepare), so what it announces is what the import will do. Only the
+headers.find_header and validate.prepare), so what it announces is what the import will do. Only the
 top of each sheet is cleaned: enough for the header search and the first rows shown, cheap for a
 ledger of a hundred thousand rows.
 """
@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from pipeline import config, labels, masking
-from pipeline.ingest import clean, headers, load
+from pipeline.ingest import clean, headers, validate
 from pipeline.ingest.read import RawSheet, ReadError, read_file
+from pipeline.ingest.rows import KIND_ORDER, ImportReport, Rows
 
 SAMPLE_ROWS = 5
 # The header search looks at the first 15 rows and then samples up to 200 rows below the header to
@@ -64,7 +65,7 @@ class FilePreview:
     def kinds(self) -> list[str]:
         """The kinds of the recognised sheets, in the import's order."""
         found = {s.kind for s in self.sheets if s.kind}
-        return [kind for kind in load.KIND_ORDER if kind in found]
+        return [kind for kind in KIND_ORDER if kind in found]
 
     @property
     def data_rows(self) -> int:
@@ -75,7 +76,7 @@ class FilePreview:
     def import_order(self) -> int:
         """Where the file goes in a batch of uploads: rosters first, since visits and issues need their people."""
         kinds = self.kinds
-        return load.KIND_ORDER.index(kinds[0]) if kinds else len(load.KIND_ORDER)
+        return KIND_ORDER.index(kinds[0]) if kinds else len(KIND_ORDER)
 
 
 def preview_bytes(
@@ -96,8 +97,8 @@ def preview_sheets(
 ) -> FilePreview:
     """Fill a preview from sheets already read."""
     tops = [sheet.top(_HEAD_ROWS) for sheet in sheets]
-    report = load.ImportReport(file=preview.file)
-    parsed = load.prepare(tops, report, None, config.today(today))
+    report = ImportReport(file=preview.file)
+    parsed = validate.prepare(tops, report, None, config.today(today))
     # a header with no rows under it is refused, unless the rows start below the part of the sheet read here
     cut = any(top.height < sheet.height for top, sheet in zip(tops, sheets, strict=True))
     header_only = report.message in (labels.MSG_HEADER_ONLY, labels.MSG_CALLBACK_NOTHING_ANSWERED)
@@ -110,7 +111,7 @@ def preview_sheets(
     return preview
 
 
-def _problems(parsed: dict[str, load.Rows]) -> dict[tuple[str, int], str]:
+def _problems(parsed: dict[str, Rows]) -> dict[tuple[str, int], str]:
     """(sheet, row number) → the reasons the cleaning found for that row, masked."""
     found: dict[tuple[str, int], str] = {}
     for rows in parsed.values():

@@ -17,9 +17,9 @@ Each rule looks only at the rows it can apply to, so that an import with nothing
 nothing more: hold_back_issues only at incoming issues that are open or have no 办结日期, and only when
 the ledger already holds issues; hold_back_exits only at rows of sheets with a 退出日期 column whose cell
 is blank, and only when someone stored has a 退出日期; apply_phone_changes only at the people whose
-pairing periods meet (the ones the overlap rule walks, see load._check_overlaps).
+pairing periods meet (the ones the overlap rule walks, see checks.check_overlaps).
 
-`rows` below is a load.Rows (the rows of one kind of one file); this module does not import load.
+`rows` below is a rows.Rows (the rows of one kind of one file); checks.py and merge.py call these rules.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline import access, db, labels, masking
+from pipeline.ingest.rows import ImportReport, RowError
+from pipeline.ingest.validate import prepare
 
 FULL_LIST_PEOPLE_SHOWN = 1000  # people listed in the CLI's JSON line (all of them are counted)
 
@@ -58,8 +60,6 @@ def report_already_imported(con, report, earlier: dict) -> None:
     The rows that landed then are all 未变化 now; the duplicate, rejected and held-back rows are those of
     the earlier batch, listed again from the stored ones so that they can still be downloaded and fixed.
     """
-    from pipeline.ingest.load import RowError  # load imports this module
-
     report.status = "already_imported"
     report.batch_id = None
     report.earlier_batch = earlier["batch_id"]
@@ -93,14 +93,14 @@ def _query(con, sql_file: str, tables: dict[str, pa.Table], params: dict | None 
 
 
 def _stored_any(con, table: str) -> bool:
-    # table is one of the fixed names of pipeline/ingest/load.py
+    # table is one of the fixed names of pipeline/ingest/merge.py
     return bool(con.execute(db.read_sql("load/stored_any.sql").format(table=table)).fetchall()[0][0])
 
 
 def hold_back_issues(con, rows, staged: pa.Table) -> pa.Table:
     """The staged issues without those that would move a closed issue back (unless rows.allow_reopen).
 
-    `staged` is the issues to merge (load._load_issues: issue_key, natural_key, the values, pos). Only an
+    `staged` is the issues to merge (merge._load_issues: issue_key, natural_key, the values, pos). Only an
     incoming issue that is open or has no 办结日期 can move one back, and only when issues are stored.
     """
     closed = pa.array(labels.CLOSED_STATUSES, pa.string())
@@ -135,7 +135,7 @@ def hold_back_issues(con, rows, staged: pa.Table) -> pa.Table:
 def hold_back_exits(con, rows) -> None:
     """Hold back every row of a person whose row would clear his stored 退出日期 (unless rows.allow_reopen).
 
-    The person's columns come from his last valid row in the file (load._load_roster): when that row is
+    The person's columns come from his last valid row in the file (merge._load_roster): when that row is
     on a sheet with a 退出日期 column and leaves it blank while the stored row has one, all his rows wait
     (his pairings too: the row is held back whole). A sheet without the column keeps the stored date.
     """
@@ -221,7 +221,7 @@ def apply_phone_changes(con, rows, flagged: np.ndarray, stored: pa.Table, batch_
     """Recognise and apply the phone changes among some of the file's pairings; whether there was any.
 
     `flagged` are the positions of the file's pairings (the last row of each key) of the people whose
-    pairing periods meet, stored and file ones together (load._people_with_overlaps), and `stored` those
+    pairing periods meet, stored and file ones together (checks._people_with_overlaps), and `stored` those
     people's stored pairings: a phone change is always such a meeting, since the old and the new row start
     on the same 结对日期. Only the people with a row whose key is not stored are looked at further (a roster
     restating its pairings has none). A row is a phone change
@@ -429,7 +429,6 @@ def check_full_list(con, data: bytes, file_name: str, full_list: FullList, *, ki
     A file the import would refuse as a whole gives its message as the error.
     """
     from pipeline import config
-    from pipeline.ingest.load import ImportReport, prepare
     from pipeline.ingest.read import ReadError, read_file
 
     day = config.today(today)

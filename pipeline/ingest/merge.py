@@ -1,0 +1,265 @@
+"""The valid rows of a file merged into the ledgers (SPEC §4): upsert by key, nothing lost or doubled.
+
+Each kind has its loader (LOADERS): it runs the rules against the stored state (checks.py, progress_rules),
+keeps the last row of each key, and merges the rows into their tables (_merge): each staged row is
+classified as inserted, updated or unchanged against the stored one, and written. A column a sheet lacks
+keeps its stored value. The rows go to DuckDB as Arrow tables sorted by key. Every loader returns the
+outcome of each row (an index into rows.OUTCOMES); it runs inside the import's transaction (load.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline import db, labels
+from pipeline.ingest import progress_rules
+from pipeline.ingest.checks import (
+    check_overlaps,
+    reject_other_counties,
+    reject_unknown_beneficiaries,
+    resolve_masked_ids,
+)
+from pipeline.ingest.keys import by_key, callback_keys, contact_keys, issue_keys, natural_issue_keys, supersede_by_key
+from pipeline.ingest.rows import (
+    BENEFICIARY_KEEP,
+    BENEFICIARY_KEY,
+    BENEFICIARY_VALUES,
+    CALLBACK_KEEP,
+    CALLBACK_KEY,
+    CALLBACK_VALUES,
+    CONTACT_KEEP,
+    CONTACT_KEY,
+    CONTACT_VALUES,
+    DEFAULT_ENROLLED_ON,
+    INSERTED,
+    ISSUE_KEEP,
+    ISSUE_KEY,
+    ISSUE_VALUES,
+    NO_OUTCOME,
+    PAIRING_KEEP,
+    PAIRING_KEY,
+    PAIRING_VALUES,
+    UNCHANGED,
+    UPDATED,
+    Coded,
+    Rows,
+    arrow_table,
+    as_numpy,
+)
+
+
+def _merge(
+    con,
+    table: str,
+    key: tuple[str, ...],
+    values: tuple[str, ...],
+    staged: pa.Table,
+    batch_id: int,
+    size: int,
+    defaults: dict[str, object] | None = None,
+) -> np.ndarray:
+    """Classify staged rows (with a `pos` column, in key order) against `table`, write them.
+
+    Returns the outcome (an index into OUTCOMES) of every position below `size`, NO_OUTCOME for
+    positions that were not staged. The rows go in as Arrow tables in key order (see by_key).
+    """
+    keep = [name for name in staged.column_names if name.startswith("keep__")]
+    if keep:
+        staged = _keep_stored(con, table, key, values, staged, keep, defaults or {})
+    else:  # no stored value to keep: a default fills what is empty (fill_default.sql does the same)
+        for field_name, value in (defaults or {}).items():
+            staged = staged.set_column(
+                staged.column_names.index(field_name),
+                field_name,
+                pc.fill_null(staged.column(field_name), pa.scalar(value, staged.schema.field(field_name).type)),
+            )
+    key_match = " and ".join(f"stored.{k} = staged.{k}" for k in key)
+    same = " and ".join(f"staged.{c} is not distinct from stored.{c}" for c in values)
+    outcomes = np.full(size, NO_OUTCOME, np.int8)
+    if con.execute(db.read_sql("load/stored_any.sql").format(table=table)).fetchall()[0][0]:
+        con.register("staged", staged)
+        try:
+            classified = con.sql(
+                db.read_sql("load/classify.sql").format(table=table, key_match=key_match, same_values=same)
+            ).fetchnumpy()
+        finally:
+            con.unregister("staged")
+        outcomes[classified["pos"]] = classified["outcome"]
+    else:  # nothing stored yet (a first import): every staged row is new, as classify.sql would say
+        outcomes[as_numpy(staged.column("pos"))] = INSERTED
+    of_row = outcomes[as_numpy(staged.column("pos"))]
+    columns = ", ".join(key + values)
+    incoming_match = " and ".join(f"stored.{k} = incoming.{k}" for k in key)
+    assignments = ", ".join(f"{c} = incoming.{c}" for c in values)
+    for outcome, sql_file, fill in (
+        (INSERTED, "load/apply_insert.sql", {"table": table, "columns": columns}),
+        (UPDATED, "load/apply_update.sql", {"table": table, "assignments": assignments, "key_match": incoming_match}),
+    ):
+        chosen = of_row == outcome
+        if not chosen.any():
+            continue
+        con.register("incoming", staged if chosen.all() else staged.filter(pa.array(chosen)))
+        try:
+            con.execute(db.read_sql(sql_file).format(**fill), {"batch_id": batch_id})
+        finally:
+            con.unregister("incoming")
+    return outcomes
+
+
+def _keep_stored(con, table, key, values, staged: pa.Table, keep: list[str], defaults: dict) -> pa.Table:
+    """Staged rows with the stored value of each column their sheet lacks (`keep__` flags), then defaults."""
+    key_match = " and ".join(f"stored.{k} = staged.{k}" for k in key)
+    con.register("staged_input", staged)
+    try:
+        con.execute("create or replace temp table staged as select * from staged_input")
+    finally:
+        con.unregister("staged_input")
+    try:
+        for name in keep:
+            field_name = name.removeprefix("keep__")
+            if field_name not in values:
+                raise ValueError(name)
+            con.execute(db.read_sql("load/keep_stored.sql").format(table=table, field=field_name, key_match=key_match))
+        for field_name, value in defaults.items():
+            con.execute(db.read_sql("load/fill_default.sql").format(field=field_name), {"value": value})
+        # read back in the order written (updates change values in place): still key order, which
+        # only matters for speed (see by_key)
+        kept = con.sql(db.read_sql("load/staged_rows.sql")).to_arrow_table()
+    finally:
+        con.execute("drop table staged")
+    return kept.drop_columns(keep)
+
+
+def _staged(rows: Rows, positions: np.ndarray, fields: tuple[str, ...], keep: tuple[str, ...], **extra) -> pa.Table:
+    """Arrow table of rows to merge: fields, `keep__` flags for columns a sheet lacks, extra columns, pos."""
+    flags = {name: pa.array(flag) for name, flag in rows.keep_flags(positions, keep).items()}
+    return arrow_table(rows, positions, fields, {**extra, **flags, "pos": pa.array(positions, pa.int64())})
+
+
+def _load_roster(con, rows: Rows, batch_id: int) -> np.ndarray:
+    reject_other_counties(con, rows)
+    progress_rules.hold_back_exits(con, rows)  # a row clearing a stored 退出日期 waits, with all its person's rows
+    pairings = check_overlaps(con, rows, batch_id)
+    valid = rows.valid()
+    # beneficiary columns come from the person's latest valid row
+    order, last, _ordered = by_key(arrow_table(rows, valid, BENEFICIARY_KEY))
+    ben_positions = valid[order[last]]
+    ben = _merge(
+        con,
+        "beneficiary",
+        BENEFICIARY_KEY,
+        BENEFICIARY_VALUES,
+        _staged(rows, ben_positions, BENEFICIARY_KEY + BENEFICIARY_VALUES, BENEFICIARY_KEEP),
+        batch_id,
+        len(rows),
+        defaults={"enrolled_on": DEFAULT_ENROLLED_ON},
+    )
+    paired = pairings[~rows.rejected()[pairings]]  # in key order, as by_key sorted them
+    pair = _merge(
+        con,
+        "pairing",
+        PAIRING_KEY,
+        PAIRING_VALUES,
+        _staged(rows, paired, PAIRING_KEY + PAIRING_VALUES, PAIRING_KEEP),
+        batch_id,
+        len(rows),
+    )
+    winner = np.zeros(len(rows), bool)
+    winner[ben_positions] = True
+    # A paired row counts by its pairing, and as updated when only the person's own columns changed;
+    # an unpaired row counts by its person; an unpaired row whose person a later row restates is a duplicate.
+    outcomes = np.where(pair != NO_OUTCOME, pair, np.where(winner, ben, NO_OUTCOME)).astype(np.int8)
+    outcomes[(pair == UNCHANGED) & winner & (ben != UNCHANGED)] = UPDATED
+    if rows.phone_changed:  # the pairing took the new phone before the merge compared it
+        changed = np.array(rows.phone_changed, np.int64)
+        outcomes[changed[outcomes[changed] != NO_OUTCOME]] = UPDATED
+    restated = np.zeros(len(rows), bool)
+    restated[valid] = True
+    rows.duplicate |= restated & (outcomes == NO_OUTCOME)
+    return outcomes
+
+
+def _load_visits(con, rows: Rows, batch_id: int) -> np.ndarray:
+    load_staged = getattr(rows, "load_staged", None)
+    if load_staged is not None:  # a contact log read in chunks: its rows wait in DuckDB (chunked.StreamedVisits)
+        return load_staged(con, batch_id)
+    reject_unknown_beneficiaries(con, rows)
+    # the keys come grouped (see contact_keys), each group in file order: the stable sort in
+    # supersede_by_key still finds the last row of each key in the file
+    positions, keys = contact_keys(rows, rows.valid())
+    winners, kept = supersede_by_key(rows, positions, pa.table({"contact_key": keys}))
+    staged = _staged(rows, positions[winners], CONTACT_VALUES, CONTACT_KEEP, contact_key=kept.column(0))
+    return _merge(con, "contact", CONTACT_KEY, CONTACT_VALUES, staged, batch_id, len(rows))
+
+
+def _query_staged(con, staged: pa.Table, sql_file: str) -> list[tuple]:
+    con.register("staged", staged)
+    try:
+        return con.execute(db.read_sql(sql_file)).fetchall()
+    finally:
+        con.unregister("staged")
+
+
+def _load_issues(con, rows: Rows, batch_id: int) -> np.ndarray:
+    reject_unknown_beneficiaries(con, rows)
+    valid = rows.valid()
+    natural = natural_issue_keys(rows, valid)
+    keys = issue_keys(rows, valid, natural)
+    probe = arrow_table(rows, valid, ISSUE_VALUES, {"issue_key": keys, "pos": pa.array(valid, pa.int64())})
+    renumbered = _query_staged(con, probe, "load/issue_renumber.sql")
+    if renumbered:  # a later ledger without numbers updates the numbered issue
+        offset_of = {int(pos): n for n, pos in enumerate(valid.tolist())}
+        key_list = keys.to_pylist()
+        issue_no = rows.values["issue_no"].to_pylist()
+        for pos, stored_key, stored_no in renumbered:
+            key_list[offset_of[pos]] = stored_key
+            issue_no[pos] = stored_no
+        keys = pa.array(key_list, pa.string())
+        rows.values["issue_no"] = Coded.plain(pa.array(issue_no, pa.string()))
+    winners, kept = supersede_by_key(rows, valid, pa.table({"issue_key": keys}))
+    staged = _staged(
+        rows,
+        valid[winners],
+        ISSUE_VALUES,
+        ISSUE_KEEP,
+        issue_key=kept.column(0),
+        natural_key=natural.take(pa.array(winners)),
+    )
+    staged = progress_rules.hold_back_issues(con, rows, staged)  # a closed issue is not moved back
+    taken_over = dict(_query_staged(con, staged, "load/issue_takeover.sql"))
+    if taken_over:
+        old = pa.table({"issue_key": pa.array(list(taken_over.values()), pa.string())})
+        con.register("old_keys", old)
+        con.execute("delete from issue where issue_key in (select issue_key from old_keys)")
+        con.unregister("old_keys")
+    staged = staged.drop_columns(["natural_key"])
+    outcomes = _merge(
+        con,
+        "issue",
+        ISSUE_KEY,
+        ISSUE_VALUES,
+        staged,
+        batch_id,
+        len(rows),
+        defaults={"level": labels.DEFAULT_ISSUE_LEVEL},
+    )
+    for pos in taken_over:
+        outcomes[pos] = UPDATED
+    return outcomes
+
+
+def _load_callbacks(con, rows: Rows, batch_id: int) -> np.ndarray:
+    resolve_masked_ids(con, rows)
+    reject_unknown_beneficiaries(con, rows)
+    valid = rows.valid()
+    keys = callback_keys(rows, valid)
+    winners, kept = supersede_by_key(rows, valid, pa.table({"callback_key": keys}))
+    staged = _staged(rows, valid[winners], CALLBACK_VALUES, CALLBACK_KEEP, callback_key=kept.column(0))
+    where = staged.column_names.index("sample_id")
+    staged = staged.set_column(where, "sample_id", pc.cast(staged.column("sample_id"), pa.int32()))
+    return _merge(con, "callback", CALLBACK_KEY, CALLBACK_VALUES, staged, batch_id, len(rows))
+
+
+LOADERS = {"roster": _load_roster, "visits": _load_visits, "issues": _load_issues, "callback": _load_callbacks}
