@@ -1,8 +1,9 @@
 """`python -m bench`: build (or reuse) the demo, measure everything, write docs/benchmarks.md.
 
 The order is: the cached demo database; the queries (ours, the pandas peer, the bare scan, the overdue
-lists) on a read-only connection, closed before anything else opens the file; the imports (child
-processes on their own small databases); the pages through AppTest (one child process for the timed
+lists) on a read-only connection, closed before anything else opens the file; the command line (`--help`
+and `metrics` of the quarter, each run a fresh process); the imports (child processes on their own small
+databases); the pages through AppTest (one child process for the timed
 runs, then one per page for its memory); the real app in Chromium. A disagreement between our figures
 and the pandas peer stops the run with an error and no report: a benchmark of wrong figures is worth
 nothing.
@@ -19,12 +20,12 @@ import sys
 import time
 from pathlib import Path
 
-from bench import app_memory, demo_cache, imports, pages, queries_bench, report
+from bench import app_memory, commands, demo_cache, imports, pages, queries_bench, report
 from bench.report import GIB, Row, Table, Target
 from bench.timing import own_peak_bytes
 
 ROOT = demo_cache.ROOT
-SECTIONS = ("imports", "pages", "app")  # the queries always run: the summary lines come from them
+SECTIONS = ("commands", "imports", "pages", "app")  # the queries always run: the summary lines come from them
 
 # The performance targets on this 2-core machine.
 METRICS_SECONDS = 1.0
@@ -33,6 +34,7 @@ SCAN_TIMES = 3.0
 CSV_ROWS_PER_SECOND = 300_000
 XLSX_ROWS_PER_SECOND = 50_000
 PAGE_SECONDS = 1.0
+HELP_SECONDS = 0.3  # `python -m pipeline --help`, the whole process
 PEAK_BYTES = 3 * GIB
 PROVINCE_FILE_PEAK_BYTES = 2 * GIB  # `python -m pipeline import` on one CSV of five million contacts
 
@@ -169,6 +171,32 @@ def stored_table(stored: queries_bench.StoredMetrics) -> Table:
         "rows whose keys no longer match are never read. The time each period took when it was stored:"
     )
     return Table("Stored metrics: their cost after each import", rows, intro, single=True)
+
+
+def command_table(result: commands.CommandResults, period: str) -> Table:
+    rows = [
+        Row(
+            "python -m pipeline --help",
+            result.help.values,
+            "s",
+            Target("<=", HELP_SECONDS),
+            "the parser alone: no pandas, no DuckDB",
+            result.help_error,
+        ),
+        Row(
+            f"python -m pipeline metrics --period {period} --by {result.grouping}",
+            result.metrics.values,
+            "s",
+            None,
+            f"the stored quarter, {result.metrics_rows:,} rows of CSV on stdout, one audit record",
+            result.metrics_error,
+        ),
+    ]
+    intro = (
+        "Each run a fresh `python -m pipeline` process on the bench database, timed from its start to its exit: "
+        "the interpreter's start-up and the imports included, as a person at the terminal or a scheduled job waits."
+    )
+    return Table("The command line, whole processes", rows, intro)
 
 
 def import_table(results: list[imports.ImportResult]) -> Table:
@@ -366,6 +394,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     tables = query_tables(q)
     notes = []
+
+    if "commands" not in skip:
+        log("commands")
+        command_results = commands.measure(db_path, today, q.period.text, args.runs, log=log)
+        tables.append(command_table(command_results, q.period.text))
 
     import_results = None
     if "imports" not in skip:

@@ -1,4 +1,4 @@
-"""`python -m pipeline …`: see pipeline/cli.py."""
+"""`python -m pipeline …`: see pipeline/cli/."""
 
 import sys
 

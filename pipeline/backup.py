@@ -30,7 +30,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline import access, audit_chain, cli_audit, config, db, labels, safe_files, sessions
+from pipeline import access, audit_chain, config, db, labels, safe_files, sessions
+from pipeline.cli.records import os_user
 
 _TARGET = "backup_target"  # the alias of the file being written
 MARKER_TABLE = "import_batch"  # every database of this project has it, from the first connection on
@@ -64,7 +65,7 @@ def backup(
     def record(_: Path, counts: dict[str, int]) -> None:
         # in the database copied, before the copy gets its final name: a backup nobody can trace is not kept
         detail = labels.AUDIT_DETAIL_BACKUP.format(
-            file=out, tables=len(counts), rows=sum(counts.values()), os_user=cli_audit.os_user()
+            file=out, tables=len(counts), rows=sum(counts.values()), os_user=os_user()
         )
         try:
             access.audit(con, user or labels.DEFAULT_USER, "backup", access.ALL, detail)
@@ -162,7 +163,7 @@ def _refuse_new_accounts(restored: dict[str, tuple], current: dict[str, tuple]) 
 def _record_restore(target: Path, source: Path, counts: dict[str, int], before: str, user: str) -> None:
     """One restore record in the restored database (which goes on with the backup's chain)."""
     detail = labels.AUDIT_DETAIL_RESTORE.format(
-        file=source, tables=len(counts), rows=sum(counts.values()), os_user=cli_audit.os_user(), before=before
+        file=source, tables=len(counts), rows=sum(counts.values()), os_user=os_user(), before=before
     )
     try:
         restored = db.connect(target)  # an older backup is brought to the current schema here

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # numpy and pandas load when figures are derived, not when labels read the catalog
+    import pandas as pd
 
 # Where a metric is shown, besides the CLI, queries.metrics, drill-down and the full tables of the
-# 县区 and 部门 pages (every public metric is there):
+# 县区 and 单位 pages (every public metric is there):
 #   cards      a KPI card on 全市总览 and in the report's headline
-#   ranking    a rate of the ranking charts (overview, 县区) and of the ranking tables (部门, report); the first
+#   ranking    a rate of the ranking charts (overview, 县区) and of the ranking tables (单位, report); the first
 #              one shown by default is RANKING_DEFAULT
 #   trend      a line of the monthly trend (a single month's 联系达标率 equals its 联系覆盖率: left out)
 #   strength   named among a unit's strengths in the report's text
@@ -408,6 +409,9 @@ def dtypes(columns: Iterable[str] = METRIC_COLUMNS) -> dict[str, str]:
 
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     """numerator ÷ denominator as floats, empty (NaN) where the denominator is 0."""
+    import numpy as np
+    import pandas as pd
+
     top = numerator.to_numpy("float64")
     bottom = denominator.to_numpy("float64")
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -422,6 +426,8 @@ def derive(frame: pd.DataFrame, months: pd.Series | float, weights: Mapping[str,
     of each rate in SCORE_RATES (settings). A rate with a zero denominator is empty and drops out of the score,
     whose weights are renormalised over the rates that exist.
     """
+    import numpy as np
+
     for metric in CATALOG:
         if metric.kind == "rate":
             frame[metric.name] = _ratio(frame[metric.numerator], frame[metric.denominator])

@@ -86,3 +86,17 @@ def test_the_report_ends_with_the_two_summary_lines(tmp_path):
     assert "| CSV | 250,000 rows/s |" in text and "**MISS**" in text
     assert "**ERROR**" in text and "the import raised" in text
     assert "| HASH_GROUP_BY | 0.200 s | 480,102 rows |" in text
+
+
+def test_the_command_line_is_timed_as_whole_processes(tmp_path):
+    from bench import commands, run
+    from tests.conftest import build_example_database
+
+    path = build_example_database(tmp_path / "cli.duckdb")
+    found = commands.measure(path, EXAMPLE_TODAY, "2026Q3", runs=1, log=lambda _: None)
+    assert (found.help_error, found.metrics_error) == ("", "")
+    assert len(found.help.values) == len(found.metrics.values) == 1 and found.metrics_rows == 3  # three counties
+    table = run.command_table(found, "2026Q3")
+    assert [(row.target, row.error) for row in table.rows] == [(report.Target("<=", run.HELP_SECONDS), ""), (None, "")]
+    missing = commands.measure(tmp_path / "none.duckdb", EXAMPLE_TODAY, "2026Q3", runs=1, log=lambda _: None)
+    assert missing.help_error == "" and "exited 2" in missing.metrics_error and missing.metrics.values == []

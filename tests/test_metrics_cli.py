@@ -11,7 +11,8 @@ import sys
 
 import pytest
 
-from pipeline import db, metrics_cli
+from pipeline import db
+from pipeline.cli import metrics
 from pipeline.ingest.load import import_file
 from tests.conftest import EXAMPLE_DIR, ROOT
 
@@ -42,7 +43,7 @@ def _rows(data: bytes) -> list[list[str]]:
 @pytest.mark.parametrize("name", ["expected_2026Q3_department.csv", "expected_2026-10_overall.csv"])
 def test_metrics_csv_matches_the_expected_file(example_db, capfdbinary, name):
     period, by = name.removeprefix("expected_").removesuffix(".csv").split("_")
-    assert metrics_cli.run_metrics(_args(example_db, period=period, by=by)) == 0
+    assert metrics.run_metrics(_args(example_db, period=period, by=by)) == 0
     out = capfdbinary.readouterr().out
     got = _rows(out)
     with open(EXAMPLE_DIR / name, encoding="utf-8", newline="") as handle:
@@ -60,7 +61,7 @@ def test_metrics_csv_matches_the_expected_file(example_db, capfdbinary, name):
 
 
 def test_metrics_json(example_db, capfdbinary):
-    assert metrics_cli.run_metrics(_args(example_db, period="2026Q3", by="department", format="json")) == 0
+    assert metrics.run_metrics(_args(example_db, period="2026Q3", by="department", format="json")) == 0
     rows = json.loads(capfdbinary.readouterr().out.decode("utf-8"))
     unpaired = next(r for r in rows if r["department"] == "未结对")
     assert unpaired["contact_rate"] is None and unpaired["score"] == 25.0
@@ -71,13 +72,13 @@ def test_metrics_json(example_db, capfdbinary):
 
 def test_metrics_with_scope(example_db, capfdbinary):
     args = _args(example_db, period="2026Q3", by="overall", scope="county=西坪县")
-    assert metrics_cli.run_metrics(args) == 0
+    assert metrics.run_metrics(args) == 0
     rows = _rows(capfdbinary.readouterr().out)
     assert rows[1][:3] == ["西坪县", "19", "18"]
 
 
 def test_overdue_csv(example_db, capfdbinary):
-    assert metrics_cli.run_overdue(_args(example_db, period="2026Q3", what="contacts")) == 0
+    assert metrics.run_overdue(_args(example_db, period="2026Q3", what="contacts")) == 0
     rows = _rows(capfdbinary.readouterr().out)
     header, first = rows[0], dict(zip(rows[0], rows[1], strict=True))
     assert len(rows) == 1 + 29
@@ -94,7 +95,7 @@ def test_overdue_csv(example_db, capfdbinary):
         first["last_contact_on"],
         first["days_overdue"],
     ) == ("620122********0518", "134****4623", "2026-08-15", "2025-08-01", "", "395")
-    assert metrics_cli.run_overdue(_args(example_db, period="2026-10", what="issues", format="json")) == 0
+    assert metrics.run_overdue(_args(example_db, period="2026-10", what="issues", format="json")) == 0
     issues = json.loads(capfdbinary.readouterr().out.decode("utf-8"))
     assert len(issues) == 13
     first_issue = issues[0]
@@ -117,16 +118,16 @@ def test_overdue_csv(example_db, capfdbinary):
     ],
 )
 def test_metrics_bad_arguments_exit_2_with_a_chinese_message(example_db, capfd, values, message):
-    assert metrics_cli.run_metrics(_args(example_db, **values)) == 2
+    assert metrics.run_metrics(_args(example_db, **values)) == 2
     captured = capfd.readouterr()
     assert captured.out == ""
     assert captured.err.startswith("参数错误") and message in captured.err
 
 
 def test_missing_database_and_bad_what_exit_2(tmp_path, example_db, capfd):
-    assert metrics_cli.run_metrics(_args(tmp_path / "none.duckdb", period="2026Q3", by="county")) == 2
+    assert metrics.run_metrics(_args(tmp_path / "none.duckdb", period="2026Q3", by="county")) == 2
     assert "找不到数据库文件" in capfd.readouterr().err
-    assert metrics_cli.run_overdue(_args(example_db, period="2026Q3", what="people")) == 2
+    assert metrics.run_overdue(_args(example_db, period="2026Q3", what="people")) == 2
     assert "--what" in capfd.readouterr().err
 
 

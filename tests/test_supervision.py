@@ -678,7 +678,7 @@ def test_nothing_is_deleted_and_the_tables_come_with_the_migrations(tmp_path):
         p.read_text(encoding="utf-8") for p in (ROOT / "pipeline" / "sql" / "supervision").glob("*.sql")
     )
     assert not re.search(r"\bdelete\s+from\b|\btruncate\b|\bdrop\b", statements, re.IGNORECASE)
-    sources = [*(ROOT / "pipeline" / "supervision").glob("*.py"), ROOT / "pipeline" / "supervise_cli.py"]
+    sources = [*(ROOT / "pipeline" / "supervision").glob("*.py"), ROOT / "pipeline" / "cli" / "supervise.py"]
     code = "\n".join(path.read_text(encoding="utf-8") for path in sources)
     assert "execute(" in code and not re.search(r"execute\(\s*(f[\"']|[^,)]*\.format\(|[^,)]*%)", code)
 

@@ -14,56 +14,15 @@ counts go to stdout as one JSON object; notes (people skipped, the seed chosen) 
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 
-from pipeline import access, cli_audit, labels, metrics_cli, quality, safe_files
+from pipeline import access, labels, quality, safe_files
 from pipeline.callbacks import doubtful, sample, sheet
-from pipeline.metrics_cli import _BadArgument
+from pipeline.cli import common, records
+from pipeline.cli.parser import EXIT_OK, BadArgument, bad_argument
 
-EXIT_OK, EXIT_FAILED = 0, 2
-QUALITY_CHECKS = ("doubtful", *quality.CHECKS)
-
-
-def add_callback_arguments(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
-    """`callback sample` and its options; `common` holds --db and --today."""
-    actions = parser.add_subparsers(
-        dest="action", required=True, help=labels.HELP_CALLBACK_ACTION, parser_class=type(parser)
-    )
-    draw = actions.add_parser("sample", parents=[common], help=labels.HELP_CALLBACK_SAMPLE)
-    draw.add_argument("--period", required=True, help=labels.HELP_PERIOD)
-    how = draw.add_mutually_exclusive_group(required=True)
-    how.add_argument("--per-department", type=int, help=labels.HELP_SAMPLE_PER_DEPARTMENT)
-    how.add_argument("--share", type=float, help=labels.HELP_SAMPLE_SHARE)
-    draw.add_argument("--seed", help=labels.HELP_SAMPLE_SEED)
-    draw.add_argument(
-        "--prefer-doubtful",
-        action="store_true",
-        help=labels.HELP_SAMPLE_PREFER_DOUBTFUL.format(weight=sample.DOUBT_WEIGHT),
-    )
-    draw.add_argument("--scope", default=None, help=labels.HELP_SCOPE)
-    draw.add_argument("--out", required=True, help=labels.HELP_SAMPLE_OUT)
-    draw.add_argument("--force", action="store_true", help=labels.HELP_FORCE_OUTPUT)
-    draw.add_argument("--user", help=labels.HELP_SAMPLE_USER)
-    draw.add_argument("--unmask", action="store_true", help=labels.HELP_SAMPLE_UNMASK)
-    draw.set_defaults(handler=run_sample)
-
-
-def add_quality_arguments(parser: argparse.ArgumentParser) -> None:
-    """`quality --check …` and its options (besides --db and --today)."""
-    checks = "、".join(quality.CHECKS)
-    parser.add_argument("--check", required=True, help=labels.HELP_QUALITY_CHECK.format(checks=checks))
-    parser.add_argument("--period", default=None, help=labels.HELP_QUALITY_PERIOD)
-    parser.add_argument("--scope", default=None, help=labels.HELP_SCOPE)
-    parser.add_argument("--format", default="csv", help=labels.HELP_FORMAT)
-    parser.add_argument("--user", help=labels.HELP_QUALITY_USER)
-    metrics_cli.add_output_arguments(parser)
-
-
-def _fail(message: str) -> int:
-    print(labels.MSG_BAD_ARGUMENT.format(detail=message), file=sys.stderr)
-    return EXIT_FAILED
+CHECKS = ("doubtful", *quality.CHECKS)  # what `quality --check` takes
 
 
 def _account(con, name: str | None) -> access.User | None:
@@ -71,38 +30,38 @@ def _account(con, name: str | None) -> access.User | None:
         return None
     user = access.load_user(con, str(name))
     if user is None:
-        raise _BadArgument(labels.SV_MSG_USER_UNKNOWN.format(name=name))
+        raise BadArgument(labels.SV_MSG_USER_UNKNOWN.format(name=name))
     return user
 
 
 def _scope_of(user: access.User | None, args):
-    asked = metrics_cli._scope(args)
+    asked = common.parse_scope(args)
     if user is None:
         return asked
     scope = user.combine(asked)
     if access.is_empty(scope):
-        raise _BadArgument(labels.MSG_SCOPE_NONE)
+        raise BadArgument(labels.MSG_SCOPE_NONE)
     return scope
 
 
 def run_sample(args) -> int:
     """Draw a sample, store it, write its sheet; exit 2 with a Chinese message when it cannot be done."""
     try:
-        today = metrics_cli._today(args)
-        period = metrics_cli._period(args, today)
+        today = common.pinned_today(args)
+        period = common.parse_period(args, today)
         safe_files.check_output(args.out, args.db, args.force)
         if args.unmask and not args.user:
-            raise _BadArgument(labels.MSG_SAMPLE_UNMASK_USER)
-        con = metrics_cli._open(args, writable=True)
-    except (_BadArgument, safe_files.OutputRefused) as exc:
-        return _fail(str(exc))
+            raise BadArgument(labels.MSG_SAMPLE_UNMASK_USER)
+        con = common.open_database(args)
+    except (BadArgument, safe_files.OutputRefused) as exc:
+        return bad_argument(str(exc))
     try:
         try:
             user = _account(con, args.user)
             if user is not None and not sample.may_draw(user):
-                raise _BadArgument(labels.MSG_SAMPLE_NOT_ALLOWED.format(role=user.role_label))
+                raise BadArgument(labels.MSG_SAMPLE_NOT_ALLOWED.format(role=user.role_label))
             if args.unmask and not user.may_unmask:
-                raise _BadArgument(labels.MSG_SAMPLE_UNMASK_DENIED.format(name=user.name))
+                raise BadArgument(labels.MSG_SAMPLE_UNMASK_DENIED.format(name=user.name))
             scope = _scope_of(user, args)
             name = user.name if user is not None else labels.DEFAULT_USER
             drawn = sample.draw(
@@ -116,17 +75,17 @@ def run_sample(args) -> int:
                 user=name,
                 today=today,
             )
-        except (_BadArgument, sample.SampleError) as exc:
-            return _fail(str(exc))
-        access.audit(con, name, "callback", scope, cli_audit.with_os_user(sample.audit_detail(drawn)), drawn.people)
+        except (BadArgument, sample.SampleError) as exc:
+            return bad_argument(str(exc))
+        access.audit(con, name, "callback", scope, records.with_os_user(sample.audit_detail(drawn)), drawn.people)
         masked = not args.unmask
         content = sheet.sheet_bytes(con, drawn, scope, masked=masked)
         if not masked:
             detail = labels.AUDIT_DETAIL_UNMASK.format(page=labels.PAGE_TITLES["callbacks"], period=drawn.period)
-            access.audit(con, name, "unmask", scope, cli_audit.with_os_user(detail))
+            access.audit(con, name, "unmask", scope, records.with_os_user(detail))
         masking = labels.AUDIT_DETAIL_EXPORT_MASKED if masked else labels.AUDIT_DETAIL_EXPORT_FULL
         what = labels.AUDIT_WHAT_SAMPLE_SHEET.format(sample=drawn.sample_id, masking=masking)
-        detail = cli_audit.with_os_user(
+        detail = records.with_os_user(
             labels.AUDIT_DETAIL_EXPORT.format(file=args.out, masking=masking) + labels.AUDIT_DETAIL_SEPARATOR + what
         )
         access.audit(con, name, "export", scope, detail, drawn.people)
@@ -135,9 +94,9 @@ def run_sample(args) -> int:
     try:
         safe_files.write_output(args.out, content, args.db, args.force)
     except safe_files.OutputRefused as exc:
-        return _fail(str(exc))
+        return bad_argument(str(exc))
     except OSError as exc:
-        return _fail(labels.MSG_FILE_WRITE_FAILED.format(path=args.out, detail=exc))
+        return bad_argument(labels.MSG_FILE_WRITE_FAILED.format(path=args.out, detail=exc))
     summary = {
         "sample_id": drawn.sample_id,
         "period": drawn.period,
@@ -165,23 +124,21 @@ def run_sample(args) -> int:
 def run_quality(args) -> int:
     """Print the rows of a data-quality check, or the 疑点 of a period (masked), as CSV or JSON."""
     try:
-        if args.check not in QUALITY_CHECKS:
-            raise _BadArgument(
-                labels.MSG_QUALITY_CHECK_INVALID.format(value=args.check, allowed="、".join(QUALITY_CHECKS))
-            )
-        today = metrics_cli._today(args)
-        period = metrics_cli._period(args, today) if args.period else None
-        fmt = metrics_cli._format(args)
-        metrics_cli._check_out(args)
-        con = metrics_cli._open(args, writable=True)
-    except _BadArgument as exc:
-        return _fail(str(exc))
+        if args.check not in CHECKS:
+            raise BadArgument(labels.MSG_QUALITY_CHECK_INVALID.format(value=args.check, allowed="、".join(CHECKS)))
+        today = common.pinned_today(args)
+        period = common.parse_period(args, today) if args.period else None
+        fmt = common.output_format(args)
+        common.check_output(args)
+        con = common.open_database(args)
+    except BadArgument as exc:
+        return bad_argument(str(exc))
     try:
         try:
             user = _account(con, args.user)
             scope = _scope_of(user, args)
-        except _BadArgument as exc:
-            return _fail(str(exc))
+        except BadArgument as exc:
+            return bad_argument(str(exc))
         if args.check == "doubtful":
             frame = doubtful.find(con, period, scope)
             what = labels.AUDIT_WHAT_DOUBTFUL.format(period=period.label if period else "—", scope=scope.label)
@@ -189,11 +146,11 @@ def run_quality(args) -> int:
             frame = quality.run_check(con, args.check, scope=scope, as_of=today, period=period)
             what = labels.AUDIT_WHAT_QUALITY.format(check=args.check, scope=scope.label)
         name = user.name if user is not None else labels.DEFAULT_USER
-        cli_audit.record_export(con, what, [getattr(args, "out", None)], len(frame), scope, name)
+        records.record_export(con, what, [getattr(args, "out", None)], len(frame), scope, name)
     finally:
         con.close()
     try:
-        metrics_cli._write(frame, fmt, args)
-    except _BadArgument as exc:
-        return _fail(str(exc))
+        common.write_frame(frame, fmt, args)
+    except BadArgument as exc:
+        return bad_argument(str(exc))
     return EXIT_OK

@@ -8,28 +8,11 @@ rows per table as one JSON object on stdout. Both write an audit record (--user 
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 
 from pipeline import backup, config, db, labels
-
-EXIT_OK, EXIT_FAILED = 0, 2
-
-
-def add_backup_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of `backup` (besides --db and --today)."""
-    parser.add_argument("--out", required=True, metavar="FILE", help=labels.HELP_BACKUP_OUT)
-    parser.add_argument("--force", action="store_true", help=labels.HELP_BACKUP_FORCE)
-    parser.add_argument("--user", default=labels.DEFAULT_USER, help=labels.HELP_CLI_USER)
-
-
-def add_restore_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of `restore` (besides --db and --today)."""
-    parser.add_argument("--from", required=True, dest="source", metavar="FILE", help=labels.HELP_RESTORE_FROM)
-    parser.add_argument("--force", action="store_true", help=labels.HELP_RESTORE_FORCE)
-    parser.add_argument("--keep-accounts", action="store_true", help=labels.HELP_RESTORE_KEEP_ACCOUNTS)
-    parser.add_argument("--user", default=labels.DEFAULT_USER, help=labels.HELP_CLI_USER)
+from pipeline.cli.parser import EXIT_OK, fail
 
 
 def run_backup(args) -> int:
@@ -60,8 +43,7 @@ def _run(action, done_message, summary: dict) -> int:
     try:
         counts = action()
     except (backup.BackupError, db.DatabaseBusy) as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_FAILED
+        return fail(str(exc))
     print(json.dumps({**summary, "tables": counts}, ensure_ascii=False))
     print(done_message(counts), file=sys.stderr)
     return EXIT_OK

@@ -10,92 +10,45 @@ other command, but an audit record must say when something really happened.
 
 from __future__ import annotations
 
-import argparse
 import getpass
 import sys
 
 import duckdb
 import pandas as pd
 
-from pipeline import access, config, db, labels, metrics_cli
-from pipeline.metrics_cli import _BadArgument
+from pipeline import access, config, labels
+from pipeline.cli import common
+from pipeline.cli.parser import EXIT_OK, BadArgument, bad_argument
 
-EXIT_OK, EXIT_FAILED = 0, 2
 ACTOR = labels.DEFAULT_USER
 _TIME_COLUMNS = ("locked_until", "last_login_at", "created_at", "updated_at")
-
-
-def _common() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help="数据库文件（默认：$GUANAI_DB 或 data/guanai.duckdb）")
-    common.add_argument("--today", help="固定“今天”的日期 YYYY-MM-DD（默认：$GUANAI_TODAY 或真实日期）")
-    return common
-
-
-def add_user_arguments(parser: argparse.ArgumentParser) -> None:
-    """The actions of `user`: add, list, disable, passwd, each with its own --db and --today."""
-    actions = parser.add_subparsers(
-        dest="action",
-        required=True,
-        parser_class=type(parser),
-        metavar="add|list|disable|passwd",
-        help=labels.HELP_USER_ACTION,
-    )
-    common = _common()
-    add = actions.add_parser("add", parents=[common], help=labels.HELP_USER_ADD)
-    add.add_argument("--name", required=True, help=labels.HELP_USER_NAME)
-    add.add_argument("--role", required=True, help=labels.HELP_USER_ROLE)  # checked by access, in Chinese
-    add.add_argument("--county", help=labels.HELP_USER_COUNTY)
-    add.add_argument("--department", help=labels.HELP_USER_DEPARTMENT)
-    add.add_argument("--can-unmask", action="store_true", help=labels.HELP_USER_CAN_UNMASK)
-    add.add_argument("--password-stdin", action="store_true", help=labels.HELP_PASSWORD_STDIN)
-    listing = actions.add_parser("list", parents=[common], help=labels.HELP_USER_LIST)
-    listing.add_argument("--format", default="csv", help=labels.HELP_FORMAT)
-    disable = actions.add_parser("disable", parents=[common], help=labels.HELP_USER_DISABLE)
-    disable.add_argument("name", metavar="NAME", help=labels.HELP_USER_NAME)
-    passwd = actions.add_parser("passwd", parents=[common], help=labels.HELP_USER_PASSWD)
-    passwd.add_argument("name", metavar="NAME", help=labels.HELP_USER_NAME)
-    passwd.add_argument("--password-stdin", action="store_true", help=labels.HELP_PASSWORD_STDIN)
 
 
 # ---------------------------------------------------------------- shared pieces
 
 
-def _fail(message: object) -> int:
-    print(message, file=sys.stderr)
-    return EXIT_FAILED
-
-
 def _read_password(args) -> str:
     """The new password: the first line of stdin, or asked twice on a terminal."""
     if not args.password_stdin:
-        raise _BadArgument(labels.MSG_PASSWORD_STDIN_REQUIRED)
+        raise BadArgument(labels.MSG_PASSWORD_STDIN_REQUIRED)
     if sys.stdin is None:
-        raise _BadArgument(labels.MSG_PASSWORD_STDIN_EMPTY)
+        raise BadArgument(labels.MSG_PASSWORD_STDIN_EMPTY)
     if sys.stdin.isatty():
         first = getpass.getpass(labels.PROMPT_PASSWORD)
         if first != getpass.getpass(labels.PROMPT_PASSWORD_AGAIN):
-            raise _BadArgument(labels.MSG_PASSWORD_MISMATCH)
+            raise BadArgument(labels.MSG_PASSWORD_MISMATCH)
         return first
     line = sys.stdin.readline()
     password = line.rstrip("\r\n")  # only the line ending: spaces inside or around a password are part of it
     if not password:
-        raise _BadArgument(labels.MSG_PASSWORD_STDIN_EMPTY)
+        raise BadArgument(labels.MSG_PASSWORD_STDIN_EMPTY)
     return password
 
 
 def _open(args, *, create: bool = False) -> duckdb.DuckDBPyConnection:
     """The database for writing; only `add` may create it (the first account of a new installation)."""
-    metrics_cli._today(args)  # a malformed --today is a wrong argument, as in every command
-    path = config.db_path(getattr(args, "db", None))
-    if not create and not path.is_file():
-        raise _BadArgument(labels.MSG_DB_MISSING.format(db=path))
-    try:
-        return db.connect(path)
-    except db.DatabaseBusy as exc:
-        raise _BadArgument(str(exc)) from exc
-    except duckdb.Error as exc:
-        raise _BadArgument(labels.MSG_DB_UNREADABLE.format(db=path, detail=exc)) from exc
+    common.pinned_today(args)  # a malformed --today is a wrong argument, as in every command
+    return common.open_database(args, create=create)
 
 
 # ---------------------------------------------------------------- actions
@@ -107,8 +60,8 @@ def _add(args) -> int:
         # checked before the database is opened, so that a wrong argument creates no file
         access.validate_new_user(args.name, args.role, password, county=args.county, department=args.department)
         con = _open(args, create=True)
-    except (_BadArgument, access.AccessError) as exc:
-        return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc))
+    except (BadArgument, access.AccessError) as exc:
+        return bad_argument(exc)
     try:
         user = access.add_user(
             con,
@@ -124,7 +77,7 @@ def _add(args) -> int:
             con, county=user.county, department=user.department
         )
     except access.AccessError as exc:
-        return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc))
+        return bad_argument(exc)
     finally:
         con.close()
     unmask = labels.MSG_USER_ADDED_UNMASK if user.can_unmask else ""
@@ -143,29 +96,29 @@ def _add(args) -> int:
 
 def _list(args) -> int:
     try:
-        fmt = metrics_cli._format(args)
+        fmt = common.output_format(args)
         con = _open(args)
-    except _BadArgument as exc:
-        return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc))
+    except BadArgument as exc:
+        return bad_argument(exc)
     try:
         frame = access.list_users(con)
     finally:
         con.close()
-    for column in _TIME_COLUMNS:  # with the time of day, which metrics_cli._write would drop
+    for column in _TIME_COLUMNS:  # with the time of day, which common.write_frame would drop
         frame[column] = [None if pd.isna(value) else f"{value:%Y-%m-%d %H:%M:%S}" for value in frame[column]]
-    metrics_cli._write(frame, fmt)
+    common.write_frame(frame, fmt)
     return EXIT_OK
 
 
 def _disable(args) -> int:
     try:
         con = _open(args)
-    except _BadArgument as exc:
-        return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc))
+    except BadArgument as exc:
+        return bad_argument(exc)
     try:
         access.disable_user(con, args.name, ACTOR)
     except access.AccessError as exc:
-        return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc))
+        return bad_argument(exc)
     finally:
         con.close()
     print(labels.MSG_USER_DISABLED.format(name=args.name.strip()), file=sys.stderr)
@@ -176,12 +129,12 @@ def _passwd(args) -> int:
     try:
         password = _read_password(args)
         con = _open(args)
-    except _BadArgument as exc:
-        return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc))
+    except BadArgument as exc:
+        return bad_argument(exc)
     try:
         access.set_password(con, args.name, password, ACTOR)
     except access.AccessError as exc:
-        return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc))
+        return bad_argument(exc)
     finally:
         con.close()
     print(labels.MSG_PASSWORD_SET.format(name=args.name.strip()), file=sys.stderr)

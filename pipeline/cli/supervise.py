@@ -21,26 +21,20 @@ such as the lines still open, goes to stderr in Chinese). Every step and every o
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import io
 import json
 import sys
 
-import duckdb
 import pandas as pd
 
-from pipeline import access, config, db, export, labels, periods, queries, safe_files, settings
+from pipeline import access, labels, periods, queries, safe_files, settings
+from pipeline.cells import neutralize
+from pipeline.cli import common
+from pipeline.cli.parser import EXIT_OK, EXIT_PARTIAL, FROM_SOURCES, STEP_COMMANDS, BadArgument, bad_argument, fail
 from pipeline.queries import ALL, Scope
 
-EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
-FROM_SOURCES = {
-    "overdue-contacts": "overdue_contacts",
-    "overdue-issues": "overdue_issues",
-    "behind": "behind",
-    "other": "other",
-}
 LIST_COLUMNS = (
     "id",
     "number",
@@ -60,103 +54,9 @@ LIST_COLUMNS = (
     "pending_extension",
     "due_estimated",
 )
-STEP_COMMANDS = {
-    "sign": "sign",
-    "feedback": "feedback",
-    "press": "press",
-    "return": "return",
-    "extend": "extension_request",
-    "explain": "explain",
-    "accept": "accept",
-    "close": "close",
-    "withdraw": "withdraw",
-}
-
-
-class _BadArgument(ValueError):
-    """An argument that cannot be used; the message is the Chinese text for stderr."""
-
-
-def _common() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help="数据库文件（默认：$GUANAI_DB 或 data/guanai.duckdb）")
-    common.add_argument("--today", help="固定“今天”的日期 YYYY-MM-DD（默认：$GUANAI_TODAY 或真实日期）")
-    return common
-
-
-def add_supervise_arguments(parser: argparse.ArgumentParser) -> None:
-    """The actions of `supervise`, each with its own --db and --today."""
-    actions = parser.add_subparsers(
-        dest="action", required=True, parser_class=type(parser), metavar="ACTION", help=labels.SV_HELP_ACTIONS
-    )
-    common = _common()
-    user = argparse.ArgumentParser(add_help=False)
-    user.add_argument("--user", help=labels.SV_HELP_USER)
-    number = argparse.ArgumentParser(add_help=False)
-    number.add_argument("item", metavar="N", help=labels.SV_HELP_ITEM)
-
-    raise_ = actions.add_parser("open", parents=[common, user], help=labels.SV_HELP_OPEN)
-    raise_.add_argument("--department", required=True, help=labels.SV_HELP_DEPARTMENT)
-    raise_.add_argument("--from", dest="source", required=True, choices=list(FROM_SOURCES), help=labels.SV_HELP_FROM)
-    raise_.add_argument("--period", help=labels.HELP_PERIOD)
-    raise_.add_argument("--cadre", nargs="+", default=[], metavar="NAME", help=labels.SV_HELP_CADRE)
-    raise_.add_argument("--line", nargs="+", default=[], metavar="TEXT", help=labels.SV_HELP_LINE)
-    limit = raise_.add_mutually_exclusive_group()
-    limit.add_argument("--due", help=labels.SV_HELP_DUE)
-    limit.add_argument("--days", type=int, help=labels.SV_HELP_DAYS)
-    raise_.add_argument("--level", default="一般", help=labels.SV_HELP_LEVEL)
-    raise_.add_argument("--requirement", help=labels.SV_HELP_REQUIREMENT)
-
-    listing = actions.add_parser("list", parents=[common, user], help=labels.SV_HELP_LIST)
-    listing.add_argument("--state", nargs="+", default=[], help=labels.SV_HELP_STATE)
-    listing.add_argument("--overdue", action="store_true", help=labels.SV_HELP_OVERDUE)
-    listing.add_argument("--department", help=labels.SV_HELP_DEPARTMENT_FILTER)
-    listing.add_argument("--format", default="csv", help=labels.HELP_FORMAT)
-
-    show = actions.add_parser("show", parents=[common, user, number], help=labels.SV_HELP_SHOW)
-    show.add_argument("--format", default="text", help=labels.SV_HELP_SHOW_FORMAT)
-
-    for command, step in STEP_COMMANDS.items():
-        step_parser = actions.add_parser(command, parents=[common, user, number], help=labels.SV_HELP_STEPS[step])
-        if step in ("feedback", "explain"):
-            step_parser.add_argument("--text", required=True, help=labels.SV_TEXT_WHAT[step])
-        if step in ("return", "withdraw", "extension_request"):
-            step_parser.add_argument("--reason", dest="text", required=True, help=labels.SV_TEXT_WHAT[step])
-        if step in ("press", "accept"):
-            step_parser.add_argument("--note", dest="text", help=labels.SV_FIELD_NOTE)
-        if step == "press":
-            step_parser.add_argument("--way", required=True, help=labels.SV_HELP_WAY)
-        if step == "extension_request":
-            step_parser.add_argument("--due", required=True, help=labels.SV_HELP_NEW_DUE)
-        if step in ("explain", "accept"):
-            step_parser.add_argument("--line", dest="line_no", type=int, required=True, help=labels.SV_HELP_LINE_NO)
-
-    decide = actions.add_parser("decide", parents=[common, user, number], help=labels.SV_HELP_DECIDE)
-    choice = decide.add_mutually_exclusive_group(required=True)
-    choice.add_argument("--grant", action="store_true", help=labels.SV_STEP_LABELS["extension_grant"])
-    choice.add_argument("--refuse", action="store_true", help=labels.SV_STEP_LABELS["extension_refuse"])
-    decide.add_argument("--note", dest="text", help=labels.SV_FIELD_NOTE)
-
-    due = actions.add_parser("due", parents=[common], help=labels.SV_HELP_DUE_COMMAND)
-    due.add_argument("--within", type=int, default=3, help=labels.SV_HELP_WITHIN)
-    due.add_argument("--format", default="csv", help=labels.HELP_FORMAT)
-
-    sheet = actions.add_parser("sheet", parents=[common, user, number], help=labels.SV_HELP_SHEET)
-    bulletin = actions.add_parser("bulletin", parents=[common, user], help=labels.SV_HELP_BULLETIN)
-    bulletin.add_argument("--period", required=True, help=labels.HELP_PERIOD)
-    for document in (sheet, bulletin):
-        document.add_argument("--out", required=True, metavar="FILE.docx", help=labels.SV_HELP_OUT)
-        document.add_argument("--html", metavar="FILE.html", help=labels.SV_HELP_HTML)
-        document.add_argument("--pdf", metavar="FILE.pdf", help=labels.SV_HELP_PDF)
-        document.add_argument("--force", action="store_true", help=labels.HELP_FORCE_OUTPUT)
 
 
 # ---------------------------------------------------------------- shared pieces
-
-
-def _fail(message: object) -> int:
-    print(message, file=sys.stderr)
-    return EXIT_FAILED
 
 
 def _date(value: str | None, what: str) -> dt.date | None:
@@ -165,68 +65,38 @@ def _date(value: str | None, what: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError as exc:
-        raise _BadArgument(labels.SV_MSG_DATE_INVALID.format(what=what, value=value)) from exc
-
-
-def _today(args) -> dt.date:
-    try:
-        return config.today(getattr(args, "today", None))
-    except ValueError as exc:
-        raise _BadArgument(labels.MSG_DATE_INVALID.format(value=args.today)) from exc
+        raise BadArgument(labels.SV_MSG_DATE_INVALID.format(what=what, value=value)) from exc
 
 
 def _format(args, allowed: tuple[str, ...] = ("csv", "json")) -> str:
     value = getattr(args, "format", None) or allowed[0]
     if value not in allowed:
-        raise _BadArgument(labels.SV_MSG_FORMAT_INVALID.format(value=value, allowed="、".join(allowed)))
+        raise BadArgument(labels.SV_MSG_FORMAT_INVALID.format(value=value, allowed="、".join(allowed)))
     return value
 
 
 def _item_id(args) -> int:
     text = str(args.item).strip()
     if not text.isdigit() or int(text) < 1:
-        raise _BadArgument(labels.SV_MSG_ITEM_INVALID.format(value=args.item))
+        raise BadArgument(labels.SV_MSG_ITEM_INVALID.format(value=args.item))
     return int(text)
-
-
-def _open(args) -> duckdb.DuckDBPyConnection:
-    """The database, writable (every command writes at least its audit record); never a new empty one."""
-    path = config.db_path(getattr(args, "db", None))
-    if not path.is_file():
-        raise _BadArgument(labels.MSG_DB_MISSING.format(db=path))
-    try:
-        return db.connect(path)
-    except db.DatabaseBusy as exc:
-        raise _BadArgument(str(exc)) from exc
-    except duckdb.Error as exc:
-        raise _BadArgument(labels.MSG_DB_UNREADABLE.format(db=path, detail=exc)) from exc
 
 
 def _account(con, name: str | None, required: bool) -> access.User | None:
     """The account --user names (its role and scope apply), None for "no account" where that is allowed."""
     if name is None or not str(name).strip():
         if required:
-            raise _BadArgument(labels.SV_MSG_USER_REQUIRED)
+            raise BadArgument(labels.SV_MSG_USER_REQUIRED)
         return None
     user = access.load_user(con, str(name))
     if user is None:
-        raise _BadArgument(labels.SV_MSG_USER_UNKNOWN.format(name=name))
+        raise BadArgument(labels.SV_MSG_USER_UNKNOWN.format(name=name))
     return user
 
 
 def _audit_export(con, user: access.User | None, what: str, target: str, rows: int | None, scope: Scope) -> None:
     detail = labels.SV_AUDIT_EXPORT.format(what=what, target=target)
     access.audit(con, user.name if user else labels.DEFAULT_USER, "export", scope, detail, rows)
-
-
-def _emit(data: bytes) -> None:
-    out = getattr(sys.stdout, "buffer", None)
-    if out is not None:
-        sys.stdout.flush()
-        out.write(data)
-        out.flush()
-    else:
-        sys.stdout.write(data.decode("utf-8"))
 
 
 def _plain(value: object) -> object:
@@ -245,14 +115,14 @@ def _plain(value: object) -> object:
 
 def _write(records: list[dict], columns: tuple[str, ...], fmt: str) -> None:
     if fmt == "json":
-        _emit((json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        common.deliver((json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
         return
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)
     for record in records:
-        writer.writerow("" if record.get(c) is None else export.neutralize(record[c]) for c in columns)
-    _emit(buffer.getvalue().encode("utf-8-sig"))
+        writer.writerow("" if record.get(c) is None else neutralize(record[c]) for c in columns)
+    common.deliver(buffer.getvalue().encode("utf-8-sig"))
 
 
 def item_record(item, today: dt.date) -> dict:
@@ -287,12 +157,12 @@ def _open_item(args) -> int:
     from pipeline.supervision import items, raising, rules
 
     try:
-        today = _today(args)
+        today = common.pinned_today(args)
         due = _date(args.due, "--due")
         source = FROM_SOURCES[args.source]
-        con = _open(args)
-    except _BadArgument as exc:
-        return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc))
+        con = common.open_database(args)
+    except BadArgument as exc:
+        return bad_argument(exc)
     try:
         try:
             user = _account(con, args.user, required=True)
@@ -300,11 +170,11 @@ def _open_item(args) -> int:
             lines: list[dict] = []
             if source in ("overdue_contacts", "overdue_issues", "behind"):
                 if not args.period:
-                    raise _BadArgument(labels.SV_MSG_PERIOD_REQUIRED.format(source=args.source))
+                    raise BadArgument(labels.SV_MSG_PERIOD_REQUIRED.format(source=args.source))
                 try:
                     period = periods.parse_period(args.period, today)
                 except periods.PeriodError as exc:
-                    raise _BadArgument(str(exc)) from exc
+                    raise BadArgument(str(exc)) from exc
                 config_now = settings.read_settings(con)
                 scope = user.combine(Scope(department=args.department.strip()))
                 wanted = {"overdue_contacts": ("contacts",), "overdue_issues": ("issues",)}.get(
@@ -317,7 +187,7 @@ def _open_item(args) -> int:
                     found = {line["cadre_name"] for line in lines}
                     missing = [name for name in args.cadre if name not in found]
                     if missing:
-                        raise _BadArgument(labels.SV_MSG_CADRE_NOT_FOUND.format(names="、".join(missing)))
+                        raise BadArgument(labels.SV_MSG_CADRE_NOT_FOUND.format(names="、".join(missing)))
             lines += [raising.text_line(text) for text in args.line]
             item = items.raise_item(
                 con,
@@ -327,13 +197,13 @@ def _open_item(args) -> int:
                 lines=lines,
                 today=today,
                 requirement=args.requirement,
-                level=args.level,
+                level=rules.LEVELS[0] if args.level is None else args.level,
                 days=args.days,
                 due=due,
                 period=period.text if period else None,
             )
-        except (_BadArgument, rules.SupervisionError) as exc:
-            return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc) if isinstance(exc, _BadArgument) else exc)
+        except (BadArgument, rules.SupervisionError) as exc:
+            return bad_argument(exc) if isinstance(exc, BadArgument) else fail(exc)
         print(json.dumps(item_record(item, today), ensure_ascii=False))
         print(
             labels.SV_MSG_RAISED.format(
@@ -352,21 +222,21 @@ def _list(args) -> int:
     from pipeline.supervision import items, lights, rules
 
     try:
-        today = _today(args)
+        today = common.pinned_today(args)
         fmt = _format(args)
         unknown = [s for s in args.state if s not in rules.STATES]
         if unknown:
-            raise _BadArgument(
+            raise BadArgument(
                 labels.SV_MSG_STATE_INVALID.format(value="、".join(unknown), allowed="、".join(rules.STATES))
             )
-        con = _open(args)
-    except _BadArgument as exc:
-        return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc))
+        con = common.open_database(args)
+    except BadArgument as exc:
+        return bad_argument(exc)
     try:
         try:
             user = _account(con, args.user, required=False)
-        except _BadArgument as exc:
-            return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc))
+        except BadArgument as exc:
+            return bad_argument(exc)
         wanted = Scope(department=args.department.strip()) if args.department else ALL
         scope = user.combine(wanted) if user else wanted
         found = items.list_items(con, scope, today)
@@ -386,18 +256,18 @@ def _show(args) -> int:
     from pipeline.supervision import items, rules
 
     try:
-        today = _today(args)
+        today = common.pinned_today(args)
         fmt = _format(args, ("text", "json"))
         item_id = _item_id(args)
-        con = _open(args)
-    except _BadArgument as exc:
-        return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc))
+        con = common.open_database(args)
+    except BadArgument as exc:
+        return bad_argument(exc)
     try:
         try:
             user = _account(con, args.user, required=False)
             item = items.get_item(con, item_id, user.scope if user else ALL, today)
-        except (_BadArgument, rules.SupervisionError) as exc:
-            return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc) if isinstance(exc, _BadArgument) else exc)
+        except (BadArgument, rules.SupervisionError) as exc:
+            return bad_argument(exc) if isinstance(exc, BadArgument) else fail(exc)
         lines = items.lines(con, item, today)
         events = items.history(con, item)
         presses = items.presses(con, item)
@@ -432,9 +302,9 @@ def _show(args) -> int:
     record["press_records"] = [{c: _plain(v) for c, v in r.items()} for r in presses.to_dict("records")]
     record["extensions"] = [{c: _plain(v) for c, v in r.items()} for r in extensions.to_dict("records")]
     if fmt == "json":
-        _emit((json.dumps(record, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        common.deliver((json.dumps(record, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     else:
-        _emit(_show_text(record).encode("utf-8"))
+        common.deliver(_show_text(record).encode("utf-8"))
     return EXIT_OK
 
 
@@ -481,12 +351,12 @@ def _step(args) -> int:
     step = "extension_grant" if getattr(args, "grant", False) else "extension_refuse"
     step = STEP_COMMANDS.get(args.action, step)
     try:
-        today = _today(args)
+        today = common.pinned_today(args)
         item_id = _item_id(args)
         due = _date(getattr(args, "due", None), "--due")
-        con = _open(args)
-    except _BadArgument as exc:
-        return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc))
+        con = common.open_database(args)
+    except BadArgument as exc:
+        return bad_argument(exc)
     try:
         try:
             user = _account(con, args.user, required=True)
@@ -501,10 +371,10 @@ def _step(args) -> int:
                 due=due,
                 line_no=getattr(args, "line_no", None),
             )
-        except _BadArgument as exc:
-            return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc))
+        except BadArgument as exc:
+            return bad_argument(exc)
         except rules.SupervisionError as exc:
-            return _fail(exc)
+            return fail(exc)
     finally:
         con.close()
     print(json.dumps(item_record(item, today), ensure_ascii=False))
@@ -521,13 +391,13 @@ def _due(args) -> int:
     from pipeline.supervision import items, lights, workdays
 
     try:
-        today = _today(args)
+        today = common.pinned_today(args)
         fmt = _format(args)
         if args.within < 0 or args.within > workdays.MAX_WORKING_DAYS:
-            raise _BadArgument(labels.SV_MSG_WITHIN_INVALID.format(value=args.within))
-        con = _open(args)
-    except _BadArgument as exc:
-        return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc))
+            raise BadArgument(labels.SV_MSG_WITHIN_INVALID.format(value=args.within))
+        con = common.open_database(args)
+    except BadArgument as exc:
+        return bad_argument(exc)
     try:
         found = []
         for item in items.list_items(con, ALL, today):
@@ -551,9 +421,9 @@ def _write_file(path: str, content: bytes | str, args) -> None:
     try:
         safe_files.write_output(path, data, getattr(args, "db", None), getattr(args, "force", False))
     except safe_files.OutputRefused as exc:
-        raise _BadArgument(str(exc)) from exc
+        raise BadArgument(str(exc)) from exc
     except OSError as exc:
-        raise _BadArgument(labels.MSG_FILE_WRITE_FAILED.format(path=path, detail=exc)) from exc
+        raise BadArgument(labels.MSG_FILE_WRITE_FAILED.format(path=path, detail=exc)) from exc
     print(labels.SV_MSG_WRITTEN.format(path=path), file=sys.stderr)
 
 
@@ -562,12 +432,12 @@ def _document(args) -> int:
     from pipeline.supervision import documents, items, rules
 
     try:
-        today = _today(args)
+        today = common.pinned_today(args)
         item_id = _item_id(args) if args.action == "sheet" else None
         period = periods.parse_period(args.period, today) if args.action == "bulletin" else None
-        con = _open(args)
-    except (_BadArgument, periods.PeriodError) as exc:
-        return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc))
+        con = common.open_database(args)
+    except (BadArgument, periods.PeriodError) as exc:
+        return bad_argument(exc)
     try:
         try:
             user = _account(con, args.user, required=False)
@@ -580,8 +450,8 @@ def _document(args) -> int:
             else:
                 paper = documents.bulletin_paper(con, period, today, own)
                 scope, what = own, labels.SV_AUDIT_WHAT_BULLETIN.format(period=period.label)
-        except (_BadArgument, rules.SupervisionError) as exc:
-            return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc) if isinstance(exc, _BadArgument) else exc)
+        except (BadArgument, rules.SupervisionError) as exc:
+            return bad_argument(exc) if isinstance(exc, BadArgument) else fail(exc)
         target = labels.SV_AUDIT_FILES.format(files="、".join(f for f in (args.out, args.html, args.pdf) if f))
         _audit_export(con, user, what, target, None, scope)
     finally:
@@ -598,8 +468,8 @@ def _document(args) -> int:
                 status = EXIT_PARTIAL
             else:
                 _write_file(args.pdf, pdf, args)
-    except _BadArgument as exc:
-        return _fail(exc)
+    except BadArgument as exc:
+        return fail(exc)
     return status
 
 

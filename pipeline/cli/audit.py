@@ -12,7 +12,6 @@ detail. The listing is itself an export and writes one audit record first.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import io
@@ -21,37 +20,12 @@ import sys
 
 import pandas as pd
 
-from pipeline import access, audit_chain, cli_audit, db, export, labels, metrics_cli
-from pipeline.metrics_cli import _BadArgument
+from pipeline import access, audit_chain, db, labels
+from pipeline.cells import neutralize
+from pipeline.cli import common, records
+from pipeline.cli.parser import EXIT_BROKEN, EXIT_OK, BadArgument, bad_argument
 
-EXIT_OK, EXIT_BROKEN, EXIT_FAILED = 0, 1, 2
 _HASH_SHOWN = 16  # characters of a hash in a message (the JSON has all of them)
-
-
-def _common() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help="数据库文件（默认：$GUANAI_DB 或 data/guanai.duckdb）")
-    common.add_argument("--today", help="固定“今天”的日期 YYYY-MM-DD（默认：$GUANAI_TODAY 或真实日期）")
-    return common
-
-
-def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
-    """The actions of `audit`: verify and list, each with its own --db and --today."""
-    actions = parser.add_subparsers(
-        dest="action", required=True, parser_class=type(parser), metavar="verify|list", help=labels.HELP_AUDIT_ACTION
-    )
-    common = _common()
-    actions.add_parser("verify", parents=[common], help=labels.HELP_AUDIT_VERIFY)
-    listing = actions.add_parser("list", parents=[common], help=labels.HELP_AUDIT_LIST)
-    listing.add_argument("--since", metavar="YYYY-MM-DD", help=labels.HELP_AUDIT_SINCE)
-    listing.add_argument("--action", dest="audit_action", metavar="A", help=labels.HELP_AUDIT_ACTION_FILTER)
-    listing.add_argument("--format", default="csv", help=labels.HELP_FORMAT)
-    metrics_cli.add_output_arguments(listing)
-
-
-def _fail(message: object) -> int:
-    print(message, file=sys.stderr)
-    return EXIT_FAILED
 
 
 def _short(value: str | None) -> str:
@@ -93,9 +67,9 @@ def verdict(found: audit_chain.Verification) -> list[str]:
 
 def _verify(args) -> int:
     try:
-        con = metrics_cli._open(args, writable=True)  # an older database is brought to the chained schema first
-    except _BadArgument as exc:
-        return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc))
+        con = common.open_database(args)  # an older database is brought to the chained schema first
+    except BadArgument as exc:
+        return bad_argument(exc)
     try:
         found = audit_chain.verify(con)
     finally:
@@ -124,7 +98,7 @@ def _since(value: str | None) -> dt.datetime | None:
     try:
         return dt.datetime.combine(dt.date.fromisoformat(value.strip()), dt.time.min)
     except ValueError as exc:
-        raise _BadArgument(labels.MSG_AUDIT_SINCE_INVALID.format(value=value)) from exc
+        raise BadArgument(labels.MSG_AUDIT_SINCE_INVALID.format(value=value)) from exc
 
 
 def _action(value: str | None) -> str | None:
@@ -132,7 +106,7 @@ def _action(value: str | None) -> str | None:
         return None
     if value not in access.AUDIT_ACTIONS:
         allowed = "、".join(access.AUDIT_ACTIONS)
-        raise _BadArgument(labels.MSG_AUDIT_ACTION_INVALID.format(value=value, allowed=allowed))
+        raise BadArgument(labels.MSG_AUDIT_ACTION_INVALID.format(value=value, allowed=allowed))
     return value
 
 
@@ -142,7 +116,7 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, (dt.datetime, pd.Timestamp)):
         value = f"{value:%Y-%m-%d %H:%M:%S}"
-    return str(export.neutralize(str(value)))
+    return str(neutralize(str(value)))
 
 
 def listing(con, since: dt.datetime | None, action: str | None) -> pd.DataFrame:
@@ -156,8 +130,8 @@ def encode(frame: pd.DataFrame, fmt: str) -> bytes:
     """CSV (UTF-8 with a BOM, every cell neutralised) or JSON."""
     rows = list(frame.itertuples(index=False, name=None))
     if fmt == "json":
-        records = [dict(zip(frame.columns, (_plain(v) for v in row), strict=True)) for row in rows]
-        return (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+        listed = [dict(zip(frame.columns, (_plain(v) for v in row), strict=True)) for row in rows]
+        return (json.dumps(listed, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([_cell(name) for name in frame.columns])
@@ -179,20 +153,20 @@ def _plain(value: object) -> object:
 def _list(args) -> int:
     try:
         since, action = _since(args.since), _action(args.audit_action)
-        fmt = metrics_cli._format(args)
-        metrics_cli._check_out(args)
-        con = metrics_cli._open(args, writable=True)
-    except _BadArgument as exc:
-        return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc))
+        fmt = common.output_format(args)
+        common.check_output(args)
+        con = common.open_database(args)
+    except BadArgument as exc:
+        return bad_argument(exc)
     try:
         frame = listing(con, since, action)
-        cli_audit.record_export(con, labels.AUDIT_WHAT_AUDIT_LIST, [args.out], len(frame))
+        records.record_export(con, labels.AUDIT_WHAT_AUDIT_LIST, [args.out], len(frame))
     finally:
         con.close()
     try:
-        metrics_cli._deliver(encode(frame, fmt), args)
-    except _BadArgument as exc:
-        return _fail(labels.MSG_BAD_ARGUMENT.format(detail=exc))
+        common.deliver(encode(frame, fmt), args)
+    except BadArgument as exc:
+        return bad_argument(exc)
     return EXIT_OK
 
 
