@@ -34,6 +34,8 @@ class Refreshed:
 
     computed: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    computed_periods: list[periods.Period] = field(default_factory=list)
+    kept_periods: list[periods.Period] = field(default_factory=list)
     rows: int = 0
     seconds: float = 0.0
 
@@ -111,6 +113,7 @@ def refresh(
     for period in wanted:
         if (period.start, period.as_of, period.months) in have:
             done.kept.append(period.text)
+            done.kept_periods.append(period)
             continue
         began = time.perf_counter()
 
@@ -133,8 +136,10 @@ def refresh(
         except (duckdb.ConstraintException, duckdb.TransactionException):
             # another connection of this process stored the same period first: its rows stand
             done.kept.append(period.text)
+            done.kept_periods.append(period)
             continue
         done.computed.append(period.text)
+        done.computed_periods.append(period)
     done.seconds = time.perf_counter() - started
     return done
 

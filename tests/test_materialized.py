@@ -130,7 +130,7 @@ def test_the_store_is_what_is_read_for_the_city(stored_db):
         assert int(ranged["beneficiaries"].iloc[0]) == true_count
 
 
-def test_an_import_makes_the_stored_figures_stale_and_the_next_refresh_forgets_them(stored_db, tmp_path):
+def test_an_import_makes_the_periods_it_reaches_stale_and_the_next_refresh_computes_them(stored_db, tmp_path):
     q3 = periods.parse_period("2026Q3", TODAY)
     visit = tmp_path / "补录走访.csv"
     source = pd.read_csv(EXAMPLE_DIR / "走访记录.csv", dtype=str, keep_default_na=False)
@@ -143,13 +143,19 @@ def test_an_import_makes_the_stored_figures_stale_and_the_next_refresh_forgets_t
         report = import_file(con, visit, today=TODAY)
         assert report.inserted == 1, report.summary()
         assert queries.data_key(con) > before
-        # the stored rows belong to the older data: computed again, never read
+        # the stored rows of the periods that reach 2026-09-15 belong to the older data: computed again,
+        # never read; the periods that end before that day keep theirs (tests/test_refresh_reach.py)
         assert _overall(con, "2026Q3") != TAMPERED
-        assert materialized.stored_periods(con) == set()
+        ending_before = {(p.start, p.as_of, p.months) for p in materialized.standard_periods(TODAY)}
+        ending_before = {key for key in ending_before if key[1] < dt.date(2026, 9, 15)}
+        assert len(ending_before) == 5
+        assert materialized.stored_periods(con) == ending_before
         done = materialized.refresh(con, TODAY)
-        assert len(done.computed) == 12
-        keys = con.execute("select distinct data_key from stored_metric_value").fetchall()
-        assert keys == [(queries.data_key(con),)]
+        assert len(done.computed) == 7 and len(done.kept) == 5
+        keys = con.execute("select as_of, data_key from stored_metric_period").fetchall()
+        assert {as_of for as_of, key in keys if key == queries.data_key(con)} == {
+            p.as_of for p in done.computed_periods
+        }
         stored = queries.metrics_many(con, q3, today=TODAY)["department"]
         pd.testing.assert_frame_equal(
             stored, queries.metrics_many(con, q3, today=TODAY, stored=False)["department"], check_exact=True

@@ -49,10 +49,13 @@ from pipeline.ingest.rows import (
     CONTACT_VALUES,
     INSERTED,
     NO_OUTCOME,
+    UNCHANGED,
     Coded,
     ImportReport,
     Rows,
     arrow_table,
+    first_day,
+    touched_sql,
 )
 from pipeline.ingest.stream import ImportProgress
 
@@ -595,8 +598,12 @@ class StreamedVisits(Rows):
                 [f"incoming.{c} is not distinct from stored.{c}" for c in present]
                 + [f"stored.{c} is null" for c in nulled]
             )
-            classified = con.execute(db.read_sql("load/stream_classify.sql").format(same_values=same)).fetchnumpy()
+            classify = db.read_sql("load/stream_classify.sql").format(
+                same_values=same, touched=touched_sql("contact", "incoming", "stored")
+            )
+            classified = con.execute(classify).fetchnumpy()
             outcomes[classified["pos"]] = classified["outcome"]
+            self.touched(first_day(classified["touched_from"], classified["outcome"] != UNCHANGED))
             assignments = ", ".join([f"{c} = incoming.{c}" for c in present] + [f"{c} = null" for c in nulled])
             if assignments:
                 con.execute(
@@ -605,6 +612,10 @@ class StreamedVisits(Rows):
                 )
         else:  # nothing stored yet: every row is new
             outcomes[con.execute("select pos from stream_contact").fetchnumpy()["pos"]] = INSERTED
+            touched = db.read_sql("load/touched_new.sql").format(
+                source="stream_contact", table="contact", touched=touched_sql("contact", "incoming", "stored")
+            )
+            self.touched(con.execute(touched).fetchall()[0][0])
         values = ", ".join(f"incoming.{c}" if c in present else f"null as {c}" for c in CONTACT_VALUES)
         # rows in key order go into a primary-key index (a database from before it was dropped) much faster
         keyed = con.execute(db.read_sql("load/contact_primary_key.sql")).fetchall()[0][0]

@@ -26,7 +26,7 @@ from pipeline import audit_chain, config, db, labels
 from pipeline.ingest import archive, progress_rules
 from pipeline.ingest.merge import LOADERS
 from pipeline.ingest.read import RawColumn, RawSheet, ReadError, read_file
-from pipeline.ingest.rows import KIND_ORDER, NO_OUTCOME, OUTCOMES, ImportReport, Rows
+from pipeline.ingest.rows import KIND_ORDER, NO_DAY, NO_OUTCOME, OUTCOMES, ImportReport, Rows
 from pipeline.ingest.stream import ImportProgress
 from pipeline.ingest.validate import collect_errors, prepare
 
@@ -307,10 +307,13 @@ def _write_batch(
         report.notes.extend(rows.notes)
     county = next((rows.county_only for rows in parsed.values() if rows.county_only), None)
     progress_rules.audit_reopened(con, parsed, report, user, county)
+    touched = [rows.touched_from for rows in parsed.values() if rows.touched_from is not None]
     if check is not None:
         exited = 0
         if full_list.confirmed:
             exited = progress_rules.apply_full_list(con, check, full_list, report, report.batch_id, user)
+            if exited:  # the people's 退出日期 counts from that day on
+                touched.append(check.exit_on)
         if not check.missing:
             report.notes.append(labels.MSG_FULL_LIST_NONE_MISSING.format(county=check.county))
         report.full_list = check.summary(exited)
@@ -326,6 +329,7 @@ def _write_batch(
             "duplicate": report.duplicate,
             "rejected": report.rejected,
             "held_back": report.held_back,
+            "touched_from": min(touched, default=NO_DAY),
         },
     )
 

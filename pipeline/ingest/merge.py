@@ -33,6 +33,7 @@ from pipeline.ingest.rows import (
     CONTACT_KEY,
     CONTACT_VALUES,
     DEFAULT_ENROLLED_ON,
+    EVERY_DAY,
     INSERTED,
     ISSUE_KEEP,
     ISSUE_KEY,
@@ -47,6 +48,8 @@ from pipeline.ingest.rows import (
     Rows,
     arrow_table,
     as_numpy,
+    first_day,
+    touched_sql,
 )
 
 
@@ -57,14 +60,16 @@ def _merge(
     values: tuple[str, ...],
     staged: pa.Table,
     batch_id: int,
-    size: int,
+    rows: Rows,
     defaults: dict[str, object] | None = None,
 ) -> np.ndarray:
     """Classify staged rows (with a `pos` column, in key order) against `table`, write them.
 
-    Returns the outcome (an index into OUTCOMES) of every position below `size`, NO_OUTCOME for
-    positions that were not staged. The rows go in as Arrow tables in key order (see by_key).
+    Returns the outcome (an index into OUTCOMES) of every position of `rows`, NO_OUTCOME for positions
+    that were not staged, and notes in `rows` the first day the changed rows touch (rows.touched_sql).
+    The rows go in as Arrow tables in key order (see by_key).
     """
+    size = len(rows)
     keep = [name for name in staged.column_names if name.startswith("keep__")]
     if keep:
         staged = _keep_stored(con, table, key, values, staged, keep, defaults or {})
@@ -81,14 +86,24 @@ def _merge(
     if con.execute(db.read_sql("load/stored_any.sql").format(table=table)).fetchall()[0][0]:
         con.register("staged", staged)
         try:
-            classified = con.sql(
-                db.read_sql("load/classify.sql").format(table=table, key_match=key_match, same_values=same)
-            ).fetchnumpy()
+            classify = db.read_sql("load/classify.sql").format(
+                table=table, key_match=key_match, same_values=same, touched=touched_sql(table, "staged", "stored")
+            )
+            classified = con.sql(classify).fetchnumpy()
         finally:
             con.unregister("staged")
         outcomes[classified["pos"]] = classified["outcome"]
+        rows.touched(first_day(classified["touched_from"], classified["outcome"] != UNCHANGED))
     else:  # nothing stored yet (a first import): every staged row is new, as classify.sql would say
         outcomes[as_numpy(staged.column("pos"))] = INSERTED
+        con.register("staged", staged)
+        try:
+            touched = db.read_sql("load/touched_new.sql").format(
+                source="staged", table=table, touched=touched_sql(table, "incoming", "stored")
+            )
+            rows.touched(con.execute(touched).fetchall()[0][0])
+        finally:
+            con.unregister("staged")
     of_row = outcomes[as_numpy(staged.column("pos"))]
     columns = ", ".join(key + values)
     incoming_match = " and ".join(f"stored.{k} = incoming.{k}" for k in key)
@@ -153,7 +168,7 @@ def _load_roster(con, rows: Rows, batch_id: int) -> np.ndarray:
         BENEFICIARY_VALUES,
         _staged(rows, ben_positions, BENEFICIARY_KEY + BENEFICIARY_VALUES, BENEFICIARY_KEEP),
         batch_id,
-        len(rows),
+        rows,
         defaults={"enrolled_on": DEFAULT_ENROLLED_ON},
     )
     paired = pairings[~rows.rejected()[pairings]]  # in key order, as by_key sorted them
@@ -164,7 +179,7 @@ def _load_roster(con, rows: Rows, batch_id: int) -> np.ndarray:
         PAIRING_VALUES,
         _staged(rows, paired, PAIRING_KEY + PAIRING_VALUES, PAIRING_KEEP),
         batch_id,
-        len(rows),
+        rows,
     )
     winner = np.zeros(len(rows), bool)
     winner[ben_positions] = True
@@ -173,6 +188,7 @@ def _load_roster(con, rows: Rows, batch_id: int) -> np.ndarray:
     outcomes = np.where(pair != NO_OUTCOME, pair, np.where(winner, ben, NO_OUTCOME)).astype(np.int8)
     outcomes[(pair == UNCHANGED) & winner & (ben != UNCHANGED)] = UPDATED
     if rows.phone_changed:  # the pairing took the new phone before the merge compared it
+        rows.touched(EVERY_DAY)  # his other pairings and contacts took it too: every period is his
         changed = np.array(rows.phone_changed, np.int64)
         outcomes[changed[outcomes[changed] != NO_OUTCOME]] = UPDATED
     restated = np.zeros(len(rows), bool)
@@ -191,7 +207,7 @@ def _load_visits(con, rows: Rows, batch_id: int) -> np.ndarray:
     positions, keys = contact_keys(rows, rows.valid())
     winners, kept = supersede_by_key(rows, positions, pa.table({"contact_key": keys}))
     staged = _staged(rows, positions[winners], CONTACT_VALUES, CONTACT_KEEP, contact_key=kept.column(0))
-    return _merge(con, "contact", CONTACT_KEY, CONTACT_VALUES, staged, batch_id, len(rows))
+    return _merge(con, "contact", CONTACT_KEY, CONTACT_VALUES, staged, batch_id, rows)
 
 
 def _query_staged(con, staged: pa.Table, sql_file: str) -> list[tuple]:
@@ -242,7 +258,7 @@ def _load_issues(con, rows: Rows, batch_id: int) -> np.ndarray:
         ISSUE_VALUES,
         staged,
         batch_id,
-        len(rows),
+        rows,
         defaults={"level": labels.DEFAULT_ISSUE_LEVEL},
     )
     for pos in taken_over:
@@ -259,7 +275,7 @@ def _load_callbacks(con, rows: Rows, batch_id: int) -> np.ndarray:
     staged = _staged(rows, valid[winners], CALLBACK_VALUES, CALLBACK_KEEP, callback_key=kept.column(0))
     where = staged.column_names.index("sample_id")
     staged = staged.set_column(where, "sample_id", pc.cast(staged.column("sample_id"), pa.int32()))
-    return _merge(con, "callback", CALLBACK_KEY, CALLBACK_VALUES, staged, batch_id, len(rows))
+    return _merge(con, "callback", CALLBACK_KEY, CALLBACK_VALUES, staged, batch_id, rows)
 
 
 LOADERS = {"roster": _load_roster, "visits": _load_visits, "issues": _load_issues, "callback": _load_callbacks}

@@ -85,6 +85,47 @@ DATE_FIELDS = {
     "callback_date",
 }
 
+# How far back in time a changed row can change the figures (import_batch.touched_from, read by
+# pipeline/materialized.py): a period's figures read only rows dated up to its as_of day. An event (a contact,
+# an issue, a callback) counts only in the periods that reach its days, so any change of it reaches back to the
+# earliest of its days, as stored before and as written now. A person or a pairing counts in every period it
+# spans: a change of its dates reaches back to the earlier of the old and the new date, and a change of
+# anything else (a name, a place, a unit) reaches every period.
+EVENT_TABLES = {"contact": ("contact_date",), "issue": ("raised_on", "closed_on"), "callback": ("callback_date",)}
+SPAN_TABLES = {
+    "beneficiary": (("enrolled_on", "exited_on"), BENEFICIARY_VALUES),
+    "pairing": (("paired_on", "unpaired_on"), PAIRING_VALUES),
+}
+EVERY_DAY = dt.date(1, 1, 1)  # touched_from of a change that reaches every period
+NO_DAY = dt.date(9999, 12, 31)  # touched_from of a batch that changed no row
+
+
+def touched_sql(table: str, new: str, old: str) -> str:
+    """The first day a staged row (alias `new`) changes against its stored row (alias `old`, null columns when
+    the key is new): an SQL expression over fixed column names, for classify.sql and stream_classify.sql."""
+    every = f"date '{EVERY_DAY.isoformat()}'"  # a row without a day (none should be) reaches every period
+    if table in EVENT_TABLES:
+        days = EVENT_TABLES[table]
+        return f"coalesce(least({', '.join([f'{new}.{d}' for d in days] + [f'{old}.{d}' for d in days])}), {every})"
+    days, values = SPAN_TABLES[table]
+    others = " and ".join(f"{new}.{c} is not distinct from {old}.{c}" for c in values if c not in days)
+    moved = ", ".join(
+        f"case when {new}.{d} is distinct from {old}.{d} then least({new}.{d}, {old}.{d}) end" for d in days
+    )
+    return (
+        f"case when {old}.batch_id is null then coalesce(least({', '.join(f'{new}.{d}' for d in days)}), {every}) "
+        f"when not ({others}) then {every} else least({moved}) end"
+    )
+
+
+def first_day(days: np.ndarray, changed: np.ndarray) -> dt.date | None:
+    """The earliest of the days (numpy datetime64, masked or NaT where empty) in the rows marked `changed`."""
+    values = np.ma.asarray(days)[changed]
+    empty = np.ma.getmaskarray(values) | np.isnat(values.data)
+    if empty.all():
+        return None
+    return values.data[~empty].astype("datetime64[D]").min().item()
+
 
 # ---------------------------------------------------------------- report
 
@@ -282,10 +323,16 @@ class Rows:
     reopened: dict[str, int] = field(default_factory=lambda: {"issues": 0, "people": 0})
     phone_changed: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    touched_from: dt.date | None = None  # the first day whose figures the merged rows can change (None: none)
     _parts: list[tuple[int, np.ndarray, dict[str, Coded]]] = field(default_factory=list)  # until finish()
 
     def __len__(self) -> int:
         return len(self.index)
+
+    def touched(self, day: dt.date | None) -> None:
+        """Note that the merged rows change the figures from `day` on (None: nothing)."""
+        if day is not None and (self.touched_from is None or day < self.touched_from):
+            self.touched_from = day
 
     def pending(self) -> int:
         """Rows parsed so far (before finish(), len() counts only finished rows)."""
