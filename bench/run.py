@@ -167,8 +167,9 @@ def stored_table(stored: queries_bench.StoredMetrics) -> Table:
     intro = (
         "After every import and settings change, `pipeline.materialized.refresh` computes the city's metrics "
         "(every grouping) of the current and the last whole month, quarter and year and of the periods they "
-        "are compared with, and stores them keyed by the data (last import batch) and by the settings and SQL; "
-        "rows whose keys no longer match are never read. The time each period took when it was stored:"
+        "are compared with, and stores them keyed by the data (the import batch they follow) and by the settings "
+        "and SQL; rows that a later batch can have changed (its touched_from up to their as_of) or that other "
+        "settings computed are never read. The time each period took when it was stored:"
     )
     return Table("Stored metrics: their cost after each import", rows, intro, single=True)
 
