@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_ui import auth, filters, page_style, person_view, supervision_view
+from app_ui import auth, filters, page, page_style, person_view, supervision_view
 from pipeline import labels
 
 st.set_page_config(page_title=labels.APP_TITLE, layout="wide")
@@ -44,20 +44,23 @@ if user is None:
     st.stop()
 
 sections: dict[str, list] = {}
+by_name = {}  # name -> page, to know which one runs
 landing = supervision_view.landing_page(user)  # a department with open 督办事项 lands on them
 for section, name, icon, permission in PAGES:
     if permission is None or getattr(user, permission):
-        page = st.Page(
+        entry = st.Page(
             f"app_pages/{name}.py", title=labels.PAGE_TITLES[name], icon=icon, url_path=name, default=name == landing
         )
-        sections.setdefault(labels.NAV_SECTIONS[section], []).append(page)
+        sections.setdefault(labels.NAV_SECTIONS[section], []).append(entry)
+        by_name[name] = entry
 
-offered = {page.url_path for pages in sections.values() for page in pages}
+offered = {entry.url_path for entries in sections.values() for entry in entries}
 page_style.unknown_address_to_default(offered)  # an address no page has opens the landing page, never "not found"
 page_style.apply()  # the uploader's Chinese text, and layouts that read on a phone
 navigation = st.navigation(sections)
 supervision_view.land(navigation, landing)
 auth.account_box(user)
 person_view.sidebar_search()
-filters.sidebar(user)
+current = next((name for name, entry in by_name.items() if entry is navigation), None)
+filters.sidebar(user, page.reads(current))  # only the filters the page reads
 navigation.run()

@@ -1,8 +1,11 @@
-"""县区: every metric per county in red/amber/green → a county's townships → the pairs behind a figure."""
+"""县区: every metric per county in red/amber/green → a county's townships → the pairs behind a figure.
+
+The county picked here is the sidebar's county (and the sidebar's preselects it): it carries to every page.
+"""
 
 import streamlit as st
 
-from app_ui import auth, charts, data, drill_data, drill_view, escape, page, person_view, role_view, tables
+from app_ui import auth, charts, data, drill_data, drill_view, escape, filters, page, person_view, role_view, tables
 from pipeline import catalog, labels, queries
 
 RANKING_METRICS = list(catalog.shown_in("ranking"))
@@ -40,9 +43,10 @@ def metrics_table(frame, key: str, config):
 view = page.start("county", title_for=lambda v: escape.md(v.county) if v.county else None)  # titled for its county
 version = data.data_version()
 config = data.current_settings(version)
-grouped = data.metrics_many(version, *view.args[:2], ("county", "township"), *view.args[2:])
+# every county the account may pick from ranks here, whichever one the sidebar has chosen
+grouped = data.metrics_many(version, filters.peers(view, filters.COUNTY), ("county", "township"))
 counties = grouped["county"]
-page.stop_if_empty(counties)
+page.stop_if_empty(counties if view.county is None else counties[counties["county"] == view.county])
 drill_view.period_caption(view)
 standard_empty = page.standard_is_empty(counties)
 county_table = metrics_table(counties, "county", config)
@@ -73,10 +77,12 @@ if len(county_table) > 1:  # ranking the counties of the view; one county is ran
         )
     with right:
         st.subheader(labels.COUNTY_PICK)
-        county = drill_view.synced_pick(
+        county = drill_view.sidebar_pick(
             labels.COUNTY_PICK,
             county_table["county"].tolist(),
             selected,
+            name=filters.COUNTY,
+            current=view.county,
             key="county_pick",
             table_key="county_table",
             placeholder=labels.COUNTY_PICK_PLACEHOLDER,
@@ -124,7 +130,7 @@ if township is None:
 else:
     place, by, key = f"{county}{township}", "township", (county, township)
 masked = auth.masked_view("county", view.period.text, view.scope)
-pairs = queries.filter_pairs(drill_data.pair_rows(version, *view.args[:2], by, key, *view.args[2:], masked), which)
+pairs = queries.filter_pairs(drill_data.pair_rows(version, view, by, key, masked), which)
 filter_label = labels.PAIR_FILTER_LABELS[which]
 if pairs.empty:
     st.info(labels.PAIRS_EMPTY.format(place=escape.md(place), filter=filter_label))
@@ -133,11 +139,7 @@ else:
     shown = pairs[PAIR_COLUMNS]
     height = "auto" if len(shown) <= 10 else 420  # a long list scrolls inside the table, a short one fits it
     # the same rows unmasked, in the same order: their ID numbers open a person's file and are never drawn
-    full = (
-        pairs
-        if not masked
-        else queries.filter_pairs(drill_data.pair_rows(version, *view.args[:2], by, key, *view.args[2:], False), which)
-    )
+    full = pairs if not masked else queries.filter_pairs(drill_data.pair_rows(version, view, by, key, False), which)
     person_view.person_table(
         shown,
         full["id_number"].tolist(),

@@ -120,8 +120,9 @@ if view.department:  # one department's own view: what it must do first, then it
             table_key=None,
             placeholder=labels.DEPARTMENT_PICK_PLACEHOLDER,
         )
-    masked_todo = auth.masked_view("department", view.period.text, view.scope)
-    role_view.todo(view, masked_todo, role_view.open_items(view.department))
+    # one switch for the page: the 待办 lists above and the cadre's details below show the same view
+    masked = auth.masked_view("department", view.period.text, view.scope)
+    role_view.todo(view, masked, role_view.open_items(view.department))
     role_view.standing(view, own_rows.iloc[0])
     department = view.department
 else:
@@ -229,7 +230,8 @@ person_view.cadre_button(cadre["cadre_key"], key="department_cadre_file")  # his
 # file and sheet names take the name only: a masked phone's "*" is not allowed in either
 file_part = cadre["cadre"]
 key = (department, cadre["cadre"], cadre["cadre_phone_masked"])
-masked = auth.masked_view("department", view.period.text, view.scope)
+if not view.department:
+    masked = auth.masked_view("department", view.period.text, view.scope)
 contacts, issues = drill_data.cadre_activity(version, view, key, masked)
 pairs = drill_data.pair_rows(version, view, "cadre", key, masked)
 # contacts a callback found untrue (回访不属实, SPEC §8) are marked on the timeline and in the table

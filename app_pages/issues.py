@@ -46,15 +46,15 @@ view = page.start("issues")
 version = data.data_version()
 config = data.current_settings(version)
 as_of = view.period.as_of.isoformat()
-overall = data.compare_previous(version, *view.args[:2], "overall", *view.args[2:])
+overall = data.compare_previous(version, view, "overall")
 page.stop_if_empty(overall)
 row = overall.iloc[0].to_dict()
 if not row["issues_total"]:
     st.info(labels.ISSUES_EMPTY.format(as_of=as_of))
     st.stop()
-stats = issue_data.issue_stats(version, *view.args)
+stats = issue_data.issue_stats(version, view)
 # the previous period cut to the same stretch, as compare_previous does
-previous = issue_data.issue_stats(version, view.previous, *view.args[1:])
+previous = issue_data.issue_stats(version, view.for_period(view.previous))
 row["open_issues"] = int(stats.ageing["open_issues"].sum())
 row["open_issues_change"] = row["open_issues"] - int(previous.ageing["open_issues"].sum())
 
@@ -166,7 +166,7 @@ for tab, dimension in zip(st.tabs([names[d] for d in SUMMARY_TABS]), SUMMARY_TAB
 
 st.subheader(labels.ISSUES_OVERDUE_LIST)
 masked = auth.masked_view("issues", view.period.text, view.scope)
-overdue = issue_data.overdue_issues(version, *view.args, masked)
+overdue = issue_data.overdue_issues(version, view, masked)
 if overdue.empty:
     st.success(labels.ISSUES_NO_OVERDUE.format(as_of=as_of, days=config.overdue_days))
 else:

@@ -21,7 +21,7 @@ view = page.start("overview", title_for=lambda v: role_view.own_title(v, labels.
 unit = role_view.own_unit(view)
 version = data.data_version()
 config = data.current_settings(version)
-overall = data.compare_previous(version, *view.args[:2], "overall", *view.args[2:])
+overall = data.compare_previous(version, view, "overall")
 page.stop_if_empty(overall)
 row = overall.iloc[0]
 
@@ -51,9 +51,7 @@ st.subheader(labels.OVERVIEW_TREND)
 end_month = view.period.as_of.replace(day=1)
 back = end_month.year * 12 + end_month.month - 1 - (TREND_MONTHS - 1)  # twelve points, the last one included
 start_month = end_month.replace(year=back // 12, month=back % 12 + 1)
-monthly = data.trend(
-    version, f"{start_month:%Y-%m}", f"{end_month:%Y-%m}", view.today, "overall", view.county, view.department
-)
+monthly = data.trend(version, view, f"{start_month:%Y-%m}", f"{end_month:%Y-%m}", "overall")
 running = f"{view.today:%Y-%m}" if periods.month_end(view.today.replace(day=1)) > view.today else None
 st.plotly_chart(
     charts.trend_lines(monthly, TREND_METRICS, labels.OVERVIEW_TREND, running=running), key="trend", config=CHART_CONFIG
@@ -62,7 +60,7 @@ st.caption(labels.TREND_CAPTION)
 
 # a county ranks its townships; the city (or a department across counties) its counties
 by = "township" if view.county else "county"
-grouped = data.metrics_many(version, *view.args[:2], (by, "category"), *view.args[2:])
+grouped = data.metrics_many(version, view, (by, "category"))
 places = grouped[by]
 left, right = st.columns(2)
 with left:

@@ -13,7 +13,7 @@ EFFECT_RATES = (*queries.RATE_COLUMNS, "contact_follow_rate", "issue_close_rate"
 
 view = page.start("reminders")
 version = data.data_version()
-found = issue_data.reminder_set(version, *view.args)
+found = issue_data.reminder_set(version, view)
 as_of = view.period.as_of.isoformat()
 st.caption(labels.REMINDERS_CAPTION.format(days=found.threshold, as_of=as_of))
 if found.cadres.empty and found.unassigned.empty:
@@ -76,7 +76,7 @@ with tab_texts:
         number = 1
         if pages > 1:
             # keyed by the filters, so that a narrower list starts again on its first page
-            page_key = f"rpage|{view.args}|{department}|{search}"
+            page_key = f"rpage|{view.period.text}|{view.today}|{view.county}|{view.department}|{department}|{search}"
             number = st.number_input(
                 labels.REMINDERS_PAGE.format(pages=pages),
                 min_value=1,
@@ -102,8 +102,8 @@ with tab_departments:
     )
 # the lists' unmasked ID numbers, row for row (reminders.build keeps the order of queries.overdue): a selected
 # row opens the person's file; they are never drawn
-full_contacts = data.overdue(version, *view.args[:2], "contacts", *view.args[2:], False)
-full_issues = data.overdue(version, *view.args[:2], "issues", *view.args[2:], False)
+full_contacts = data.overdue(version, view, "contacts", False)
+full_issues = data.overdue(version, view, "issues", False)
 full_issues = full_issues[full_issues["cadre_phone"].notna()]
 chosen_department = None if department == labels.ALL_OPTION else department
 
@@ -134,7 +134,7 @@ with tab_issues:
         tables.show_table(chosen.unassigned, key="reminders_unassigned", file_name=labels.REMINDER_SHEETS["unassigned"])
 with tab_effect:  # did last period's reminders work: overdue then, dealt with by now
     reminded_on = report.date_text(snapshots.reminder_period(view.period).as_of)
-    effect = report_data.reminder_effectiveness(version, *view.args)
+    effect = report_data.reminder_effectiveness(version, view)
     previous_end = labels.REPORT_PREVIOUS_END_NAMES.get(view.period.kind, labels.REPORT_PREVIOUS_END_NAMES["range"])
     if effect.empty:
         st.info(labels.REPORT_PAGE_NO_REMINDERS.format(previous_end=previous_end, reminded_on=reminded_on))

@@ -1,10 +1,11 @@
-"""季度调度: the report of a month, quarter or year to download, its snapshots (封存), and whether reminders worked."""
+"""季度调度 / 月报 / 年度总结: the report of a quarter, month or year to download, its snapshots (封存), and whether
+reminders worked. The page is titled by the report type chosen on it."""
 
 import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from app_ui import auth, data, escape, kpi, page, report_data, tables
+from app_ui import auth, data, escape, filters, kpi, page, report_data, tables
 from pipeline import labels, periods, queries, report, snapshots
 
 RATE_CARDS = report.HEADLINE_RATES
@@ -85,19 +86,27 @@ def downloads(made: report.ReportData, key: str) -> None:
         pdf_column.caption(labels.REPORT_PAGE_NO_PDF)
 
 
-view = page.start("report")
+def default_kind(view: filters.View) -> str:
+    """The report type the page opens on: the sidebar's kind of period (a date range: the quarter)."""
+    return view.period.kind if view.period.kind in report_data.REPORT_KINDS else "quarter"
+
+
+def chosen_kind(view: filters.View) -> str:
+    """The report type as chosen on the page (its widget's value is known before the widget is drawn)."""
+    return st.session_state.get("report_kind") or default_kind(view)
+
+
+view = page.start("report", title_for=lambda v: labels.REPORT_KIND_LABELS[chosen_kind(v)])
 version = data.data_version()
 options = data.filter_options(version, view.county, view.department)
-scope_args = (view.county, view.department)
 st.caption(labels.REPORT_PAGE_SCOPE.format(scope=escape.md(view.scope.label)))
 
 kind_column, period_column = st.columns([2, 3], vertical_alignment="bottom")
 with kind_column:
-    default_kind = view.period.kind if view.period.kind in report_data.REPORT_KINDS else "quarter"
     kind = st.segmented_control(
         labels.REPORT_PAGE_KIND,
         report_data.REPORT_KINDS,
-        default=default_kind,
+        default=default_kind(view),
         format_func=labels.REPORT_KIND_LABELS.get,
         required=True,
         key="report_kind",
@@ -113,7 +122,8 @@ with period_column:
         key=f"report_period_{kind}",
     )
 
-made = report_data.report_data(version, period_text, kind, view.today, *scope_args)
+report_view = view.for_period(periods.parse_period(period_text, view.today))  # the report's period, parsed once
+made = report_data.report_data(version, report_view)
 summary = made.summary.set_index("metric")
 if not summary.at["beneficiaries", "current"]:
     st.info(labels.STATUS_NO_ROWS)
@@ -152,7 +162,7 @@ with behind_tab:
 with reminder_tab:
     reminded = snapshots.reminder_period(made.period)
     previous_end = labels.REPORT_PREVIOUS_END_NAMES.get(made.kind, labels.REPORT_PREVIOUS_END_NAMES["range"])
-    effect = report_data.reminder_effectiveness(version, period_text, view.today, *scope_args)
+    effect = report_data.reminder_effectiveness(version, report_view)
     if effect.empty:
         st.info(
             labels.REPORT_PAGE_NO_REMINDERS.format(
@@ -178,7 +188,7 @@ if user.may_snapshot:  # the snapshot is made in the signed-in user's name, and 
         labels.REPORT_PAGE_SNAPSHOT_NOTE, key="snapshot_note", placeholder=labels.REPORT_PAGE_SNAPSHOT_NOTE_PLACEHOLDER
     )
     if button_column.button(labels.REPORT_PAGE_SNAPSHOT_CREATE, key="snapshot_create", icon=":material/lock:"):
-        created = report_data.create_snapshot(period_text, user, note, view.today, *scope_args)
+        created = report_data.create_snapshot(report_view, user, note)
         st.success(
             labels.REPORT_PAGE_SNAPSHOT_DONE.format(
                 snapshot_id=created, period=made.period.label, scope=escape.md(view.scope.label)
@@ -187,7 +197,7 @@ if user.may_snapshot:  # the snapshot is made in the signed-in user's name, and 
         version = data.data_version()  # the write moved the data version: the list below includes it
 
 st.markdown(f"**{labels.REPORT_PAGE_SNAPSHOT_LIST}**")
-taken = report_data.snapshot_list(version, *scope_args)
+taken = report_data.snapshot_list(version, view.scope)
 if taken.empty:
     st.info(labels.REPORT_PAGE_NO_SNAPSHOTS)
     st.stop()
@@ -206,7 +216,7 @@ chosen = st.selectbox(
     ),
     key="snapshot_pick",
 )
-frozen = report_data.snapshot_report(version, chosen, *scope_args)
+frozen = report_data.snapshot_report(version, chosen, view.scope)
 auth.download_button(
     labels.REPORT_PAGE_SNAPSHOT_DOWNLOAD,
     lambda: report.report_workbook(frozen),
@@ -219,7 +229,7 @@ st.markdown(f"**{labels.REPORT_PAGE_COMPARE}**")
 by = st.selectbox(
     labels.REPORT_PAGE_COMPARE_BY, queries.GROUPINGS, format_func=labels.GROUPING_LABELS.get, key="snapshot_compare_by"
 )
-differences = report_data.compare(version, chosen, by, view.today, *scope_args)
+differences = report_data.compare(version, chosen, by, view.today, view.scope)
 if differences.empty:
     st.success(labels.REPORT_PAGE_COMPARE_SAME.format(grouping=labels.GROUPING_LABELS[by]))
 else:

@@ -12,7 +12,16 @@ from pipeline.report import charts as report_charts
 RAG_COLOURS = report_charts.RAG_COLOURS  # the printed report's colours
 FONT = {"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif", "size": 15}
 # the legend under the plot, below the axis title, so that on a phone it overlaps neither
-LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.25, "x": 0}
+LEGEND_BELOW = {"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0}
+
+
+def wrapped(name: object, width: int = 4) -> str:
+    """A chart label of imported text, escaped, broken every `width` characters when longer than `width` + 1: four
+    categories then sit level under their bars on a phone instead of slanting into each other."""
+    text = "" if name is None else str(name)
+    if len(text) <= width + 1:
+        return escape.chart(text)
+    return "<br>".join(escape.chart(text[i : i + width]) for i in range(0, len(text), width))
 
 
 def _layout(figure: go.Figure, height: int) -> go.Figure:
@@ -47,6 +56,13 @@ def ranking_bar(
     return _layout(figure, max(280, 36 * len(ordered) + 90)).update_layout(showlegend=False)
 
 
+def _month_ticks(months: list[str]) -> list[str]:
+    """Every month up to six; beyond, every other one counted back from the last, so that the labels stay level on a
+    phone's width (where twelve would stand on end)."""
+    step = 1 if len(months) <= 6 else 2
+    return months[::-1][::step][::-1]
+
+
 def trend_lines(frame: pd.DataFrame, metrics: list[str], title: str, running: str | None = None) -> go.Figure:
     """One line per rate over the months of `frame` (a queries.trend result); `running` marks the month not ended."""
     names = export.display_labels()
@@ -64,7 +80,17 @@ def trend_lines(frame: pd.DataFrame, metrics: list[str], title: str, running: st
         )
     if running in set(frame["month"]):  # the month not ended yet: its figures count only up to today
         figure.add_vrect(x0=len(months) - 1.5, x1=len(months) - 0.5, fillcolor="#9aa5b1", opacity=0.15, line_width=0)
-    figure.update_xaxes(title=labels.TREND_MONTH_LABEL, type="category")
+        figure.add_annotation(
+            x=months[-1], y=1, yref="paper", yanchor="bottom", text=labels.TREND_RUNNING_MONTH, showarrow=False
+        )
+    ticks = _month_ticks(months)
+    figure.update_xaxes(
+        title=labels.TREND_MONTH_LABEL,
+        type="category",
+        tickmode="array",
+        tickvals=ticks,
+        ticktext=[month.removesuffix(labels.TREND_RUNNING_SUFFIX) for month in ticks],
+    )
     figure.update_yaxes(title=labels.CHART_RATE_AXIS, tickformat=".0%", rangemode="tozero")
     figure.update_layout(title=title, legend=LEGEND_BELOW)
     return _layout(figure, 380)
@@ -83,7 +109,10 @@ def category_bars(frame: pd.DataFrame, key: str, metrics: list[str], title: str)
                 hovertemplate="%{x}：%{y:.1%}<extra>" + names.get(metric, metric) + "</extra>",
             )
         )
-    figure.update_xaxes(title=names.get(key, key))
+    categories = frame[key].tolist()
+    figure.update_xaxes(
+        title=names.get(key, key), tickmode="array", tickvals=categories, ticktext=[wrapped(c) for c in categories]
+    )
     figure.update_yaxes(title=labels.CHART_RATE_AXIS, tickformat=".0%", range=[0, 1.05])
     figure.update_layout(title=title, barmode="group", legend=LEGEND_BELOW)
     return _layout(figure, 380)

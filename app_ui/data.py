@@ -1,9 +1,10 @@
 """The pages' only way to the database: cached calls into pipeline.queries, keyed by the data version.
 
 Caches are shared by every session of the process, so each cached function takes everything that
-decides its answer as arguments: the data version, the period, "today" and the scope. A connection
-is opened per cache miss and closed right after, so a command-line import can take the file between
-two page loads.
+decides its answer as arguments: the data version and the sidebar's `View` (the period, already parsed,
+"today" and the scope). A View is a frozen dataclass, which st.cache_data hashes by its fields: two
+equal views are one cache entry. A connection is opened per cache miss and closed right after, so a
+command-line import can take the file between two page loads.
 
 The data version names what the figures depend on: the last import batch, the settings and the last
 snapshot (and the file itself, which a restore replaces). It is read from the database once each
@@ -16,11 +17,15 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from pipeline import config, db, labels, queries, settings, status
+from pipeline import config, db, labels, periods, queries, settings, status
+
+if TYPE_CHECKING:  # app_ui.filters draws the sidebar with this module's data
+    from app_ui.filters import View
 
 Version = tuple  # (database path, …): the path first, then whatever identifies the state
 
@@ -103,68 +108,38 @@ def current_settings(version: Version) -> settings.Settings:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def metrics_many(
-    version: Version, period: str, today: dt.date, bys: tuple[str, ...], county: str | None, department: str | None
-) -> dict[str, pd.DataFrame]:
+def metrics_many(version: Version, view: View, bys: tuple[str, ...]) -> dict[str, pd.DataFrame]:
     """queries.metrics_many for several groupings at once."""
     with connection() as con:
-        return queries.metrics_many(con, period, bys, _scope(county, department), today)
+        return queries.metrics_many(con, view.period, bys, view.scope, view.today)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def compare_previous(
-    version: Version, period: str, today: dt.date, by: str, county: str | None, department: str | None
-) -> pd.DataFrame:
+def compare_previous(version: Version, view: View, by: str) -> pd.DataFrame:
     """queries.compare_previous: each metric with its previous-period value and the change."""
     with connection() as con:
-        return queries.compare_previous(con, period, by, _scope(county, department), today)
+        return queries.compare_previous(con, view.period, by, view.scope, view.today)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def trend(
-    version: Version,
-    start_month: str,
-    end_month: str,
-    today: dt.date,
-    by: str,
-    county: str | None,
-    department: str | None,
-) -> pd.DataFrame:
-    """queries.trend: the metrics of each month of a range."""
+def trend(version: Version, view: View, start_month: str, end_month: str, by: str) -> pd.DataFrame:
+    """queries.trend: the metrics of each month of a range, in the view's scope (a running month cut at its today)."""
     with connection() as con:
-        return queries.trend(con, start_month, end_month, by, _scope(county, department), today)
+        return queries.trend(con, start_month, end_month, by, view.scope, view.today)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def drill_rows(
-    version: Version,
-    period: str,
-    today: dt.date,
-    by: str,
-    key: tuple,
-    metric: str,
-    county: str | None,
-    department: str | None,
-    masked: bool = True,
-) -> pd.DataFrame:
+def drill_rows(version: Version, view: View, by: str, key: tuple, metric: str, masked: bool = True) -> pd.DataFrame:
     """queries.drill_rows: the rows behind one cell of a metrics table (masked by default)."""
     with connection() as con:
-        return queries.drill_rows(con, period, by, key, metric, _scope(county, department), today, masked=masked)
+        return queries.drill_rows(con, view.period, by, key, metric, view.scope, view.today, masked=masked)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def overdue(
-    version: Version,
-    period: str,
-    today: dt.date,
-    what: str,
-    county: str | None,
-    department: str | None,
-    masked: bool = True,
-) -> pd.DataFrame:
+def overdue(version: Version, view: View, what: str, masked: bool = True) -> pd.DataFrame:
     """queries.overdue: the 督办 list of overdue contacts or issues (masked by default)."""
     with connection() as con:
-        return queries.overdue(con, period, what, _scope(county, department), today, masked=masked)
+        return queries.overdue(con, view.period, what, view.scope, view.today, masked=masked)
 
 
 def clear_caches() -> None:
@@ -173,29 +148,30 @@ def clear_caches() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def peer_figures(version: Version, period: str, today: dt.date, by: str) -> pd.DataFrame:
+def peer_figures(version: Version, period: periods.Period, by: str) -> pd.DataFrame:
     """Every county (by="county") or department of the whole city with its 综合得分 and rank (1 = best).
 
     Computed over the city whatever the user's scope, so a county or department sees its place among
     its peers: aggregate figures of units only, never a person. A page shows its own unit's row and
-    the count of peers from it, and nothing of the others.
+    the count of peers from it, and nothing of the others. Keyed by the period alone (not the view's
+    scope), so every unit of the city shares one entry.
     """
     with connection() as con:
-        frame = queries.metrics(con, period, by, queries.ALL, today)
+        frame = queries.metrics(con, period, by, queries.ALL)
     frame = frame[frame[by] != labels.UNPAIRED_LABEL].copy()
     frame["rank"] = frame["score"].rank(ascending=False, method="min", na_option="bottom").astype("int64")
     return frame[[by, "rank", "score", *queries.RATE_COLUMNS]].reset_index(drop=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def city_overall(version: Version, period: str, today: dt.date) -> pd.DataFrame:
+def city_overall(version: Version, period: periods.Period) -> pd.DataFrame:
     """The whole city's figures of a period (one row): what a county or department compares itself with."""
     with connection() as con:
-        return queries.metrics(con, period, "overall", queries.ALL, today)
+        return queries.metrics(con, period, "overall", queries.ALL)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def submissions(version: Version, today: dt.date, county: str | None, department: str | None):
+def submissions(version: Version, today: dt.date, scope: queries.Scope):
     """status.submissions: the month reported on and, per county and department, what has been sent."""
     with connection() as con:
-        return status.submissions(con, today, _scope(county, department))
+        return status.submissions(con, today, scope)

@@ -1,17 +1,15 @@
-"""Cached calls behind the 县区 and 部门 pages: the pairs of a place, a department's cadres, the ranking.
+"""Cached calls behind the 县区 and 单位 pages: the pairs of a place, a department's cadres, the ranking.
 
-Like app_ui/data.py, every function takes the data version and the whole view (period, today, county,
-department) as arguments, because the caches are shared by every session of the process.
+Like app_ui/data.py, every function takes the data version and the sidebar's whole `View` (period, today,
+county, department) as arguments, because the caches are shared by every session of the process.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
-from app_ui import data
+from app_ui import data, filters
 from pipeline import queries
 
 
@@ -23,57 +21,35 @@ def _days(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _scope(county: str | None, department: str | None) -> queries.Scope:
-    return queries.Scope(county=county or None, department=department or None)
-
-
 @st.cache_data(show_spinner=False, max_entries=256)
-def pair_rows(
-    version: data.Version,
-    period: str,
-    today: dt.date,
-    by: str,
-    key: tuple,
-    county: str | None,
-    department: str | None,
-    masked: bool = True,
-) -> pd.DataFrame:
+def pair_rows(version: data.Version, view: filters.View, by: str, key: tuple, masked: bool = True) -> pd.DataFrame:
     """queries.pair_rows: the beneficiaries of a county, township or cadre with their pairing (masked by default)."""
     with data.connection() as con:
-        return _days(queries.pair_rows(con, period, by, key, _scope(county, department), today, masked=masked))
+        return _days(queries.pair_rows(con, view.period, by, key, view.scope, view.today, masked=masked))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def cadre_rows(
-    version: data.Version, period: str, today: dt.date, of_department: str, county: str | None, department: str | None
-) -> pd.DataFrame:
+def cadre_rows(version: data.Version, view: filters.View, of_department: str) -> pd.DataFrame:
     """queries.cadre_rows: the cadres of one department, most overdue first (phones masked)."""
     with data.connection() as con:
-        return _days(queries.cadre_rows(con, period, of_department, _scope(county, department), today))
+        return _days(queries.cadre_rows(con, view.period, of_department, view.scope, view.today))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def department_ranking(
-    version: data.Version, period: str, today: dt.date, county: str | None, department: str | None
-) -> pd.DataFrame:
+def department_ranking(version: data.Version, view: filters.View) -> pd.DataFrame:
     """queries.department_ranking: departments worst first, with rank, score band and why one is behind."""
     with data.connection() as con:
-        return queries.department_ranking(con, period, _scope(county, department), today)
+        return queries.department_ranking(con, view.period, view.scope, view.today)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def cadre_activity(
-    version: data.Version,
-    period: str,
-    today: dt.date,
-    key: tuple,
-    county: str | None,
-    department: str | None,
-    masked: bool = True,
+    version: data.Version, view: filters.View, key: tuple, masked: bool = True
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A cadre's contacts in the period and his pairs' issues up to as_of (masked by default), for his timeline."""
-    scope = _scope(county, department)
     with data.connection() as con:
-        contacts = queries.drill_rows(con, period, "cadre", key, "contacts", scope, today, masked=masked)
-        issues = queries.drill_rows(con, period, "cadre", key, "issues_total", scope, today, masked=masked)
+        contacts = queries.drill_rows(con, view.period, "cadre", key, "contacts", view.scope, view.today, masked=masked)
+        issues = queries.drill_rows(
+            con, view.period, "cadre", key, "issues_total", view.scope, view.today, masked=masked
+        )
     return _days(contacts), _days(issues)

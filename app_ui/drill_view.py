@@ -1,4 +1,4 @@
-"""Drawing helpers of the 县区 and 部门 pages: RAG cell colours, table-linked pickers, score and timeline charts."""
+"""Drawing helpers of the 县区 and 单位 pages: RAG cell colours, table-linked pickers, score and timeline charts."""
 
 from __future__ import annotations
 
@@ -124,6 +124,44 @@ def synced_pick(
     return st.selectbox(label, options, index=None, key=key, placeholder=placeholder, format_func=format_func)
 
 
+def sidebar_pick(
+    label: str,
+    options: list,
+    selected_row: int | None,
+    *,
+    name: str,
+    current: str | None,
+    key: str,
+    table_key: str | None,
+    placeholder: str,
+):
+    """A page's county or department picker (`name`) that is the sidebar's: it shows the sidebar's choice
+    (`current`), and what is picked in it or in its table becomes the sidebar's, for every page after.
+
+    A picker change reaches the sidebar through its on_change (before the sidebar is drawn); a newly selected
+    table row is known only once the sidebar is drawn, so it is carried there with one more run.
+    """
+    if table_key is not None:
+        seen_key = f"_{key}_row_{table_key}"
+        if selected_row != st.session_state.get(seen_key):
+            st.session_state[seen_key] = selected_row
+            if selected_row is not None and selected_row < len(options):
+                filters.carry(name, options[selected_row])
+    if current in options:
+        st.session_state[key] = current
+    else:
+        st.session_state.pop(key, None)
+    return st.selectbox(
+        label,
+        options,
+        index=None,
+        key=key,
+        placeholder=placeholder,
+        on_change=filters.carry_pick,
+        args=(name, key),
+    )
+
+
 def period_caption(view: filters.View) -> None:
     """Which period (with its dates) and which scope the page shows."""
     if view.county and view.department:
@@ -182,19 +220,18 @@ def score_bar(frame: pd.DataFrame, key: str, config: settings.Settings, title: s
             text=[f"{s:.1f}" for s in rows["score"]],
             textposition="outside",
             hovertemplate="%{y}：%{x:.1f}<extra></extra>",
+            showlegend=False,
         )
     )
     for band, value in (("amber", config.rag_amber), ("green", config.rag_green)):
-        figure.add_vline(
-            x=value * 100,
-            line_dash="dash",
-            line_color=charts.RAG_COLOURS[band],
-            annotation_text=labels.CHART_BAND_LINE.format(band=labels.RAG_LABELS[band], value=f"{value * 100:g}"),
-            annotation_position="top",
-        )
+        line = {"dash": "dash", "color": charts.RAG_COLOURS[band]}
+        figure.add_vline(x=value * 100, line=line)
+        # named in the legend: two names written at lines 15 points apart run into each other on a phone
+        name = labels.CHART_BAND_LINE.format(band=labels.RAG_LABELS[band], value=f"{value * 100:g}")
+        figure.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=line, name=name, hoverinfo="skip"))
     figure.update_xaxes(title=labels.CHART_SCORE_AXIS, range=[0, 108], tickformat=".0f")
     figure.update_yaxes(title=names.get(key, key), type="category")
-    figure.update_layout(title=title, showlegend=False)
+    figure.update_layout(title=title, showlegend=True, legend=charts.LEGEND_BELOW)
     return _layout(figure, max(300, 34 * len(rows) + 120))
 
 

@@ -4,11 +4,17 @@ Every widget is bound to a query parameter, so a copied link reproduces the view
 the resulting `View` with `current_view()`. A parameter the sidebar cannot use (an unknown period,
 county or department, a reversed or overlong date range, a value outside the account) gives the
 default for it and a short notice on the page (`show_link_notice`), never an error.
+
+A page that reads only some of the filters has only those drawn (`sidebar(user, drawn)`); the others keep
+their choice for the next page. The 县区 and 单位 pages' own pickers are the sidebar's county and
+department: what they pick is carried here (`carry`, `carry_pick`), and they show what is chosen here.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import streamlit as st
@@ -19,9 +25,15 @@ from pipeline import access, labels, periods, queries
 VIEW_KEY = "_view"
 LINK_NOTICE_KEY = "_link_notice"  # the parameters of the address this run could not use, for the page to say so
 _RANGE_URL = "_range_url"  # the range of the address as the sidebar last read or wrote it
+_OWN_KEY = "_own_scope"  # the account's own scope, as the sidebar last read it
+_CARRIED_KEY = "_carried"  # a county or department picked on a page, for the sidebar to show
 _PARAMS = ("pk", "m", "q", "y", "range", "county", "dept")
 KINDS = ("month", "quarter", "year", "range")
 MONTHS_BACK = 24  # months offered when the data says nothing older
+# the filters of the sidebar, and the key (and URL parameter) of the county's and the department's
+PERIOD, COUNTY, DEPARTMENT = "period", "county", "department"
+EVERY_FILTER = (PERIOD, COUNTY, DEPARTMENT)
+SIDEBAR_KEYS = {COUNTY: "county", DEPARTMENT: "dept"}
 
 
 @dataclass(frozen=True)
@@ -39,14 +51,13 @@ class View:
         return queries.Scope(county=self.county, department=self.department)
 
     @property
-    def args(self) -> tuple:
-        """(period text, today, county, department): the tail of most app_ui.data calls."""
-        return self.period.text, self.today, self.county, self.department
-
-    @property
     def previous(self) -> periods.Period:
         """The comparable period before (for "change vs last quarter")."""
         return periods.previous_period(self.period)
+
+    def for_period(self, period: periods.Period) -> View:
+        """The same day and scope over another period (the previous one, a report's own)."""
+        return dataclasses.replace(self, period=period)
 
 
 def _month_options(first: dt.date | None, today: dt.date) -> list[str]:
@@ -73,11 +84,13 @@ def _choices(own: str | None, present: list[str]) -> list[str]:
     return [own] if own else [labels.ALL_OPTION, *present]
 
 
-def sidebar(user: access.User) -> View:
+def sidebar(user: access.User, drawn: Collection[str] = EVERY_FILTER) -> View:
     """Draw the filters in the sidebar and remember the chosen view for the pages.
 
     The filters only ever narrow the user's own scope (`User.combine`): a county or department typed
-    into the URL that lies outside it gives a view with no rows, never someone else's.
+    into the URL that lies outside it gives a view with no rows, never someone else's. A filter not in
+    `drawn` (the page does not read it) keeps the choice of the view before, and its widget keeps its
+    value for the next page that draws it.
     """
     asked = {key: st.query_params.get_all(key) for key in _PARAMS if key in st.query_params}
     today = data.today()
@@ -90,58 +103,124 @@ def sidebar(user: access.User) -> View:
         else {"county": [], "department": [], "first_month": None}
     )
     months = _month_options(options["first_month"], today)
+    before = st.session_state.get(VIEW_KEY)
+    choices = {
+        COUNTY: _choices(own.county, options["county"]),
+        DEPARTMENT: _choices(own.department, options["department"]),
+    }
+    _take_carried(choices)
+    used: dict[str, set] = {}
     with st.sidebar:
-        st.subheader(labels.SIDEBAR_PERIOD)
-        kind = st.segmented_control(
-            labels.SIDEBAR_PERIOD,
-            KINDS,
-            default="quarter",
-            format_func=labels.PERIOD_KIND_LABELS.get,
-            key="pk",
-            bind="query-params",
-            required=True,
-            label_visibility="collapsed",
-        )
-        if kind == "month":
-            text = st.selectbox(labels.SIDEBAR_MONTH, months, format_func=_label, key="m", bind="query-params")
-        elif kind == "year":
-            text = st.selectbox(
-                labels.SIDEBAR_YEAR, _year_options(months), format_func=_label, key="y", bind="query-params"
-            )
-        elif kind == "range":
-            text = _range_input(today)
+        if PERIOD in drawn:
+            kind, text = _period_input(months, today)
+            used["pk"] = {kind, labels.PERIOD_KIND_LABELS[kind]}
+            if kind != "range":  # (the range picker checks its own part of the address)
+                used[_PERIOD_KEYS[kind]] = {_label(text)}
+            period = periods.parse_period(text, today)
         else:
-            text = st.selectbox(
-                labels.SIDEBAR_QUARTER, _quarter_options(months), format_func=_label, key="q", bind="query-params"
-            )
-        if kind != "range":
-            _forget_range()
-        county = st.selectbox(
-            labels.SIDEBAR_COUNTY, _choices(own.county, options["county"]), key="county", bind="query-params"
-        )
-        department = st.selectbox(
-            labels.SIDEBAR_DEPARTMENT,
-            _choices(own.department, options["department"]),
-            key="dept",
-            bind="query-params",
-            help=labels.SIDEBAR_SCOPE_HELP,
-        )
-        if own.county or own.department:
+            period = _kept_period(before, months, today)
+        picked = {}
+        for name, label, help_text in (
+            (COUNTY, labels.SIDEBAR_COUNTY, None),
+            (DEPARTMENT, labels.SIDEBAR_DEPARTMENT, labels.SIDEBAR_SCOPE_HELP),
+        ):
+            key = SIDEBAR_KEYS[name]
+            if name in drawn:
+                value = st.selectbox(label, choices[name], key=key, bind="query-params", help=help_text)
+                used[key] = {value}
+                picked[name] = None if value in (None, labels.ALL_OPTION) else value
+            else:
+                picked[name] = getattr(before, name, None)
+        if (own.county or own.department) and (COUNTY in drawn or DEPARTMENT in drawn):
             st.caption(labels.MSG_SCOPE_FIXED.format(scope=escape.md(user.scope_text)))
         if status and status["last_batch_id"]:
             st.caption(labels.STATUS_LAST_IMPORT.format(batch=status["last_batch_id"], time=status["last_import_at"]))
-    wanted = queries.Scope(
-        county=None if county in (None, labels.ALL_OPTION) else county,
-        department=None if department in (None, labels.ALL_OPTION) else department,
-    )
-    scope = user.combine(wanted)
-    view = View(periods.parse_period(text, today), today, scope.county, scope.department)
+    scope = user.combine(queries.Scope(county=picked[COUNTY], department=picked[DEPARTMENT]))
+    view = View(period, today, scope.county, scope.department)
     st.session_state[VIEW_KEY] = view
-    used = {"pk": {kind, labels.PERIOD_KIND_LABELS[kind]}, "county": {county}, "dept": {department}}
-    if kind != "range":  # (the range picker checks its own part of the address)
-        used[_PERIOD_KEYS[kind]] = {_label(text)}
+    st.session_state[_OWN_KEY] = own
     _note_unused(asked, used)
     return view
+
+
+def _period_input(months: list[str], today: dt.date) -> tuple[str, str]:
+    """The period kind and the period's text as picked in the sidebar."""
+    st.subheader(labels.SIDEBAR_PERIOD)
+    kind = st.segmented_control(
+        labels.SIDEBAR_PERIOD,
+        KINDS,
+        default="quarter",
+        format_func=labels.PERIOD_KIND_LABELS.get,
+        key="pk",
+        bind="query-params",
+        required=True,
+        label_visibility="collapsed",
+    )
+    if kind == "month":
+        text = st.selectbox(labels.SIDEBAR_MONTH, months, format_func=_label, key="m", bind="query-params")
+    elif kind == "year":
+        text = st.selectbox(
+            labels.SIDEBAR_YEAR, _year_options(months), format_func=_label, key="y", bind="query-params"
+        )
+    elif kind == "range":
+        text = _range_input(today)
+    else:
+        text = st.selectbox(
+            labels.SIDEBAR_QUARTER, _quarter_options(months), format_func=_label, key="q", bind="query-params"
+        )
+    if kind != "range":
+        _forget_range()
+    return kind, text
+
+
+def _kept_period(before: View | None, months: list[str], today: dt.date) -> periods.Period:
+    """The period of the view before, on a page that draws no period (the latest quarter when there is none)."""
+    if "range" in st.session_state:  # an unbound widget not drawn would lose its value: kept for the next page
+        st.session_state["range"] = st.session_state["range"]
+    if before is not None:
+        try:
+            return periods.parse_period(before.period.text, today)
+        except periods.PeriodError:
+            pass
+    return periods.parse_period(_quarter_options(months)[0], today)
+
+
+def _take_carried(choices: dict[str, list[str]]) -> None:
+    # set before the widgets are drawn: a widget's value cannot be set once it is drawn in a run
+    for name, value in st.session_state.pop(_CARRIED_KEY, {}).items():
+        if value in choices[name]:
+            st.session_state[SIDEBAR_KEYS[name]] = value
+
+
+def carry(name: str, value: str | None) -> None:
+    """Make the sidebar's county or department (`name`) `value` (None: all) and run again; nothing when it is already.
+
+    For a choice made while the page runs (a table row), after the sidebar is drawn: the sidebar takes it
+    at the start of the run that follows, and the address with it.
+    """
+    shown = value or labels.ALL_OPTION
+    if st.session_state.get(SIDEBAR_KEYS[name], labels.ALL_OPTION) == shown:
+        return
+    st.session_state[_CARRIED_KEY] = {**st.session_state.get(_CARRIED_KEY, {}), name: shown}
+    st.rerun()
+
+
+def carry_pick(name: str, pick_key: str) -> None:
+    """on_change of a page's county or department picker: the sidebar takes its value in the run it starts."""
+    shown = st.session_state.get(pick_key) or labels.ALL_OPTION
+    st.session_state[_CARRIED_KEY] = {**st.session_state.get(_CARRIED_KEY, {}), name: shown}
+
+
+def peers(view: View, name: str) -> View:
+    """The view with its county (or department, `name`) opened as far as the account allows.
+
+    What a page's own county or department picker chooses from: a city account picking a county still
+    sees every county, a county account its own.
+    """
+    own = st.session_state.get(_OWN_KEY)
+    if own is None:
+        return view
+    return dataclasses.replace(view, **{name: getattr(own, name)})
 
 
 def _note_unused(asked: dict[str, list[str]], used: dict[str, set]) -> None:
@@ -225,11 +304,11 @@ def _dates(value) -> tuple:
     return tuple(value) if isinstance(value, (tuple, list)) else (value,)
 
 
-def current_view(user: access.User) -> View:
+def current_view(user: access.User, drawn: Collection[str] = EVERY_FILTER) -> View:
     """The view chosen in the sidebar of this run (drawn here when a page runs without the app's frame)."""
     view = st.session_state.get(VIEW_KEY)
     if view is None or not _within(view, user):
-        view = sidebar(user)
+        view = sidebar(user, drawn)
     return view
 
 

@@ -10,6 +10,20 @@ import streamlit as st
 from app_ui import auth, data, filters
 from pipeline import access, labels, periods, report
 
+# the sidebar filters of the pages that do not read them all (every other page reads the period, the county
+# and the department); a filter a page does not read is not drawn there and keeps its choice for the next page
+READS = {
+    "person": (filters.COUNTY, filters.DEPARTMENT),  # a person's file is his whole history, not a period's
+    "upload": (),
+    "settings": (),
+    "audit": (),
+}
+
+
+def reads(page: str | None) -> tuple[str, ...]:
+    """The sidebar filters a page reads."""
+    return READS.get(page, filters.EVERY_FILTER)
+
 
 def start(
     page: str,
@@ -32,14 +46,14 @@ def start(
         if user.may_import:
             st.page_link("app_pages/upload.py", label=labels.PAGE_TITLES["upload"], icon=":material/upload_file:")
         st.stop()
-    view = filters.current_view(user)
+    view = filters.current_view(user, reads(page))
     if title_for is not None and (own_title := title_for(view)):
         heading.title(own_title)
     filters.show_link_notice()  # the same, when the sidebar was drawn just now (a page run on its own)
     if access.is_empty(view.scope):
         st.warning(labels.MSG_SCOPE_NONE)
         st.stop()
-    if needs_data and view.period.is_cut:  # the pages about files and settings show no period
+    if needs_data and filters.PERIOD in reads(page) and view.period.is_cut:  # a page without a period says none
         st.caption(running_note(view.period), help=labels.RUNNING_NOTE_HELP)
     return view
 

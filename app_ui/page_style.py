@@ -13,15 +13,34 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 
 from pipeline import labels
 
+# a row of KPI cards (columns or a horizontal container holding metrics, and no rows inside): on a phone it wraps
+# two cards a row, in reading order, where Streamlit would stack columns one a row; the cards of a row are as wide
+# as each other
+KPI_ROW = (
+    '[data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]):not(:has([data-testid="stHorizontalBlock"]))'
+)
+# A card's "较上期" goes under its change when the two do not fit side by side, rather than being cut to "较…".
+# On a touch screen a table's toolbar (search, full screen) never hides: a margin gives it a place of its own
+# instead of the heading or caption above the table.
 STYLE = f"""
 <style>
 [data-testid="stFileUploaderDropzoneInstructions"] {{ display: none; }}
 [data-testid="stFileUploaderDropzone"] button {{ font-size: 0; }}
 [data-testid="stFileUploaderDropzone"] button::after {{ content: "{labels.UPLOAD_BUTTON_TEXT}"; font-size: 1rem; }}
+[data-testid="stMetric"] div:has(> [data-testid="stMetricDeltaDescription"]) {{ flex-wrap: wrap; row-gap: 0.25rem; }}
+{KPI_ROW} > [data-testid="stElementContainer"]:has(> [data-testid="stMetric"]) {{ flex: 1 1 0 !important; }}
 @media (max-width: 640px) {{
   [data-testid="stMainBlockContainer"] {{ padding-left: 0.75rem; padding-right: 0.75rem; }}
   [data-testid="stMetricValue"] {{ font-size: 1.6rem; }}
   h1 {{ font-size: 1.6rem !important; }}
+  h2 {{ font-size: 1.4rem !important; }}
+  h3 {{ font-size: 1.25rem !important; }}
+  {KPI_ROW} > :is([data-testid="stColumn"], [data-testid="stElementContainer"]) {{
+    min-width: calc(50% - 0.5rem) !important;
+  }}
+}}
+@media (hover: none), (max-width: 640px) {{
+  [data-testid="stDataFrame"] {{ margin-top: 2.75rem; }}
 }}
 </style>
 """

@@ -1,7 +1,8 @@
 """The page 季度调度's way to the database: cached reports, snapshots and reminder effectiveness.
 
-Like app_ui.data, every cached function takes the data version and the user's scope (county,
-department) as arguments, because caches are shared by every session of the process. Writing a
+Like app_ui.data, every cached function takes the data version and the sidebar's `View` (or, where the
+period does not matter, its scope) as arguments, because caches are shared by every session of the process.
+A report's own period is the view's period replaced (`View.for_period`), parsed once on the page. Writing a
 snapshot changes the database file, so the data version moves and the lists refresh by themselves.
 """
 
@@ -12,14 +13,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from app_ui import data
+from app_ui import data, filters
 from pipeline import access, labels, periods, queries, report, snapshots
 
 REPORT_KINDS = ("quarter", "month", "year")
-
-
-def _scope(county: str | None, department: str | None) -> queries.Scope:
-    return queries.Scope(county=county or None, department=department or None)
 
 
 def period_options(kind: str, first_month: dt.date | None, today: dt.date) -> list[str]:
@@ -48,58 +45,47 @@ def default_period(kind: str, view_period: periods.Period) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def report_data(
-    version: data.Version, period: str, kind: str, today: dt.date, county: str | None, department: str | None
-) -> report.ReportData:
-    """report.build_report for the period and scope (identifiers masked)."""
+def report_data(version: data.Version, view: filters.View) -> report.ReportData:
+    """report.build_report for the view's period (its kind is the report's) and scope (identifiers masked)."""
     with data.connection() as con:
-        return report.build_report(con, period, kind, _scope(county, department), today)
+        return report.build_report(con, view.period, view.period.kind, view.scope, view.today)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def snapshot_report(
-    version: data.Version, snapshot_id: int, county: str | None, department: str | None
-) -> report.ReportData:
+def snapshot_report(version: data.Version, snapshot_id: int, scope: queries.Scope) -> report.ReportData:
     """report.build_report from the figures frozen in a snapshot of this scope."""
     with data.connection() as con:
-        return report.build_report(con, None, None, _scope(county, department), snapshot_id=snapshot_id)
+        return report.build_report(con, None, None, scope, snapshot_id=snapshot_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def snapshot_list(version: data.Version, county: str | None, department: str | None) -> pd.DataFrame:
+def snapshot_list(version: data.Version, scope: queries.Scope) -> pd.DataFrame:
     """The snapshots taken in this scope, newest first."""
     with data.connection() as con:
-        return snapshots.list_snapshots(con, _scope(county, department))
+        return snapshots.list_snapshots(con, scope)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def compare(
-    version: data.Version, snapshot_id: int, by: str, today: dt.date, county: str | None, department: str | None
-) -> pd.DataFrame:
+def compare(version: data.Version, snapshot_id: int, by: str, today: dt.date, scope: queries.Scope) -> pd.DataFrame:
     """snapshots.compare_snapshot: the groups whose live figures differ from the frozen ones."""
     with data.connection() as con:
         snapshot = snapshots.get_snapshot(con, snapshot_id)
-        if snapshot.scope != _scope(county, department):
+        if snapshot.scope != scope:
             raise snapshots.SnapshotNotFound(snapshot_id)
         return snapshots.compare_snapshot(con, snapshot_id, by, today)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def reminder_effectiveness(
-    version: data.Version, period: str, today: dt.date, county: str | None, department: str | None
-) -> pd.DataFrame:
+def reminder_effectiveness(version: data.Version, view: filters.View) -> pd.DataFrame:
     """snapshots.reminder_effectiveness: per department, last period's overdue pairs and issues dealt with since."""
     with data.connection() as con:
-        return snapshots.reminder_effectiveness(con, period, _scope(county, department), today)
+        return snapshots.reminder_effectiveness(con, view.period, view.scope, view.today)
 
 
-def create_snapshot(
-    period: str, user: access.User, note: str, today: dt.date, county: str | None, department: str | None
-) -> int:
-    """Freeze the period's figures in this scope in the user's name, and audit it (not cached: it writes)."""
-    scope = _scope(county, department)
+def create_snapshot(view: filters.View, user: access.User, note: str) -> int:
+    """Freeze the view's period figures in its scope in the user's name, and audit it (not cached: it writes)."""
     with data.connection() as con:
-        created = snapshots.create_snapshot(con, period, user.name, note, today, scope)
-        detail = labels.AUDIT_DETAIL_SNAPSHOT.format(snapshot_id=created, period=period)
-        access.log_action(con, user, "snapshot", detail, scope=scope)
+        created = snapshots.create_snapshot(con, view.period, user.name, note, view.today, view.scope)
+        detail = labels.AUDIT_DETAIL_SNAPSHOT.format(snapshot_id=created, period=view.period.text)
+        access.log_action(con, user, "snapshot", detail, scope=view.scope)
     return created

@@ -88,8 +88,8 @@ def standing(view: filters.View, own: pd.Series) -> None:
         return
     kind, name = unit
     version = data.data_version()
-    peers = data.peer_figures(version, view.period.text, view.today, kind)
-    city = data.city_overall(version, view.period.text, view.today).iloc[0]
+    peers = data.peer_figures(version, view.period, kind)
+    city = data.city_overall(version, view.period).iloc[0]
     mine = peers[peers[kind] == name]
     st.subheader(labels.STANDING_HEADER)
     if mine.empty or pd.isna(mine["score"].iloc[0]):
@@ -133,8 +133,8 @@ def _by_days(frame: pd.DataFrame) -> pd.Index:
 def overdue_list(view: filters.View, what: str, *, key: str, masked: bool, heading: str | None = None) -> int:
     """One overdue list (contacts or issues) longest overdue first; a selected row opens the person's file."""
     version = data.data_version()
-    shown = data.overdue(version, view.period.text, view.today, what, view.county, view.department, masked)
-    full = data.overdue(version, view.period.text, view.today, what, view.county, view.department, False)
+    shown = data.overdue(version, view, what, masked)
+    full = data.overdue(version, view, what, False)
     if shown.empty:
         return 0
     order = _by_days(shown)
@@ -183,7 +183,7 @@ def todo(view: filters.View, masked: bool, open_items: int = 0) -> None:
 
 def submissions(view: filters.View) -> None:
     """报送情况: whether each county and department has sent the last finished month's contact log."""
-    month, frame = data.submissions(data.data_version(), view.today, view.county, view.department)
+    month, frame = data.submissions(data.data_version(), view.today, view.scope)
     month_name = periods.period_label(month)
     st.subheader(labels.SUBMISSION_HEADER)
     if frame.empty:

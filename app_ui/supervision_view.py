@@ -1,6 +1,6 @@
 """督办事项 in the app: the list with its lights, one item with its lines, evidence and steps, raising items.
 
-The page app_pages/supervision.py draws the list and the chosen item; the 部门 and 督办提醒 pages each call one
+The page app_pages/supervision.py draws the list and the chosen item; the 单位 and 督办提醒 pages each call one
 function here (`department_section`, `reminders_section`) to show the figures and to raise items from what they
 already list. Every step goes through pipeline.supervision.items, which checks the account's role and scope
 and writes the audit record; the buttons offered are only those `rules.steps_for` allows. Identifiers are
@@ -570,7 +570,7 @@ def hand_raise_panel(user: access.User, view: filters.View) -> None:
 
 
 def department_section(view: filters.View, department: str, behind: bool) -> None:
-    """部门 page: the department's 督办落实情况 in the period, its open items, and (for an office) raising one."""
+    """单位 page: the department's 督办落实情况 in the period, its open items, and (for an office) raising one."""
     user = auth.require_user()
     st.subheader(labels.SV_DEPARTMENT_HEADING.format(department=escape.md(department)))
     flash()

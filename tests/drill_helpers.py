@@ -1,4 +1,4 @@
-"""AppTest helpers for the 县区 and 部门 pages: open a page on a view, select rows, read what is shown."""
+"""AppTest helpers for the 县区 and 单位 pages: open a page on a view, select rows, read what is shown."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_ui import filters
 from pipeline import access, db, labels, masking, templates
-from pipeline.ingest import load
+from pipeline.ingest.rows import KIND_ORDER
 from tests.conftest import ACCOUNTS, CITY_USER, EXAMPLE_TODAY, ROOT, TEST_PASSWORD, app_test
 from tests.drill_helpers import FULL_ID, FULL_PHONE, open_page, rendered_text, rerun, select_row, table, table_with
 from tests.ingest_helpers import csv_bytes, mobile, pid
@@ -28,7 +28,7 @@ PAGES_OF = {
     "只读测试": COMMON_PAGES,
 }
 # what a tampered or forwarded link asks for: another county, another department
-TEMPLATES = {templates.template_filename(kind) for kind in load.KIND_ORDER}
+TEMPLATES = {templates.template_filename(kind) for kind in KIND_ORDER}
 ASKED = {CITY_USER: {}, "县区测试": {"county": "西坪县"}, "单位测试": {"department": "市教育局"}, "只读测试": {}}
 
 
@@ -125,7 +125,14 @@ def test_every_page_and_export_stays_within_the_role(example_db, downloads, user
         records = access.read_audit(con, user=user, action="export")
     assert len(records) == exported  # one record per download, none for the blank templates
     own = access.User(user, role, county, department)
-    assert set(records["scope_text"]) == {own.scope_text}
+    # a county or department picked while drilling down carries to the sidebar and narrows the pages after it:
+    # every export is of the account's own scope or of a narrower one inside it, never of a wider or another one
+    with db.session(example_db) as con:
+        counties = [None, *(row[0] for row in con.execute("select distinct county from beneficiary").fetchall())]
+        departments = [None, *(row[0] for row in con.execute("select distinct department from pairing").fetchall())]
+    inside_scopes = {own.combine(access.Scope(c, d)) for c in counties for d in departments} - {access.NO_ACCESS}
+    assert own.scope_text in set(records["scope_text"])
+    assert set(records["scope_text"]) <= {access.scope_text(s) for s in inside_scopes}
 
 
 def test_the_scan_sees_out_of_scope_people_when_they_are_shown(example_db):

@@ -1,4 +1,4 @@
-"""The 部门 page: the ranking equals the pipeline's, departments behind say why, department → cadre → his work."""
+"""The 单位 page: the ranking equals the pipeline's, departments behind say why, department → cadre → his work."""
 
 from __future__ import annotations
 

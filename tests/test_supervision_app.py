@@ -1,4 +1,4 @@
-"""督办事项 in the app (AppTest): the loop across the 督办提醒, 督办事项 and 部门 pages, and who sees and does what.
+"""督办事项 in the app (AppTest): the loop across the 督办提醒, 督办事项 and 单位 pages, and who sees and does what.
 
 The same hand-built scenario as tests/test_supervision.py, through the pages: the city office raises an item
 from the overdue list of 2026-10 on 督办提醒, the department (which lands on its open items) signs and answers,
@@ -153,7 +153,7 @@ def test_a_county_office_sees_and_raises_for_its_county_only(example_db):
     offered = at.selectbox(key="sv_hand_department").options
     with db.session(example_db) as con:
         assert offered == items.departments(con, "东川县")
-    # on the 部门 page the raise panel lists the county's overdue pairs only
+    # on the 单位 page the raise panel lists the county's overdue pairs only
     at = signed_in(COUNTY, "department")
     at = pick(at, "department_pick", "市民政局")
     text = "\n".join(t.value for t in at.text_area if t.label.startswith("督办要求"))

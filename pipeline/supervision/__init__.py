@@ -11,5 +11,5 @@
 - `documents`: the 督办单 of an item and the 督办通报 of a period, as .docx and as printable HTML (→ PDF).
 
 Nothing here imports streamlit; the app (app_pages/supervision.py, app_ui/supervision_view.py) and the command
-line (pipeline/supervise_cli.py) call these modules.
+line (pipeline/cli/supervise.py) call these modules.
 """

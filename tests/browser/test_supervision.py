@@ -126,7 +126,7 @@ def test_the_loop_end_to_end(loop_url, browser):
     no_error(city)
     screenshot(city, "supervision-city-desktop")
 
-    # the 部门 page: the department's 督办落实情况 in 2026Q4 (one item, closed)
+    # the 单位 page: the department's 督办落实情况 in 2026Q4 (one item, closed)
     open_signed_in(city, address(loop_url, "department", "2026Q4"))  # a full load: signed in again
     city.get_by_role("combobox", name=labels.DEPARTMENT_PICK, exact=True).click()
     city.keyboard.type("市民政局")

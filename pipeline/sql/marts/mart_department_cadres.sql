@@ -1,6 +1,6 @@
 -- One row per cadre (known by phone) paired on as_of with beneficiaries of the drilled group: his
 -- pairs, their contacts in the period, the last contact with any of them, and how many of them are
--- overdue or have issues still open — the 部门 page's list of a department's cadres.
+-- overdue or have issues still open — the 单位 page's list of a department's cadres.
 with pairs as (
     select * from mart_cadre_pairs
     where is_paired
