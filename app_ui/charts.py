@@ -17,9 +17,10 @@ LEGEND_BELOW = {"orientation": "h", "yref": "container", "yanchor": "bottom", "y
 
 def wrapped(name: object, width: int = 4) -> str:
     """A chart label of imported text, escaped, broken every `width` characters when longer than `width` + 1: four
-    categories then sit level under their bars on a phone instead of slanting into each other."""
+    categories then sit level under their bars on a phone instead of slanting into each other. A label with Latin
+    letters or digits (16-30天) stays whole: it is narrow already, and a number must not be split."""
     text = "" if name is None else str(name)
-    if len(text) <= width + 1:
+    if len(text) <= width + 1 or any(ch.isascii() and ch.isalnum() for ch in text):
         return escape.chart(text)
     return "<br>".join(escape.chart(text[i : i + width]) for i in range(0, len(text), width))
 

@@ -24,11 +24,12 @@ def _layout(figure: go.Figure, title: str, height: int) -> go.Figure:
     figure.update_layout(
         title={"text": title, "y": 0.98, "yanchor": "top", "yref": "container"},
         height=height,
-        # the legend sits under the title, where axis titles and long tick labels cannot reach it
-        margin={"l": 10, "r": 10, "t": 90, "b": 10},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
         font=charts.FONT,
         separators=".,",
-        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "traceorder": "normal"},
+        # the legend in a band of its own at the foot, where neither the title nor the axes can reach it, however
+        # many rows it takes on a phone
+        legend={**charts.LEGEND_BELOW, "traceorder": "normal"},
         # a segment too thin for its number shows none rather than a tiny rotated one
         uniformtext={"minsize": 12, "mode": "hide"},
     )
@@ -83,7 +84,11 @@ def stacked_counts(
     key_axis, count_axis = (
         (figure.update_yaxes, figure.update_xaxes) if horizontal else (figure.update_xaxes, figure.update_yaxes)
     )
-    key_axis(title=key_title, type="category", autorange="reversed" if horizontal else True)
+    if horizontal:
+        key_axis(title=key_title, type="category", autorange="reversed")
+    else:  # long names in two lines, level under their bars on a phone
+        wrapped = [charts.wrapped(k) for k in keys]
+        key_axis(title=key_title, type="category", tickmode="array", tickvals=keys, ticktext=wrapped)
     # counts are whole: small ones get a tick per unit instead of 0.5 steps
     count_axis(
         title=count_title,

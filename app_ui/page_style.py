@@ -16,12 +16,11 @@ from pipeline import labels
 # a row of KPI cards (columns or a horizontal container holding metrics, and no rows inside): on a phone it wraps
 # two cards a row, in reading order, where Streamlit would stack columns one a row; the cards of a row are as wide
 # as each other
-KPI_ROW = (
-    '[data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]):not(:has([data-testid="stHorizontalBlock"]))'
-)
+KPI_ROW = '[data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]):not(:has([data-testid="stHorizontalBlock"]))'
 # A card's "较上期" goes under its change when the two do not fit side by side, rather than being cut to "较…".
 # On a touch screen a table's toolbar (search, full screen) never hides: a margin gives it a place of its own
-# instead of the heading or caption above the table.
+# instead of the heading or caption above the table. A chart's zoom and pan buttons would lie over its title and
+# do nothing a finger needs.
 STYLE = f"""
 <style>
 [data-testid="stFileUploaderDropzoneInstructions"] {{ display: none; }}
@@ -41,6 +40,7 @@ STYLE = f"""
 }}
 @media (hover: none), (max-width: 640px) {{
   [data-testid="stDataFrame"] {{ margin-top: 2.75rem; }}
+  .js-plotly-plot .modebar-container {{ display: none !important; }}
 }}
 </style>
 """
