@@ -53,9 +53,7 @@ back = end_month.year * 12 + end_month.month - 1 - (TREND_MONTHS - 1)  # twelve 
 start_month = end_month.replace(year=back // 12, month=back % 12 + 1)
 monthly = data.trend(version, view, f"{start_month:%Y-%m}", f"{end_month:%Y-%m}", "overall")
 running = f"{view.today:%Y-%m}" if periods.month_end(view.today.replace(day=1)) > view.today else None
-st.plotly_chart(
-    charts.trend_lines(monthly, TREND_METRICS, labels.OVERVIEW_TREND, running=running), key="trend", config=CHART_CONFIG
-)
+st.plotly_chart(charts.trend_lines(monthly, TREND_METRICS, None, running=running), key="trend", config=CHART_CONFIG)
 st.caption(labels.TREND_CAPTION)
 
 # a county ranks its townships; the city (or a department across counties) its counties
@@ -85,7 +83,7 @@ with right:
         else ["contact_rate", "on_standard_rate", "resolution_rate"]
     )
     st.plotly_chart(
-        charts.category_bars(grouped["category"], "category", shown_rates, labels.OVERVIEW_CATEGORY),
+        charts.category_bars(grouped["category"], "category", shown_rates, None),
         key="category",
         config=CHART_CONFIG,
     )

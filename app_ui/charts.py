@@ -64,8 +64,9 @@ def _month_ticks(months: list[str]) -> list[str]:
     return months[::-1][::step][::-1]
 
 
-def trend_lines(frame: pd.DataFrame, metrics: list[str], title: str, running: str | None = None) -> go.Figure:
-    """One line per rate over the months of `frame` (a queries.trend result); `running` marks the month not ended."""
+def trend_lines(frame: pd.DataFrame, metrics: list[str], title: str | None, running: str | None = None) -> go.Figure:
+    """One line per rate over the months of `frame` (a queries.trend result); `running` marks the month not ended.
+    No title where the page's heading right above says it."""
     names = export.display_labels()
     figure = go.Figure()
     months = [f"{m}{labels.TREND_RUNNING_SUFFIX}" if m == running else m for m in frame["month"]]
@@ -97,7 +98,7 @@ def trend_lines(frame: pd.DataFrame, metrics: list[str], title: str, running: st
     return _layout(figure, 380)
 
 
-def category_bars(frame: pd.DataFrame, key: str, metrics: list[str], title: str) -> go.Figure:
+def category_bars(frame: pd.DataFrame, key: str, metrics: list[str], title: str | None) -> go.Figure:
     """Grouped bars of several rates per category (e.g. 对象类别)."""
     names = export.display_labels()
     figure = go.Figure()

@@ -66,7 +66,7 @@ def rag_styler(
     decimals = [c for c in frame.columns if c not in rates and pd.api.types.is_float_dtype(frame[c])]
     texts = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
     # cell ids only for styled cells: half the rendering time of a long list
-    styler = Styler(frame, cell_ids=False).format(_percent, subset=rates).format(_one_decimal, subset=decimals)
+    styler = Styler(frame).format(_percent, subset=rates).format(_one_decimal, subset=decimals)  # ids: texts shown
     styler = styler.format(_text, subset=texts).apply(rate_styles, subset=rates)
     if band_column in frame.columns:
         styler = styler.apply(band_styles, subset=[band_column])

@@ -112,7 +112,7 @@ def show_table(
     heading = _view_heading(file_name, period, scope)
     percents = [c for c in frame.columns if c in fractions]
     if styler is None and percents:  # 55.0% on screen as in the file and on the cards
-        styler = Styler(frame, cell_ids=False).format(_percent, subset=percents)
+        styler = Styler(frame).format(_percent, subset=percents)  # a cell shows its text only with its id
     # a pandas Styler of `frame` colours cells on screen and writes the rates as 55.0%; the .xlsx stays plain
     event = st.dataframe(
         frame if styler is None else styler,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 from app_ui import filters, kpi
@@ -59,3 +61,26 @@ def test_signed_in_without_data_explains_itself(tmp_path, monkeypatch):
     at = run_app()  # creates the database with the account only
     assert at.info[0].value == labels.STATUS_NO_DATA
     assert not at.metric
+
+
+def _shown_cells(element) -> pd.DataFrame:
+    """What the browser draws in a table's cells: the Styler's display values where the page formats them
+    (the frontend shows them instead of the data), else the data itself."""
+    arrow = element.proto.arrow_data
+    data = element.value
+    if arrow.styler.display_values:
+        shown = pa.ipc.open_stream(arrow.styler.display_values).read_all().to_pandas()
+        return shown.reindex(columns=data.columns)
+    return data
+
+
+def test_the_county_table_writes_its_rates_as_percentages(example_db):
+    at = run_app(filters.url_params("2026Q3"))
+    table = next(t for t in at.dataframe if "pairing_rate" in t.value.columns)
+    cells = _shown_cells(table)
+    # expected_2026Q3_county.csv: 西坪县 18 of 19 paired (0.947…), 东川县 20 of 21 (0.952…)
+    rows = dict(zip(table.value["county"], cells["pairing_rate"], strict=True))
+    assert rows["西坪县"] == "94.7%" and rows["东川县"] == "95.2%"
+    for rate in queries.RATE_COLUMNS:
+        if rate in cells.columns:
+            assert all(text == labels.NO_VALUE or text.endswith("%") for text in cells[rate]), rate
