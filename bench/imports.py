@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -233,6 +234,82 @@ def measure_province_file(seed: int, today: dt.date, runs: int, log=print) -> Im
     return result
 
 
+# ---------------------------------------------------------------- an import and its fresh stored figures
+
+REFRESH_FILE_ROWS = 50_000
+
+
+@dataclass
+class RefreshImport:
+    """Repeated whole-process runs of `python -m pipeline import` of one file into a copy of the demo."""
+
+    name: str
+    file: Path
+    rows: int
+    process_seconds: Samples = field(default_factory=Samples)  # from starting the process to its exit
+    computed: list[int] = field(default_factory=list)  # stored periods the refresh computed, per run
+    inserted: int = 0
+    unchanged: int = 0
+    error: str = ""
+
+
+def write_refresh_files(db_path: Path, today: dt.date, folder: Path) -> tuple[Path, Path]:
+    """Two contact logs of REFRESH_FILE_ROWS rows cut from the demo's own contacts: one exactly as stored (an
+    office sending again what it sent before), one of the same people's contacts on the pinned day (new rows,
+    which can change only the periods that reach that day)."""
+    import duckdb
+
+    from pipeline import labels
+    from pipeline.ingest.rows import CONTACT_VALUES as fields  # every stored column: nothing differs but the day
+
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        frame = con.execute(
+            f"select {', '.join(fields)} from contact where contact_date <= ? order by contact_date desc, contact_key "
+            "limit ?",
+            [today, REFRESH_FILE_ROWS],
+        ).df()
+    finally:
+        con.close()
+    frame["contact_date"] = [day.isoformat() for day in frame["contact_date"].dt.date]
+    headers = {name: labels.column_label("visits", name) for name in fields}
+    folder.mkdir(parents=True, exist_ok=True)
+    unchanged, new = folder / "走访记录-重报.csv", folder / "走访记录-本日.csv"
+    frame.rename(columns=headers).to_csv(unchanged, index=False, encoding="utf-8-sig")
+    fresh = frame.assign(record_no=None, contact_date=today.isoformat())
+    fresh.rename(columns=headers).to_csv(new, index=False, encoding="utf-8-sig")
+    return unchanged, new
+
+
+def measure_refresh_imports(db_path: Path, today: dt.date, runs: int, log=print) -> list[RefreshImport]:
+    """Seconds of the whole `python -m pipeline import` process (start-up, import, the refresh of the stored
+    figures it can have changed, the 督办 check) for a file that changes nothing and for a file of new contacts."""
+    work = CACHE_DIR / "refresh-work"
+    shutil.rmtree(work, ignore_errors=True)
+    unchanged, new = write_refresh_files(db_path, today, work / "files")
+    results = [
+        RefreshImport("a contact log sent again (nothing changes)", unchanged, REFRESH_FILE_ROWS),
+        RefreshImport("a contact log of new contacts on the day", new, REFRESH_FILE_ROWS),
+    ]
+    for result in results:
+        log(f"import with refresh: {result.name}, {result.rows:,} rows x {runs}")
+        try:
+            for _ in range(runs):
+                target = _fresh(work, db_path)
+                started = time.perf_counter()
+                answer, _ = _run_child(target, result.file, today, mode="cli")
+                result.process_seconds.add(time.perf_counter() - started)
+                if answer["status"] != "ok" or answer["read"] != result.rows:
+                    raise RuntimeError(f"status {answer['status']}, read {answer['read']}: {answer['message']}")
+                result.computed.append(answer["computed"])
+                result.inserted, result.unchanged = answer["inserted"], answer["unchanged"]
+        except Exception as exc:  # one broken run must not hide the other measurements
+            result.error = str(exc)
+            log(f"  failed: {exc}")
+    shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
 def cli_child(db_path: str, file: str, today: str) -> None:
     """Entry of one command-line run: `python -m pipeline import` (its main()), the import_file call timed."""
     import contextlib
@@ -252,9 +329,12 @@ def cli_child(db_path: str, file: str, today: str) -> None:
 
     load.import_file = timed_import  # run_import looks it up when it runs
     started = time.perf_counter()
-    with contextlib.redirect_stdout(io.StringIO()):  # its JSON line: the report is read from the call itself
+    said = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(said):
+        # its JSON line: the report is read from the call itself; stderr says what the refresh computed
         code = cli.main(["import", "--db", db_path, "--today", today, file])
     command_seconds = time.perf_counter() - started
+    computed = re.search(r"本次计算(\d+)个", said.getvalue())
     seconds, report = timed[0]
     answer = {
         "exit": code,
@@ -264,7 +344,9 @@ def cli_child(db_path: str, file: str, today: str) -> None:
         "message": report.message,
         "read": report.read,
         "inserted": report.inserted,
+        "unchanged": report.unchanged,
         "rejected": report.rejected,
+        "computed": int(computed.group(1)) if computed else 0,
         "own_peak_bytes": own_peak_bytes(),
     }
     print(json.dumps(answer, ensure_ascii=False))

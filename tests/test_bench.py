@@ -100,3 +100,27 @@ def test_the_command_line_is_timed_as_whole_processes(tmp_path):
     assert [(row.target, row.error) for row in table.rows] == [(report.Target("<=", run.HELP_SECONDS), ""), (None, "")]
     missing = commands.measure(tmp_path / "none.duckdb", EXAMPLE_TODAY, "2026Q3", runs=1, log=lambda _: None)
     assert missing.help_error == "" and "exited 2" in missing.metrics_error and missing.metrics.values == []
+
+
+def test_an_import_is_timed_with_the_refresh_it_causes(tmp_path, monkeypatch):
+    from bench import imports, run
+    from pipeline import db, materialized
+    from tests.conftest import build_example_database
+
+    path = build_example_database(tmp_path / "refresh.duckdb")
+    with db.session(path) as con:
+        materialized.refresh(con, EXAMPLE_TODAY)
+    monkeypatch.setattr(imports, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(imports, "REFRESH_FILE_ROWS", 40)
+    sent_again, new = imports.measure_refresh_imports(path, EXAMPLE_TODAY, runs=1, log=lambda _: None)
+    assert (sent_again.error, new.error) == ("", "")
+    # the same 40 contacts again: nothing inserted, no stored period computed
+    assert (sent_again.inserted, sent_again.unchanged, sent_again.computed) == (0, 40, [0])
+    # the same people on the pinned day: only 2026-11, 2026Q4 and 2026 reach it
+    assert new.inserted > 0 and new.computed == [3]
+    table = run.refresh_import_table([sent_again, new])
+    targets = [row.target for row in table.rows]
+    assert targets == [
+        report.Target("<=", run.UNCHANGED_IMPORT_SECONDS),
+        report.Target("<=", run.NEW_CONTACTS_IMPORT_SECONDS),
+    ]
