@@ -25,6 +25,7 @@ STYLE = f"""
 <style>
 [data-testid="stFileUploaderDropzoneInstructions"] {{ display: none; }}
 [data-testid="stFileUploaderDropzone"] button {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] {{ display: none; }}
 [data-testid="stFileUploaderDropzone"] button::after {{ content: "{labels.UPLOAD_BUTTON_TEXT}"; font-size: 1rem; }}
 [data-testid="stMetric"] div:has(> [data-testid="stMetricDeltaDescription"]) {{ flex-wrap: wrap; row-gap: 0.25rem; }}
 {KPI_ROW} > [data-testid="stElementContainer"]:has(> [data-testid="stMetric"]) {{ flex: 1 1 0 !important; }}

@@ -492,6 +492,76 @@ def _widen(groups: pd.DataFrame, values: Mapping[str, np.ndarray]) -> pd.DataFra
     return groups.drop(columns=["row_no"])
 
 
+# A county's figures and a department's are rows of the city's, for some groupings. The county scope keeps
+# the beneficiaries of the county with all their pairings, contacts, issues and callbacks, and the city's
+# county grouping puts exactly those facts under the county (the beneficiary's); the department scope keeps
+# the pairs with a pairing of the department (a run begun under another department keeps its first day, and
+# a beneficiary's contacts, issues and callbacks go with each of his pairs), and the city's department
+# grouping puts exactly those pairs under it (int_beneficiary_pairing.sql). So a scope's overall row is the
+# city's row of its county (department), relabelled, and its townships (cadres) are the city's of that county
+# (department). Not the 未结对 "department": the city's row of that name is of the unpaired, whom no
+# department scope keeps. Any other grouping of a scope (a county's departments, a department's categories)
+# is computed.
+_SCOPED_FROM_CITY = {
+    "county": {"overall": "county", "county": "county", "township": "township"},
+    "department": {"overall": "department", "department": "department", "cadre": "cadre"},
+}
+# the key columns of mart_metrics, all of them empty in an overall row
+_GROUP_KEY_COLUMNS = _MODEL_ORDER["mart_metrics"][2:]
+
+
+def _city_source(scope: Scope, groupings: Sequence[str]) -> tuple[str, str] | None:
+    """For a scope whose groupings asked for are all rows of the city's: the key column and value they are
+    under there (("county", 甲县) or ("department", 市民政局)); None for the city itself or any other case."""
+    if scope.county is not None and scope.department is None:
+        found = ("county", scope.county)
+    elif scope.department is not None and scope.county is None and scope.department != labels.UNPAIRED_LABEL:
+        found = ("department", scope.department)
+    else:
+        return None
+    return found if set(groupings) <= set(_SCOPED_FROM_CITY[found[0]]) else None
+
+
+def _scope_rows(city: pd.DataFrame, key: str, value: str, groupings: Sequence[str], position: int) -> pd.DataFrame:
+    """A county's (department's) rows of one period from the city's stored rows of that period, as the mart
+    computes them for the scope: groupings in the mart's order, the overall row with empty keys, and counts
+    of 0 when the scope has nobody (its median empty)."""
+    own = city[city[key] == value]
+    parts = {by: own[own["grouping_name"] == source] for by, source in _SCOPED_FROM_CITY[key].items()}
+    overall = parts["overall"].assign(
+        grouping_name="overall",
+        **{column: pd.Series(None, index=parts["overall"].index, dtype=city[column].dtype) for column in _GROUP_KEY_COLUMNS},
+    )
+    if overall.empty:
+        counts = catalog.dtypes(catalog.COMPUTED_COLUMNS)
+        values = {"period_id": position, "grouping_name": "overall"}
+        values |= {name: 0 if counts[name] == "int64" else np.nan for name in catalog.COMPUTED_COLUMNS}
+        overall = pd.DataFrame({c: pd.Series([values.get(c)], dtype=city[c].dtype) for c in city.columns})
+    parts["overall"] = overall
+    # the mart orders its rows by grouping name first
+    return pd.concat([parts[by] for by in sorted(set(groupings))], ignore_index=True)
+
+
+def _stored_scope_frames(
+    con: duckdb.DuckDBPyConnection,
+    period_list: Sequence[periods.Period],
+    scope: Scope,
+    config: settings.Settings,
+    groupings: Sequence[str],
+) -> dict[int, pd.DataFrame]:
+    """The rows of the scope for the periods stored (by position in the list): the city's stored rows, or a
+    county's or a department's taken from them (see _SCOPED_FROM_CITY); nothing for any other scope."""
+    if scope == ALL:
+        return _stored_frames(con, period_list, config, groupings)
+    source = _city_source(scope, groupings)
+    if source is None:
+        return {}
+    key, value = source
+    city_groupings = sorted({_SCOPED_FROM_CITY[key][by] for by in groupings})
+    found = _stored_frames(con, period_list, config, city_groupings)
+    return {position: _scope_rows(city, key, value, groupings, position) for position, city in found.items()}
+
+
 def _metrics_frame(
     con: duckdb.DuckDBPyConnection,
     period_list: Sequence[periods.Period],
@@ -503,7 +573,7 @@ def _metrics_frame(
     """The metrics rows of the periods: stored counts read, the others computed, in period order; then the
     rates, 月均联系频次 and 综合得分 derived from the counts (pipeline/catalog.py)."""
     config = config or settings.read_settings(con)
-    found = _stored_frames(con, period_list, config, groupings) if stored and scope == ALL else {}
+    found = _stored_scope_frames(con, period_list, scope, config, groupings) if stored else {}
     if not found:
         frame = run_model(con, "mart_metrics", period_list, scope, config, groupings=list(groupings))
     else:

@@ -218,6 +218,7 @@ def test_cli_import_stores_the_figures_and_refresh_reports_what_it_did(tmp_path)
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.strip().splitlines()) == 3  # stdout stays one JSON line per file
     assert "已预先计算全市12个常用时期的指标（本次计算12个" in result.stderr
+    assert result.stderr.count("已预先计算") == 1  # three files, one refresh after the last
     with db.session(path, read_only=True) as con:
         assert len(materialized.stored_periods(con)) == 12
     again = _cli("refresh", "--db", str(path), "--today", TODAY.isoformat())
