@@ -3,7 +3,9 @@
 At province scale one period's metrics take about a second to compute from the ledgers, every time
 any page or report asks. After an import or a settings change, refresh() computes the city's
 mart_metrics rows (every grouping) of the standard periods and stores them; queries.metrics_many,
-compare_previous and trend then read those periods from the store and compute only the others.
+compare_previous and trend then read those periods from the store and compute only the others. A county's
+overall, county and township rows and a department's overall, department and cadre rows are the city's rows
+of that county or department, and are read from the same store (queries._SCOPED_FROM_CITY).
 
 A stored period is used only while its figures hold: computed by the same SQL with the same settings
 (queries.figures_key), and no batch imported after its rows (their data_key, the last batch then) changed

@@ -388,7 +388,8 @@ def _side_by_side(frames: list[pd.DataFrame], sizes: list[int]) -> pd.DataFrame:
 # The city's metrics of the periods the office opens most are computed once per import and settings
 # change and stored (pipeline/materialized.py, sql/stored/); a period's stored rows are read only while
 # both keys match: the figures key (the models' SQL and every value bound into them but the periods) and
-# the data key (the last import batch). Anything else is computed from the ledgers as it is asked for.
+# the data key (the last import batch). Some groupings of a county or a department are the city's rows of
+# it (_SCOPED_FROM_CITY); anything else is computed from the ledgers as it is asked for.
 
 
 @functools.cache
@@ -450,8 +451,10 @@ def _stored_frames(
     period_list: Sequence[periods.Period],
     config: settings.Settings,
     groupings: Sequence[str],
+    under: Mapping[str, str] | None = None,
 ) -> dict[int, pd.DataFrame]:
-    """The stored rows of those periods (by position in the list) that are stored for the current keys."""
+    """The stored rows of those periods (by position in the list) that are stored for the current keys;
+    with `under` ({"county": 甲县} or {"department": 市民政局}), only the groups under that key."""
     try:
         key = figures_key(config)
         stored = stored_entries(con, key)
@@ -471,6 +474,9 @@ def _stored_frames(
             "as_of": period.as_of,
             "months": period.months,
             "groupings": list(groupings),
+            "county": None,
+            "department": None,
+            **(under or {}),
         }
         groups = _frame(con, db.read_sql("stored/stored_group_read.sql"), {**params, "period_id": position})
         values = con.sql(
@@ -519,18 +525,21 @@ def _city_source(scope: Scope, groupings: Sequence[str]) -> tuple[str, str] | No
         found = ("department", scope.department)
     else:
         return None
-    return found if set(groupings) <= set(_SCOPED_FROM_CITY[found[0]]) else None
+    return found if groupings and set(groupings) <= set(_SCOPED_FROM_CITY[found[0]]) else None
 
 
 def _scope_rows(city: pd.DataFrame, key: str, value: str, groupings: Sequence[str], position: int) -> pd.DataFrame:
     """A county's (department's) rows of one period from the city's stored rows of that period, as the mart
     computes them for the scope: groupings in the mart's order, the overall row with empty keys, and counts
     of 0 when the scope has nobody (its median empty)."""
-    own = city[city[key] == value]
+    own = city[city[key] == value]  # as stored_group_read.sql reads them: no other key's rows can slip in
     parts = {by: own[own["grouping_name"] == source] for by, source in _SCOPED_FROM_CITY[key].items()}
     overall = parts["overall"].assign(
         grouping_name="overall",
-        **{column: pd.Series(None, index=parts["overall"].index, dtype=city[column].dtype) for column in _GROUP_KEY_COLUMNS},
+        **{
+            column: pd.Series(None, index=parts["overall"].index, dtype=city[column].dtype)
+            for column in _GROUP_KEY_COLUMNS
+        },
     )
     if overall.empty:
         counts = catalog.dtypes(catalog.COMPUTED_COLUMNS)
@@ -558,7 +567,7 @@ def _stored_scope_frames(
         return {}
     key, value = source
     city_groupings = sorted({_SCOPED_FROM_CITY[key][by] for by in groupings})
-    found = _stored_frames(con, period_list, config, city_groupings)
+    found = _stored_frames(con, period_list, config, city_groupings, {key: value})
     return {position: _scope_rows(city, key, value, groupings, position) for position, city in found.items()}
 
 
@@ -625,8 +634,9 @@ def metrics_many(
 ) -> dict[str, pd.DataFrame]:
     """The metrics of one period for several groupings at once (contacts are read once).
 
-    The city's metrics of a stored period are read from the store (see _metrics_frame); stored=False
-    computes them from the ledgers all the same.
+    The city's metrics of a stored period are read from the store, and so are a county's overall, county
+    and township rows and a department's overall, department and cadre rows (see _SCOPED_FROM_CITY);
+    stored=False computes them from the ledgers all the same.
     """
     wanted = list(bys)
     for by in wanted:

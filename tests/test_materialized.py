@@ -122,7 +122,7 @@ def test_the_store_is_what_is_read_for_the_city(stored_db):
         _tamper(con, q3)
         assert _overall(con, "2026Q3") == TAMPERED
         assert _overall(con, "2026Q3", stored=False) == true_count
-        # a county's or a department's figures are never taken from the city's store
+        # a county's overall row is never the city's overall row (tests/test_stored_scopes.py: its county row)
         county = queries.metrics(con, "2026Q3", "overall", queries.Scope.for_county("东川县"), today=TODAY)
         assert int(county["beneficiaries"].iloc[0]) != TAMPERED
         # a custom range over the same days is not the quarter: its 月均 divisor differs

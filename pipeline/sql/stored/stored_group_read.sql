@@ -1,5 +1,6 @@
 -- The stored groups of one period for the groupings asked for, in the mart's row order, numbered as the
--- caller numbers the period
+-- caller numbers the period; with $county (or $department) given, only the groups under that county
+-- (department): a county's rows are read from the city's (queries._SCOPED_FROM_CITY)
 select
     $period_id::integer as period_id,
     row_no,
@@ -18,4 +19,6 @@ where figures_key = $figures_key
     and as_of = $as_of::date
     and months = $months::double
     and list_contains($groupings::varchar[], grouping_name)
+    and ($county::varchar is null or county = $county::varchar)
+    and ($department::varchar is null or department = $department::varchar)
 order by row_no

@@ -1,5 +1,6 @@
 -- The stored values of one period for the groupings asked for: group (row_no), the position of the metric
--- in the list asked for ($metrics), value. Metrics stored but not asked for are left out.
+-- in the list asked for ($metrics), value. Metrics stored but not asked for are left out; $county and
+-- $department keep the groups stored_group_read.sql keeps.
 with wanted as (
     select
         unnest($metrics::varchar[]) as metric,
@@ -15,6 +16,8 @@ groups as (
         and as_of = $as_of::date
         and months = $months::double
         and list_contains($groupings::varchar[], grouping_name)
+        and ($county::varchar is null or county = $county::varchar)
+        and ($department::varchar is null or department = $department::varchar)
 )
 
 select
