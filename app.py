@@ -49,7 +49,11 @@ landing = supervision_view.landing_page(user)  # a department with open 督办�
 for section, name, icon, permission in PAGES:
     if permission is None or getattr(user, permission):
         entry = st.Page(
-            f"app_pages/{name}.py", title=labels.PAGE_TITLES[name], icon=icon, url_path=name, default=name == landing
+            f"app_pages/{name}.py",
+            title=page.nav_title(name, user),
+            icon=icon,
+            url_path=name,
+            default=name == landing,
         )
         sections.setdefault(labels.NAV_SECTIONS[section], []).append(entry)
         by_name[name] = entry
@@ -57,7 +61,7 @@ for section, name, icon, permission in PAGES:
 offered = {entry.url_path for entries in sections.values() for entry in entries}
 page_style.unknown_address_to_default(offered)  # an address no page has opens the landing page, never "not found"
 page_style.apply()  # the uploader's Chinese text, and layouts that read on a phone
-navigation = st.navigation(sections)
+navigation = st.navigation(sections, expanded=True)  # every page in sight, no "View 3 more"
 supervision_view.land(navigation, landing)
 auth.account_box(user)
 person_view.sidebar_search()

@@ -604,8 +604,8 @@ if may_draw:
 tabs = dict(zip(parts, st.tabs(list(parts.values())), strict=True))
 if may_draw:
     with tabs["entry"]:
-        if people is None:
-            st.info(labels.CB_PAGE_SAMPLES_NONE)
+        if people is None:  # "no sample yet" is said above: here, what to do first
+            st.info(labels.CB_PAGE_ENTRY_NO_SAMPLE)
         else:
             entry_forms(view, user, chosen, people)
     with tabs["upload"]:

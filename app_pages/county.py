@@ -76,7 +76,7 @@ if len(county_table) > 1:  # ranking the counties of the view; one county is ran
             charts.ranking_bar(counties, "county", metric, config), key="county_ranking", config=drill_view.CHART_CONFIG
         )
     with right:
-        st.subheader(labels.COUNTY_PICK)
+        st.subheader(labels.COUNTY_PICK_HEADER)
         county = drill_view.sidebar_pick(
             labels.COUNTY_PICK,
             county_table["county"].tolist(),

@@ -173,7 +173,7 @@ else:
             config=drill_view.CHART_CONFIG,
         )
 
-    st.subheader(labels.DEPARTMENT_PICK)
+    st.subheader(labels.DEPARTMENT_PICK_HEADER)
     department = drill_view.sidebar_pick(
         labels.DEPARTMENT_PICK,
         shown["department"].tolist(),

@@ -156,7 +156,11 @@ ranking_tab, behind_tab, reminder_tab = st.tabs(
     [labels.REPORT_PAGE_DEPARTMENTS, labels.REPORT_PAGE_BEHIND, labels.REPORT_PAGE_REMINDERS]
 )
 with ranking_tab:
-    table(made.departments[DEPARTMENT_COLUMNS], "report_departments", f"{labels.REPORT_PAGE_DEPARTMENTS}_{period_text}")
+    shown_columns = DEPARTMENT_COLUMNS
+    if len(made.departments) == 1:  # a department's own report would rank it 1st of 1
+        st.caption(labels.REPORT_PAGE_ONE_DEPARTMENT)
+        shown_columns = [column for column in DEPARTMENT_COLUMNS if column not in ("rank", "rank_change")]
+    table(made.departments[shown_columns], "report_departments", f"{labels.REPORT_PAGE_DEPARTMENTS}_{period_text}")
 with behind_tab:
     table(made.behind, "report_behind", f"{labels.REPORT_PAGE_BEHIND}_{period_text}")
 with reminder_tab:

@@ -25,6 +25,14 @@ def reads(page: str | None) -> tuple[str, ...]:
     return READS.get(page, filters.EVERY_FILTER)
 
 
+def nav_title(page: str, user: access.User) -> str:
+    """A page's name in the sidebar: a county's or department's 总览 is its own (东川县总览), not 全市总览."""
+    unit = user.county or user.department
+    if page == "overview" and unit:
+        return labels.OWN_OVERVIEW_TITLE.format(unit=unit)
+    return labels.PAGE_TITLES[page]
+
+
 def start(
     page: str,
     needs_data: bool = True,

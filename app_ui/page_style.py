@@ -19,8 +19,12 @@ from pipeline import labels
 KPI_ROW = '[data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]):not(:has([data-testid="stHorizontalBlock"]))'
 # A card's "较上期" goes under its change when the two do not fit side by side, rather than being cut to "较…".
 # On a touch screen a table's toolbar (search, full screen) never hides: a margin gives it a place of its own
-# instead of the heading or caption above the table. A chart's zoom and pan buttons would lie over its title and
-# do nothing a finger needs.
+# instead of the heading or caption above the table. The margin is the element's, outside the place a table of
+# fixed height is given, so that the table does not reach over the download button under it. A chart's zoom and
+# pan buttons would lie over its title and do nothing a finger needs.
+TABLE_ELEMENT = (
+    '[data-testid="stElementContainer"]:has(> [data-testid="stFullScreenFrame"] > [data-testid="stDataFrame"])'
+)
 STYLE = f"""
 <style>
 [data-testid="stFileUploaderDropzoneInstructions"] {{ display: none; }}
@@ -40,7 +44,7 @@ STYLE = f"""
   }}
 }}
 @media (hover: none), (max-width: 640px) {{
-  [data-testid="stDataFrame"] {{ margin-top: 2.75rem; }}
+  {TABLE_ELEMENT} {{ margin-top: 2.75rem; }}
   .js-plotly-plot .modebar-container {{ display: none !important; }}
 }}
 </style>

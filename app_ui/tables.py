@@ -113,9 +113,15 @@ def show_table(
     percents = [c for c in frame.columns if c in fractions]
     if styler is None and percents:  # 55.0% on screen as in the file and on the cards
         styler = Styler(frame).format(_percent, subset=percents)  # a cell shows its text only with its id
+    shown = frame
+    pinned = pinned_column(frame)
+    if styler is None and pinned is not None:  # a blank name cell (an issue without a number) reads "—" as others do
+        blank = frame[pinned].isna() | frame[pinned].astype(str).str.strip().eq("")
+        if blank.any():
+            shown = frame.assign(**{pinned: frame[pinned].astype(object).where(~blank, labels.NO_VALUE)})
     # a pandas Styler of `frame` colours cells on screen and writes the rates as 55.0%; the .xlsx stays plain
     event = st.dataframe(
-        frame if styler is None else styler,
+        shown if styler is None else styler,
         placeholder=labels.NO_VALUE,
         hide_index=True,
         column_config={

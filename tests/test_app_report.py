@@ -127,3 +127,15 @@ def test_the_report_tables_show_rates_as_percentages_and_offer_their_own_excel(e
     assert header[:3] == [labels.REPORT_COLUMN_LABELS["rank"], labels.REPORT_COLUMN_LABELS["rank_change"], "干部单位"]
     column = header.index(labels.METRIC_LABELS["contact_rate"]) + 1
     assert sheet.cell(row=3, column=column).number_format == "0.0%"
+
+
+def test_a_department_is_not_ranked_first_of_one_in_its_own_report(example_db):
+    at = app_test(PAGE, user="单位测试")
+    at.run()
+    assert not at.exception, at.exception
+    (own,) = [f.value for f in at.dataframe if "contact_rate" in f.value.columns and "department" in f.value.columns]
+    assert own["department"].tolist() == ["市民政局"] and "rank" not in own.columns and "rank_change" not in own.columns
+    assert labels.REPORT_PAGE_ONE_DEPARTMENT in [c.value for c in at.caption]
+    city = run_page()  # the city's report still ranks every department
+    ranking = next(f.value for f in city.dataframe if "rank_change" in f.value.columns)
+    assert len(ranking) > 1 and ranking["rank"].tolist()[0] == 1

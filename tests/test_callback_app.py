@@ -50,6 +50,8 @@ def draw(at, count: int = 1, seed: str = "5"):
 def test_draw_a_sample_enter_answers_and_the_figures_follow(example_db):
     at = open_page()
     assert any(labels.CB_PAGE_FIGURES_NONE.split("{")[0] in i.value or "还没有回访记录" in i.value for i in at.info)
+    infos = [i.value for i in at.info]  # "no sample yet" once; the entry tab says what to do first
+    assert infos.count(labels.CB_PAGE_SAMPLES_NONE) == 1 and labels.CB_PAGE_ENTRY_NO_SAMPLE in infos
     at = draw(at, count=1, seed="5")
     assert any("已抽取第1号回访样本" in s.value for s in at.success)
     ((sample_id, seed, people),) = stored(
