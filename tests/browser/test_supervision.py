@@ -36,18 +36,22 @@ def address(base: str, path: str, period: str = "2026-10", **extra) -> str:
 def multiselect(page, label: str, option: str) -> None:
     """Type an option into a Streamlit multiselect and take it with Enter (the list re-renders as it filters)."""
     box = page.locator("[data-testid='stMultiSelect']").filter(has_text=label)
-    for _ in range(3):  # the list can miss the first keystrokes while the page settles
+    taken = box.locator("[data-testid='stMultiSelectTagsContainer']").filter(has_text=option)
+    for _ in range(3):  # the list can miss the first keystrokes, or close, while the page settles
         box.locator("input").click()
         box.locator("input").fill(option)
         try:
             page.get_by_role("option", name=option, exact=True).first.wait_for(state="attached", timeout=5_000)
-            break
         except PlaywrightTimeout:
             page.locator("h1").first.click()
             wait_for_app(page)
-    page.keyboard.press("Enter")
-    wait_for_app(page)
+            continue
+        page.keyboard.press("Enter")
+        wait_for_app(page)
+        if taken.count():  # the option stands in the box as a tag: the page has it
+            break
     page.locator("h1").first.click()  # close the list
+    assert taken.count(), f"{option} was not taken in {label}"
     wait_for_app(page)
 
 

@@ -137,6 +137,9 @@ def test_names_from_files_never_reach_out_from_any_page(payload_app, beacon, pag
             pick(page, labels.COUNTY_PICK, "东川县")
             shows_heading(page, labels.TOWNSHIP_TABLE.format(county=names["东川县"]))  # the name, as text
         elif name == "department":
+            # the county picked on 县区 carries to this page (the sidebar keeps it): the whole city again, so that
+            # the unit's cadres of every county are listed
+            pick(page, labels.SIDEBAR_COUNTY, labels.ALL_OPTION)
             pick(page, labels.DEPARTMENT_PICK, "点此核对名单")
             shows_heading(page, labels.CADRE_TABLE.format(department=names["市民政局"]))
             pick(page, labels.CADRE_PICK, "beacon.png")  # 黄静's payload, an image
