@@ -393,16 +393,21 @@ def _side_by_side(frames: list[pd.DataFrame], sizes: list[int]) -> pd.DataFrame:
 
 
 @functools.cache
+@functools.cache
 def _stored_sql() -> tuple[str, str, str]:
-    """The statements that store one period of mart_metrics (all groupings, the whole city): the rows, then
-    their groups and their values (long: one row per group and computed column of the catalog)."""
+    """The statements that store periods of mart_metrics (all groupings, the whole city) and read one back:
+    the rows of the periods, their groups with their values (a list in the order of the catalog's computed
+    columns), and the read of one period's groups with a column per computed metric."""
     order = ", ".join(f"{column} nulls first" for column in _MODEL_ORDER["mart_metrics"] if column != "period_id")
     rows = db.read_sql("stored/stored_rows_create.sql").format(model=compose("mart_metrics"), order=order)
     # the column names come from the catalog, never from outside
-    columns = ", ".join(catalog.COMPUTED_COLUMNS)
-    cast_columns = ", ".join(f"{name}::double as {name}" for name in catalog.COMPUTED_COLUMNS)
-    values = db.read_sql("stored/stored_value_insert.sql").format(columns=columns, cast_columns=cast_columns)
-    return rows, db.read_sql("stored/stored_group_insert.sql"), values
+    cast_columns = ", ".join(f"stored_rows.{name}::double" for name in catalog.COMPUTED_COLUMNS)
+    groups = db.read_sql("stored/stored_group_insert.sql").format(cast_columns=cast_columns)
+    value_columns = ", ".join(
+        f"metric_values[{number}] as {name}" for number, name in enumerate(catalog.COMPUTED_COLUMNS, start=1)
+    )
+    read = db.read_sql("stored/stored_group_read.sql").format(value_columns=value_columns)
+    return rows, groups, read
 
 
 def figures_key(config: settings.Settings) -> str:
@@ -430,20 +435,29 @@ def stored_entries(con: duckdb.DuckDBPyConnection, key: str) -> dict[tuple, int]
 
 
 def stored_insert(
-    con: duckdb.DuckDBPyConnection, period: periods.Period, config: settings.Settings, keys: tuple[str, int]
-) -> int:
-    """Compute one period's metrics for the whole city, all groupings, into the store; the groups written."""
-    rows_sql, groups_sql, values_sql = _stored_sql()
-    extra = {"figures_key": keys[0], "data_key": keys[1], "start_on": period.start, "as_of": period.as_of}
-    params = bound_parameters(rows_sql, [period], ALL, config, groupings=list(GROUPINGS))
+    con: duckdb.DuckDBPyConnection,
+    period_list: Sequence[periods.Period],
+    config: settings.Settings,
+    keys: tuple[str, int],
+) -> list[int]:
+    """Compute some periods' metrics for the whole city, all groupings, in one statement, into the store (their
+    groups with their values); the groups written of each period. The caller writes their entries."""
+    rows_sql, groups_sql, _ = _stored_sql()
+    params = bound_parameters(rows_sql, list(period_list), ALL, config, groupings=list(GROUPINGS))
     con.execute(rows_sql, params)
     try:
-        entry = {**extra, "months": period.months}
-        written = con.execute(groups_sql, entry).fetchall()[0][0]
-        con.execute(values_sql, entry)
+        entries = {
+            "figures_key": keys[0],
+            "data_key": keys[1],
+            "start_ons": [period.start for period in period_list],
+            "as_ofs": [period.as_of for period in period_list],
+            "months": [period.months for period in period_list],
+        }
+        con.execute(groups_sql, entries)
+        counts = dict(con.execute(db.read_sql("stored/stored_row_counts.sql")).fetchall())
     finally:
         con.execute("drop table if exists stored_rows")
-    return written
+    return [counts.get(position, 0) for position in range(len(period_list))]
 
 
 def _stored_frames(
@@ -478,24 +492,17 @@ def _stored_frames(
             "department": None,
             **(under or {}),
         }
-        groups = _frame(con, db.read_sql("stored/stored_group_read.sql"), {**params, "period_id": position})
-        values = con.sql(
-            db.read_sql("stored/stored_value_read.sql"), params={**params, "metrics": list(catalog.COMPUTED_COLUMNS)}
-        ).fetchnumpy()
-        frames[position] = _widen(groups, values)
+        frames[position] = _stored_frame(con, {**params, "period_id": position})
     return frames
 
 
-def _widen(groups: pd.DataFrame, values: Mapping[str, np.ndarray]) -> pd.DataFrame:
-    """Stored groups with their long values laid out as one column per computed metric (missing: empty)."""
-    table = np.full((len(groups), len(catalog.COMPUTED_COLUMNS)), np.nan)
-    row_nos = groups["row_no"].to_numpy()  # ascending: the groups are read in row order
-    table[np.searchsorted(row_nos, values["row_no"]), values["metric_no"]] = values["value"]
-    counts = catalog.dtypes(catalog.COMPUTED_COLUMNS)
-    for number, name in enumerate(catalog.COMPUTED_COLUMNS):
-        column = table[:, number]
-        groups[name] = column.astype("int64") if counts[name] == "int64" else column
-    return groups.drop(columns=["row_no"])
+def _stored_frame(con: duckdb.DuckDBPyConnection, params: Mapping[str, object]) -> pd.DataFrame:
+    """One stored period's groups with a column per computed metric, counts as integers (never empty)."""
+    frame = _frame(con, _stored_sql()[2], params)
+    for name, dtype in catalog.dtypes(catalog.COMPUTED_COLUMNS).items():
+        if dtype == "int64":
+            frame[name] = frame[name].astype("int64")
+    return frame
 
 
 # A county's figures and a department's are rows of the city's, for some groupings. The county scope keeps

@@ -105,6 +105,27 @@ def build_example_database(path: Path) -> Path:
     return path
 
 
+def tamper_stored_beneficiaries(con, period, value: int, grouping: str, key: str | None = None, under=None) -> int:
+    """Overwrite the stored beneficiaries of one period's groups of a grouping (with `key`, only those under
+    the value `under` of that key column: county or department), so that a read from the store can be told
+    from a computation; the number of groups changed."""
+    from pipeline import catalog
+
+    position = catalog.COMPUTED_COLUMNS.index("beneficiaries") + 1
+    where = "start_on = ? and as_of = ? and grouping_name = ?"
+    params = [position - 1, value, position + 1, period.start, period.as_of, grouping]
+    if key is not None:
+        if key not in ("county", "department"):
+            raise ValueError(key)
+        where += f" and {key} = ?"  # a column name checked above
+        params.append(under)
+    sql = (
+        "update stored_metric_group set metric_values = metric_values[:?] || [?::double] || metric_values[?:] "
+        f"where {where}"
+    )
+    return con.execute(sql, params).fetchall()[0][0]
+
+
 @pytest.fixture
 def example_db(tmp_path, monkeypatch) -> Path:
     """The example database, opened by the app through $GUANAI_DB with today pinned."""

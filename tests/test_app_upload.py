@@ -178,7 +178,7 @@ def test_gbk_csv_and_messy_workbook_are_previewed_imported_roster_first_and_repo
     with db.session(database) as con:
         stored = materialized.stored_periods(con)
         assert stored == {(p.start, p.as_of, p.months) for p in materialized.standard_periods(EXAMPLE_TODAY)}
-        assert con.execute("select distinct data_key from stored_metric_value").fetchall() == [(queries.data_key(con),)]
+        assert con.execute("select distinct data_key from stored_metric_group").fetchall() == [(queries.data_key(con),)]
 
     # the rejected rows as the office downloads them: the cells as written, then 工作表, 行号, 错误原因
     sheet = workbook_rows(downloads["走访记录_拒收行.xlsx"]())

@@ -13,7 +13,7 @@ import pytest
 
 from pipeline import catalog, db, materialized, periods, queries, settings
 from pipeline.ingest.load import import_file
-from tests.conftest import EXAMPLE_DIR, EXAMPLE_TODAY, ROOT, build_example_database
+from tests.conftest import EXAMPLE_DIR, EXAMPLE_TODAY, ROOT, build_example_database, tamper_stored_beneficiaries
 
 TODAY = EXAMPLE_TODAY  # 2026-11-28: 2026-11, 2026Q4 and 2026 are running, 2026-10 and 2026Q3 have ended
 TAMPERED = 987_654  # a count no real group has: seeing it proves the figure came from the store
@@ -30,12 +30,7 @@ def stored_db(tmp_path):
 
 def _tamper(con, period: periods.Period, grouping: str = "overall") -> None:
     """Overwrite a stored count, so that a read from the store can be told from a computation."""
-    con.execute(
-        "update stored_metric_value set value = ? where metric = 'beneficiaries' and start_on = ? and as_of = ? "
-        "and row_no in (select row_no from stored_metric_group as g where g.start_on = ? and g.as_of = ? "
-        "and g.grouping_name = ?)",
-        [TAMPERED, period.start, period.as_of, period.start, period.as_of, grouping],
-    )
+    assert tamper_stored_beneficiaries(con, period, TAMPERED, grouping) >= 1
 
 
 def _overall(con, text: str, **options) -> int:
@@ -73,12 +68,11 @@ def test_refresh_stores_every_standard_period_once_and_a_second_refresh_computes
         entries = con.execute("select count(*), sum(row_count) from stored_metric_period").fetchall()[0]
         assert entries[0] == 12
         assert entries[1] == con.execute("select count(*) from stored_metric_group").fetchall()[0][0]
-        # long: one value per group and computed column of the catalog (an empty median is left out)
-        values = con.execute("select count(*), count(distinct metric) from stored_metric_value").fetchall()[0]
-        assert values[1] == len(catalog.COMPUTED_COLUMNS)
-        assert (
-            entries[1] * (len(catalog.COMPUTED_COLUMNS) - 1) <= values[0] <= entries[1] * len(catalog.COMPUTED_COLUMNS)
-        )
+        # each group's values in one list, in the order of the catalog's computed columns named in its entry
+        names = con.execute("select distinct metric_names from stored_metric_period").fetchall()
+        assert names == [(list(catalog.COMPUTED_COLUMNS),)]
+        lengths = con.execute("select distinct len(metric_values) from stored_metric_group").fetchall()
+        assert lengths == [(len(catalog.COMPUTED_COLUMNS),)]
         again = materialized.refresh(con, TODAY)
     assert again.computed == [] and len(again.kept) == 12 and again.rows == 0
 
@@ -99,7 +93,6 @@ def test_comparison_and_trend_read_the_stored_periods_and_compute_the_rest(store
     with db.session(plain) as con:  # the same ledgers with nothing stored
         con.execute("delete from stored_metric_period")
         con.execute("delete from stored_metric_group")
-        con.execute("delete from stored_metric_value")
     with db.session(stored_db, read_only=True) as con, db.session(plain, read_only=True) as bare:
         for by in ("overall", "county", "cadre"):
             pd.testing.assert_frame_equal(
@@ -196,7 +189,6 @@ def test_a_database_without_the_stored_tables_is_computed(tmp_path):
     path = build_example_database(tmp_path / "old.duckdb")
     with db.session(path) as con:  # as a database made before the store existed
         con.execute("drop table stored_metric_group")
-        con.execute("drop table stored_metric_value")
         con.execute("drop table stored_metric_period")
     con = duckdb.connect(str(path), read_only=True)  # read-only: the schema is not brought up to date
     try:
@@ -232,7 +224,7 @@ def test_cli_import_stores_the_figures_and_refresh_reports_what_it_did(tmp_path)
     assert len(summary["kept"]) == 6
     with db.session(path, read_only=True) as con:  # the periods cut at the day before are gone
         assert len(materialized.stored_periods(con)) == 12
-        distinct = "select count(distinct (start_on, as_of)) from stored_metric_value"
+        distinct = "select count(distinct (start_on, as_of)) from stored_metric_group"
         assert con.execute(distinct).fetchall()[0][0] == 12
 
 

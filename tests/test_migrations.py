@@ -119,9 +119,18 @@ def test_a_new_database_starts_at_the_latest_version(tmp_path):
     with db.session(tmp_path / "new.duckdb") as con:
         assert db.schema_version(con) == db.latest_version()
         tables = {name for (name,) in con.sql("select table_name from duckdb_tables()").fetchall()}
-        # metric values are stored long: a new metric needs no table change
-        assert {"stored_metric_group", "stored_metric_value", "report_snapshot_figure"} <= tables
-        assert "stored_metric" not in tables
+        # a new metric needs no table change: snapshot figures are long, a stored group's values a list
+        # named by its period's entry
+        assert {"stored_metric_group", "stored_metric_period", "report_snapshot_figure"} <= tables
+        assert not {"stored_metric", "stored_metric_value"} & tables
+        columns = con.sql(
+            "select table_name, column_name, data_type from duckdb_columns() "
+            "where column_name in ('metric_values', 'metric_names') order by table_name"
+        ).fetchall()
+        assert columns == [
+            ("stored_metric_group", "metric_values", "DOUBLE[]"),
+            ("stored_metric_period", "metric_names", "VARCHAR[]"),
+        ]
 
 
 def test_migration_files_are_numbered_without_gaps():

@@ -1,7 +1,6 @@
--- Forget the stored rows whose period has no entry any more (stale_periods_delete.sql ran first): rows
--- live exactly as long as the entry they were written with; {table} is stored_metric_group or
--- stored_metric_value (materialized.STORED_TABLES)
-delete from {table} as stored
+-- Forget the stored groups whose period has no entry any more (stale_periods_delete.sql ran first, in the
+-- same transaction): groups live exactly as long as the entry they were written with
+delete from stored_metric_group as stored
 where not exists (
     select 1
     from stored_metric_period as entry

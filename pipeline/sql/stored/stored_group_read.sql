@@ -1,9 +1,9 @@
 -- The stored groups of one period for the groupings asked for, in the mart's row order, numbered as the
--- caller numbers the period; with $county (or $department) given, only the groups under that county
--- (department): a county's rows are read from the city's (queries._SCOPED_FROM_CITY)
+-- caller numbers the period, with their values ({value_columns}: each computed column of the catalog from its
+-- place in metric_values, filled in by queries._stored_sql); with $county (or $department) given, only the
+-- groups under that county (department): a county's rows are read from the city's (queries._SCOPED_FROM_CITY)
 select
     $period_id::integer as period_id,
-    row_no,
     grouping_name,
     county,
     township,
@@ -11,7 +11,8 @@ select
     cadre_phone,
     cadre_name,
     cadre_level,
-    category
+    category,
+    {value_columns}
 from stored_metric_group
 where figures_key = $figures_key
     and data_key = $data_key
