@@ -13,10 +13,9 @@ import io
 from dataclasses import dataclass
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
-from pipeline import export, labels, masking
+from pipeline import labels, masking
+from pipeline.cells import neutralize
 
 CADRE_KEY = ("department", "cadre_name", "cadre_phone")
 CADRE_COLUMNS = (*CADRE_KEY, "overdue_contact", "issues_overdue", "reminder_text")
@@ -241,6 +240,11 @@ def search_cadres(cadres: pd.DataFrame, text: str | None) -> pd.DataFrame:
 
 def workbook(reminders: Reminders) -> bytes:
     """An .xlsx for sending and filing: one sheet of cadres with their texts, then the items behind them."""
+    from openpyxl import Workbook  # only when a workbook is asked for: the import's 督办 check needs none
+    from openpyxl.styles import Alignment, Font
+
+    from pipeline import export
+
     names = export.display_labels()
     book = Workbook()
     book.remove(book.active)
@@ -280,4 +284,4 @@ def _cell(value: object) -> object:
         return None
     if hasattr(value, "item"):  # numpy scalars
         value = value.item()
-    return export.neutralize(value)
+    return neutralize(value)

@@ -183,3 +183,28 @@ def test_an_upload_in_memory_reaches_back_as_far_as_a_streamed_file(stored_db):
         assert _touched(con, again.batch_id) == NOTHING
         materialized.refresh(con, TODAY)
         _stored_equals_computed(con)
+
+
+def test_a_numbered_contact_whose_date_is_corrected_is_updated_not_added(stored_db, tmp_path):
+    """The lookup by key and date finds unchanged rows reading only their days; a contact with 记录编号 whose
+    date was corrected is found again by its number alone, and updated in place."""
+    contacts = _contacts()
+    base = contacts.iloc[[0, 1]].copy()
+    numbered = base.assign(记录编号=["JL-1", "JL-2"], 走访日期=["2026-11-20", "2026-11-21"])
+    with db.session(stored_db) as con:
+        first = _import(con, numbered, tmp_path / "编号走访.csv")
+        assert (first.inserted, first.updated) == (2, 0)
+        before = con.execute("select count(*) from contact").fetchall()[0][0]
+        corrected = numbered.assign(走访日期=["2026-11-18", "2026-11-21"])  # JL-1 was on the 18th
+        fresh = contacts.iloc[[2]].assign(走访日期="2026-11-25", 记录编号="")  # a new contact without a number
+        again = contacts.iloc[[3]].assign(记录编号="")  # a stored contact sent again, no number
+        report = _import(con, pd.concat([corrected, fresh, again]), tmp_path / "更正编号走访.csv")
+        assert (report.inserted, report.updated, report.unchanged) == (1, 1, 2)
+        assert con.execute("select count(*) from contact").fetchall()[0][0] == before + 1
+        rows = con.execute(
+            "select contact_date from contact where record_no = 'JL-1' and id_number = ?", [base.iloc[0]["身份证号"]]
+        ).fetchall()
+        assert rows == [(dt.date(2026, 11, 18),)]
+        assert _touched(con, report.batch_id) == dt.date(2026, 11, 18)
+        materialized.refresh(con, TODAY)
+        _stored_equals_computed(con)

@@ -16,6 +16,11 @@ import pyarrow.compute as pc
 
 from pipeline.ingest.rows import Rows, as_numpy
 
+# A contact key without 记录编号 is made of the contact's own columns, its date among them: a stored contact
+# of the same such key has the same 走访日期, so the lookup of these keys may also match on the date, which
+# lets the database skip the stored contacts of other days (merge._merge).
+DATED_CONTACT_KEY = ("K|", "contact_date")
+
 
 def contact_key(record_no: str | None, id_number: str, date: dt.date, method: str, phone: str | None) -> str:
     """The dedup key of a contact: 记录编号 (per person) when present, else person+date+method+phone."""

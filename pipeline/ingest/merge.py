@@ -21,7 +21,15 @@ from pipeline.ingest.checks import (
     reject_unknown_beneficiaries,
     resolve_masked_ids,
 )
-from pipeline.ingest.keys import by_key, callback_keys, contact_keys, issue_keys, natural_issue_keys, supersede_by_key
+from pipeline.ingest.keys import (
+    DATED_CONTACT_KEY,
+    by_key,
+    callback_keys,
+    contact_keys,
+    issue_keys,
+    natural_issue_keys,
+    supersede_by_key,
+)
 from pipeline.ingest.rows import (
     BENEFICIARY_KEEP,
     BENEFICIARY_KEY,
@@ -84,14 +92,7 @@ def _merge(
     same = " and ".join(f"staged.{c} is not distinct from stored.{c}" for c in values)
     outcomes = np.full(size, NO_OUTCOME, np.int8)
     if con.execute(db.read_sql("load/stored_any.sql").format(table=table)).fetchall()[0][0]:
-        con.register("staged", staged)
-        try:
-            classify = db.read_sql("load/classify.sql").format(
-                table=table, key_match=key_match, same_values=same, touched=touched_sql(table, "staged", "stored")
-            )
-            classified = con.sql(classify).fetchnumpy()
-        finally:
-            con.unregister("staged")
+        classified = _classify(con, table, staged, key_match, same)
         outcomes[classified["pos"]] = classified["outcome"]
         rows.touched(first_day(classified["touched_from"], classified["outcome"] != UNCHANGED))
     else:  # nothing stored yet (a first import): every staged row is new, as classify.sql would say
@@ -121,6 +122,38 @@ def _merge(
         finally:
             con.unregister("incoming")
     return outcomes
+
+
+def _classify(con, table: str, staged: pa.Table, key_match: str, same: str) -> dict[str, np.ndarray]:
+    """classify.sql for the staged rows: pos, outcome and touched_from of each.
+
+    Contacts are looked up by key and date first, which reads only the stored contacts of the days in the file
+    (the table is kept roughly in date order): a key without 记录编号 holds its date (keys.DATED_CONTACT_KEY), so
+    that finds it or nothing; a key with 记录编号 not found that way is looked up again by key alone, as its
+    date may have been corrected since."""
+
+    def run(part: pa.Table, match: str) -> dict[str, np.ndarray]:
+        con.register("staged", part)
+        try:
+            classify = db.read_sql("load/classify.sql").format(
+                table=table, key_match=match, same_values=same, touched=touched_sql(table, "staged", "stored")
+            )
+            return con.sql(classify).fetchnumpy()
+        finally:
+            con.unregister("staged")
+
+    if table != "contact":
+        return run(staged, key_match)
+    prefix, date_column = DATED_CONTACT_KEY
+    found = run(staged, f"{key_match} and stored.{date_column} = staged.{date_column}")
+    positions = as_numpy(staged.column("pos"))
+    numbered = positions[~as_numpy(pc.starts_with(staged.column("contact_key"), prefix)).astype(bool)]
+    again = np.isin(found["pos"], numbered) & (found["outcome"] == INSERTED)
+    if not again.any():
+        return found
+    second = run(staged.filter(pa.array(np.isin(positions, found["pos"][again]))), key_match)
+    keep = ~again
+    return {name: np.ma.concatenate([found[name][keep], second[name]]) for name in ("pos", "outcome", "touched_from")}
 
 
 def _keep_stored(con, table, key, values, staged: pa.Table, keep: list[str], defaults: dict) -> pa.Table:
