@@ -35,6 +35,9 @@ CSV_ROWS_PER_SECOND = 300_000
 XLSX_ROWS_PER_SECOND = 50_000
 PAGE_SECONDS = 1.0
 HELP_SECONDS = 0.3  # `python -m pipeline --help`, the whole process
+METRICS_COMMAND_SECONDS = 0.5  # `python -m pipeline metrics` of the stored quarter, the whole process
+COMPUTED_SECONDS = 0.5  # the SQL models computing all 7 groupings of the quarter from the ledgers
+COMPUTED_SCAN_TIMES = 5.0  # ... as bare scans of the quarter's contacts
 PEAK_BYTES = 3 * GIB
 PROVINCE_FILE_PEAK_BYTES = 2 * GIB  # `python -m pipeline import` on one CSV of five million contacts
 UNCHANGED_IMPORT_SECONDS = 1.0  # a 50,000-row file that changes nothing, the whole command
@@ -128,10 +131,13 @@ def query_tables(q: queries_bench.QueryResults) -> list[Table]:
         "Before the stored metrics: the same call computed from the ledgers",
         [
             _seconds_row(
-                "queries.metrics_many(stored=False)", q.computed, note="the SQL models over the ledgers + conversion"
+                "queries.metrics_many(stored=False)",
+                q.computed,
+                COMPUTED_SECONDS,
+                "the SQL models over the ledgers + conversion",
             ),
             Row("ratio pandas/computed (medians)", [q.pandas_over_computed], "x"),
-            Row("ratio computed/scan (medians)", [q.computed_over_scan], "x"),
+            Row("ratio computed/scan (medians)", [q.computed_over_scan], "x", Target("<=", COMPUTED_SCAN_TIMES)),
         ],
         "What every request cost before the figures were stored, and what a period outside the stored ones, "
         "or a county's or a department's scope, still costs. Its figures equal the stored ones frame for frame "
@@ -176,7 +182,7 @@ def stored_table(stored: queries_bench.StoredMetrics) -> Table:
     return Table("Stored metrics: their cost after each import", rows, intro, single=True)
 
 
-def command_table(result: commands.CommandResults, period: str) -> Table:
+def command_table(result: commands.CommandResults, period: str, peer_compute: float | None = None) -> Table:
     rows = [
         Row(
             "python -m pipeline --help",
@@ -190,11 +196,16 @@ def command_table(result: commands.CommandResults, period: str) -> Table:
             f"python -m pipeline metrics --period {period} --by {result.grouping}",
             result.metrics.values,
             "s",
-            None,
+            Target("<=", METRICS_COMMAND_SECONDS),
             f"the stored quarter, {result.metrics_rows:,} rows of CSV on stdout, one audit record",
             result.metrics_error,
         ),
     ]
+    if peer_compute and result.metrics.values:
+        ratio = peer_compute / result.metrics.median
+        rows.append(
+            Row("ratio pandas peer compute / metrics command (medians)", [ratio], "x", Target(">=", PANDAS_TIMES))
+        )
     intro = (
         "Each run a fresh `python -m pipeline` process on the bench database, timed from its start to its exit: "
         "the interpreter's start-up and the imports included, as a person at the terminal or a scheduled job waits."
@@ -421,7 +432,8 @@ def main(argv: list[str] | None = None) -> int:
     if "commands" not in skip:
         log("commands")
         command_results = commands.measure(db_path, today, q.period.text, args.runs, log=log)
-        tables.append(command_table(command_results, q.period.text))
+        peer = q.peer_compute.median if q.peer_compute.values else None
+        tables.append(command_table(command_results, q.period.text, peer))
 
     import_results = None
     if "imports" not in skip:
