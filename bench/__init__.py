@@ -10,5 +10,6 @@ docs/benchmarks.md. Each module measures one thing:
 - imports: CSV and .xlsx import throughput, each run in a child process on a fresh database
 - pages: every page of the app through AppTest, cold and warm, in a child process
 - app_memory: the peak memory of the real `streamlit run` server driven through every page
+- browser_pages: the first open of every page, per role, in Chromium on a new server after an import
 - report: docs/benchmarks.md
 """

@@ -142,12 +142,10 @@ def _tour(url: str, pages: list[str], period: str, result: AppMemory, log) -> No
             browser.close()
 
 
-def measure(db_path: Path, today: dt.date, period: str, pages: list[str], log=print) -> AppMemory:
-    """Start the server, tour every page in Chromium, and read the server's peak memory."""
-    result = AppMemory()
-    if not Path(CHROMIUM).exists():
-        result.error = f"chromium not found at {CHROMIUM}"
-        return result
+@contextlib.contextmanager
+def app_server(db_path: Path, today: dt.date, script: str = "app.py", log_path: Path | None = None):
+    """`streamlit run SCRIPT` on a free port, on the database with today pinned; yields (url, process) once it
+    answers its health check, and stops it after."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "GUANAI_DB": str(db_path), "GUANAI_TODAY": today.isoformat()}
@@ -156,7 +154,7 @@ def measure(db_path: Path, today: dt.date, period: str, pages: list[str], log=pr
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        script,
         "--server.headless",
         "true",
         "--server.port",
@@ -168,21 +166,13 @@ def measure(db_path: Path, today: dt.date, period: str, pages: list[str], log=pr
         "--server.fileWatcherType",
         "none",
     ]
-    log(f"app: streamlit run app.py on port {port}, Chromium through {len(pages)} pages twice")
-    with (CACHE_DIR / "streamlit.log").open("w") as server_log:
+    log_path = log_path or CACHE_DIR / "streamlit.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w") as server_log:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT)
         try:
-            with TreeMemory(server.pid, interval=0.05) as memory:
-                _wait_healthy(url, server)
-                result.start_bytes = status_kib(server.pid, "VmRSS") * 1024
-                try:
-                    _tour(url, pages, period, result, log)
-                except Exception as exc:  # reported; the caller falls back to the AppTest process
-                    result.error = " ".join(f"{type(exc).__name__}: {exc}".split())[:500]
-                    log(f"  browser tour failed: {result.error}")
-                memory.sample()
-                result.peak_bytes = status_kib(server.pid, "VmHWM") * 1024
-            result.polled_peak_bytes = memory.peak_sum_bytes
+            _wait_healthy(url, server)
+            yield url, server
         finally:
             server.terminate()
             try:
@@ -190,4 +180,23 @@ def measure(db_path: Path, today: dt.date, period: str, pages: list[str], log=pr
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+
+
+def measure(db_path: Path, today: dt.date, period: str, pages: list[str], log=print) -> AppMemory:
+    """Start the server, tour every page in Chromium, and read the server's peak memory."""
+    result = AppMemory()
+    if not Path(CHROMIUM).exists():
+        result.error = f"chromium not found at {CHROMIUM}"
+        return result
+    log(f"app: streamlit run app.py, Chromium through {len(pages)} pages twice")
+    with app_server(db_path, today) as (url, server), TreeMemory(server.pid, interval=0.05) as memory:
+        result.start_bytes = status_kib(server.pid, "VmRSS") * 1024
+        try:
+            _tour(url, pages, period, result, log)
+        except Exception as exc:  # reported; the caller falls back to the AppTest process
+            result.error = " ".join(f"{type(exc).__name__}: {exc}".split())[:500]
+            log(f"  browser tour failed: {result.error}")
+        memory.sample()
+        result.peak_bytes = status_kib(server.pid, "VmHWM") * 1024
+    result.polled_peak_bytes = memory.peak_sum_bytes
     return result
