@@ -14,7 +14,6 @@ RATE_CARDS = list(catalog.shown_in("cards"))
 COUNT_CARDS = ["overdue_contact", "issues_overdue"]
 RANKING_METRICS = list(catalog.shown_in("ranking"))
 TREND_METRICS = list(catalog.shown_in("trend"))
-TREND_MONTHS = 12
 CHART_CONFIG = {"displayModeBar": False}  # the toolbar would cover the title on a phone
 
 view = page.start("overview", title_for=lambda v: role_view.own_title(v, labels.OWN_OVERVIEW_TITLE))
@@ -48,9 +47,7 @@ if unit is not None:
     role_view.standing(view, row)
 
 st.subheader(labels.OVERVIEW_TREND)
-end_month = view.period.as_of.replace(day=1)
-back = end_month.year * 12 + end_month.month - 1 - (TREND_MONTHS - 1)  # twelve points, the last one included
-start_month = end_month.replace(year=back // 12, month=back % 12 + 1)
+start_month, end_month = periods.trend_months(view.period.as_of)
 monthly = data.trend(version, view, f"{start_month:%Y-%m}", f"{end_month:%Y-%m}", "overall")
 running = f"{view.today:%Y-%m}" if periods.month_end(view.today.replace(day=1)) > view.today else None
 st.plotly_chart(charts.trend_lines(monthly, TREND_METRICS, None, running=running), key="trend", config=CHART_CONFIG)

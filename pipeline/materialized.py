@@ -52,7 +52,9 @@ def _named(kind: str, day: dt.date) -> str:
 
 def standard_periods(today: str | dt.date | None = None) -> list[periods.Period]:
     """For each of month, quarter and year: the current one (cut at today while it runs) and the stretch it
-    is compared with, the last whole one and the one before it (what a report on it is compared with)."""
+    is compared with, the last whole one and the one before it (what a report on it is compared with); then
+    the months of the overview's trend up to the current one (periods.trend_months), which every role's
+    overview draws."""
     day = app_config.today(today)
     found: dict[tuple, periods.Period] = {}
     for kind in STORED_KINDS:
@@ -60,6 +62,9 @@ def standard_periods(today: str | dt.date | None = None) -> list[periods.Period]
         last_whole = current if not current.is_cut else periods.parse_period(periods.previous_period(current).text, day)
         for period in (current, periods.previous_period(current), last_whole, periods.previous_period(last_whole)):
             found.setdefault((period.start, period.as_of, period.months), period)
+    first, last = periods.trend_months(day)
+    for period in periods.month_periods(first, last, day):
+        found.setdefault((period.start, period.as_of, period.months), period)
     return list(found.values())
 
 

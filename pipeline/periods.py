@@ -164,6 +164,16 @@ def previous_period(period: Period) -> Period:
     return Period(text, kind, start, end, as_of)
 
 
+TREND_MONTHS = 12  # the months of the overview's trend, the last one included
+
+
+def trend_months(end_month: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and the last month (their first days) of the overview's trend ending with end_month's month."""
+    end = end_month.replace(day=1)
+    back = end.year * 12 + end.month - 1 - (TREND_MONTHS - 1)
+    return end.replace(year=back // 12, month=back % 12 + 1), end
+
+
 def month_periods(
     start_month: str | dt.date, end_month: str | dt.date, today: str | dt.date | None = None
 ) -> list[Period]:

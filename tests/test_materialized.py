@@ -18,6 +18,9 @@ from tests.conftest import EXAMPLE_DIR, EXAMPLE_TODAY, ROOT, build_example_datab
 TODAY = EXAMPLE_TODAY  # 2026-11-28: 2026-11, 2026Q4 and 2026 are running, 2026-10 and 2026Q3 have ended
 TAMPERED = 987_654  # a count no real group has: seeing it proves the figure came from the store
 
+# the standard periods of the pinned day: 12 of month, quarter and year, and 9 more months of the trend
+STANDARD = len(materialized.standard_periods(EXAMPLE_TODAY))
+
 
 @pytest.fixture
 def stored_db(tmp_path):
@@ -39,20 +42,27 @@ def _overall(con, text: str, **options) -> int:
 
 def test_the_standard_periods_are_the_current_last_whole_and_compared_ones():
     found = {(p.text, p.as_of.isoformat()) for p in materialized.standard_periods(TODAY)}
-    assert found == {
-        ("2026-11", "2026-11-28"),  # this month, cut at today
-        ("2026-10", "2026-10-28"),  # the stretch it is compared with
-        ("2026-10", "2026-10-31"),  # the last whole month
-        ("2026-09", "2026-09-30"),  # what a report on that month compares with
-        ("2026Q4", "2026-11-28"),
-        ("2026Q3", "2026-08-28"),
-        ("2026Q3", "2026-09-30"),
-        ("2026Q2", "2026-06-30"),
-        ("2026", "2026-11-28"),
-        ("2025", "2025-11-28"),
-        ("2025", "2025-12-31"),
-        ("2024", "2024-12-31"),
-    }
+    assert (
+        found
+        == {
+            ("2026-11", "2026-11-28"),  # this month, cut at today
+            ("2026-10", "2026-10-28"),  # the stretch it is compared with
+            ("2026-10", "2026-10-31"),  # the last whole month
+            ("2026-09", "2026-09-30"),  # what a report on that month compares with
+            ("2026Q4", "2026-11-28"),
+            ("2026Q3", "2026-08-28"),
+            ("2026Q3", "2026-09-30"),
+            ("2026Q2", "2026-06-30"),
+            ("2026", "2026-11-28"),
+            ("2025", "2025-11-28"),
+            ("2025", "2025-12-31"),
+            ("2024", "2024-12-31"),
+            # the overview's trend: every month from 2025-12 to this one (2026-09 to 2026-11 are above)
+            *((f"{month[:7]}", month) for month in ("2025-12-31", "2026-01-31", "2026-02-28", "2026-03-31")),
+            *((f"{month[:7]}", month) for month in ("2026-04-30", "2026-05-31", "2026-06-30", "2026-07-31")),
+            ("2026-08", "2026-08-31"),
+        }
+    )
 
 
 def test_on_the_last_day_of_a_quarter_the_current_quarter_is_whole():
@@ -66,7 +76,7 @@ def test_refresh_stores_every_standard_period_once_and_a_second_refresh_computes
         stored = materialized.stored_periods(con)
         assert stored == {(p.start, p.as_of, p.months) for p in materialized.standard_periods(TODAY)}
         entries = con.execute("select count(*), sum(row_count) from stored_metric_period").fetchall()[0]
-        assert entries[0] == 12
+        assert entries[0] == STANDARD == 21
         assert entries[1] == con.execute("select count(*) from stored_metric_group").fetchall()[0][0]
         # each group's values in one list, in the order of the catalog's computed columns named in its entry
         names = con.execute("select distinct metric_names from stored_metric_period").fetchall()
@@ -74,7 +84,7 @@ def test_refresh_stores_every_standard_period_once_and_a_second_refresh_computes
         lengths = con.execute("select distinct len(metric_values) from stored_metric_group").fetchall()
         assert lengths == [(len(catalog.COMPUTED_COLUMNS),)]
         again = materialized.refresh(con, TODAY)
-    assert again.computed == [] and len(again.kept) == 12 and again.rows == 0
+    assert again.computed == [] and len(again.kept) == STANDARD and again.rows == 0
 
 
 @pytest.mark.parametrize("text", ["2026-11", "2026-10", "2026Q4", "2026Q3", "2026", "2025"])
@@ -100,10 +110,10 @@ def test_comparison_and_trend_read_the_stored_periods_and_compute_the_rest(store
                 queries.compare_previous(bare, "2026Q4", by, today=TODAY),
                 check_exact=True,
             )
-        # 12 months: 2026-10 and 2026-11 (cut at today) are stored, the ten before are computed
+        # 18 months: the overview's twelve (2025-12 to 2026-11, cut at today) are stored, the six before computed
         pd.testing.assert_frame_equal(
-            queries.trend(con, "2025-12", "2026-11", "department", today=TODAY),
-            queries.trend(bare, "2025-12", "2026-11", "department", today=TODAY),
+            queries.trend(con, "2025-06", "2026-11", "department", today=TODAY),
+            queries.trend(bare, "2025-06", "2026-11", "department", today=TODAY),
             check_exact=True,
         )
 
@@ -141,10 +151,10 @@ def test_an_import_makes_the_periods_it_reaches_stale_and_the_next_refresh_compu
         assert _overall(con, "2026Q3") != TAMPERED
         ending_before = {(p.start, p.as_of, p.months) for p in materialized.standard_periods(TODAY)}
         ending_before = {key for key in ending_before if key[1] < dt.date(2026, 9, 15)}
-        assert len(ending_before) == 5
+        assert len(ending_before) == 5 + 9  # and the trend's months 2025-12 to 2026-08
         assert materialized.stored_periods(con) == ending_before
         done = materialized.refresh(con, TODAY)
-        assert len(done.computed) == 7 and len(done.kept) == 5
+        assert len(done.computed) == 7 and len(done.kept) == 14
         keys = con.execute("select as_of, data_key from stored_metric_period").fetchall()
         assert {as_of for as_of, key in keys if key == queries.data_key(con)} == {
             p.as_of for p in done.computed_periods
@@ -209,23 +219,23 @@ def test_cli_import_stores_the_figures_and_refresh_reports_what_it_did(tmp_path)
     result = _cli("import", "--db", str(path), "--today", TODAY.isoformat(), *files)
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.strip().splitlines()) == 3  # stdout stays one JSON line per file
-    assert "已预先计算全市12个常用时期的指标（本次计算12个" in result.stderr
+    assert "已预先计算全市21个常用时期的指标（本次计算21个" in result.stderr
     assert result.stderr.count("已预先计算") == 1  # three files, one refresh after the last
     with db.session(path, read_only=True) as con:
-        assert len(materialized.stored_periods(con)) == 12
+        assert len(materialized.stored_periods(con)) == STANDARD
     again = _cli("refresh", "--db", str(path), "--today", TODAY.isoformat())
     assert again.returncode == 0, again.stderr
     summary = json.loads(again.stdout)
-    assert summary["computed"] == [] and len(summary["kept"]) == 12
+    assert summary["computed"] == [] and len(summary["kept"]) == STANDARD
     # a day later the running periods are cut at the new day: those are computed, the whole ones kept
     later = _cli("refresh", "--db", str(path), "--today", "2026-11-29")
     summary = json.loads(later.stdout)
     assert sorted(summary["computed"]) == ["2025", "2026", "2026-10", "2026-11", "2026Q3", "2026Q4"]
-    assert len(summary["kept"]) == 6
+    assert len(summary["kept"]) == STANDARD - 6
     with db.session(path, read_only=True) as con:  # the periods cut at the day before are gone
-        assert len(materialized.stored_periods(con)) == 12
+        assert len(materialized.stored_periods(con)) == STANDARD
         distinct = "select count(distinct (start_on, as_of)) from stored_metric_group"
-        assert con.execute(distinct).fetchall()[0][0] == 12
+        assert con.execute(distinct).fetchall()[0][0] == STANDARD
 
 
 def test_an_import_that_changes_nothing_leaves_no_new_refresh(tmp_path):

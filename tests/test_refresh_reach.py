@@ -31,6 +31,16 @@ EVERYTHING = {
     "2025@2025-11-28",
     "2025@2025-12-31",
     "2024@2024-12-31",
+    # the overview's trend: the twelve months up to this one (2026-10, 2026-09 and this month are above)
+    "2025-12@2025-12-31",
+    "2026-01@2026-01-31",
+    "2026-02@2026-02-28",
+    "2026-03@2026-03-31",
+    "2026-04@2026-04-30",
+    "2026-05@2026-05-31",
+    "2026-06@2026-06-30",
+    "2026-07@2026-07-31",
+    "2026-08@2026-08-31",
 }
 
 
@@ -39,7 +49,7 @@ def stored_db(tmp_path):
     path = build_example_database(tmp_path / "reach.duckdb")
     with db.session(path) as con:
         done = materialized.refresh(con, TODAY)
-    assert len(done.computed) == 12
+    assert len(done.computed) == len(EVERYTHING) == 21
     return path
 
 
@@ -59,7 +69,7 @@ def _stored_equals_computed(con) -> None:
         computed = queries.metrics_many(con, period, queries.GROUPINGS, today=TODAY, stored=False)
         for grouping in queries.GROUPINGS:
             pd.testing.assert_frame_equal(stored[grouping], computed[grouping], check_exact=True)
-    assert len(materialized.stored_periods(con)) == 12
+    assert len(materialized.stored_periods(con)) == len(EVERYTHING)
 
 
 def _contacts() -> pd.DataFrame:
@@ -81,7 +91,7 @@ def test_a_new_contact_this_month_recomputes_only_the_running_periods(stored_db,
         assert report.inserted == 1
         assert _touched(con, report.batch_id) == dt.date(2026, 11, 20)
         # before the refresh the periods that end earlier are read from the store already
-        assert len(materialized.stored_periods(con)) == 9
+        assert len(materialized.stored_periods(con)) == len(EVERYTHING) - 3
         done = materialized.refresh(con, TODAY)
         assert _named(done, "computed") == {"2026-11@2026-11-28", "2026Q4@2026-11-28", "2026@2026-11-28"}
         assert _named(done, "kept") == EVERYTHING - _named(done, "computed")
@@ -110,7 +120,16 @@ def test_an_edited_old_contact_recomputes_the_periods_from_its_day_on(stored_db,
         assert report.updated == 1
         assert _touched(con, report.batch_id) == dt.date(2026, 5, 2)
         done = materialized.refresh(con, TODAY)
-        assert _named(done, "kept") == {"2025@2025-11-28", "2025@2025-12-31", "2024@2024-12-31"}
+        assert _named(done, "kept") == {
+            "2025@2025-11-28",
+            "2025@2025-12-31",
+            "2024@2024-12-31",
+            "2025-12@2025-12-31",
+            "2026-01@2026-01-31",
+            "2026-02@2026-02-28",
+            "2026-03@2026-03-31",
+            "2026-04@2026-04-30",
+        }
         _stored_equals_computed(con)
 
 
@@ -162,6 +181,15 @@ def test_a_new_issue_raised_last_quarter_recomputes_from_its_day(stored_db, tmp_
             "2025@2025-11-28",
             "2025@2025-12-31",
             "2024@2024-12-31",
+            "2025-12@2025-12-31",
+            "2026-01@2026-01-31",
+            "2026-02@2026-02-28",
+            "2026-03@2026-03-31",
+            "2026-04@2026-04-30",
+            "2026-05@2026-05-31",
+            "2026-06@2026-06-30",
+            "2026-07@2026-07-31",
+            "2026-08@2026-08-31",
         }
         _stored_equals_computed(con)
 

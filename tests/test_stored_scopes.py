@@ -220,10 +220,10 @@ def test_comparison_and_trend_of_a_scope_read_the_store_and_match(example_store,
                     queries.compare_previous(bare, "2026Q4", by, scope, TODAY),
                     check_exact=True,
                 )
-                # 12 months: 2026-10 and 2026-11 (cut at today) are stored, the ten before are computed
+                # 18 months: the overview's twelve (2025-12 to 2026-11) are stored, the six before computed
                 pd.testing.assert_frame_equal(
-                    queries.trend(con, "2025-12", "2026-11", by, scope, TODAY),
-                    queries.trend(bare, "2025-12", "2026-11", by, scope, TODAY),
+                    queries.trend(con, "2025-06", "2026-11", by, scope, TODAY),
+                    queries.trend(bare, "2025-06", "2026-11", by, scope, TODAY),
                     check_exact=True,
                 )
 
