@@ -137,9 +137,12 @@ def drill_rows(version: Version, view: View, by: str, key: tuple, metric: str, m
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def overdue(version: Version, view: View, what: str, masked: bool = True) -> pd.DataFrame:
-    """queries.overdue: the 督办 list of overdue contacts or issues (masked by default)."""
+    """queries.overdue: the 督办 list of overdue contacts or issues (masked by default). Pages show the masked
+    list and keep the full one for the person's file: the list is computed once and masked from it."""
+    if masked:
+        return queries.mask_rows(overdue(version, view, what, False))
     with connection() as con:
-        return queries.overdue(con, view.period, what, view.scope, view.today, masked=masked)
+        return queries.overdue(con, view.period, what, view.scope, view.today, masked=False)
 
 
 def clear_caches() -> None:

@@ -764,13 +764,19 @@ def _finish_rows(frame: pd.DataFrame, kind: str, masked: bool) -> pd.DataFrame:
     ascending = [kind not in _DESCENDING_FIRST] + [True] * (len(order) - 1)
     frame = frame.sort_values(order, ascending=ascending, kind="stable").reset_index(drop=True)
     frame = frame.drop(columns=["period_id"])
-    if masked:  # the cadre's name stays: a 督办 notice is addressed to him
-        frame["id_number"] = _masked(frame["id_number"], masking.mask_id)
-        frame["cadre_phone"] = _masked(frame["cadre_phone"], masking.mask_phone)
-        if "beneficiary_name" in frame.columns:
-            frame["beneficiary_name"] = _masked(frame["beneficiary_name"], masking.mask_name)
-        for column in _FREE_TEXT_COLUMNS.intersection(frame.columns):  # a number typed into a 情况摘要
-            frame[column] = _masked(frame[column], masking.mask_text)
+    return mask_rows(frame) if masked else frame
+
+
+def mask_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a drill or overdue list as shown by default: ID numbers, phones, the person's name and any number
+    typed into free text masked (a copy); the cadre's name stays, as a 督办 notice is addressed to him."""
+    frame = frame.copy()
+    frame["id_number"] = _masked(frame["id_number"], masking.mask_id)
+    frame["cadre_phone"] = _masked(frame["cadre_phone"], masking.mask_phone)
+    if "beneficiary_name" in frame.columns:
+        frame["beneficiary_name"] = _masked(frame["beneficiary_name"], masking.mask_name)
+    for column in _FREE_TEXT_COLUMNS.intersection(frame.columns):  # a number typed into a 情况摘要
+        frame[column] = _masked(frame[column], masking.mask_text)
     return frame
 
 
