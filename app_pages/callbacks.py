@@ -2,12 +2,13 @@
 the problems people reported (SPEC §8). Drawing and entering need an account that imports (市级, 县区)."""
 
 import datetime as dt
+import hashlib
 import math
 
 import pandas as pd
 import streamlit as st
 
-from app_ui import auth, data, drill_view, escape, kpi, page, tables
+from app_ui import auth, callback_data, data, drill_view, escape, kpi, page, tables
 from pipeline import access, db, labels, materialized, periods
 from pipeline.callbacks import entry, sample, sheet
 from pipeline.ingest import load
@@ -21,9 +22,10 @@ FIGURES = [
     "callback_satisfaction_rate",
 ]
 KEYS = {"county": ["county"], "department": ["department"], "cadre": ["department", "cadre", "cadre_phone_masked"]}
-PER_PAGE = 10  # entry forms per page: a caller works down the list
+PER_PAGE = 10  # entry forms (reported problems) per page: a caller works down the list
 FLASH_KEY = "cb_flash"
 SAMPLE_KEY = "cb_sample"
+PART_KEY = "cb_part"  # the open tab (its label)
 LINE_COLUMNS = [
     "line_no",
     "callback_status",
@@ -100,8 +102,8 @@ def _import_detail(report: ImportReport, sample_id: object) -> str:
 
 
 def _styled(frame: pd.DataFrame, config):
-    """The rates tinted by their band, empty cells as a dash: every cell keeps its id, so that its text shows (a
-    callback table has a few hundred rows at most)."""
+    """The rates tinted by their band, empty cells as a dash: every cell keeps its id, so that its text shows (only
+    the rows drawn are styled: tables.show_long_table)."""
     texts = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
     filled = frame.assign(**{c: frame[c].astype(object).where(frame[c].notna(), labels.NO_VALUE) for c in texts})
     styler = drill_view.rag_styler(filled, config, None)
@@ -145,11 +147,11 @@ def figures(view) -> None:
     )
     grouped = data.metrics_many(version, view, (by,))[by]
     grouped = grouped[grouped["callbacks"] > 0][[*KEYS[by], *FIGURES]].reset_index(drop=True)
-    tables.show_table(
+    tables.show_long_table(
         grouped,
         key=f"cb_figures_{by}",
         file_name=labels.CB_PAGE_FIGURES_FILE.format(period=period_text),
-        styler=_styled(grouped, config),
+        style=lambda shown: _styled(shown, config),
     )
 
 
@@ -288,22 +290,22 @@ def show_sample(view, user: access.User, chosen: sample.Sample, masked: bool) ->
     st.caption(
         labels.CB_PAGE_SHEET_NOTE.format(masking=labels.CB_PAGE_SHEET_MASKED if masked else labels.CB_PAGE_SHEET_FULL)
     )
-    with data.connection() as con:
-        people = sample.lines(con, chosen, scope, masked)
+    version = data.data_version()
+    people = callback_data.sample_lines(version, chosen, scope, masked)
     people = people.assign(
         callback_status=[
             labels.CB_STATUS_DONE if pd.notna(d) else labels.CB_STATUS_TODO for d in people["callback_date"]
         ]
     )
     st.markdown(f"**{labels.CB_PAGE_LINES}**")
-    shown = people[LINE_COLUMNS]
-    tables.show_table(
-        shown,
+    config = data.current_settings(version)
+    tables.show_long_table(
+        people[LINE_COLUMNS],
         key=f"cb_lines_{chosen.sample_id}",
         masked=masked,
         headers=HEADERS,
         file_name=f"{labels.CB_PAGE_LINES}_{chosen.sample_id}",
-        styler=_styled(shown, data.current_settings(data.data_version())),
+        style=lambda shown: _styled(shown, config),
     )
     return people
 
@@ -313,12 +315,21 @@ def _sheet(chosen: sample.Sample, scope, masked: bool) -> bytes:
         return sheet.sheet_bytes(con, chosen, scope, masked)
 
 
+def _page_number(label: str, pages: int, key: str) -> int:
+    """The page of a list shown (1 when it has one page); a list that got shorter keeps to its last page."""
+    if pages <= 1:
+        return 1
+    if st.session_state.get(key, 1) > pages:
+        st.session_state[key] = pages
+    return int(st.number_input(label, min_value=1, max_value=pages, step=1, key=key))
+
+
 def _choice(label: str, options: list[str], key: str, value: str | None):
     index = options.index(value) if value in options else None
     return st.radio(label, options, index=index, horizontal=True, key=key)
 
 
-def entry_forms(view, user: access.User, chosen: sample.Sample, people: pd.DataFrame) -> None:
+def entry_forms(view, user: access.User, chosen: sample.Sample, people: pd.DataFrame, masked: bool) -> None:
     st.caption(labels.CB_PAGE_ENTRY_NOTE)
     which = st.segmented_control(
         labels.CB_PAGE_ENTRY_FILTER,
@@ -333,25 +344,23 @@ def entry_forms(view, user: access.User, chosen: sample.Sample, people: pd.DataF
         st.success(labels.CB_PAGE_ENTRY_ALL_DONE)
         return
     pages = math.ceil(len(shown) / PER_PAGE)
-    number = 1
-    if pages > 1:
-        number = st.number_input(
-            labels.CB_PAGE_ENTRY_PAGE.format(pages=pages, size=PER_PAGE),
-            min_value=1,
-            max_value=pages,
-            value=1,
-            step=1,
-            key=f"cb_page_{chosen.sample_id}_{which}",
-        )
-    with data.connection() as con:
-        full = sample.lines(con, chosen, view.scope, masked=False).set_index("line_no")["id_number"]
+    number = _page_number(
+        labels.CB_PAGE_ENTRY_PAGE.format(pages=pages, size=PER_PAGE), pages, f"cb_page_{chosen.sample_id}_{which}"
+    )
     page_rows = shown.iloc[(number - 1) * PER_PAGE : number * PER_PAGE]
     records = page_rows.astype(object).where(page_rows.notna(), None).to_dict("records")  # None, never NaN
     for index, record in enumerate(records):
-        _entry_form(view, user, chosen, record, full[record["line_no"]], first=index == 0)
+        _entry_form(view, user, chosen, record, masked, first=index == 0)
 
 
-def _entry_form(view, user: access.User, chosen: sample.Sample, record: dict, id_number: str, first: bool) -> None:
+def _full_id(chosen: sample.Sample, scope, line: int) -> str:
+    """The whole ID number of a line of the sample (the form shows it masked), read when its answers are saved."""
+    with data.connection() as con:
+        people = sample.lines(con, chosen, scope, masked=False)
+    return people.loc[people["line_no"] == line, "id_number"].iloc[0]
+
+
+def _entry_form(view, user: access.User, chosen: sample.Sample, record: dict, masked: bool, first: bool) -> None:
     line = int(record["line_no"])
     title = labels.CB_PAGE_ENTRY_PERSON.format(
         line=line,
@@ -424,6 +433,7 @@ def _entry_form(view, user: access.User, chosen: sample.Sample, record: dict, id
         "satisfaction": satisfied if reached else None,
         "reported_issue": reported.strip() or None,
     }
+    id_number = _full_id(chosen, view.scope, line) if masked else record["id_number"]
     con = _connect()
     if con is None:
         return
@@ -503,21 +513,25 @@ def records(view, masked: bool) -> None:
     if rows.empty:
         st.info(labels.CB_PAGE_RECORDS_NONE.format(period=period_text))
     else:
-        rows = rows.assign(callback_date=[pd.Timestamp(d).date() for d in rows["callback_date"]])
-        shown = rows[RECORD_COLUMNS]
-        tables.show_table(
-            shown,
+        rows = rows.assign(callback_date=pd.to_datetime(rows["callback_date"]).dt.date)
+        config = data.current_settings(data.data_version())
+        tables.show_long_table(
+            rows[RECORD_COLUMNS],
             key="cb_records",
             masked=masked,
             file_name=labels.CB_PAGE_RECORDS_FILE.format(period=period_text),
-            styler=_styled(shown, data.current_settings(data.data_version())),
+            style=lambda shown: _styled(shown, config),
         )
+
+
+def _issue_key(callback_key: str) -> str:
+    """A widget key for one reported problem that names no person (the callback's key holds his ID number)."""
+    return hashlib.sha256(callback_key.encode()).hexdigest()[:16]
 
 
 def reported(view, user: access.User, masked: bool) -> None:
     period_text = periods.period_label(view.period)
-    with data.connection() as con:
-        found = entry.reported_issues(con, view.period, view.scope, masked)
+    found = callback_data.reported_issues(data.data_version(), view, masked)
     if found.empty:
         st.info(labels.CB_PAGE_ISSUES_NONE.format(period=period_text))
         return
@@ -525,7 +539,23 @@ def reported(view, user: access.User, masked: bool) -> None:
     allowed = sample.may_draw(user)
     if not allowed:
         st.caption(labels.CB_PAGE_ISSUE_READONLY)
-    for index, record in enumerate(found.to_dict("records")):
+    which = st.segmented_control(
+        labels.CB_PAGE_ENTRY_FILTER,
+        list(labels.CB_PAGE_ISSUES_FILTER_LABELS),
+        default="todo",
+        format_func=labels.CB_PAGE_ISSUES_FILTER_LABELS.get,
+        required=True,
+        key="cb_issues_which",
+    )
+    shown = found if which == "all" else found[~found["is_in_ledger"]]
+    if shown.empty:
+        st.success(labels.CB_PAGE_ISSUES_ALL_DONE)
+        return
+    pages = math.ceil(len(shown) / PER_PAGE)
+    st.caption(labels.CB_PAGE_ISSUES_COUNT.format(count=len(shown), size=PER_PAGE))
+    number = _page_number(labels.CB_PAGE_ISSUES_PAGE.format(pages=pages), pages, f"cb_issues_page_{which}")
+    for record in shown.iloc[(number - 1) * PER_PAGE : number * PER_PAGE].to_dict("records"):
+        key = _issue_key(record["callback_key"])
         with st.container(border=True):
             st.markdown(
                 escape.md(
@@ -547,9 +577,9 @@ def reported(view, user: access.User, masked: bool) -> None:
                     labels.CB_PAGE_ISSUE_CATEGORY,
                     labels.ISSUE_CATEGORIES,
                     index=labels.ISSUE_CATEGORIES.index(labels.CALLBACK_ISSUE_CATEGORY),
-                    key=f"cb_issue_category_{index}",
+                    key=f"cb_issue_category_{key}",
                 )
-                if right.button(labels.CB_PAGE_ISSUE_BUTTON, key=f"cb_issue_{index}", icon=":material/add_task:"):
+                if right.button(labels.CB_PAGE_ISSUE_BUTTON, key=f"cb_issue_{key}", icon=":material/add_task:"):
                     _raise_issue(view, user, record["callback_key"], category, record["callback_date"])
 
 
@@ -597,20 +627,24 @@ else:
 chosen = pick_sample(samples)
 people = show_sample(view, user, chosen, masked) if chosen is not None else None
 
-# what is done with the sample, and what came of the calls: one tab each, so that none pushes the others away
+# what is done with the sample, and what came of the calls: one tab each, so that none pushes the others away; only
+# the open tab runs (the records' query and the problems' list wait until their tab is chosen)
 parts = {"records": labels.CB_PAGE_RECORDS_TAB, "issues": labels.CB_PAGE_ISSUES}
 if may_draw:
     parts = {"entry": labels.CB_PAGE_ENTRY, "upload": labels.CB_PAGE_UPLOAD, **parts}
-tabs = dict(zip(parts, st.tabs(list(parts.values())), strict=True))
-if may_draw:
+tabs = dict(zip(parts, st.tabs(list(parts.values()), key=PART_KEY, on_change="rerun"), strict=True))
+if may_draw and tabs["entry"].open:
     with tabs["entry"]:
         if people is None:  # "no sample yet" is said above: here, what to do first
             st.info(labels.CB_PAGE_ENTRY_NO_SAMPLE)
         else:
-            entry_forms(view, user, chosen, people)
+            entry_forms(view, user, chosen, people, masked)
+if may_draw and tabs["upload"].open:
     with tabs["upload"]:
         upload(view, user)
-with tabs["records"]:
-    records(view, masked)
-with tabs["issues"]:
-    reported(view, user, masked)
+if tabs["records"].open:
+    with tabs["records"]:
+        records(view, masked)
+if tabs["issues"].open:
+    with tabs["issues"]:
+        reported(view, user, masked)

@@ -8,11 +8,13 @@ neutralised .xlsx below it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from app_ui import auth, filters
+from app_ui import auth, escape, filters
 from pipeline import export, labels, periods, queries
 
 # the columns that name the row: the first of them on a wide table stays in sight while the rest scroll
@@ -31,6 +33,8 @@ NAME_COLUMNS = (
 WIDE_TABLE = 6  # columns from which a table scrolls sideways at 1280 px
 LONG_TEXT_COLUMNS = ("behind_reason", "description", "summary", "reason", "detail")  # read in full on hover
 LONG_TEXT_WIDTH = "large"
+SHOWN_ROWS = 200  # rows of a long table drawn on screen (show_long_table); its download holds every row
+MAX_SEARCH = 50
 
 
 def pinned_column(frame: pd.DataFrame) -> str | None:
@@ -100,6 +104,7 @@ def show_table(
     fractions: tuple[str, ...] = queries.RATE_COLUMNS,
     period=None,
     scope: str | None = None,
+    download: pd.DataFrame | None = None,
 ):
     """Draw a table with an .xlsx download; with selectable=True, return the selected row position (or None).
 
@@ -107,8 +112,10 @@ def show_table(
     `headers` names columns the shared labels do not know (on screen and in the file), `config` replaces
     the screen's column settings of some columns, `fractions` are the columns the file shows as 55.0%.
     The file's first row names the table, its period and its scope (`period` and `scope`, by default the
-    sidebar's view). Empty cells show as "—" (a Styler's own texts do the same).
+    sidebar's view). Empty cells show as "—" (a Styler's own texts do the same). `download` is the file's rows
+    when the screen shows only some of them (show_long_table).
     """
+    rows = frame if download is None else download
     heading = _view_heading(file_name, period, scope)
     percents = [c for c in frame.columns if c in fractions]
     if styler is None and percents:  # 55.0% on screen as in the file and on the cards
@@ -135,13 +142,63 @@ def show_table(
     )
     auth.download_button(
         labels.DOWNLOAD_XLSX,
-        lambda: export.frame_workbook(frame, file_name, fractions, headers, heading),  # built on click
+        lambda: export.frame_workbook(rows, file_name, fractions, headers, heading),  # built on click
         f"{file_name}.xlsx",
         key=f"{key}_download",
-        row_count=len(frame),
+        row_count=len(rows),
         masked=masked,
         icon=":material/download:",
     )
     if selectable and event is not None and event.selection.rows:
         return event.selection.rows[0]
     return None
+
+
+def search_rows(frame: pd.DataFrame, text: str | None) -> pd.DataFrame:
+    """The rows with the text (any case, taken literally) in any of their text or date cells; all rows when empty."""
+    wanted = (text or "").strip()
+    if not wanted or frame.empty:
+        return frame
+    found = pd.Series(False, index=frame.index)
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            found |= values.astype("str").str.contains(wanted, case=False, regex=False, na=False)
+    return frame[found]
+
+
+def show_long_table(
+    frame: pd.DataFrame,
+    *,
+    key: str,
+    file_name: str,
+    style: Callable[[pd.DataFrame], Styler] | None = None,
+    shown_rows: int | None = None,
+    **options,
+) -> None:
+    """A table that may run to thousands of rows: its first `shown_rows` (SHOWN_ROWS) rows on screen, styled by
+    `style`, a search box above it when it is longer, and every row the search finds in the .xlsx download under it.
+
+    A grid of tens of thousands of rows takes seconds to convert and style and nobody reads it on screen; the
+    search and the file are how a long list is used. `options` go to show_table.
+    """
+    shown_rows = shown_rows or SHOWN_ROWS
+    found = frame
+    if len(frame) > shown_rows:
+        text = st.text_input(
+            labels.TABLE_SEARCH,
+            key=f"{key}_search",
+            placeholder=labels.TABLE_SEARCH_PLACEHOLDER,
+            max_chars=MAX_SEARCH,
+        )
+        found = search_rows(frame, text)
+        if found.empty:
+            st.info(labels.TABLE_SEARCH_NONE.format(text=escape.md(text.strip()), total=len(frame)))
+            return
+        if not (text or "").strip():
+            template = labels.TABLE_ROWS_SHOWN
+        else:
+            template = labels.TABLE_ROWS_FOUND_SHOWN if len(found) > shown_rows else labels.TABLE_ROWS_FOUND
+        st.caption(template.format(found=len(found), total=len(frame), shown=min(len(found), shown_rows)))
+    head = found.head(shown_rows).reset_index(drop=True)
+    show_table(head, key=key, file_name=file_name, styler=style(head) if style else None, download=found, **options)

@@ -340,6 +340,12 @@ STATUS_NO_ROWS = "所选统计期和范围内没有数据：可以换一个统�
 STATUS_PERIOD_CUT = "统计期尚未结束，数字截至{as_of}。"
 STATUS_DB_BUSY = "数据库正在导入数据，请稍候几秒再刷新。"
 DOWNLOAD_XLSX = "下载Excel"
+TABLE_SEARCH = "查找"
+TABLE_SEARCH_PLACEHOLDER = "姓名、单位、地名或日期等"
+TABLE_SEARCH_NONE = "没有含“{text}”的行（共{total:,}条），可以换个词或清空查找框。"
+TABLE_ROWS_SHOWN = "共{total:,}条，显示前{shown:,}条；全部{total:,}条请下载Excel，或用上方查找框。"
+TABLE_ROWS_FOUND_SHOWN = "找到{found:,}条（共{total:,}条），显示前{shown:,}条；找到的{found:,}条都在下方Excel中。"
+TABLE_ROWS_FOUND = "找到{found:,}条（共{total:,}条）。"
 EXPORT_SHEET_DEFAULT = "数据"  # the sheet name when a table's title leaves nothing a sheet name may hold
 CHANGE_VS_PREVIOUS = "较上期"
 COMPARED_WITH = "{period}，对比上期：{previous}"
@@ -2208,6 +2214,10 @@ CB_PAGE_ISSUES_NOTE = (
     "责任单位为结对干部所在单位，办理状态“待办理”。"
 )
 CB_PAGE_ISSUES_NONE = "{period}的回访中没有群众反映问题。"
+CB_PAGE_ISSUES_FILTER_LABELS = {"todo": "尚未登记到问题台账", "all": "全部"}
+CB_PAGE_ISSUES_ALL_DONE = "回访反映的问题都已登记到问题台账。"
+CB_PAGE_ISSUES_COUNT = "共{count:,}条，最近回访的在前，每页{size}条。"
+CB_PAGE_ISSUES_PAGE = "页码（共{pages}页）"
 CB_PAGE_ISSUE_ITEM = "{date}　{name}（{id_number}）　{department}｜{cadre}"
 CB_PAGE_ISSUE_CATEGORY = "问题类别"
 CB_PAGE_ISSUE_BUTTON = "登记为问题"

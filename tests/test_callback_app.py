@@ -8,12 +8,14 @@ import json
 
 import openpyxl
 
-from app_ui import auth
+from app_ui import auth, tables
 from pipeline import db, labels, queries, report
 from pipeline.callbacks import entry, sample, sheet
 from tests.conftest import EXAMPLE_TODAY, app_test
 from tests.drill_helpers import open_page as drill_page
 from tests.drill_helpers import pick, table_with
+
+PAGE_SIZE = 10  # forms per page on 回访核查
 
 
 def open_page(user: str | None = None):
@@ -36,6 +38,19 @@ def metric_value(at, label: str):
 def stored(path, sql: str, params=()):
     with db.session(path) as con:
         return con.execute(sql, list(params)).fetchall()
+
+
+def sample_lines(at) -> list:
+    """The tables of the sample's people the page shows."""
+    return [f.value for f in at.dataframe if "line_no" in f.value.columns]
+
+
+def open_tab(at, label: str):
+    """Choose a tab of the page: only the open tab's part runs."""
+    at.session_state["cb_part"] = label
+    at.run()
+    assert not at.exception, at.exception
+    return at
 
 
 def draw(at, count: int = 1, seed: str = "5"):
@@ -98,7 +113,10 @@ def test_a_reported_problem_becomes_an_issue_of_the_ledger(example_db):
     at.text_area(key="cb_1_1_issue").set_value("房屋漏雨需维修")
     button(at, labels.CB_PAGE_ENTRY_SAVE).click()
     at.run()
-    at.selectbox(key="cb_issue_category_0").set_value("住房")
+    assert not [b for b in at.button if b.label == labels.CB_PAGE_ISSUE_BUTTON]  # the problems' tab is not open
+    at = open_tab(at, labels.CB_PAGE_ISSUES)
+    (category,) = [s for s in at.selectbox if s.label == labels.CB_PAGE_ISSUE_CATEGORY]
+    category.set_value("住房")
     button(at, labels.CB_PAGE_ISSUE_BUTTON).click()
     at.run()
     assert not at.exception, at.exception
@@ -110,8 +128,12 @@ def test_a_reported_problem_becomes_an_issue_of_the_ledger(example_db):
     ((category, description, level, status, unit, raised_on),) = issues
     assert (category, description, level, status) == ("住房", "回访反映：房屋漏雨需维修", "领导小组办公室", "待办理")
     assert unit and raised_on == EXAMPLE_TODAY
-    assert not [b for b in at.button if b.label == labels.CB_PAGE_ISSUE_BUTTON]  # in the ledger now
+    # in the ledger now: no longer among those waiting, shown as done among all of them
+    assert not [b for b in at.button if b.label == labels.CB_PAGE_ISSUE_BUTTON]
+    assert labels.CB_PAGE_ISSUES_ALL_DONE in [s.value for s in at.success]
+    at.segmented_control(key="cb_issues_which").set_value("all").run()
     assert any(labels.CB_PAGE_ISSUE_DONE in c.value for c in at.caption)
+    assert any(t.value == "房屋漏雨需维修" for t in at.text)
 
 
 def test_a_county_user_draws_his_county_only(example_db):
@@ -186,7 +208,7 @@ def test_the_filled_sheet_uploaded_on_the_page(example_db):
     ws.cell(first, header.index("接通情况") + 1).value = "未接通"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    at = open_page()
+    at = open_tab(open_page(), labels.CB_PAGE_UPLOAD)
     at.file_uploader(key="cb_upload").set_value(("回访清单.xlsx", buffer.getvalue(), auth.XLSX_MIME))
     at.run()
     button(at, labels.CB_PAGE_UPLOAD_BUTTON).click()
@@ -216,3 +238,67 @@ def test_contacts_found_untrue_are_marked_on_the_cadre_timeline(example_db):
     assert len(ring["x"]) == len(flagged[flagged["contact_date"] > "2026-07-02"])
     shown = table_with(at, "contact_date", "method", "callback_untrue")
     assert (shown["callback_untrue"] == labels.UNTRUE_MARK).sum() == len(ring["x"])
+
+
+def test_a_long_list_shows_its_first_rows_a_search_and_every_row_in_its_file(example_db, downloads, monkeypatch):
+    monkeypatch.setattr(tables, "SHOWN_ROWS", 4)
+    with db.session(example_db) as con:
+        drawn = sample.draw(con, "2026Q4", per_department=1, seed=5, today=EXAMPLE_TODAY)
+        people = sample.lines(con, drawn)
+    assert len(people) == 6
+    at = open_page()
+    (lines,) = sample_lines(at)
+    assert list(lines["line_no"]) == [1, 2, 3, 4]
+    assert labels.TABLE_ROWS_SHOWN.format(total=6, shown=4) in [c.value for c in at.caption]
+    file_name = f"{labels.CB_PAGE_LINES}_1.xlsx"
+
+    def file_lines() -> list[int]:
+        book = openpyxl.load_workbook(io.BytesIO(downloads[file_name]()), read_only=True)
+        rows = list(book.active.iter_rows(values_only=True))
+        start = next(i for i, row in enumerate(rows) if labels.CB_PAGE_COLUMN_LABELS["line_no"] in row)
+        return [row[0] for row in rows[start + 1 :] if row[0] is not None]
+
+    assert file_lines() == [1, 2, 3, 4, 5, 6]  # the file holds the whole list
+    department = people["department"].iloc[5]
+    at.text_input(key="cb_lines_1_search").set_value(department).run()
+    (lines,) = sample_lines(at)
+    assert list(lines["line_no"]) == [6] and list(lines["department"]) == [department]
+    assert labels.TABLE_ROWS_FOUND.format(found=1, total=6) in [c.value for c in at.caption]
+    assert file_lines() == [6]  # and the file what the search found
+    at.text_input(key="cb_lines_1_search").set_value("没有这个单位").run()
+    assert not sample_lines(at)
+    assert labels.TABLE_SEARCH_NONE.format(text="没有这个单位", total=6) in [i.value for i in at.info]
+
+
+def test_the_reported_problems_come_a_page_at_a_time(example_db):
+    with db.session(example_db) as con:
+        drawn = sample.draw(con, "2026Q4", per_department=2, seed=5, today=EXAMPLE_TODAY)
+        people = sample.lines(con, drawn, masked=False)
+        for line in people.itertuples():
+            answers = {
+                "callback_date": EXAMPLE_TODAY,
+                "caller": "王",
+                "reach": "接通",
+                "reported_issue": f"问题{line.line_no}",
+            }
+            report = entry.record(
+                con, drawn.sample_id, line.line_no, line.id_number, answers, user="测试", today=EXAMPLE_TODAY
+            )
+            assert report.inserted == 1, report.errors
+    total = len(people)
+    assert total > PAGE_SIZE
+    at = open_tab(open_page(), labels.CB_PAGE_ISSUES)
+    categories = [s for s in at.selectbox if s.label == labels.CB_PAGE_ISSUE_CATEGORY]
+    assert len(categories) == PAGE_SIZE  # one form per problem of the page, never one per problem of the period
+    assert labels.CB_PAGE_ISSUES_COUNT.format(count=total, size=PAGE_SIZE) in [c.value for c in at.caption]
+    at.number_input(key="cb_issues_page_todo").set_value(2).run()
+    on_second = [t.value for t in at.text]
+    assert len([s for s in at.selectbox if s.label == labels.CB_PAGE_ISSUE_CATEGORY]) == total - PAGE_SIZE
+    # the last problems of the list go to the ledger: the list is one page again, and the page shows it
+    for _ in range(total - PAGE_SIZE):
+        button(at, labels.CB_PAGE_ISSUE_BUTTON).click()
+        at.run()
+        assert not at.exception, at.exception
+    assert len(stored(example_db, "select * from issue where description like '回访反映%'")) == total - PAGE_SIZE
+    assert len([s for s in at.selectbox if s.label == labels.CB_PAGE_ISSUE_CATEGORY]) == PAGE_SIZE
+    assert not set(on_second) & {t.value for t in at.text}  # those now in the ledger are no longer waiting
