@@ -8,6 +8,7 @@ from app_ui import auth, data, escape, filters, issue_data, page, person_view, r
 from pipeline import labels, queries, reminders, report, snapshots
 
 PAGE_SIZE = 20  # texts drawn per page: a city has thousands of cadres
+PART_KEY = "reminders_part"  # the open tab (its label)
 EFFECT_RATES = (*queries.RATE_COLUMNS, "contact_follow_rate", "issue_close_rate")  # percentages in the file
 
 
@@ -57,59 +58,59 @@ auth.download_button(
 
 supervision_view.reminders_section(view, departments)  # hand the overdue lists over as 督办事项
 
-tab_texts, tab_departments, tab_contacts, tab_issues, tab_effect = st.tabs(
-    [
-        labels.REMINDERS_TEXTS,
-        labels.REMINDERS_BY_DEPARTMENT,
-        f"{labels.REMINDER_SHEETS['contacts']}（{len(chosen.contacts):,}）",
-        f"{labels.REMINDER_SHEETS['issues']}（{len(chosen.issues) + len(chosen.unassigned):,}）",
-        labels.REPORT_PAGE_REMINDERS,
-    ]
-)
-with tab_texts:
-    shown = reminders.search_cadres(chosen.cadres, search)
-    if shown.empty:
-        st.info(labels.REMINDERS_NO_MATCH)
-    else:
-        pages = math.ceil(len(shown) / PAGE_SIZE)
-        st.caption(labels.REMINDERS_TEXTS_COUNT.format(count=len(shown), size=PAGE_SIZE))
-        number = 1
-        if pages > 1:
-            # keyed by the filters, so that a narrower list starts again on its first page
-            page_key = f"rpage|{view.period.text}|{view.today}|{view.county}|{view.department}|{department}|{search}"
-            number = st.number_input(
-                labels.REMINDERS_PAGE.format(pages=pages),
-                min_value=1,
-                max_value=pages,
-                value=1,
-                step=1,
-                key=page_key,
-                width=200,
-            )
-        for cadre in shown.iloc[(number - 1) * PAGE_SIZE : number * PAGE_SIZE].itertuples(index=False):
-            values = {
-                "department": cadre.department,
-                "cadre": cadre.cadre_name,
-                "phone": cadre.cadre_phone,
-                "contacts": cadre.overdue_contact,
-                "issues": cadre.issues_overdue,
-            }
-            st.markdown(labels.REMINDERS_CADRE_HEADING.format(**{k: escape.md(v) for k, v in values.items()}))
-            st.code(cadre.reminder_text, language=None, wrap_lines=True)
-with tab_departments:
-    tables.show_table(
-        reminders.by_department(chosen.cadres), key="reminders_by_department", file_name=labels.REMINDERS_BY_DEPARTMENT
-    )
-# the lists' unmasked ID numbers, row for row (reminders.build keeps the order of queries.overdue): a selected
-# row opens the person's file; they are never drawn
-full_contacts = data.overdue(version, view, "contacts", False)
-full_issues = data.overdue(version, view, "issues", False)
-full_issues = full_issues[full_issues["cadre_phone"].notna()]
+# only the open tab runs: the texts first; the long lists and last period's follow-up wait until their tab is chosen
+# (the labels stay the same whatever the filters, so that the tab chosen stays open when they change)
+parts = {
+    "texts": labels.REMINDERS_TEXTS,
+    "departments": labels.REMINDERS_BY_DEPARTMENT,
+    "contacts": labels.REMINDER_SHEETS["contacts"],
+    "issues": labels.REMINDER_SHEETS["issues"],
+    "effect": labels.REPORT_PAGE_REMINDERS,
+}
+tabs = dict(zip(parts, st.tabs(list(parts.values()), key=PART_KEY, on_change="rerun"), strict=True))
 chosen_department = None if department == labels.ALL_OPTION else department
 
 
-def _longest_first(frame, full, key: str, file_name: str) -> None:
+def texts() -> None:
+    """The cadres' reminder texts, a page of them at a time."""
+    shown = reminders.search_cadres(chosen.cadres, search)
+    if shown.empty:
+        st.info(labels.REMINDERS_NO_MATCH)
+        return
+    pages = math.ceil(len(shown) / PAGE_SIZE)
+    st.caption(labels.REMINDERS_TEXTS_COUNT.format(count=len(shown), size=PAGE_SIZE))
+    number = 1
+    if pages > 1:
+        # keyed by the filters, so that a narrower list starts again on its first page
+        page_key = f"rpage|{view.period.text}|{view.today}|{view.county}|{view.department}|{department}|{search}"
+        number = st.number_input(
+            labels.REMINDERS_PAGE.format(pages=pages),
+            min_value=1,
+            max_value=pages,
+            value=1,
+            step=1,
+            key=page_key,
+            width=200,
+        )
+    for cadre in shown.iloc[(number - 1) * PAGE_SIZE : number * PAGE_SIZE].itertuples(index=False):
+        values = {
+            "department": cadre.department,
+            "cadre": cadre.cadre_name,
+            "phone": cadre.cadre_phone,
+            "contacts": cadre.overdue_contact,
+            "issues": cadre.issues_overdue,
+        }
+        st.markdown(labels.REMINDERS_CADRE_HEADING.format(**{k: escape.md(v) for k, v in values.items()}))
+        st.code(cadre.reminder_text, language=None, wrap_lines=True)
+
+
+def longest_first(frame, what: str, key: str, file_name: str) -> None:
     """An overdue list, longest overdue first; a selected row opens the person's 一人一档."""
+    # the list's unmasked ID numbers, row for row (reminders.build keeps the order of queries.overdue): a selected
+    # row opens the person's file; they are never drawn
+    full = data.overdue(version, view, what, False)
+    if what == "issues":  # an issue with no cadre to remind is listed apart
+        full = full[full["cadre_phone"].notna()]
     if chosen_department:
         full = full[full["department"] == chosen_department]
     full = full.reset_index(drop=True)
@@ -125,29 +126,49 @@ def _longest_first(frame, full, key: str, file_name: str) -> None:
     )
 
 
-with tab_contacts:
-    _longest_first(chosen.contacts, full_contacts, "reminders_contacts", labels.REMINDER_SHEETS["contacts"])
-with tab_issues:
-    _longest_first(chosen.issues, full_issues, "reminders_issues", labels.REMINDER_SHEETS["issues"])
-    if not chosen.unassigned.empty:
-        st.warning(labels.REMINDERS_UNASSIGNED.format(count=len(chosen.unassigned)))
-        tables.show_table(chosen.unassigned, key="reminders_unassigned", file_name=labels.REMINDER_SHEETS["unassigned"])
-with tab_effect:  # did last period's reminders work: overdue then, dealt with by now
+def effect() -> None:
+    """Did last period's reminders work: overdue then, dealt with by now."""
     reminded_on = report.date_text(snapshots.reminder_period(view.period).as_of)
-    effect = report_data.reminder_effectiveness(version, view)
+    followed = report_data.reminder_effectiveness(version, view)
     previous_end = labels.REPORT_PREVIOUS_END_NAMES.get(view.period.kind, labels.REPORT_PREVIOUS_END_NAMES["range"])
-    if effect.empty:
+    if followed.empty:
         st.info(labels.REPORT_PAGE_NO_REMINDERS.format(previous_end=previous_end, reminded_on=reminded_on))
-    else:
-        st.caption(
-            labels.REPORT_PAGE_REMINDERS_NOTE.format(
-                previous_end=previous_end, reminded_on=reminded_on, as_of=report.date_text(view.period.as_of)
-            )
+        return
+    st.caption(
+        labels.REPORT_PAGE_REMINDERS_NOTE.format(
+            previous_end=previous_end, reminded_on=reminded_on, as_of=report.date_text(view.period.as_of)
         )
+    )
+    tables.show_table(
+        followed,
+        key="reminders_effect",
+        file_name=labels.REPORT_PAGE_REMINDERS,
+        headers=report.column_labels(),
+        fractions=EFFECT_RATES,
+    )
+
+
+if tabs["texts"].open:
+    with tabs["texts"]:
+        texts()
+if tabs["departments"].open:
+    with tabs["departments"]:
         tables.show_table(
-            effect,
-            key="reminders_effect",
-            file_name=labels.REPORT_PAGE_REMINDERS,
-            headers=report.column_labels(),
-            fractions=EFFECT_RATES,
+            reminders.by_department(chosen.cadres),
+            key="reminders_by_department",
+            file_name=labels.REMINDERS_BY_DEPARTMENT,
         )
+if tabs["contacts"].open:
+    with tabs["contacts"]:
+        longest_first(chosen.contacts, "contacts", "reminders_contacts", labels.REMINDER_SHEETS["contacts"])
+if tabs["issues"].open:
+    with tabs["issues"]:
+        longest_first(chosen.issues, "issues", "reminders_issues", labels.REMINDER_SHEETS["issues"])
+        if not chosen.unassigned.empty:
+            st.warning(labels.REMINDERS_UNASSIGNED.format(count=len(chosen.unassigned)))
+            tables.show_table(
+                chosen.unassigned, key="reminders_unassigned", file_name=labels.REMINDER_SHEETS["unassigned"]
+            )
+if tabs["effect"].open:
+    with tabs["effect"]:
+        effect()

@@ -51,13 +51,17 @@ def table(frame: pd.DataFrame, key: str, file_name: str) -> None:
     )
 
 
-def downloads(made: report.ReportData, key: str) -> None:
-    """The .xlsx, HTML and PDF of a report; each file is built only when its button is clicked."""
-    stem = report.file_stem(made)
+def downloads(top: report.Headline, report_view: filters.View, key: str) -> None:
+    """The .xlsx, HTML and PDF of a report: the whole report and each file are made only when a button is clicked."""
+    stem = report.file_stem(top)
+
+    def made() -> report.ReportData:  # on the data as they are when the button is clicked
+        return report_data.report_data(data.data_version(), report_view)
+
     xlsx_column, html_column, pdf_column = st.columns(3)
     auth.download_button(
         labels.REPORT_PAGE_DOWNLOAD_XLSX,
-        lambda: report.report_workbook(made),
+        lambda: report.report_workbook(made()),
         f"{stem}.xlsx",
         key=f"{key}_xlsx",
         icon=":material/table_view:",
@@ -65,7 +69,7 @@ def downloads(made: report.ReportData, key: str) -> None:
     )
     auth.download_button(
         labels.REPORT_PAGE_DOWNLOAD_HTML,
-        lambda: report.report_html(made).encode("utf-8"),
+        lambda: report.report_html(made()).encode("utf-8"),
         f"{stem}.html",
         key=f"{key}_html",
         mime="text/html",
@@ -75,7 +79,7 @@ def downloads(made: report.ReportData, key: str) -> None:
     if report.pdf_available():
         auth.download_button(
             labels.REPORT_PAGE_DOWNLOAD_PDF,
-            lambda: report.report_pdf(report.report_html(made)) or b"",
+            lambda: report.report_pdf(report.report_html(made())) or b"",
             f"{stem}.pdf",
             key=f"{key}_pdf",
             mime="application/pdf",
@@ -123,14 +127,14 @@ with period_column:
     )
 
 report_view = view.for_period(periods.parse_period(period_text, view.today))  # the report's period, parsed once
-made = report_data.report_data(version, report_view)
-summary = made.summary.set_index("metric")
+top = report_data.report_headline(version, report_view)  # the page shows the report's top; its files hold the rest
+summary = top.summary.set_index("metric")
 if not summary.at["beneficiaries", "current"]:
     st.info(labels.STATUS_NO_ROWS)
     st.stop()
 
-st.subheader(escape.md(made.title))
-st.caption(escape.md(made.subtitle))
+st.subheader(escape.md(top.title))
+st.caption(escape.md(top.subtitle))
 cards = st.columns(4)
 for index, metric in enumerate(RATE_CARDS):
     kpi.rate_card(
@@ -138,7 +142,7 @@ for index, metric in enumerate(RATE_CARDS):
         labels.METRIC_LABELS[metric],
         summary.at[metric, "current"],
         summary.at[metric, "change"],
-        made.config,
+        top.config,
     )
 for index, metric in enumerate(COUNT_CARDS, start=len(RATE_CARDS)):
     kpi.count_card(
@@ -146,10 +150,10 @@ for index, metric in enumerate(COUNT_CARDS, start=len(RATE_CARDS)):
     )
 
 st.subheader(labels.REPORT_PAGE_SUMMARY)
-st.markdown("\n".join(f"- {escape.md(sentence)}" for sentence in made.sentences))
+st.markdown("\n".join(f"- {escape.md(sentence)}" for sentence in top.sentences))
 
 st.subheader(labels.REPORT_PAGE_DOWNLOADS)
-downloads(made, "report")
+downloads(top, report_view, "report")
 st.caption(labels.REPORT_PAGE_DOWNLOAD_NOTE)
 
 ranking_tab, behind_tab, reminder_tab = st.tabs(
@@ -157,16 +161,16 @@ ranking_tab, behind_tab, reminder_tab = st.tabs(
 )
 with ranking_tab:
     shown_columns = DEPARTMENT_COLUMNS
-    if len(made.departments) == 1:  # a department's own report would rank it 1st of 1
+    if len(top.departments) == 1:  # a department's own report would rank it 1st of 1
         st.caption(labels.REPORT_PAGE_ONE_DEPARTMENT)
         shown_columns = [column for column in DEPARTMENT_COLUMNS if column not in ("rank", "rank_change")]
-    table(made.departments[shown_columns], "report_departments", f"{labels.REPORT_PAGE_DEPARTMENTS}_{period_text}")
+    table(top.departments[shown_columns], "report_departments", f"{labels.REPORT_PAGE_DEPARTMENTS}_{period_text}")
 with behind_tab:
-    table(made.behind, "report_behind", f"{labels.REPORT_PAGE_BEHIND}_{period_text}")
+    table(top.behind, "report_behind", f"{labels.REPORT_PAGE_BEHIND}_{period_text}")
 with reminder_tab:
-    reminded = snapshots.reminder_period(made.period)
-    previous_end = labels.REPORT_PREVIOUS_END_NAMES.get(made.kind, labels.REPORT_PREVIOUS_END_NAMES["range"])
-    effect = report_data.reminder_effectiveness(version, report_view)
+    reminded = snapshots.reminder_period(top.period)
+    previous_end = labels.REPORT_PREVIOUS_END_NAMES.get(top.kind, labels.REPORT_PREVIOUS_END_NAMES["range"])
+    effect = top.reminders
     if effect.empty:
         st.info(
             labels.REPORT_PAGE_NO_REMINDERS.format(
@@ -178,7 +182,7 @@ with reminder_tab:
             labels.REPORT_PAGE_REMINDERS_NOTE.format(
                 previous_end=previous_end,
                 reminded_on=report.date_text(reminded.as_of),
-                as_of=report.date_text(made.period.as_of),
+                as_of=report.date_text(top.period.as_of),
             )
         )
         table(effect, "report_reminders", f"{labels.REPORT_PAGE_REMINDERS}_{period_text}")
@@ -195,7 +199,7 @@ if user.may_snapshot:  # the snapshot is made in the signed-in user's name, and 
         created = report_data.create_snapshot(report_view, user, note)
         st.success(
             labels.REPORT_PAGE_SNAPSHOT_DONE.format(
-                snapshot_id=created, period=made.period.label, scope=escape.md(view.scope.label)
+                snapshot_id=created, period=top.period.label, scope=escape.md(view.scope.label)
             )
         )
         version = data.data_version()  # the write moved the data version: the list below includes it
@@ -220,11 +224,11 @@ chosen = st.selectbox(
     ),
     key="snapshot_pick",
 )
-frozen = report_data.snapshot_report(version, chosen, view.scope)
+frozen = report_data.snapshot_header(version, chosen, view.scope)  # its report is made when the file is asked for
 auth.download_button(
     labels.REPORT_PAGE_SNAPSHOT_DOWNLOAD,
-    lambda: report.report_workbook(frozen),
-    f"{report.file_stem(frozen)}.xlsx",
+    lambda: report.report_workbook(report_data.snapshot_report(data.data_version(), chosen, view.scope)),
+    f"{report.snapshot_file_stem(frozen)}.xlsx",
     key="snapshot_xlsx",
     icon=":material/download:",
 )

@@ -10,7 +10,7 @@ import streamlit as st
 
 from app_ui import data, filters
 from pipeline import issue_stats as stats
-from pipeline import queries, reminders, settings
+from pipeline import reminders
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -29,10 +29,9 @@ def overdue_issues(version: data.Version, view: filters.View, masked: bool = Tru
 @st.cache_data(show_spinner=False, max_entries=128)
 def reminder_set(version: data.Version, view: filters.View) -> reminders.Reminders:
     """The reminders of every cadre with an overdue contact or issue in the scope (masked)."""
-    target, scope = view.period, view.scope
-    with data.connection() as con:
-        config = settings.read_settings(con)
-        # unmasked here only to tell cadres apart by their full phone; build() masks everything it returns
-        contacts = queries.overdue(con, target, "contacts", scope, masked=False, config=config)
-        issues = queries.overdue(con, target, "issues", scope, masked=False, config=config)
-    return reminders.build(contacts, issues, config.overdue_days, view.today, target.as_of)
+    # the full lists tell cadres apart by their full phone (build() masks everything it returns); they are the
+    # cached lists the page opens a person's file from, so each overdue list is computed once for the page
+    contacts = data.overdue(version, view, "contacts", False)
+    issues = data.overdue(version, view, "issues", False)
+    threshold = data.current_settings(version).overdue_days
+    return reminders.build(contacts, issues, threshold, view.today, view.period.as_of)

@@ -1,4 +1,5 @@
-"""The page 季度调度's way to the database: cached reports, snapshots and reminder effectiveness.
+"""The page 季度调度's way to the database: cached reports (the headline the page shows, the whole report its files
+are made of), snapshots and reminder effectiveness.
 
 Like app_ui.data, every cached function takes the data version and the sidebar's `View` (or, where the
 period does not matter, its scope) as arguments, because caches are shared by every session of the process.
@@ -13,7 +14,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from app_ui import data, filters
+from app_ui import callback_data, data, filters
 from pipeline import access, labels, periods, queries, report, snapshots
 
 REPORT_KINDS = ("quarter", "month", "year")
@@ -45,10 +46,40 @@ def default_period(kind: str, view_period: periods.Period) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def report_data(version: data.Version, view: filters.View) -> report.ReportData:
-    """report.build_report for the view's period (its kind is the report's) and scope (identifiers masked)."""
+def report_headline(version: data.Version, view: filters.View) -> report.Headline:
+    """report.build_headline: what the page shows of the report of the view's period (its kind is the report's)."""
+    known = {"reminders": reminder_effectiveness(version, view)}  # 督办提醒 shows the same
     with data.connection() as con:
-        return report.build_report(con, view.period, view.period.kind, view.scope, view.today)
+        return report.build_headline(con, view.period, view.period.kind, view.scope, view.today, known=known)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def report_data(version: data.Version, view: filters.View) -> report.ReportData:
+    """report.build_report for the view's period (its kind is the report's) and scope (identifiers masked).
+
+    Made when a file of it is asked for. The parts other pages keep are taken from them: the reminders' effect
+    and the 督办 lists (督办提醒) and the 疑点 (数据质量).
+    """
+    known = {
+        "reminders": reminder_effectiveness(version, view),
+        "overdue_contacts": data.overdue(version, view, "contacts", False),
+        "overdue_issues": data.overdue(version, view, "issues", False),
+    }
+    doubts = callback_data.doubts(version, view, True)
+    with data.connection() as con:
+        return report.build_report(
+            con, view.period, view.period.kind, view.scope, view.today, known=known, doubts=doubts
+        )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def snapshot_header(version: data.Version, snapshot_id: int, scope: queries.Scope) -> snapshots.Snapshot:
+    """Who froze a snapshot of this scope, when, and which period (its report is made when asked for)."""
+    with data.connection() as con:
+        snapshot = snapshots.get_snapshot(con, snapshot_id)
+    if snapshot.scope != scope:
+        raise snapshots.SnapshotNotFound(snapshot_id)
+    return snapshot
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -653,6 +653,23 @@ def metrics_many(
     return {by: _shape(frame, by, scope) for by in wanted}
 
 
+def metrics_of_periods(
+    con: duckdb.DuckDBPyConnection,
+    period_list: Sequence[periods.Period],
+    bys: Iterable[str],
+    scope: Scope = ALL,
+    config: settings.Settings | None = None,
+) -> list[dict[str, pd.DataFrame]]:
+    """metrics_many of several periods (a period and the one it is compared with) in one query: what is not stored
+    is computed for all of them at once, their contacts read once. One dict per period, in order."""
+    wanted = list(bys)
+    for by in wanted:
+        _check_grouping(by)
+    frame = _metrics_frame(con, list(period_list), scope, config, wanted)
+    parts = [frame[frame["period_id"] == position] for position in range(len(period_list))]
+    return [{by: _shape(part, by, scope) for by in wanted} for part in parts]
+
+
 def metrics(
     con: duckdb.DuckDBPyConnection,
     period: str | periods.Period,

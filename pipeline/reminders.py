@@ -1,6 +1,8 @@
 """督办提醒: the overdue contacts and issues of queries.overdue grouped by cadre, one ready-to-send text each.
 
-Pure Python over the two overdue frames, so that the texts can be checked without the app. The
+Plain functions over the two overdue frames, so that the texts can be checked without the app: contact_item,
+issue_item and reminder_text word one item or one message; build writes every cadre's message at once by
+column operations (a province has a hundred thousand overdue pairs), in the same words. The
 output is masked whatever the input: a beneficiary's name and ID number and a cadre's phone never
 appear in full (a cadre's own name stays, the reminder is addressed to him). Given unmasked frames,
 cadres are told apart by their full phone; given masked ones, by the masked phone.
@@ -10,9 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import string
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline import labels, masking
 from pipeline.cells import neutralize
@@ -163,59 +169,215 @@ def reminder_text(cadre: str, items: list[str], today: dt.date, as_of: dt.date) 
     return "\n".join(lines)
 
 
-def _masked_items(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+# The usual lengths of an identifier, and the characters masking keeps of it at the start and at the end (as the
+# functions of pipeline.masking do: tests hold the two to the same result); other lengths go through those functions.
+_ID_LENGTHS = {18: (6, 4)}
+_PHONE_LENGTHS = {11: (3, 4)}
+_NAME_LENGTHS = {2: (1, 0), 3: (1, 1), 4: (1, 1)}
+
+
+def _mask_column(values: pd.Series, mask, lengths: dict[int, tuple[int, int]]) -> pd.Series:
+    """mask() over a column, by column operations for the usual lengths; a missing value stays missing."""
+    texts = _texts(values)
+    size = pc.utf8_length(texts)
+    result = pa.nulls(len(texts), pa.large_string())
+    for length, (head, tail) in lengths.items():
+        kept = [pc.utf8_slice_codeunits(texts, 0, head), pa.scalar("*" * (length - head - tail), pa.large_string())]
+        if tail:
+            kept.append(pc.utf8_slice_codeunits(texts, length - tail))
+        masked = pc.binary_join_element_wise(*kept, pa.scalar("", pa.large_string()))
+        result = pc.if_else(pc.equal(size, length), masked, result)
+    shown = pd.Series(pd.array(result, dtype="str"), index=values.index)
+    others = pc.and_(pc.is_valid(texts), pc.invert(pc.is_in(size, pa.array(list(lengths), size.type)))).to_numpy(
+        zero_copy_only=False
+    )
+    if others.any():
+        shown[others] = [mask(value) for value in pc.filter(texts, pa.array(others)).to_pylist()]
+    return shown
+
+
+def _days(values: pd.Series) -> pa.Array:
+    """A column of dates or timestamps as Arrow days (missing where missing)."""
+    return pa.array(pd.to_datetime(values)).cast(pa.date32())
+
+
+def _shown_days(values: pd.Series) -> pd.Series:
+    """A column of dates or timestamps as a column of days (datetime.date each, missing where missing)."""
+    return pd.Series(pd.arrays.ArrowExtensionArray(_days(values)), index=values.index)
+
+
+def _texts(values: pd.Series | pa.Array) -> pa.Array:
+    """A column as Arrow texts, the kind _fill joins (numbers and days written as text; missing stays missing)."""
+    if isinstance(values, pd.Series):
+        values = pa.array(values.astype("str") if values.dtype != "str" else values)
+    return values.cast(pa.large_string())
+
+
+def _fill(template: str, **values: pa.Array | str) -> pa.Array:
+    """template.format(**values) for all rows at once: each value a column of texts (_texts) or one text."""
+    parts: list[pa.Array | pa.Scalar] = []
+    for literal, name, _, _ in string.Formatter().parse(template):
+        if literal:
+            parts.append(pa.scalar(literal, pa.large_string()))
+        if name is not None:
+            value = values[name]
+            parts.append(pa.scalar(value, pa.large_string()) if isinstance(value, str) else value)
+    return pc.binary_join_element_wise(*parts, pa.scalar("", pa.large_string()))
+
+
+def _contact_items(contacts: pd.DataFrame, names: pd.Series, threshold: int) -> pa.Array:
+    """contact_item for every row of the overdue contacts (names already masked), by column operations."""
+    last = pd.to_datetime(contacts["last_contact_on"])
+    paired = pd.to_datetime(contacts["paired_on"])
+    run_started = pd.to_datetime(contacts["run_started_on"]).fillna(paired)
+    fields = {
+        "category": _texts(contacts["category"]),
+        "name": _texts(names),
+        "place": _texts(contacts["county"].astype("str") + contacts["township"].astype("str")),
+        "days": str(threshold),
+        "overdue": _texts(contacts["days_overdue"].astype("int64")),
+        "last_contact": _texts(_days(last)),
+        "paired_on": _texts(_days(paired)),
+        "run_started_on": _texts(_days(run_started)),
+    }
+    # a cadre who took the person over is told so, with his own 结对日期: the clock ran before him (SPEC §5)
+    took_over = pa.array((paired.notna() & (run_started < paired) & (last.isna() | (last < paired))).to_numpy())
+    never = pa.array(last.isna().to_numpy())
+    return pc.if_else(
+        never,
+        pc.if_else(
+            took_over,
+            _fill(labels.REMINDER_CONTACT_NEVER_TAKEN_OVER_ITEM, **fields),
+            _fill(labels.REMINDER_CONTACT_NEVER_ITEM, **fields),
+        ),
+        pc.if_else(
+            took_over,
+            _fill(labels.REMINDER_CONTACT_TAKEN_OVER_ITEM, **fields),
+            _fill(labels.REMINDER_CONTACT_ITEM, **fields),
+        ),
+    )
+
+
+def _issue_items(issues: pd.DataFrame, names: pd.Series) -> pa.Array:
+    """issue_item for every row of the overdue issues (names already masked), by column operations."""
+    number = issues["issue_no"].astype("str")
+    fields = {
+        "category": _texts(issues["category"]),
+        "name": _texts(names),
+        "place": _texts(issues["county"].astype("str") + issues["township"].astype("str")),
+        "issue_category": _texts(issues["issue_category"]),
+        "overdue": _texts(issues["days_overdue"].astype("int64")),
+        "issue_no": _texts(number),
+        "raised_on": _texts(_days(issues["raised_on"])),
+    }
+    numbered = pa.array((number.notna() & number.ne("")).to_numpy())
+    fields["reference"] = pc.if_else(
+        numbered,
+        _fill(labels.REMINDER_ISSUE_REFERENCE, **fields),
+        _fill(labels.REMINDER_ISSUE_REFERENCE_UNNUMBERED, **fields),
+    )
+    return _fill(labels.REMINDER_ISSUE_ITEM, **fields)
+
+
+def _reminder_texts(
+    cadres: pd.Series, items: pa.Array, counts: np.ndarray, today: dt.date, as_of: dt.date
+) -> pd.Series:
+    """reminder_text for every cadre at once: `items` are the cadres' items one cadre after another, `counts` how
+    many each cadre has (in the order of `cadres`)."""
+    as_of_text = labels.REMINDER_AS_OF.format(date=date_text(as_of)) if as_of != today else ""
+    ends = np.cumsum(counts)
+    numbers = np.arange(len(items)) - np.repeat(ends - counts, counts) + 1
+    alone = pa.array(np.repeat(counts == 1, counts))
+    lines = pc.if_else(alone, items, _fill(labels.REMINDER_LINE, number=_texts(pa.array(numbers)), item=items))
+    offsets = pa.array(np.concatenate([[0], ends]), pa.int32())
+    body = pc.binary_join(pa.ListArray.from_arrays(offsets, lines), pa.scalar("\n", pa.large_string()))
+    greeting = _fill(labels.REMINDER_GREETING, cadre=_texts(cadres))
+    single = _fill(labels.REMINDER_SINGLE, greeting=greeting, as_of=as_of_text, item=body)
+    header = _fill(labels.REMINDER_MULTIPLE, greeting=greeting, as_of=as_of_text, count=_texts(pa.array(counts)))
+    several = _fill("{header}\n{body}", header=header, body=body)
+    text = pc.if_else(pa.array(counts == 1), single, several)
+    signed = _fill("{text}\n{signature}\n{date}", text=text, signature=labels.REMINDER_SIGNATURE, date=date_text(today))
+    return pd.Series(pd.array(signed, dtype="str"), index=cadres.index)
+
+
+def _masked_items(frame: pd.DataFrame, columns: tuple[str, ...], names: pd.Series | None = None) -> pd.DataFrame:
     table = frame.reindex(columns=list(columns)).copy()
-    table["beneficiary_name"] = [
-        masking.mask_name(v) if isinstance(v, str) else None for v in table["beneficiary_name"]
-    ]
-    table["id_number"] = [masking.mask_id(v) if isinstance(v, str) else None for v in table["id_number"]]
-    table["cadre_phone"] = [masking.mask_phone(v) if isinstance(v, str) else None for v in table["cadre_phone"]]
+    table["beneficiary_name"] = (
+        _mask_column(table["beneficiary_name"], masking.mask_name, _NAME_LENGTHS) if names is None else names
+    )
+    table["id_number"] = _mask_column(table["id_number"], masking.mask_id, _ID_LENGTHS)
+    table["cadre_phone"] = _mask_column(table["cadre_phone"], masking.mask_phone, _PHONE_LENGTHS)
     for column in _DATE_COLUMNS:
         if column in table.columns:
-            table[column] = [_date(v) for v in table[column]]
+            table[column] = _shown_days(table[column])
     return table.reset_index(drop=True)
 
 
 def build(contacts: pd.DataFrame, issues: pd.DataFrame, threshold: int, today: dt.date, as_of: dt.date) -> Reminders:
-    """Group the overdue frames of queries.overdue by cadre and write each cadre's reminder text."""
+    """Group the overdue frames of queries.overdue by cadre and write each cadre's reminder text.
+
+    The same texts as contact_item, issue_item and reminder_text give row by row, written by column operations (a
+    province has a hundred thousand overdue pairs).
+    """
     # an issue of a beneficiary with no active pairing has no cadre to remind: it is listed apart
+    contacts = contacts.reset_index(drop=True)
+    issues = issues.reset_index(drop=True)
     has_cadre = issues["cadre_phone"].notna()
-    assigned, unassigned = issues.loc[has_cadre], issues.loc[~has_cadre]
-    items: dict[tuple, dict] = {}
-    for kind, frame in (("contacts", contacts), ("issues", assigned)):
-        for row in frame.to_dict("records"):
-            key = tuple(row[c] for c in CADRE_KEY)
-            entry = items.setdefault(key, {"contacts": [], "issues": []})
-            entry[kind].append(contact_item(row, threshold) if kind == "contacts" else issue_item(row))
-    rows = []
-    for (department, cadre, phone), entry in items.items():
-        texts = entry["contacts"] + entry["issues"]  # each list is already longest overdue first
-        rows.append(
-            {
-                "department": department,
-                "cadre_name": cadre,
-                "cadre_phone": masking.mask_phone(phone),
-                "overdue_contact": len(entry["contacts"]),
-                "issues_overdue": len(entry["issues"]),
-                "reminder_text": reminder_text(cadre, texts, today, as_of),
-            }
-        )
-    cadres = pd.DataFrame(rows, columns=list(CADRE_COLUMNS))
-    if len(cadres):
-        # department by department; within one, the cadres with most items first
-        cadres["_items"] = cadres["overdue_contact"] + cadres["issues_overdue"]
-        cadres = cadres.sort_values(["department", "_items", "cadre_name"], ascending=[True, False, True])
-        cadres = cadres.drop(columns="_items").reset_index(drop=True)
-    cadres = cadres.astype({"overdue_contact": "int64", "issues_overdue": "int64"})
+    assigned, unassigned = issues.loc[has_cadre].reset_index(drop=True), issues.loc[~has_cadre]
+    contact_names = _mask_column(contacts["beneficiary_name"], masking.mask_name, _NAME_LENGTHS)
+    issue_names = _mask_column(assigned["beneficiary_name"], masking.mask_name, _NAME_LENGTHS)
+    cadres = _cadres(contacts, assigned, contact_names, issue_names, threshold, today, as_of)
     return Reminders(
         cadres=cadres,
-        contacts=_masked_items(contacts, CONTACT_COLUMNS),
-        issues=_masked_items(assigned, ISSUE_COLUMNS),
+        contacts=_masked_items(contacts, CONTACT_COLUMNS, contact_names),
+        issues=_masked_items(assigned, ISSUE_COLUMNS, issue_names),
         unassigned=_masked_items(unassigned, ISSUE_COLUMNS),
         threshold=threshold,
         as_of=as_of,
         today=today,
     )
+
+
+def _cadres(
+    contacts: pd.DataFrame,
+    assigned: pd.DataFrame,
+    contact_names: pd.Series,
+    issue_names: pd.Series,
+    threshold: int,
+    today: dt.date,
+    as_of: dt.date,
+) -> pd.DataFrame:
+    """One row per cadre with an overdue contact or issue: CADRE_COLUMNS, department by department."""
+    if contacts.empty and assigned.empty:
+        empty = pd.DataFrame([], columns=list(CADRE_COLUMNS))
+        return empty.astype({"overdue_contact": "int64", "issues_overdue": "int64"})
+    parts = []
+    if not contacts.empty:
+        parts.append((contacts[list(CADRE_KEY)], _contact_items(contacts, contact_names, threshold)))
+    if not assigned.empty:
+        parts.append((assigned[list(CADRE_KEY)], _issue_items(assigned, issue_names)))
+    keys = pd.concat([frame for frame, _ in parts], ignore_index=True)
+    items = pa.concat_arrays([texts for _, texts in parts])
+    # cadres numbered as they first appear, and each cadre's contacts (longest overdue first) before his issues
+    cadre = keys.groupby(list(CADRE_KEY), sort=False, dropna=False).ngroup().to_numpy()
+    order = np.argsort(cadre, kind="stable")
+    counts = np.bincount(cadre)
+    contact_counts = np.bincount(cadre[: len(contacts)], minlength=len(counts))
+    first = keys.iloc[order[np.cumsum(counts) - counts]].reset_index(drop=True)
+    result = pd.DataFrame(
+        {
+            "department": first["department"],
+            "cadre_name": first["cadre_name"],
+            "cadre_phone": _mask_column(first["cadre_phone"], masking.mask_phone, _PHONE_LENGTHS),
+            "overdue_contact": contact_counts.astype("int64"),
+            "issues_overdue": (counts - contact_counts).astype("int64"),
+            "reminder_text": _reminder_texts(first["cadre_name"], items.take(order), counts, today, as_of),
+        }
+    )
+    # department by department; within one, the cadres with most items first
+    result["_items"] = result["overdue_contact"] + result["issues_overdue"]
+    result = result.sort_values(["department", "_items", "cadre_name"], ascending=[True, False, True])
+    return result.drop(columns="_items").reset_index(drop=True)
 
 
 def by_department(cadres: pd.DataFrame) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import duckdb
@@ -136,11 +137,12 @@ class Figures:
     scope: Scope
     config: settings.Settings
     current: dict[str, pd.DataFrame]  # grouping → queries.metrics rows
-    before: dict[str, pd.DataFrame]  # the comparable period before: overall, county, department
-    trend: pd.DataFrame  # one row per month of the period (overall)
-    overdue_contacts: pd.DataFrame
-    overdue_issues: pd.DataFrame
-    issue_summary: pd.DataFrame  # one row per issue category and handling level
+    before: dict[str, pd.DataFrame]  # the comparable period before: overall, county, department (as asked for)
+    # the parts below the headline: None when only the headline was read (gather_figures(lists=False))
+    trend: pd.DataFrame | None  # one row per month of the period (overall)
+    overdue_contacts: pd.DataFrame | None
+    overdue_issues: pd.DataFrame | None
+    issue_summary: pd.DataFrame | None  # one row per issue category and handling level
     reminders: pd.DataFrame  # one row per department: reminder effectiveness
     data_batch_id: int | None
     snapshot: Snapshot | None = None
@@ -169,8 +171,9 @@ def _reminder_model(
     config: settings.Settings | None,
 ) -> pd.DataFrame:
     target = periods.parse_period(period, today)
-    # the model follows the earlier period's 督办 list up to the end of the later one
-    return queries.run_model(con, model, [target, reminder_period(target)], scope, config)
+    # the model follows the earlier period's 督办 list up to the as_of of the one reported on: only the earlier
+    # period's figures are computed
+    return queries.run_model(con, model, [reminder_period(target)], scope, config, followed_until=target.as_of)
 
 
 def reminder_effectiveness(
@@ -276,23 +279,48 @@ def gather_figures(
     today: str | dt.date | None = None,
     config: settings.Settings | None = None,
     groupings: tuple[str, ...] = REPORT_GROUPINGS,
+    *,
+    lists: bool = True,
+    known: Mapping[str, pd.DataFrame] | None = None,
 ) -> Figures:
-    """Read everything a report of the period needs from the live data."""
+    """Read everything a report of the period needs from the live data.
+
+    With lists=False only what the headline needs (the metrics and the reminders' effect): the trend, the 督办 lists
+    and the issue summary stay None. `known` holds parts already read for the same period, scope and settings
+    (reminders, overdue_contacts, overdue_issues: what the app keeps), taken as they are instead of read again.
+    """
     target = periods.parse_period(period, today)
     config = config or settings.read_settings(con)
     previous = periods.previous_period(target)
+    known = known or {}
+    earlier_groupings = tuple(by for by in groupings if by in PREVIOUS_GROUPINGS)
+    if set(earlier_groupings) == set(groupings):  # both periods in one query: their contacts are read once
+        current, before = queries.metrics_of_periods(con, [target, previous], groupings, scope, config)
+    else:
+        current = queries.metrics_many(con, target, groupings, scope, config=config)
+        before = queries.metrics_many(con, previous, earlier_groupings, scope, config=config)
+
+    def part(name: str, read):
+        if name in known:
+            return known[name]
+        return read() if lists or name == "reminders" else None
+
     return Figures(
         period=target,
         previous=previous,
         scope=scope,
         config=config,
-        current=queries.metrics_many(con, target, groupings, scope, config=config),
-        before=queries.metrics_many(con, previous, PREVIOUS_GROUPINGS, scope, config=config),
-        trend=monthly_trend(con, target, scope, config),
-        overdue_contacts=queries.overdue(con, target, "contacts", scope, masked=False, config=config),
-        overdue_issues=queries.overdue(con, target, "issues", scope, masked=False, config=config),
-        issue_summary=issue_summary(con, target, scope, config=config),
-        reminders=reminder_effectiveness(con, target, scope, config=config),
+        current=current,
+        before=before,
+        trend=part("trend", lambda: monthly_trend(con, target, scope, config)),
+        overdue_contacts=part(
+            "overdue_contacts", lambda: queries.overdue(con, target, "contacts", scope, masked=False, config=config)
+        ),
+        overdue_issues=part(
+            "overdue_issues", lambda: queries.overdue(con, target, "issues", scope, masked=False, config=config)
+        ),
+        issue_summary=part("issue_summary", lambda: issue_summary(con, target, scope, config=config)),
+        reminders=part("reminders", lambda: reminder_effectiveness(con, target, scope, config=config)),
         data_batch_id=last_batch_id(con),
     )
 

@@ -52,6 +52,23 @@ def run_page(period: str, **query: str) -> AppTest:
     return at
 
 
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Choose a tab of the page: only the open tab runs."""
+    at.session_state["reminders_part"] = label
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+TABS = (
+    labels.REMINDERS_TEXTS,
+    labels.REMINDERS_BY_DEPARTMENT,
+    labels.REMINDER_SHEETS["contacts"],
+    labels.REMINDER_SHEETS["issues"],
+    labels.REPORT_PAGE_REMINDERS,
+)
+
+
 def kpis(at: AppTest) -> list[str]:
     shown = {m.label: m.value for m in at.metric}
     return [shown[label] for label in KPIS]
@@ -77,11 +94,16 @@ def test_figures_and_texts_equal_the_pipeline(example_db):
     assert codes == expected.cadres["reminder_text"].tolist()[:20]  # the first page
     assert GUO_TEXT in codes
     assert labels.REMINDERS_PAST_PERIOD.format(as_of="2026-09-30") in [w.value for w in at.warning]
+    assert not at.dataframe  # the texts' tab is open: the lists wait for their own
+    (by_department,) = (frame.value for frame in open_tab(at, labels.REMINDERS_BY_DEPARTMENT).dataframe)
+    (contacts,) = (frame.value for frame in open_tab(at, labels.REMINDER_SHEETS["contacts"]).dataframe)
+    issues, unassigned = (frame.value for frame in open_tab(at, labels.REMINDER_SHEETS["issues"]).dataframe)
     assert labels.REMINDERS_UNASSIGNED.format(count=1) in [w.value for w in at.warning]
-    by_department, contacts, issues, unassigned = (frame.value for frame in at.dataframe[:4])
     assert by_department["overdue_contact"].sum() == 29 and len(contacts) == 29
     assert len(issues) == 9 and len(unassigned) == 1
     assert by_department["department"].tolist() == reminders.by_department(expected.cadres)["department"].tolist()
+    assert contacts["days_overdue"].tolist() == sorted(expected.contacts["days_overdue"], reverse=True)
+    assert sorted(contacts["id_number"]) == sorted(expected.contacts["id_number"])
 
 
 def test_the_second_page_shows_the_rest(example_db):
@@ -103,7 +125,8 @@ def test_department_filter_narrows_the_list(example_db):
     assert GUO_TEXT in [c.value for c in at.code]
     headings = [m.value for m in at.markdown if "｜" in m.value]
     assert headings and all(h.startswith("**东川县民政局｜") for h in headings)
-    assert set(at.dataframe[1].value["department"]) == {"东川县民政局"}
+    (contacts,) = open_tab(at, labels.REMINDER_SHEETS["contacts"]).dataframe
+    assert set(contacts.value["department"]) == {"东川县民政局"} and len(contacts.value) == len(narrowed.contacts)
     # the filter is in the link too
     linked = run_page("2026Q3", rdept="东川县民政局")
     assert kpis(linked) == kpis(at)
@@ -140,10 +163,21 @@ def test_everyone_in_touch_says_so(tmp_path, monkeypatch):
 
 def test_no_full_id_or_phone_on_the_page(example_db):
     at = run_page("2026Q3")
-    text = rendered_text(at)
-    assert "郭强静" in text
-    assert not FULL_ID.search(text)
-    assert not FULL_PHONE.search(text)
+    texts = [rendered_text(open_tab(at, label)) for label in TABS]
+    assert "郭强静" in texts[0] and "郭强静" in texts[2]  # his text, and his overdue pair
+    for text in texts:
+        assert not FULL_ID.search(text)
+        assert not FULL_PHONE.search(text)
+
+
+def test_the_open_tab_stays_open_when_the_department_changes(example_db):
+    at = open_tab(run_page("2026Q3"), labels.REMINDER_SHEETS["contacts"])
+    assert len(at.dataframe[0].value) == 29
+    at.selectbox(key="rdept").set_value("东川县民政局").run()
+    assert not at.exception, at.exception
+    assert not at.code  # still the list, not the texts
+    narrowed = pipeline_reminders(example_db, "2026Q3").for_department("东川县民政局")
+    assert len(at.dataframe[0].value) == len(narrowed.contacts) < 29
 
 
 def test_reminder_effectiveness_tab_equals_the_pipeline(example_db):
@@ -153,6 +187,8 @@ def test_reminder_effectiveness_tab_equals_the_pipeline(example_db):
     with db.session(example_db) as con:
         expected = snapshots.reminder_effectiveness(con, "2026-10", queries.ALL, EXAMPLE_TODAY)
     assert not expected.empty
+    assert not [frame for frame in at.dataframe if list(frame.value.columns) == list(expected.columns)]
+    open_tab(at, labels.REPORT_PAGE_REMINDERS)
     shown = [frame.value for frame in at.dataframe if list(frame.value.columns) == list(expected.columns)]
     assert len(shown) == 1
     assert shown[0].reset_index(drop=True).equals(expected.reset_index(drop=True))

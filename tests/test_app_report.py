@@ -139,3 +139,53 @@ def test_a_department_is_not_ranked_first_of_one_in_its_own_report(example_db):
     city = run_page()  # the city's report still ranks every department
     ranking = next(f.value for f in city.dataframe if "rank_change" in f.value.columns)
     assert len(ranking) > 1 and ranking["rank"].tolist()[0] == 1
+
+
+def test_the_page_shows_the_top_of_the_report_and_makes_the_rest_when_a_file_is_asked_for(
+    example_db, downloads, monkeypatch
+):
+    import io
+
+    import openpyxl
+
+    from pipeline import report
+    from pipeline.callbacks import doubtful
+
+    asked = []
+    find, overdue = doubtful.find, queries.overdue
+    monkeypatch.setattr(doubtful, "find", lambda *a, **k: asked.append("疑点") or find(*a, **k))
+    monkeypatch.setattr(queries, "overdue", lambda *a, **k: asked.append("督办名单") or overdue(*a, **k))
+    at = run_page()
+    assert asked == []  # drawn without the 督办 lists and the 疑点: they are in the files only
+    with db.session(example_db) as con:
+        whole = report.build_report(con, "2026Q3", today=EXAMPLE_TODAY)
+    assert [m.value for m in at.markdown if "74.1%" in m.value] == ["\n".join(f"- {s}" for s in whole.sentences)]
+    ranking = next(f.value for f in at.dataframe if "rank_change" in f.value.columns)
+    assert ranking["department"].tolist() == whole.departments["department"].tolist()
+    asked.clear()
+    book = openpyxl.load_workbook(io.BytesIO(downloads[f"{report.file_stem(whole)}.xlsx"]()))
+    assert sorted(asked) == ["疑点", "督办名单", "督办名单"]  # made now, once each
+    cells = {cell for row in book["附1超期未联系名单"].iter_rows(values_only=True) for cell in row}
+    assert len(whole.overdue_contacts) == 29 and set(whole.overdue_contacts["id_number"]) <= cells  # masked
+
+
+def test_the_report_of_a_snapshot_is_made_when_its_file_is_asked_for(example_db, downloads, monkeypatch):
+    import io
+
+    import openpyxl
+
+    from pipeline import report
+
+    with db.session(example_db) as con:
+        snapshot_id = snapshots.create_snapshot(con, "2026Q3", "李四", "", EXAMPLE_TODAY)
+        frozen = report.build_report(con, None, snapshot_id=snapshot_id)
+    made = []
+    build = report.build_report
+    monkeypatch.setattr(report, "build_report", lambda *a, **k: made.append(k.get("snapshot_id")) or build(*a, **k))
+    run_page()
+    assert snapshot_id not in made  # listed, not made
+    name = f"{report.file_stem(frozen)}.xlsx"
+    assert name == f"全市_2026年第三季度_季度调度_封存{snapshot_id}.xlsx"  # named before the report is made
+    book = openpyxl.load_workbook(io.BytesIO(downloads[name]()))
+    assert made == [snapshot_id]
+    assert "第1号封存（李四" in " ".join(str(c) for row in book.worksheets[0].iter_rows(values_only=True) for c in row)

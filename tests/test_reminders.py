@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from pipeline import db, labels, periods, queries, reminders, settings
+from pipeline import db, labels, masking, periods, queries, reminders, settings
 from pipeline.ingest.load import import_file
 from tests.conftest import EXAMPLE_DIR, EXAMPLE_TODAY
 from tests.test_issue_stats import add_beneficiary, add_contact, add_issue, add_pairing, person_id
@@ -236,3 +236,125 @@ def test_empty_frames_build_without_error():
     assert reminders.by_department(found.cadres).empty
     book = load_workbook(io.BytesIO(reminders.workbook(found)))
     assert book.sheetnames == [labels.REMINDER_SHEETS[k] for k in ("cadres", "contacts", "issues")]
+
+
+def _row_by_row(contacts: pd.DataFrame, issues: pd.DataFrame, threshold: int, today, as_of) -> list[dict]:
+    """The cadres' rows as the wording functions give them one row at a time, in the order build() returns them."""
+    items: dict[tuple, dict] = {}
+    assigned = issues[issues["cadre_phone"].notna()]
+    for kind, frame in (("contacts", contacts), ("issues", assigned)):
+        for row in frame.to_dict("records"):
+            entry = items.setdefault(tuple(row[c] for c in reminders.CADRE_KEY), {"contacts": [], "issues": []})
+            entry[kind].append(
+                reminders.contact_item(row, threshold) if kind == "contacts" else reminders.issue_item(row)
+            )
+    rows = [
+        {
+            "department": department,
+            "cadre_name": cadre,
+            "cadre_phone": masking.mask_phone(phone),
+            "overdue_contact": len(entry["contacts"]),
+            "issues_overdue": len(entry["issues"]),
+            "reminder_text": reminders.reminder_text(cadre, entry["contacts"] + entry["issues"], today, as_of),
+        }
+        for (department, cadre, phone), entry in items.items()
+    ]
+    # department by department; within one, the cadres with most items first, then by name, then as they came
+    return sorted(
+        rows, key=lambda row: (row["department"], -row["overdue_contact"] - row["issues_overdue"], row["cadre_name"])
+    )
+
+
+def _contact(number: int, cadre: str, phone: str, department: str, **values) -> dict:
+    row = {
+        "id_number": f"62010219800101{number:04d}",
+        "beneficiary_name": "李小明",
+        "category": "孤儿",
+        "county": "东川县",
+        "township": "东川乡",
+        "village": "一村",
+        "cadre_name": cadre,
+        "cadre_phone": phone,
+        "department": department,
+        "paired_on": pd.Timestamp("2026-01-01"),
+        "run_started_on": pd.Timestamp("2026-01-01"),
+        "last_contact_on": pd.Timestamp("2026-08-26"),
+        "days_since_contact": 65,
+        "days_overdue": 35,
+    }
+    return {**row, **values}
+
+
+def test_the_texts_of_many_cadres_read_as_the_row_by_row_wording():
+    # every kind of item: contacted, never contacted, taken over with and without a contact since; names and
+    # identifiers of unusual lengths; issues with and without a number; an issue with no cadre
+    contacts = pd.DataFrame(
+        [
+            _contact(1, "张三", "13800001234", "市民政局", beneficiary_name="王芳"),
+            _contact(2, "张三", "13800001234", "市民政局", last_contact_on=pd.NaT, days_overdue=120),
+            _contact(
+                3, "李四", "13900005678", "市教育局", paired_on=pd.Timestamp("2026-05-01"), last_contact_on=pd.NaT
+            ),
+            _contact(4, "李四", "13900005678", "市教育局", paired_on=pd.Timestamp("2026-05-01")),
+            _contact(
+                9,
+                "李四",
+                "13900005678",
+                "市教育局",
+                paired_on=pd.Timestamp("2026-05-01"),
+                last_contact_on=pd.Timestamp("2026-03-01"),
+                days_overdue=208,
+            ),
+            _contact(5, "王伟", "0931-8888", "市教育局", beneficiary_name="欧阳娜娜娜", id_number="1234567"),
+            _contact(6, "王伟", "13900000002", "市教育局", beneficiary_name="王"),
+            _contact(7, "王伟", "13900000002", "市教育局", beneficiary_name="司马相如", run_started_on=pd.NaT),
+        ]
+    ).sort_values("days_overdue", ascending=False, kind="stable")
+    issue = {
+        **_contact(8, "张三", "13800001234", "市民政局"),
+        "issue_no": "WT0005",
+        "raised_on": pd.Timestamp("2026-04-28"),
+        "issue_category": "医疗",
+        "issue_level": "县级",
+        "status": "办理中",
+        "responsible_unit": "县医保局",
+        "description": "报销",
+        "days_open": 185,
+        "days_overdue": 155,
+    }
+    issues = pd.DataFrame(
+        [
+            issue,
+            {**issue, "issue_no": None, "cadre_name": "赵六", "cadre_phone": "13700000000"},
+            {**issue, "issue_no": "", "cadre_name": "李四", "cadre_phone": "13900005678", "department": "市教育局"},
+            {**issue, "cadre_name": None, "cadre_phone": None, "department": None},
+        ]
+    )
+    for as_of in (TODAY, dt.date(2026, 9, 30)):
+        found = reminders.build(contacts, issues, 30, TODAY, as_of)
+        assert found.cadres.to_dict("records") == _row_by_row(contacts, issues, 30, TODAY, as_of)
+    assert len(found.unassigned) == 1
+    assert "由前任结对干部联系" in found.cadres["reminder_text"].iloc[0]  # 李四 took 9 over after a contact
+    names = found.contacts["beneficiary_name"].tolist()
+    assert sorted(names) == sorted(masking.mask_name(n) for n in contacts["beneficiary_name"])
+    phones = {masking.mask_phone(phone) for phone in contacts["cadre_phone"]}
+    assert set(found.contacts["cadre_phone"]) == phones == {"138****1234", "139****5678", "093**8888", "139****0002"}
+    assert "1234567" not in found.contacts["id_number"].tolist()
+
+
+def test_example_reminders_read_as_the_row_by_row_wording(tmp_path):
+    con = db.connect(tmp_path / "example.duckdb")
+    for name in ("结对台账.csv", "走访记录.csv", "问题台账.csv"):
+        import_file(con, EXAMPLE_DIR / name, today=EXAMPLE_TODAY)
+    target = periods.parse_period("2026Q3", EXAMPLE_TODAY)
+    contacts = queries.overdue(con, target, "contacts", masked=False)
+    issues = queries.overdue(con, target, "issues", masked=False)
+    con.close()
+    found = reminders.build(contacts, issues, 30, EXAMPLE_TODAY, target.as_of)
+    assert len(found.cadres) == 27
+    assert found.cadres.to_dict("records") == _row_by_row(contacts, issues, 30, EXAMPLE_TODAY, target.as_of)
+    # the lists keep the order of queries.overdue, masked
+    assert found.contacts["id_number"].tolist() == [masking.mask_id(v) for v in contacts["id_number"]]
+    days = [None if pd.isna(day) else day for day in found.contacts["last_contact_on"].tolist()]
+    assert days == [None if pd.isna(v) else v.date() for v in contacts["last_contact_on"]]
+    assert any(day is None for day in days) and all(isinstance(day, dt.date) for day in days if day is not None)

@@ -8,10 +8,11 @@ import math
 import os
 import re
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from pipeline import db, labels, queries, report, settings
+from pipeline import db, labels, periods, queries, report, settings
 from pipeline.ingest.load import import_file
 from tests.conftest import EXAMPLE_TODAY
 from tests.test_metrics_edges import Ledger
@@ -377,3 +378,50 @@ def test_a_running_period_says_what_it_covers(example_con):
     assert not [s for s in month.sentences if s.startswith("全市联系达标率—")]
     # no verdict is drawn from the empty rate: nobody is behind because of 联系达标率
     assert not month.behind["reasons"].str.contains("联系达标率").any()
+
+
+@pytest.mark.parametrize(
+    ("period", "scope"), [("2026Q3", queries.ALL), ("2026-10", queries.Scope.for_county("东川县"))]
+)
+def test_the_headline_is_the_top_of_the_report(example_con, period, scope):
+    from pipeline import snapshots
+
+    whole = report.build_report(example_con, period, scope=scope, today=EXAMPLE_TODAY)
+    top = report.build_headline(example_con, period, scope=scope, today=EXAMPLE_TODAY)
+    assert (top.kind, top.period, top.previous, top.scope, top.title) == (
+        whole.kind,
+        whole.period,
+        whole.previous,
+        whole.scope,
+        whole.title,
+    )
+    assert top.sentences == whole.sentences and top.unpaired == whole.unpaired
+    for part in ("summary", "departments", "behind"):
+        pd.testing.assert_frame_equal(getattr(top, part), getattr(whole, part))
+    expected = snapshots.reminder_effectiveness(example_con, period, scope, EXAMPLE_TODAY)
+    pd.testing.assert_frame_equal(top.reminders, expected)
+    assert report.file_stem(top) == report.file_stem(whole)
+
+
+def test_parts_already_read_make_the_same_report(example_con):
+    from pipeline import snapshots
+    from pipeline.callbacks import doubtful
+
+    period = periods.parse_period("2026Q3", EXAMPLE_TODAY)
+    known = {
+        "reminders": snapshots.reminder_effectiveness(example_con, period),
+        "overdue_contacts": queries.overdue(example_con, period, "contacts", masked=False),
+        "overdue_issues": queries.overdue(example_con, period, "issues", masked=False),
+    }
+    doubts = doubtful.find(example_con, period)
+    given = report.build_report(example_con, period, today=EXAMPLE_TODAY, known=known, doubts=doubts)
+    read = report.build_report(example_con, period, today=EXAMPLE_TODAY)
+    for part in ("summary", "departments", "behind", "overdue", "overdue_contacts", "overdue_issues", "issues"):
+        pd.testing.assert_frame_equal(getattr(given, part), getattr(read, part))
+    assert given.sentences == read.sentences
+    assert (given.callbacks is None) == (read.callbacks is None)
+    for name, frame in (read.callbacks or {}).items():
+        pd.testing.assert_frame_equal(given.callbacks[name], frame)
+    # what is given is what is used: the report does not read it again
+    fewer = {**known, "overdue_contacts": known["overdue_contacts"].head(3)}
+    assert len(report.build_report(example_con, period, today=EXAMPLE_TODAY, known=fewer).overdue_contacts) == 3

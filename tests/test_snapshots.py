@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from pipeline import db, queries, report, snapshots
+from pipeline import db, periods, queries, report, snapshots
 from pipeline.ingest.load import import_file
 from pipeline.queries import Scope
 from tests.conftest import EXAMPLE_TODAY
@@ -173,3 +173,36 @@ def test_a_database_without_snapshot_tables_lists_none(tmp_path):
             snapshots.get_snapshot(old, 1)
     finally:
         old.close()
+
+
+def test_the_headline_reads_no_lists_and_takes_what_it_is_given(example):
+    reminders = snapshots.reminder_effectiveness(example, "2026Q3", today=EXAMPLE_TODAY)
+    given = reminders.head(1)
+    top = snapshots.gather_figures(
+        example,
+        "2026Q3",
+        today=EXAMPLE_TODAY,
+        groupings=report.HEADLINE_GROUPINGS,
+        lists=False,
+        known={"reminders": given},
+    )
+    assert top.trend is None and top.overdue_contacts is None and top.overdue_issues is None
+    assert top.issue_summary is None
+    assert top.reminders is given and len(reminders) > 1
+    assert set(top.current) == set(top.before) == {"overall", "department"}
+    whole = snapshots.gather_figures(example, "2026Q3", today=EXAMPLE_TODAY)
+    for by in ("overall", "department"):
+        pd.testing.assert_frame_equal(top.current[by], whole.current[by])
+        pd.testing.assert_frame_equal(top.before[by], whole.before[by])
+
+
+@pytest.mark.parametrize("scope", [queries.ALL, Scope.for_county("东川县"), Scope(department="市民政局")])
+def test_a_period_and_the_one_before_read_together_as_apart(example, scope):
+    period = periods.parse_period("2026Q3", EXAMPLE_TODAY)
+    previous = periods.previous_period(period)
+    bys = ("overall", "county", "department")
+    together = queries.metrics_of_periods(example, [period, previous], bys, scope)
+    for found, one in zip(together, (period, previous), strict=True):
+        apart = queries.metrics_many(example, one, bys, scope)
+        for by in bys:
+            pd.testing.assert_frame_equal(found[by], apart[by])

@@ -31,10 +31,14 @@ def _by(figures: snapshots.Figures, key: str) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-def tables(con: duckdb.DuckDBPyConnection, figures: snapshots.Figures, masked: bool = True) -> dict[str, pd.DataFrame]:
+def tables(
+    con: duckdb.DuckDBPyConnection, figures: snapshots.Figures, masked: bool = True, found: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
     """{"county": …, "department": …, "doubtful": …}: the figures of the report's period and scope (as the report has
-    them, live or frozen) and the cadres behind the period's 疑点 as the data stands now (phones masked by default)."""
-    found = doubtful.find(con, figures.period, figures.scope, masked=masked)
+    them, live or frozen) and the cadres behind the period's 疑点 as the data stands now (phones masked by default).
+    `found` is the period's 疑点 already found (doubtful.find of the same period and scope, masked alike)."""
+    if found is None:
+        found = doubtful.find(con, figures.period, figures.scope, masked=masked)
     return {
         "county": _by(figures, "county"),
         "department": _by(figures, "department"),

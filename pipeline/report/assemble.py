@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from pipeline.supervision import figures as supervision_figures
 KINDS = ("month", "quarter", "year")
 TYPICAL_COUNT = 5  # departments named as 典型
 CHART_DEPARTMENTS = 20  # the department chart shows the lowest scores; the table lists them all
+HEADLINE_GROUPINGS = ("overall", "department")  # what the top of a report is made of (Headline)
 
 # The rates of the headline. A department is 后进 when its 综合得分 is in the red band, as on the department
 # page; its reasons are its rates below the amber line (queries.BEHIND_RATES).
@@ -135,6 +137,30 @@ class ReportData:
     sections: tuple[str, ...] = field(default=())
     supervision: pd.DataFrame | None = None  # 督办落实情况 per department (SPEC §7), when items were 交办 in the period
     callbacks: dict[str, pd.DataFrame] | None = None  # 回访核查情况 (SPEC §8): figures and doubtful cadres
+
+
+@dataclass
+class Headline:
+    """The top of a report, as its page shows it before the document is asked for: the title, the headline figures
+    and sentences, the department ranking, the units behind and whether last period's reminders worked. The same
+    parts, made by the same code, open the document (ReportData)."""
+
+    kind: str
+    period: periods.Period
+    previous: periods.Period
+    scope: Scope
+    config: settings.Settings
+    made_at: dt.datetime
+    data_batch_id: int | None
+    snapshot: snapshots.Snapshot | None
+    title: str
+    subtitle: str
+    summary: pd.DataFrame  # one row per metric: current, previous, change
+    sentences: list[str]
+    departments: pd.DataFrame
+    unpaired: int  # beneficiaries without an active pairing (not in the department ranking)
+    behind: pd.DataFrame
+    reminders: pd.DataFrame  # per department: overdue at the end of the previous period, dealt with since
 
 
 # ---------------------------------------------------------------- words and numbers
@@ -522,11 +548,11 @@ def _kind_for(period: periods.Period, kind: str | None) -> str:
     return kind
 
 
-def assemble(figures: snapshots.Figures, kind: str | None = None, masked: bool = True) -> ReportData:
-    """Lay the figures of a period out as the parts of a report (no database access)."""
+def headline(figures: snapshots.Figures, kind: str | None = None) -> Headline:
+    """The top of the report of the figures (no database access): it needs their overall and department metrics of
+    the period and of the one before, and the reminders' effect."""
     kind = _kind_for(figures.period, kind)
     config = figures.config
-    scope_label = figures.scope.label
     made_at = dt.datetime.now().replace(microsecond=0)
     overall = figures.current["overall"]
     before_overall = figures.before.get("overall")
@@ -536,23 +562,19 @@ def assemble(figures: snapshots.Figures, kind: str | None = None, masked: bool =
     change = dict(zip(summary["metric"], summary["change"], strict=True))
     departments_now = figures.current["department"]
     departments = _ranking(departments_now, figures.before.get("department"), "department")
-    counties = _ranking(figures.current["county"], figures.before.get("county"), "county")
     behind = _behind(departments, config)
     data_now = {"now": now, "change": change, "as_of": figures.period.as_of, "period": figures.period}
-    sentences = _sentences(data_now, kind, scope_label)
+    sentences = _sentences(data_now, kind, figures.scope.label)
     for extra in (_ranking_sentence(departments, behind, config), _reminder_sentence(figures.reminders, kind)):
         if extra:
             sentences.append(extra)
     unpaired_rows = departments_now[departments_now["department"] == labels.UNPAIRED_LABEL]
-    contacts = _mask_list(figures.overdue_contacts, masked)
-    issues = _mask_list(figures.overdue_issues, masked)
-    return ReportData(
+    return Headline(
         kind=kind,
         period=figures.period,
         previous=figures.previous,
         scope=figures.scope,
         config=config,
-        masked=masked,
         made_at=made_at,
         data_batch_id=figures.data_batch_id,
         snapshot=figures.snapshot,
@@ -560,11 +582,37 @@ def assemble(figures: snapshots.Figures, kind: str | None = None, masked: bool =
         subtitle=_subtitle(figures, made_at),
         summary=summary,
         sentences=sentences,
-        counties=counties,
         departments=departments,
         unpaired=int(unpaired_rows["beneficiaries"].sum()),
         behind=behind,
-        overdue=_overdue_by_department(departments_now, figures.reminders),
+        reminders=figures.reminders,
+    )
+
+
+def assemble(figures: snapshots.Figures, kind: str | None = None, masked: bool = True) -> ReportData:
+    """Lay the figures of a period out as the parts of a report (no database access)."""
+    top = headline(figures, kind)
+    contacts = _mask_list(figures.overdue_contacts, masked)
+    issues = _mask_list(figures.overdue_issues, masked)
+    return ReportData(
+        kind=top.kind,
+        period=top.period,
+        previous=top.previous,
+        scope=top.scope,
+        config=top.config,
+        masked=masked,
+        made_at=top.made_at,
+        data_batch_id=top.data_batch_id,
+        snapshot=top.snapshot,
+        title=top.title,
+        subtitle=top.subtitle,
+        summary=top.summary,
+        sentences=top.sentences,
+        counties=_ranking(figures.current["county"], figures.before.get("county"), "county"),
+        departments=top.departments,
+        unpaired=top.unpaired,
+        behind=top.behind,
+        overdue=_overdue_by_department(figures.current["department"], figures.reminders),
         overdue_contacts=contacts.sort_values(
             ["department", "days_overdue"], ascending=[True, False], kind="stable"
         ).reset_index(drop=True)[list(CONTACT_LIST_COLUMNS)],
@@ -572,10 +620,27 @@ def assemble(figures: snapshots.Figures, kind: str | None = None, masked: bool =
             ["department", "days_overdue"], ascending=[True, False], kind="stable"
         ).reset_index(drop=True)[list(ISSUE_LIST_COLUMNS)],
         issues=_issue_sections(figures.issue_summary),
-        typical=_typical(departments, config),
+        typical=_typical(top.departments, top.config),
         trend=figures.trend,
-        sections=SECTIONS[kind],
+        sections=SECTIONS[top.kind],
     )
+
+
+def build_headline(
+    con: duckdb.DuckDBPyConnection,
+    period: str | periods.Period,
+    kind: str | None = None,
+    scope: Scope = ALL,
+    today: str | dt.date | None = None,
+    known: Mapping[str, pd.DataFrame] | None = None,
+) -> Headline:
+    """The top of the live report of a period (see Headline): the metrics it needs and the reminders' effect only.
+
+    `known` holds parts already read for the same period and scope (snapshots.gather_figures)."""
+    figures = snapshots.gather_figures(
+        con, period, scope, today, groupings=HEADLINE_GROUPINGS, lists=False, known=known
+    )
+    return headline(figures, kind)
 
 
 def build_report(
@@ -586,13 +651,19 @@ def build_report(
     today: str | dt.date | None = None,
     masked: bool = True,
     snapshot_id: int | None = None,
+    known: Mapping[str, pd.DataFrame] | None = None,
+    doubts: pd.DataFrame | None = None,
 ) -> ReportData:
-    """The report of a period (kind from the period unless given), from live data or from a snapshot."""
+    """The report of a period (kind from the period unless given), from live data or from a snapshot.
+
+    `known` holds parts of the live figures already read for the same period and scope (snapshots.gather_figures);
+    `doubts` the period's 疑点 in the scope as doubtful.find gives them, masked as the report is.
+    """
     if snapshot_id is None:
         if period is None:
             raise ValueError(labels.MSG_REPORT_PERIOD_MISSING)
-        figures = snapshots.gather_figures(con, period, scope, today)
-        return _with_callbacks(con, _with_supervision(con, assemble(figures, kind, masked)), figures)
+        figures = snapshots.gather_figures(con, period, scope, today, known=known)
+        return _with_callbacks(con, _with_supervision(con, assemble(figures, kind, masked)), figures, doubts)
     figures = snapshots.load_figures(con, snapshot_id)
     if period is not None:
         text = period.text if isinstance(period, periods.Period) else str(period).strip()
@@ -618,11 +689,13 @@ def _with_supervision(con: duckdb.DuckDBPyConnection, data: ReportData) -> Repor
     return data
 
 
-def _with_callbacks(con: duckdb.DuckDBPyConnection, data: ReportData, figures: snapshots.Figures) -> ReportData:
+def _with_callbacks(
+    con: duckdb.DuckDBPyConnection, data: ReportData, figures: snapshots.Figures, doubts: pd.DataFrame | None = None
+) -> ReportData:
     """The report with its 回访核查情况: the callback figures of the period by county and department, and the cadres
     behind the period's 疑点 (the figures as the report's, live or frozen; the 疑点 as the data stands now)."""
     try:
-        tables = callback_report.tables(con, figures, data.masked)
+        tables = callback_report.tables(con, figures, data.masked, doubts)
     except duckdb.CatalogException:  # a database opened read-only before its upgrade has no callbacks yet
         return data
     # like 督办落实情况, the sheet is there when there is something to say: callbacks or 疑点 in the period
@@ -630,10 +703,18 @@ def _with_callbacks(con: duckdb.DuckDBPyConnection, data: ReportData, figures: s
     return data
 
 
-def file_stem(data: ReportData) -> str:
+def file_stem(data: ReportData | Headline) -> str:
     """A file name for the report: 全市_2026年第三季度_调度报告 (no characters a file system dislikes)."""
-    kind = labels.REPORT_KIND_LABELS[data.kind]
-    stem = labels.REPORT_FILE_STEM.format(scope=data.scope.label, period=data.period.label, kind=kind)
-    if data.snapshot is not None:
-        stem += labels.REPORT_FILE_SNAPSHOT.format(snapshot_id=data.snapshot.snapshot_id)
+    return _stem(data.kind, data.scope, data.period, data.snapshot)
+
+
+def snapshot_file_stem(snapshot: snapshots.Snapshot) -> str:
+    """The file name of the report of a snapshot's figures, known before the report is made."""
+    return _stem(_kind_for(snapshot.period, None), snapshot.scope, snapshot.period, snapshot)
+
+
+def _stem(kind: str, scope: Scope, period: periods.Period, snapshot: snapshots.Snapshot | None) -> str:
+    stem = labels.REPORT_FILE_STEM.format(scope=scope.label, period=period.label, kind=labels.REPORT_KIND_LABELS[kind])
+    if snapshot is not None:
+        stem += labels.REPORT_FILE_SNAPSHOT.format(snapshot_id=snapshot.snapshot_id)
     return re.sub(r'[\\/:*?"<>|\s]+', "_", stem)

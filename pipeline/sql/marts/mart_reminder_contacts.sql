@@ -1,17 +1,17 @@
--- One row per pair overdue for contact (超期未联系) at the end of the earlier of the two periods given —
--- the 督办 list the reminders went out with — and whether the beneficiary was contacted after that day,
--- up to the end of the later period (the one reported on). The department is the one the pair belonged
--- to when it was overdue: the one that was reminded.
+-- One row per pair overdue for contact (超期未联系) at the end of the period given — the 督办 list the
+-- reminders went out with — and whether the beneficiary was contacted after that day, up to $followed_until
+-- (the as_of of the period reported on). The department is the one the pair belonged to when it was
+-- overdue: the one that was reminded.
 with periods as (
     select * from int_periods
 ),
 
 follow_up as (
-    -- the earlier period's as_of is the day the reminders went out, the later one's the end of the follow-up
+    -- the period's as_of is the day the reminders went out; what was done is followed up to $followed_until
     select
-        arg_min(period_id, as_of) as before_period_id,
-        min(as_of) as reminded_on,
-        max(as_of) as followed_until
+        period_id as before_period_id,
+        as_of as reminded_on,
+        $followed_until::date as followed_until
     from periods
 ),
 

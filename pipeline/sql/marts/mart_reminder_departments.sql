@@ -1,6 +1,7 @@
--- One row per department (as of the end of the earlier period) with pairs or issues overdue then: how
--- many of those pairs were contacted, and how many of those issues were closed, by the end of the
--- later period — whether the reminders worked. Rates with nothing overdue are empty, never 0.
+-- One row per department (as of the end of the period given) with pairs or issues overdue then: how
+-- many of those pairs were contacted, and how many of those issues were closed, by $followed_until (the
+-- as_of of the period reported on) — whether the reminders worked. Rates with nothing overdue are empty,
+-- never 0.
 with contacts as (
     select
         department,

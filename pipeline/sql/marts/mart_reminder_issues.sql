@@ -1,21 +1,21 @@
--- One row per issue overdue (超期未办结) at the end of the earlier of the two periods given, and whether it
--- was closed (已解决 or 无法解决) after that day, up to the end of the later period (the one reported on).
--- The department is the one the beneficiary's cadre belonged to when the issue was overdue.
+-- One row per issue overdue (超期未办结) at the end of the period given, and whether it was closed (已解决
+-- or 无法解决) after that day, up to $followed_until (the as_of of the period reported on). The department
+-- is the one the beneficiary's cadre belonged to when the issue was overdue.
 with periods as (
     select * from int_periods
 ),
 
 follow_up as (
-    -- the earlier period's as_of is the day the reminders went out, the later one's the end of the follow-up
+    -- the period's as_of is the day the reminders went out; what was done is followed up to $followed_until
     select
-        arg_min(period_id, as_of) as before_period_id,
-        min(as_of) as reminded_on,
-        max(as_of) as followed_until
+        period_id as before_period_id,
+        as_of as reminded_on,
+        $followed_until::date as followed_until
     from periods
 ),
 
 overdue_before as (
-    -- overdue means not closed by the earlier as_of, so a close on or before the later as_of came after it
+    -- overdue means not closed by the period's as_of, so a close on or before followed_until came after it
     select
         issue_key,
         issue_no,
