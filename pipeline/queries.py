@@ -199,6 +199,15 @@ def compose(target: str) -> str:
 # checks, the person search and the 报送情况 read them; no mart does.
 DAY_MODELS = frozenset({"int_active_pairing", "int_contact_active_pairing"})
 
+# Parameters a mart takes from its caller besides those of the periods of a query: the reminder marts follow the
+# reminders sent at the end of one period up to a later day (snapshots passes it to run_model), the departments'
+# mart through the two it reads.
+CALLER_PARAMETERS = {
+    "mart_reminder_contacts": frozenset({"followed_until"}),
+    "mart_reminder_issues": frozenset({"followed_until"}),
+    "mart_reminder_departments": frozenset({"followed_until"}),
+}
+
 
 def with_models(sql: str) -> str:
     """A statement of its own (sql/checks/) with the models it names put in front of it as CTEs."""

@@ -49,7 +49,12 @@ def test_every_parameter_a_model_uses_is_supplied():
         used = set(re.findall(r"\$([a-z_][a-z0-9_]*)", path.read_text(encoding="utf-8")))
         # a model of one day takes that day from its caller (quality checks, person search, 报送情况)
         given = supplied | {"as_of"} if path.stem in queries.DAY_MODELS else supplied
+        # a reminder mart also takes the day its follow-up ends (and nothing else) from its caller
+        given = given | queries.CALLER_PARAMETERS.get(path.stem, frozenset())
         assert used <= given, (path.name, used - given)
+    for name, taken in queries.CALLER_PARAMETERS.items():  # each one declared is really used by its mart
+        text = (db.SQL_DIR / "marts" / f"{name}.sql").read_text(encoding="utf-8")
+        assert taken <= set(re.findall(r"\$([a-z_][a-z0-9_]*)", text)), name
 
 
 def test_no_mart_reads_a_model_of_one_day():
