@@ -9,119 +9,119 @@ from pipeline import cadre, export, labels, quality
 # database, and its rejected rows are exactly what this page should show
 view = page.start("quality", needs_data=False)
 user = auth.require_user()
-version = data.data_version()
-status = data.data_status(version)
-if not status or not status["last_batch_id"]:
-    st.info(labels.STATUS_NO_DATA)
-    st.page_link("app_pages/upload.py", label=labels.PAGE_TITLES["upload"], icon=":material/upload_file:")
-    st.stop()
-column_names = {**export.display_labels(), **labels.QUALITY_COLUMN_LABELS}
-st.caption(labels.QUALITY_INTRO)
-masked = auth.masked_view("quality", view.period.text, view.scope)
-# the checks of imported files are not scoped (a rejected row may not even name a county): 市级 only
-checks = [name for name in quality.CHECKS if name in quality.SCOPED_CHECKS or user.may_inspect_imports]
-if len(checks) < len(quality.CHECKS):
-    st.caption(labels.QUALITY_FILE_CHECKS_CITY_ONLY)
+with data.shared_connection():  # the calls that miss their caches share one connection
+    version = data.data_version()
+    status = data.data_status(version)
+    if not status or not status["last_batch_id"]:
+        st.info(labels.STATUS_NO_DATA)
+        st.page_link("app_pages/upload.py", label=labels.PAGE_TITLES["upload"], icon=":material/upload_file:")
+        st.stop()
+    column_names = {**export.display_labels(), **labels.QUALITY_COLUMN_LABELS}
+    st.caption(labels.QUALITY_INTRO)
+    masked = auth.masked_view("quality", view.period.text, view.scope)
+    # the checks of imported files are not scoped (a rejected row may not even name a county): 市级 only
+    checks = [name for name in quality.CHECKS if name in quality.SCOPED_CHECKS or user.may_inspect_imports]
+    if len(checks) < len(quality.CHECKS):
+        st.caption(labels.QUALITY_FILE_CHECKS_CITY_ONLY)
 
-summary = st.container()  # filled last: the counts depend on the limit chosen in the cadres tab
-titles = labels.QUALITY_CHECK_TITLES
-tabs = dict(
-    zip([*checks, "doubtful"], st.tabs([*(titles[name] for name in checks), labels.QUALITY_DOUBT_TAB]), strict=True)
-)
-counts: dict[str, int] = {}
+    summary = st.container()  # filled last: the counts depend on the limit chosen in the cadres tab
+    titles = labels.QUALITY_CHECK_TITLES
+    tabs = dict(
+        zip([*checks, "doubtful"], st.tabs([*(titles[name] for name in checks), labels.QUALITY_DOUBT_TAB]), strict=True)
+    )
+    counts: dict[str, int] = {}
 
-
-def _check(name: str, max_pairs: int = quality.DEFAULT_MAX_PAIRS, hidden: bool = masked):
-    if name in quality.SCOPED_CHECKS:
-        frame = upload_data.quality_check(version, name, view.today, view.county, view.department, max_pairs, hidden)
-    else:
-        frame = upload_data.file_check(version, name)
-    counts[name] = len(frame)
-    return frame
-
-
-# the checks listing people open the person's 一人一档 from a row, the one listing cadres the cadre's file
-PERSON_CHECKS = ("other_cadre_contacts", "contacts_before_pairing", "never_contacted", "callback_untrue_contacts")
-CADRE_CHECKS = ("busy_cadres",)
-
-
-def _show(name: str, frame, max_pairs: int = quality.DEFAULT_MAX_PAIRS) -> None:
-    if frame.empty:
-        st.success(labels.QUALITY_NOTHING_FOUND, icon=":material/check_circle:")
-        return
-    shown = frame.rename(columns=column_names)
-    options = {
-        "key": f"quality_{name}",
-        "file_name": titles[name],
-        "masked": masked or name not in quality.SCOPED_CHECKS,
-    }
-    # the same rows unmasked, in the same order: their ID numbers and phones open the files and are never drawn
-    full = frame if not masked or name not in (*PERSON_CHECKS, *CADRE_CHECKS) else _check(name, max_pairs, False)
-    if name in PERSON_CHECKS:
-        person_view.person_table(shown, full["id_number"].tolist(), **options)
-    elif name in CADRE_CHECKS:
-        person_view.cadre_table(shown, cadre.keys(full["cadre_phone"]), **options)
-    else:
-        tables.show_table(shown, **options)
-
-
-for name in checks:
-    with tabs[name]:
-        st.caption(labels.QUALITY_CHECK_HELP[name])
-        if name not in quality.SCOPED_CHECKS and (view.county or view.department):
-            st.caption(labels.QUALITY_UNSCOPED)
-        if name == "busy_cadres":
-            limit = st.number_input(
-                labels.QUALITY_MAX_PAIRS,
-                min_value=1,
-                max_value=100,
-                value=quality.DEFAULT_MAX_PAIRS,
-                step=1,
-                key="max_pairs",
-                help=labels.QUALITY_MAX_PAIRS_HELP,
-                width=240,
+    def _check(name: str, max_pairs: int = quality.DEFAULT_MAX_PAIRS, hidden: bool = masked):
+        if name in quality.SCOPED_CHECKS:
+            frame = upload_data.quality_check(
+                version, name, view.today, view.county, view.department, max_pairs, hidden
             )
-            _show(name, _check(name, int(limit)), int(limit))
-        elif name == "rejected_rows":
-            rejected = _check(name)
-            if rejected.empty:
-                _show(name, rejected)
-                continue
-            st.markdown(f"**{labels.QUALITY_REASON_GROUPS}**")
-            tables.show_table(
-                upload_data.rejected_reasons(version).rename(columns=column_names),
-                key="quality_reasons",
-                file_name=labels.QUALITY_REASON_GROUPS,
-            )
-            st.markdown(f"**{labels.QUALITY_REASON_DETAILS}**")
-            _show(name, rejected)
         else:
-            _show(name, _check(name))
+            frame = upload_data.file_check(version, name)
+        counts[name] = len(frame)
+        return frame
 
-with tabs["doubtful"]:  # 疑点 (SPEC §8): over the sidebar's period, each row with its reason
-    st.caption(labels.QUALITY_DOUBT_HELP.format(period=view.period.label))
-    doubts = callback_data.doubts(version, view, masked)
-    counts["doubtful"] = len(doubts)
-    if doubts.empty:
-        _show("doubtful", doubts)
-    else:
-        kinds = [labels.QUALITY_DOUBT_ALL, *dict.fromkeys(doubts["rule"])]
-        kind = st.selectbox(labels.QUALITY_DOUBT_RULE_FILTER, kinds, key="quality_doubt_rule", width=320)
-        shown = doubts if kind == labels.QUALITY_DOUBT_ALL else doubts[doubts["rule"] == kind]
-        st.caption(labels.QUALITY_DOUBT_LINK_HINT)
-        picked = tables.show_table(
-            shown.rename(columns=column_names),
-            key="quality_doubtful",
-            masked=masked,
-            file_name=labels.QUALITY_DOUBT_TAB,
-            selectable=True,
-        )
-        if picked is not None:  # the cadre of the row and the people behind it, each a button to the file
-            row = person_view.doubt_targets(version, view, masked)[shown.index[picked]]
-            person_view.open_buttons(row.cadre_key, row.cadre_name, row.people, key="quality_doubt_open")
+    # the checks listing people open the person's 一人一档 from a row, the one listing cadres the cadre's file
+    PERSON_CHECKS = ("other_cadre_contacts", "contacts_before_pairing", "never_contacted", "callback_untrue_contacts")
+    CADRE_CHECKS = ("busy_cadres",)
 
-with summary:
-    cards = st.columns(4)  # the cards in two rows: the titles stay readable at 1280 pixels
-    for index, name in enumerate([*checks, "doubtful"]):
-        title = titles.get(name, labels.QUALITY_DOUBT_TAB)
-        cards[index % 4].metric(title, f"{counts[name]:,}", border=True)
+    def _show(name: str, frame, max_pairs: int = quality.DEFAULT_MAX_PAIRS) -> None:
+        if frame.empty:
+            st.success(labels.QUALITY_NOTHING_FOUND, icon=":material/check_circle:")
+            return
+        shown = frame.rename(columns=column_names)
+        options = {
+            "key": f"quality_{name}",
+            "file_name": titles[name],
+            "masked": masked or name not in quality.SCOPED_CHECKS,
+        }
+        # the same rows unmasked (the ones the masked rows were made from, cached): their ID numbers and phones open
+        # the files and are never drawn
+        full = frame if not masked or name not in (*PERSON_CHECKS, *CADRE_CHECKS) else _check(name, max_pairs, False)
+        if name in PERSON_CHECKS:
+            person_view.person_table(shown, full["id_number"].tolist(), **options)
+        elif name in CADRE_CHECKS:
+            person_view.cadre_table(shown, cadre.keys(full["cadre_phone"]), **options)
+        else:
+            tables.show_table(shown, **options)
+
+    for name in checks:
+        with tabs[name]:
+            st.caption(labels.QUALITY_CHECK_HELP[name])
+            if name not in quality.SCOPED_CHECKS and (view.county or view.department):
+                st.caption(labels.QUALITY_UNSCOPED)
+            if name == "busy_cadres":
+                limit = st.number_input(
+                    labels.QUALITY_MAX_PAIRS,
+                    min_value=1,
+                    max_value=100,
+                    value=quality.DEFAULT_MAX_PAIRS,
+                    step=1,
+                    key="max_pairs",
+                    help=labels.QUALITY_MAX_PAIRS_HELP,
+                    width=240,
+                )
+                _show(name, _check(name, int(limit)), int(limit))
+            elif name == "rejected_rows":
+                rejected = _check(name)
+                if rejected.empty:
+                    _show(name, rejected)
+                    continue
+                st.markdown(f"**{labels.QUALITY_REASON_GROUPS}**")
+                tables.show_table(
+                    upload_data.rejected_reasons(version).rename(columns=column_names),
+                    key="quality_reasons",
+                    file_name=labels.QUALITY_REASON_GROUPS,
+                )
+                st.markdown(f"**{labels.QUALITY_REASON_DETAILS}**")
+                _show(name, rejected)
+            else:
+                _show(name, _check(name))
+
+    with tabs["doubtful"]:  # 疑点 (SPEC §8): over the sidebar's period, each row with its reason
+        st.caption(labels.QUALITY_DOUBT_HELP.format(period=view.period.label))
+        doubts = callback_data.doubts(version, view, masked)
+        counts["doubtful"] = len(doubts)
+        if doubts.empty:
+            _show("doubtful", doubts)
+        else:
+            kinds = [labels.QUALITY_DOUBT_ALL, *dict.fromkeys(doubts["rule"])]
+            kind = st.selectbox(labels.QUALITY_DOUBT_RULE_FILTER, kinds, key="quality_doubt_rule", width=320)
+            shown = doubts if kind == labels.QUALITY_DOUBT_ALL else doubts[doubts["rule"] == kind]
+            st.caption(labels.QUALITY_DOUBT_LINK_HINT)
+            picked = tables.show_table(
+                shown.rename(columns=column_names),
+                key="quality_doubtful",
+                masked=masked,
+                file_name=labels.QUALITY_DOUBT_TAB,
+                selectable=True,
+            )
+            if picked is not None:  # the cadre of the row and the people behind it, each a button to the file
+                row = person_view.doubt_targets(version, view, masked)[shown.index[picked]]
+                person_view.open_buttons(row.cadre_key, row.cadre_name, row.people, key="quality_doubt_open")
+
+    with summary:
+        cards = st.columns(4)  # the cards in two rows: the titles stay readable at 1280 pixels
+        for index, name in enumerate([*checks, "doubtful"]):
+            title = titles.get(name, labels.QUALITY_DOUBT_TAB)
+            cards[index % 4].metric(title, f"{counts[name]:,}", border=True)

@@ -4,7 +4,8 @@ Caches are shared by every session of the process, so each cached function takes
 decides its answer as arguments: the data version and the sidebar's `View` (the period, already parsed,
 "today" and the scope). A View is a frozen dataclass, which st.cache_data hashes by its fields: two
 equal views are one cache entry. A connection is opened per cache miss and closed right after, so a
-command-line import can take the file between two page loads.
+command-line import can take the file between two page loads; a page that makes many calls can share one
+among them for its run (shared_connection).
 
 The data version names what the figures depend on: the last import batch, the settings and the last
 snapshot (and the file itself, which a restore replaces). It is read from the database once each
@@ -15,10 +16,12 @@ file, but leaves the data version as it was, so one user's login does not empty 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -63,21 +66,57 @@ def today() -> dt.date:
     return config.today()
 
 
+# Inside shared_connection(): the one connection of the block, once opened (an empty list until then).
+_shared: contextvars.ContextVar[list | None] = contextvars.ContextVar("shared_connection", default=None)
+
+
+def _open() -> duckdb.DuckDBPyConnection:
+    try:
+        return db.connect(database_path(), external_access=False)
+    except db.DatabaseBusy:
+        st.warning(labels.STATUS_DB_BUSY)
+        st.stop()
+
+
 @contextlib.contextmanager
 def connection():
     """A connection for one call, closed afterwards; a busy database stops the page with a message.
 
     Like every connection of the app, its SQL can read or write no file but the database (no external access).
+    Inside shared_connection() it is a cursor of the block's one connection.
     """
-    try:
-        con = db.connect(database_path(), external_access=False)
-    except db.DatabaseBusy:
-        st.warning(labels.STATUS_DB_BUSY)
-        st.stop()
+    shared = _shared.get()
+    if shared is not None:
+        if not shared:
+            shared.append(_open())
+        cursor = shared[0].cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+        return
+    con = _open()
     try:
         yield con
     finally:
         con.close()
+
+
+@contextlib.contextmanager
+def shared_connection():
+    """Within the block, the calls that miss their caches share one connection, opened by the first and closed at
+    the end: a page making many such calls opens the database once, and its checks share what it has read."""
+    if _shared.get() is not None:
+        yield
+        return
+    held: list = []
+    token = _shared.set(held)
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+        for con in held:
+            con.close()
 
 
 def _scope(county: str | None, department: str | None) -> queries.Scope:

@@ -64,10 +64,13 @@ def quality_check(
     max_pairs: int = quality.DEFAULT_MAX_PAIRS,
     masked: bool = True,
 ) -> pd.DataFrame:
-    """The rows one data-quality check finds in a scope (masked by default)."""
+    """The rows one data-quality check finds in a scope (masked by default). The check runs once: the masked rows
+    are the full ones masked, so a page that shows them and keeps the full ones aside does not run it twice."""
+    if masked:
+        return quality.mask_rows(quality_check(version, name, as_of, county, department, max_pairs, False))
     scope = queries.Scope(county=county or None, department=department or None)
     with data.connection() as con:
-        return quality.run_check(con, name, scope=scope, as_of=as_of, max_pairs=max_pairs, masked=masked)
+        return quality.run_check(con, name, scope=scope, as_of=as_of, max_pairs=max_pairs, masked=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

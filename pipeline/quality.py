@@ -55,22 +55,16 @@ def check_sql(name: str) -> str:
     return db.read_sql(f"checks/{name}.sql")
 
 
-def run_check(
+def _statement(
     con: duckdb.DuckDBPyConnection,
     name: str,
-    *,
-    scope: queries.Scope = queries.ALL,
-    as_of: dt.date | str | None = None,
-    max_pairs: int = DEFAULT_MAX_PAIRS,
-    masked: bool = True,
-    period: periods.Period | None = None,
-    thresholds: settings.Settings | None = None,
-) -> pd.DataFrame:
-    """The rows a check finds (none: nothing wrong), masked by default.
-
-    `period` limits the 疑点 checks to the records of a period (all records without one); `thresholds` are the
-    settings in force (read from the database when not given) for the checks that use them.
-    """
+    scope: queries.Scope,
+    as_of: dt.date | str | None,
+    max_pairs: int,
+    period: periods.Period | None,
+    thresholds: settings.Settings | None,
+) -> tuple[str, dict[str, object]]:
+    """A check's statement and the values it binds (only those it uses)."""
     # the intermediate models a check reads (the active-pairing rule) go in front of it as CTEs
     sql = queries.with_models(check_sql(name))
     params = {
@@ -88,17 +82,43 @@ def run_check(
         current = thresholds if thresholds is not None else settings.read_settings(con)
         params.update({key: getattr(current, key) for key in settings.CALLBACK_KEYS})
     used = dict.fromkeys(_PARAMETER.findall(sql))
-    cursor = con.execute(sql, {key: params[key] for key in used})
+    return sql, {key: params[key] for key in used}
+
+
+def run_check(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    *,
+    scope: queries.Scope = queries.ALL,
+    as_of: dt.date | str | None = None,
+    max_pairs: int = DEFAULT_MAX_PAIRS,
+    masked: bool = True,
+    period: periods.Period | None = None,
+    thresholds: settings.Settings | None = None,
+) -> pd.DataFrame:
+    """The rows a check finds (none: nothing wrong), masked by default.
+
+    `period` limits the 疑点 checks to the records of a period (all records without one); `thresholds` are the
+    settings in force (read from the database when not given) for the checks that use them.
+    """
+    sql, bound = _statement(con, name, scope, as_of, max_pairs, period, thresholds)
+    cursor = con.execute(sql, bound)
     dates = [name for name, kind, *_rest in cursor.description if str(kind) == "DATE"]
     frame = cursor.df()
     for column in dates:  # pandas makes a DATE a midnight timestamp: show 2026-11-26, not 2026-11-26 00:00:00
         frame[column] = frame[column].dt.date
     if name == "contacts_before_pairing":
         frame = _with_problem(frame)
-    if masked:
-        for column, mask in _MASKS.items():
-            if column in frame.columns:
-                frame[column] = [mask(v) if isinstance(v, str) else None for v in frame[column].tolist()]
+    return mask_rows(frame) if masked else frame
+
+
+def mask_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """A check's rows as shown by default (a copy): ID numbers, phones, the person's name and any number in a reason
+    masked. The same as running the check masked, so a page runs a check once and masks the rows it shows."""
+    frame = frame.copy()
+    for column, mask in _MASKS.items():
+        if column in frame.columns:
+            frame[column] = [mask(v) if isinstance(v, str) else None for v in frame[column].tolist()]
     return frame
 
 

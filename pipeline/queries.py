@@ -218,7 +218,12 @@ def with_models(sql: str) -> str:
             chain += [model for model in model_chain(name) if model not in chain]
     if not chain:
         return sql
-    ctes = ",\n".join(f"{name} as (\n{models[name][1].strip()}\n)" for name in chain)
+    # a day model is inlined wherever the statement reads it, so that it takes the statement's filters (the
+    # contacts of a period, of some cadres); materialised, DuckDB's choice for a CTE read twice, it could not
+    ctes = ",\n".join(
+        f"{name} as {'not materialized ' if name in DAY_MODELS else ''}(\n{models[name][1].strip()}\n)"
+        for name in chain
+    )
     body = sql.lstrip()
     # a statement that starts with its own CTEs gets them after the models'
     own = re.match(r"(?:--[^\n]*\n\s*)*with\s", body, flags=re.IGNORECASE)

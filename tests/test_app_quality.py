@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import collections
 import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipeline import db, labels, masking
+from pipeline import db, labels, masking, quality
 from tests.conftest import EXAMPLE_TODAY, app_test
 from tests.ingest_helpers import csv_bytes, run_import, wrong_check
 from tests.test_quality import P, build_quality_db
@@ -116,3 +117,28 @@ def test_quality_page_with_an_empty_database_explains_itself(tmp_path, monkeypat
     at = open_quality_page()
     assert labels.STATUS_NO_DATA in [i.value for i in at.info]
     assert not at.metric
+
+
+def test_each_check_runs_once_and_the_checks_share_one_connection(quality_db, monkeypatch):
+    runs = collections.Counter()
+    opened = []
+    run_check, connect = quality.run_check, db.connect
+
+    def counted_run(con, name, **options):
+        runs[name] += 1
+        return run_check(con, name, **options)
+
+    def counted_connect(*args, **options):
+        opened.append(args)
+        return connect(*args, **options)
+
+    at = app_test()
+    at.run()
+    monkeypatch.setattr(quality, "run_check", counted_run)
+    monkeypatch.setattr(db, "connect", counted_connect)
+    at.switch_page("app_pages/quality.py")
+    at.run()
+    assert not at.exception, at.exception
+    # the masked rows on screen and the full ones kept for the links come from one run of each check
+    assert runs == collections.Counter(dict.fromkeys((*quality.CHECKS, *quality.DOUBT_CHECKS), 1))
+    assert len(opened) == 1

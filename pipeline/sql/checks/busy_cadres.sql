@@ -1,7 +1,16 @@
 -- One row per cadre (known by his 干部电话) with more than $max_pairs pairings active on $as_of,
 -- counting only beneficiaries in the programme that day. The count is over all his pairs; a
 -- county or department view lists the cadres with at least one of those pairs in it.
-with active as (
+with scoped_cadres as (
+    -- the cadres with a pair in the scope, on any day (all cadres without a scope): only they can be listed
+    select distinct pairing.cadre_phone
+    from pairing
+    inner join beneficiary on beneficiary.id_number = pairing.id_number
+    where ($scope_county::varchar is null or beneficiary.county = $scope_county::varchar)
+        and ($scope_department::varchar is null or pairing.department = $scope_department::varchar)
+),
+
+active as (
     select
         pairing.cadre_phone,
         pairing.cadre_name,
@@ -12,27 +21,39 @@ with active as (
     inner join beneficiary on beneficiary.id_number = pairing.id_number
     where beneficiary.enrolled_on <= $as_of::date
         and (beneficiary.exited_on is null or beneficiary.exited_on > $as_of::date)
+        and (
+            ($scope_county::varchar is null and $scope_department::varchar is null)
+            or pairing.cadre_phone in (select cadre_phone from scoped_cadres)
+        )
+),
+
+busy as (
+    -- counted first: the names are put together for the busy cadres only
+    select cadre_phone, count(*) as pairs
+    from active
+    group by cadre_phone
+    having count(*) > $max_pairs::integer
+        and bool_or(
+            ($scope_county::varchar is null or county = $scope_county::varchar)
+            and ($scope_department::varchar is null or department = $scope_department::varchar)
+        )
 ),
 
 per_cadre as (
     select
-        cadre_phone,
-        arg_max(cadre_name, paired_on) as cadre_name,  -- the name on his latest pairing
-        string_agg(distinct department, '、' order by department) as department,
-        string_agg(distinct county, '、' order by county) as counties,
-        count(*) as pairs,
-        bool_or(
-            ($scope_county::varchar is null or county = $scope_county::varchar)
-            and ($scope_department::varchar is null or department = $scope_department::varchar)
-        ) as is_in_scope
+        active.cadre_phone,
+        arg_max(active.cadre_name, active.paired_on) as cadre_name,  -- the name on his latest pairing
+        string_agg(distinct active.department, '、' order by active.department) as department,
+        string_agg(distinct active.county, '、' order by active.county) as counties
     from active
-    group by cadre_phone
+    semi join busy on busy.cadre_phone = active.cadre_phone
+    group by active.cadre_phone
 ),
 
 final as (
-    select department, cadre_name, cadre_phone, pairs, counties
-    from per_cadre
-    where pairs > $max_pairs::integer and is_in_scope
+    select per_cadre.department, per_cadre.cadre_name, busy.cadre_phone, busy.pairs, per_cadre.counties
+    from busy
+    inner join per_cadre on per_cadre.cadre_phone = busy.cadre_phone
 )
 
 select * from final

@@ -7,31 +7,56 @@ with untrue as (
     where contact_truth = $untrue_answer::varchar
 ),
 
+asked as (
+    -- the people those callbacks were about: only their contacts are read. In a scope, only the people of its
+    -- county, and only those with a pairing with its department, can have a contact listed
+    select distinct untrue.id_number
+    from untrue
+    inner join beneficiary on beneficiary.id_number = untrue.id_number
+    where ($scope_county::varchar is null or beneficiary.county = $scope_county::varchar)
+        and (
+            $scope_department::varchar is null
+            or untrue.id_number in (select id_number from pairing where department = $scope_department::varchar)
+        )
+),
+
+contacts as (
+    select contact.rowid as contact_row, contact.id_number, contact.contact_date, contact.method, contact.cadre_name
+    from contact
+    semi join asked on asked.id_number = contact.id_number
+),
+
+active as (
+    select active.contact_row, active.cadre_name, active.cadre_phone, active.department
+    from int_contact_active_pairing as active
+    semi join asked on asked.id_number = active.id_number
+),
+
 final as (
     select
         beneficiary.county,
         beneficiary.township,
-        contact.id_number,
+        contacts.id_number,
         beneficiary.name as beneficiary_name,
         untrue.callback_date,
         untrue.caller,
-        contact.contact_date,
-        contact.method,
-        contact.cadre_name as visit_cadre_name,
+        contacts.contact_date,
+        contacts.method,
+        contacts.cadre_name as visit_cadre_name,
         active.cadre_name,
         active.cadre_phone,
         active.department
     from untrue
-    inner join contact
-        on contact.id_number = untrue.id_number
-        and contact.contact_date <= untrue.callback_date
-        and contact.contact_date > untrue.callback_date - $callback_recent_days::integer
-    inner join beneficiary on beneficiary.id_number = contact.id_number
-    left join int_contact_active_pairing as active on active.contact_key = contact.contact_key
+    inner join contacts
+        on contacts.id_number = untrue.id_number
+        and contacts.contact_date <= untrue.callback_date
+        and contacts.contact_date > untrue.callback_date - $callback_recent_days::integer
+    inner join beneficiary on beneficiary.id_number = contacts.id_number
+    left join active on active.contact_row = contacts.contact_row
     where ($scope_county::varchar is null or beneficiary.county = $scope_county::varchar)
         and ($scope_department::varchar is null or active.department = $scope_department::varchar)
-    qualify row_number() over (partition by contact.contact_key order by untrue.callback_date desc) = 1
+    qualify row_number() over (partition by contacts.contact_row order by untrue.callback_date desc) = 1
 )
 
 select * from final
-order by callback_date desc, county, township, id_number, contact_date
+order by callback_date desc, county, township, id_number, contact_date, method

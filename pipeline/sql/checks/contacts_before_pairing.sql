@@ -2,61 +2,112 @@
 -- without an active pairing, with a pairing starting later (or no pairing at all yet), or earlier
 -- than the day he joined the programme. A wrong date, or a pairing missing from the roster, usually
 -- lies behind it. Contacts after the last pairing ended are not "before the pairing": left out.
-with active_pairing as (
-    select contact_key, paired_on, cadre_name, department
-    from int_contact_active_pairing
+with pairings_per_person as (
+    select id_number, count(*) as pairings, max(paired_on) as last_paired_on
+    from pairing
+    group by id_number
+),
+
+people as (
+    -- a department sees the contacts it is answerable for: the person has a pairing with it
+    select
+        beneficiary.id_number,
+        beneficiary.county,
+        beneficiary.township,
+        beneficiary.name,
+        beneficiary.enrolled_on,
+        pairings_per_person.id_number is not null as has_pairing,
+        pairings_per_person.last_paired_on
+    from beneficiary
+    left join pairings_per_person on pairings_per_person.id_number = beneficiary.id_number
+    where ($scope_county::varchar is null or beneficiary.county = $scope_county::varchar)
+        and (
+            $scope_department::varchar is null
+            or beneficiary.id_number in (select id_number from pairing where department = $scope_department::varchar)
+        )
+),
+
+contacts as (
+    -- the only contacts that can be such, picked out as they meet the person: dated before his 纳入日期, before
+    -- his latest pairing began (a pairing that starts later is no later than that one), or of someone never paired
+    select
+        contact.rowid as contact_row,  -- which contact, within this statement (its key is long text)
+        contact.id_number,
+        contact.contact_date,
+        contact.method,
+        contact.cadre_name,
+        people.county,
+        people.township,
+        people.name,
+        people.enrolled_on,
+        people.has_pairing
+    from contact
+    inner join people
+        on people.id_number = contact.id_number
+        and (
+            contact.contact_date < people.enrolled_on
+            or not people.has_pairing
+            or contact.contact_date < people.last_paired_on
+        )
+),
+
+their_pairings as (
+    select pairing.*
+    from pairing
+    semi join contacts on contacts.id_number = pairing.id_number
+),
+
+active_pairing as (
+    -- the pairing active on the contact's day (the rule of int_contact_active_pairing)
+    select contacts.contact_row, pairings.paired_on, pairings.cadre_name, pairings.department
+    from contacts
+    inner join their_pairings as pairings
+        on pairings.id_number = contacts.id_number
+        and pairings.paired_on <= contacts.contact_date
+        and (pairings.unpaired_on is null or pairings.unpaired_on > contacts.contact_date)
 ),
 
 next_pairing as (
     -- the first pairing that starts after the contact: the one the contact came too early for
     select
-        contact.contact_key,
-        min(pairing.paired_on) as paired_on,
-        arg_min(pairing.cadre_name, pairing.paired_on) as cadre_name,
-        arg_min(pairing.department, pairing.paired_on) as department
-    from contact
-    inner join pairing
-        on pairing.id_number = contact.id_number
-        and pairing.paired_on > contact.contact_date
-    group by contact.contact_key
-),
-
-pairings_per_person as (
-    select id_number, count(*) as pairings
-    from pairing
-    group by id_number
+        contacts.contact_row,
+        min(pairings.paired_on) as paired_on,
+        arg_min(pairings.cadre_name, pairings.paired_on) as cadre_name,
+        arg_min(pairings.department, pairings.paired_on) as department
+    from contacts
+    inner join their_pairings as pairings
+        on pairings.id_number = contacts.id_number
+        and pairings.paired_on > contacts.contact_date
+    group by contacts.contact_row
 ),
 
 judged as (
     select
-        beneficiary.county,
-        beneficiary.township,
-        contact.id_number,
-        beneficiary.name as beneficiary_name,
-        contact.contact_date,
-        contact.method,
-        contact.cadre_name as visit_cadre_name,
-        beneficiary.enrolled_on,
+        contacts.county,
+        contacts.township,
+        contacts.id_number,
+        contacts.name as beneficiary_name,
+        contacts.contact_date,
+        contacts.method,
+        contacts.cadre_name as visit_cadre_name,
+        contacts.enrolled_on,
         -- the pairing the contact belongs to (a contact before 纳入日期 may have one), else the next one
         coalesce(active_pairing.paired_on, next_pairing.paired_on) as paired_on,
         coalesce(active_pairing.cadre_name, next_pairing.cadre_name) as cadre_name,
         coalesce(active_pairing.department, next_pairing.department) as department,
-        active_pairing.contact_key is null
-            and (next_pairing.contact_key is not null or pairings_per_person.id_number is null)
+        active_pairing.contact_row is null
+            and (next_pairing.contact_row is not null or not contacts.has_pairing)
             as is_before_pairing,
-        contact.contact_date < beneficiary.enrolled_on as is_before_enrolment
-    from contact
-    inner join beneficiary on beneficiary.id_number = contact.id_number
-    left join active_pairing on active_pairing.contact_key = contact.contact_key
-    left join next_pairing on next_pairing.contact_key = contact.contact_key
-    left join pairings_per_person on pairings_per_person.id_number = contact.id_number
+        contacts.contact_date < contacts.enrolled_on as is_before_enrolment
+    from contacts
+    left join active_pairing on active_pairing.contact_row = contacts.contact_row
+    left join next_pairing on next_pairing.contact_row = contacts.contact_row
 ),
 
 final as (
     select *
     from judged
     where (is_before_pairing or is_before_enrolment)
-        and ($scope_county::varchar is null or county = $scope_county::varchar)
         and ($scope_department::varchar is null or department = $scope_department::varchar)
 )
 

@@ -45,7 +45,7 @@ final as (
         count(*) as contacts,
         min(contact_date) as first_date,
         max(contact_date) as last_date,
-        list(struct_pack(id_number, beneficiary_name, contact_date, method) order by contact_date) as records
+        list(struct_pack(id_number, beneficiary_name, contact_date, method) order by contact_date, method) as records
     from with_cadre
     where $scope_department::varchar is null or department = $scope_department::varchar
     group by department, cadre_name, cadre_phone, county, id_number

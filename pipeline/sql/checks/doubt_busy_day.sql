@@ -3,24 +3,45 @@
 -- so much in a day, so the office calls these people back first (SPEC §8). Only days in the period
 -- ($period_start..$period_end) when one is given. The rule counts all his visits; a county or department view lists
 -- the cadre-days with at least one visit in it, and only the visits in it.
-with visits as (
+with scoped_cadres as (
+    -- the cadres with a pair in the scope: a visit in it is one of theirs (all cadres without a scope)
+    select distinct pairing.cadre_phone
+    from pairing
+    inner join beneficiary on beneficiary.id_number = pairing.id_number
+    where ($scope_county::varchar is null or beneficiary.county = $scope_county::varchar)
+        and ($scope_department::varchar is null or pairing.department = $scope_department::varchar)
+),
+
+visits as (
+    select active.id_number, active.contact_date, active.cadre_name, active.cadre_phone, active.department
+    from int_contact_active_pairing as active
+    inner join scoped_cadres on scoped_cadres.cadre_phone = active.cadre_phone
+    where active.method = $visit_method::varchar
+        and ($period_start::date is null or active.contact_date >= $period_start::date)
+        and ($period_end::date is null or active.contact_date <= $period_end::date)
+),
+
+busy_days as (
+    -- a plain count first: only a day with enough visits can qualify, so the townships are counted for those alone
+    select cadre_phone, contact_date
+    from visits
+    group by cadre_phone, contact_date
+    having count(*) >= $doubt_day_visits::integer
+),
+
+busy_visits as (
     select
-        contact.id_number,
-        contact.contact_date,
-        active.cadre_name,
-        active.cadre_phone,
-        active.department,
+        visits.*,
         beneficiary.county,
         beneficiary.township,
         beneficiary.name as beneficiary_name,
         ($scope_county::varchar is null or beneficiary.county = $scope_county::varchar)
-            and ($scope_department::varchar is null or active.department = $scope_department::varchar) as is_in_scope
-    from contact
-    inner join int_contact_active_pairing as active on active.contact_key = contact.contact_key
-    inner join beneficiary on beneficiary.id_number = contact.id_number
-    where contact.method = $visit_method::varchar
-        and ($period_start::date is null or contact.contact_date >= $period_start::date)
-        and ($period_end::date is null or contact.contact_date <= $period_end::date)
+            and ($scope_department::varchar is null or visits.department = $scope_department::varchar) as is_in_scope
+    from visits
+    semi join busy_days
+        on busy_days.cadre_phone = visits.cadre_phone
+        and busy_days.contact_date = visits.contact_date
+    inner join beneficiary on beneficiary.id_number = visits.id_number
 ),
 
 per_day as (
@@ -38,7 +59,7 @@ per_day as (
             order by township, id_number
         ) filter (where is_in_scope) as records,
         bool_or(is_in_scope) as is_in_scope
-    from visits
+    from busy_visits
     group by cadre_phone, contact_date
 ),
 

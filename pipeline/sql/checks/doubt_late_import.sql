@@ -19,31 +19,56 @@ with batches as (
     )
 ),
 
+late_batches as (
+    -- a contact of month m is late in a batch when m ended more than $doubt_late_days days before the import and
+    -- an earlier batch had brought a date after m: so it is dated before both bounds, which the scan checks first
+    select
+        *,
+        least(imported_at::date - $doubt_late_days::integer, reported_until) as dated_before
+    from batches
+    where reported_until is not null
+),
+
+scoped_cadres as (
+    -- the cadres with a pair in the scope: a contact in it is one of theirs (all cadres without a scope)
+    select distinct pairing.cadre_phone
+    from pairing
+    inner join beneficiary on beneficiary.id_number = pairing.id_number
+    where ($scope_county::varchar is null or beneficiary.county = $scope_county::varchar)
+        and ($scope_department::varchar is null or pairing.department = $scope_department::varchar)
+),
+
 late as (
     select
-        contact.id_number,
-        contact.contact_date,
-        contact.method,
-        date_trunc('month', contact.contact_date)::date as month,
-        last_day(contact.contact_date) as month_end,
+        active.id_number,
+        active.contact_date,
+        active.method,
+        date_trunc('month', active.contact_date)::date as month,
+        last_day(active.contact_date) as month_end,
         active.cadre_name,
         active.cadre_phone,
         active.department,
         beneficiary.county,
         beneficiary.name as beneficiary_name,
-        batches.batch_id,
-        batches.imported_at,
-        batches.file_name,
+        late_batches.batch_id,
+        late_batches.imported_at,
+        late_batches.file_name,
         ($scope_county::varchar is null or beneficiary.county = $scope_county::varchar)
             and ($scope_department::varchar is null or active.department = $scope_department::varchar) as is_in_scope
-    from contact
-    inner join batches on batches.batch_id = contact.batch_id
-    inner join int_contact_active_pairing as active on active.contact_key = contact.contact_key
-    inner join beneficiary on beneficiary.id_number = contact.id_number
-    where date_diff('day', last_day(contact.contact_date), batches.imported_at::date) > $doubt_late_days::integer
-        and batches.reported_until > last_day(contact.contact_date)
-        and ($period_start::date is null or last_day(contact.contact_date) >= $period_start::date)
-        and ($period_end::date is null or date_trunc('month', contact.contact_date) <= $period_end::date)
+    from int_contact_active_pairing as active
+    inner join late_batches
+        on late_batches.batch_id = active.batch_id
+        and active.contact_date < late_batches.dated_before
+    inner join beneficiary on beneficiary.id_number = active.id_number
+    where date_diff('day', last_day(active.contact_date), late_batches.imported_at::date) > $doubt_late_days::integer
+        and late_batches.reported_until > last_day(active.contact_date)
+        -- the months that touch the period: ended on or after its first day, began on or before its last
+        and ($period_start::date is null or active.contact_date >= date_trunc('month', $period_start::date))
+        and ($period_end::date is null or active.contact_date <= last_day($period_end::date))
+        and (
+            ($scope_county::varchar is null and $scope_department::varchar is null)
+            or active.cadre_phone in (select cadre_phone from scoped_cadres)
+        )
 ),
 
 final as (
@@ -59,7 +84,7 @@ final as (
         date_diff('day', any_value(month_end), any_value(imported_at)::date) as days_late,
         count(*) as contacts,
         list(
-            struct_pack(id_number, beneficiary_name, contact_date, method) order by contact_date, id_number
+            struct_pack(id_number, beneficiary_name, contact_date, method) order by contact_date, id_number, method
         ) filter (where is_in_scope) as records
     from late
     group by cadre_phone, month, batch_id

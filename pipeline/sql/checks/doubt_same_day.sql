@@ -3,24 +3,55 @@
 -- active that day of people in the programme that day) was contacted: a ledger filled in at a desk looks like that
 -- (SPEC §8). With a period ($period_start..$period_end), the runs that reach into it (looked for from a year before
 -- it, so that a run shows from its first month).
-with scanned as (
-    select
-        contact.id_number,
-        contact.contact_date,
-        active.cadre_name,
-        active.cadre_phone,
-        active.department
-    from contact
-    inner join int_contact_active_pairing as active on active.contact_key = contact.contact_key
+with candidate_cadres as (
+    -- only a cadre with at least $doubt_same_day_pairs pairings of people on the roster can have that many pairs
+    -- on a day, and a county or department view lists only cadres with a pair in it
+    select pairing.cadre_phone
+    from pairing
+    inner join beneficiary on beneficiary.id_number = pairing.id_number
+    group by pairing.cadre_phone
+    having count(*) >= $doubt_same_day_pairs::integer
+        and bool_or(
+            ($scope_county::varchar is null or beneficiary.county = $scope_county::varchar)
+            and ($scope_department::varchar is null or pairing.department = $scope_department::varchar)
+        )
+),
+
+busy_cadres as (
+    -- with a period, only a cadre who had a busy day in its months can have a run reaching into it (the run has a
+    -- month in the period, with a day when at least $doubt_same_day_pairs of his pairs were contacted): those days
+    -- are counted first, over the period's own contacts, and the runs looked for among these cadres only
+    select distinct active.cadre_phone
+    from int_contact_active_pairing as active
+    semi join candidate_cadres on candidate_cadres.cadre_phone = active.cadre_phone
+    where active.contact_date >= date_trunc('month', $period_start::date)
+        and active.contact_date <= last_day($period_end::date)
+    group by active.cadre_phone, active.contact_date
+    having count(*) >= $doubt_same_day_pairs::integer
+),
+
+scanned as (
+    select active.id_number, active.contact_date, active.cadre_name, active.cadre_phone, active.department
+    from int_contact_active_pairing as active
+    semi join candidate_cadres on candidate_cadres.cadre_phone = active.cadre_phone
     where $period_start::date is null
-        or contact.contact_date >= date_trunc('month', $period_start::date) - to_months($doubt_same_day_months::integer + 11)
+        or (
+            active.contact_date
+                >= date_trunc('month', $period_start::date) - to_months($doubt_same_day_months::integer + 11)
+            and active.cadre_phone in (select cadre_phone from busy_cadres)
+        )
+),
+
+person_days as (
+    select distinct cadre_phone, contact_date, id_number
+    from scanned
 ),
 
 day_counts as (
-    select cadre_phone, contact_date, count(distinct id_number) as contacted
-    from scanned
+    select cadre_phone, contact_date, count(*) as contacted
+    from person_days
     group by cadre_phone, contact_date
-    having count(distinct id_number) >= $doubt_same_day_pairs::integer
+    having count(*) >= $doubt_same_day_pairs::integer
 ),
 
 pairs_that_day as (
@@ -71,29 +102,36 @@ runs as (
     having count(*) >= $doubt_same_day_months::integer
 ),
 
+run_days as (
+    -- each day of a run on its own row: the contacts of those days meet them by an equality join
+    select cadre_phone, run, unnest(days) as contact_date
+    from runs
+),
+
 people as (
     -- the people contacted on those days, with the cadre's name and department as of the last of them
     select
-        runs.cadre_phone,
-        runs.run,
+        run_days.cadre_phone,
+        run_days.run,
         arg_max(scanned.cadre_name, scanned.contact_date) as cadre_name,
         arg_max(scanned.department, scanned.contact_date) as department,
         string_agg(distinct beneficiary.county, '、' order by beneficiary.county) as county,
-        list(distinct struct_pack(
-            id_number := scanned.id_number, beneficiary_name := beneficiary.name
-        )) filter (
+        list(
+            distinct struct_pack(id_number := scanned.id_number, beneficiary_name := beneficiary.name)
+            order by struct_pack(id_number := scanned.id_number, beneficiary_name := beneficiary.name)
+        ) filter (
             where ($scope_county::varchar is null or beneficiary.county = $scope_county::varchar)
         ) as records,
         bool_or(
             ($scope_county::varchar is null or beneficiary.county = $scope_county::varchar)
             and ($scope_department::varchar is null or scanned.department = $scope_department::varchar)
         ) as is_in_scope
-    from runs
+    from run_days
     inner join scanned
-        on scanned.cadre_phone = runs.cadre_phone
-        and list_contains(runs.days, scanned.contact_date)
+        on scanned.cadre_phone = run_days.cadre_phone
+        and scanned.contact_date = run_days.contact_date
     inner join beneficiary on beneficiary.id_number = scanned.id_number
-    group by runs.cadre_phone, runs.run
+    group by run_days.cadre_phone, run_days.run
 ),
 
 final as (

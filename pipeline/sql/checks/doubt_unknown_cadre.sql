@@ -33,7 +33,9 @@ contacted as (
         unknown.callback_key,
         count(distinct date_trunc('month', contact.contact_date)) as months,
         count(*) as contacts,
-        list(struct_pack(contact.contact_date, contact.method) order by contact.contact_date) as contact_list
+        list(
+            struct_pack(contact.contact_date, contact.method) order by contact.contact_date, contact.method
+        ) as contact_list
     from unknown
     inner join contact
         on contact.id_number = unknown.id_number

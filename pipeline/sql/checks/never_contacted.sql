@@ -22,8 +22,9 @@ final as (
     from in_programme
     inner join int_active_pairing as pairing
         on pairing.id_number = in_programme.id_number
-    where not exists (select 1 from contact where contact.id_number = in_programme.id_number)
-        and ($scope_county::varchar is null or in_programme.county = $scope_county::varchar)
+    -- an anti join: the people are hashed and the contacts stream past them (not the millions of contacts hashed)
+    anti join contact on contact.id_number = in_programme.id_number
+    where ($scope_county::varchar is null or in_programme.county = $scope_county::varchar)
         and ($scope_department::varchar is null or pairing.department = $scope_department::varchar)
 )
 

@@ -2,32 +2,31 @@
 -- on the contact date. Such a contact still counts in every figure (SPEC §2.2); the office checks
 -- whether the cadre asked someone else to go, or the ledger names the wrong person. A contact
 -- without a 干部电话, or on a day without an active pairing, is not judged here.
-with active_pairing as (
-    select contact_key, cadre_name, cadre_phone, department
-    from int_contact_active_pairing
+with beneficiaries as (
+    select id_number, county, township, name
+    from beneficiary
+    where $scope_county::varchar is null or county = $scope_county::varchar
 ),
 
 final as (
     select
-        beneficiary.county,
-        beneficiary.township,
-        contact.id_number,
-        beneficiary.name as beneficiary_name,
-        contact.contact_date,
-        contact.method,
-        contact.cadre_name as visit_cadre_name,
-        contact.cadre_phone as visit_cadre_phone,
-        active_pairing.cadre_name,
-        active_pairing.cadre_phone,
-        active_pairing.department
-    from contact
-    inner join active_pairing on active_pairing.contact_key = contact.contact_key
-    inner join beneficiary on beneficiary.id_number = contact.id_number
+        beneficiaries.county,
+        beneficiaries.township,
+        active.id_number,
+        beneficiaries.name as beneficiary_name,
+        active.contact_date,
+        active.method,
+        active.visit_cadre_name,
+        active.visit_cadre_phone,
+        active.cadre_name,
+        active.cadre_phone,
+        active.department
+    from int_contact_active_pairing as active
+    inner join beneficiaries on beneficiaries.id_number = active.id_number
     -- a contact without a 干部电话 is not judged (null never differs)
-    where contact.cadre_phone <> active_pairing.cadre_phone
-        and ($scope_county::varchar is null or beneficiary.county = $scope_county::varchar)
-        and ($scope_department::varchar is null or active_pairing.department = $scope_department::varchar)
+    where active.visit_cadre_phone <> active.cadre_phone
+        and ($scope_department::varchar is null or active.department = $scope_department::varchar)
 )
 
 select * from final
-order by contact_date desc, county, township, id_number, visit_cadre_phone
+order by contact_date desc, county, township, id_number, visit_cadre_phone, method

@@ -69,17 +69,17 @@ repaired as (
     having count(*) > 1
 ),
 
-run_numbers as (
+run_starts as (
     -- SPEC §5, the current pairing run: pairings that follow each other without a day unpaired (one's
     -- 解除日期 on or after the next one's 结对日期) form one run. In 结对日期 order a pairing starts a new
-    -- run when every earlier pairing of the person ended before its first day
+    -- run when every earlier pairing of the person ended before its first day, and each pairing belongs to
+    -- the run of the last one started by then: its first day is the latest such start
     select
         id_number,
         cadre_phone,
-        paired_on,
-        sum(starts_run) over (
+        max(case when starts_run then paired_on end) over (
             partition by id_number order by paired_on, cadre_phone rows unbounded preceding
-        ) as run_number
+        ) as run_started_on
     from (
         select
             pairing.id_number,
@@ -92,20 +92,11 @@ run_numbers as (
                     rows between unbounded preceding and 1 preceding
                 ) < pairing.paired_on,
                 true
-            )::integer as starts_run
+            ) as starts_run
         from stg_pairing as pairing
         semi join repaired
             on pairing.id_number = repaired.id_number
     )
-),
-
-run_starts as (
-    -- each of their pairings with the first day of the run it belongs to
-    select
-        id_number,
-        cadre_phone,
-        min(paired_on) over (partition by id_number, run_number) as run_started_on
-    from run_numbers
 ),
 
 pairings as (
@@ -208,7 +199,7 @@ final as (
         end as cadre_level,
         pairing_mode,
         paired_on,
-        -- the first day of the current pairing run (see run_numbers): the clock of 联系达标 and 超期未联系
+        -- the first day of the current pairing run (see run_starts): the clock of 联系达标 and 超期未联系
         run_started_on,
         -- its calendar month, numbered as int_periods numbers them
         year(run_started_on) * 12 + month(run_started_on) - 1 as run_month_number,

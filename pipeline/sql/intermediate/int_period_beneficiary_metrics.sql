@@ -28,13 +28,13 @@ with_contacts as (
 candidates as (
     -- 超期未联系: with no contact up to as_of, a pair is overdue only once the pairing run is older than the
     -- threshold, or if an older contact exists. Contacts in the periods' windows are in the summary; only
-    -- the few paired within the threshold of an as_of, with no such contact by then, need a look at all
-    -- their contacts (a superset of them: within the threshold of the first as_of, no contact by pairing)
+    -- the few paired within the threshold of an as_of need a look at the contacts before the windows (a
+    -- superset of them: within the threshold of the first as_of). They are picked from the pairs alone:
+    -- asking the summary too would make the pairs met with it a table read twice, stored in between
     select id_number
-    from with_contacts
+    from pairs
     where is_paired
         and run_started_on >= (select min(as_of) from periods) - $overdue_days::integer
-        and (first_contact_on is null or first_contact_on > run_started_on)
 ),
 
 first_contact as (
