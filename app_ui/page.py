@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from app_ui import auth, data, filters
+from app_ui import auth, data, filters, warm
 from pipeline import access, labels, periods, report
 
 # the sidebar filters of the pages that do not read them all (every other page reads the period, the county
@@ -48,12 +48,15 @@ def start(
     heading = st.empty()  # a county's or department's own view is titled for it once the view is known
     heading.title(labels.PAGE_TITLES[page])
     filters.show_link_notice()  # what the sidebar could not use of the address: said once, above the page
-    status = data.data_status(data.data_version())
+    version = data.data_version()
+    status = data.data_status(version)
     if needs_data and (not status or not status["beneficiaries"]):
         st.info(labels.STATUS_NO_DATA)
         if user.may_import:
             st.page_link("app_pages/upload.py", label=labels.PAGE_TITLES["upload"], icon=":material/upload_file:")
         st.stop()
+    if status and status["beneficiaries"]:
+        warm.start(version)  # the first run that sees new data computes the common views in the background
     view = filters.current_view(user, reads(page))
     if title_for is not None and (own_title := title_for(view)):
         heading.title(own_title)

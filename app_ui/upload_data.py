@@ -68,9 +68,23 @@ def quality_check(
     are the full ones masked, so a page that shows them and keeps the full ones aside does not run it twice."""
     if masked:
         return quality.mask_rows(quality_check(version, name, as_of, county, department, max_pairs, False))
+    if name in quality.SCOPED_CHECKS and max_pairs == quality.DEFAULT_MAX_PAIRS:
+        return scoped_checks(version, as_of, county, department)[name]
     scope = queries.Scope(county=county or None, department=department or None)
     with data.connection() as con:
         return quality.run_check(con, name, scope=scope, as_of=as_of, max_pairs=max_pairs, masked=False)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def scoped_checks(
+    version: data.Version, as_of: dt.date, county: str | None, department: str | None
+) -> dict[str, pd.DataFrame]:
+    """The rows of every check about people and pairs in a scope, unmasked, found side by side (as the 数据质量 page
+    opens with them: the default limit of pairs per cadre)."""
+    scope = queries.Scope(county=county or None, department=department or None)
+    options = {"scope": scope, "as_of": as_of, "masked": False}
+    with data.connection() as con:
+        return quality.run_checks_at_once(con, dict.fromkeys(quality.SCOPED_CHECKS, options))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

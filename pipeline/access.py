@@ -586,6 +586,12 @@ def list_users(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return frame
 
 
+def account_scopes(con: duckdb.DuckDBPyConnection) -> list[Scope]:
+    """The scopes of the enabled accounts, each once, those of most accounts first."""
+    rows = con.execute(db.read_sql("access/account_scopes.sql")).fetchall()
+    return [Scope(county=county, department=department) for county, department in rows]
+
+
 def load_user(con: duckdb.DuckDBPyConnection, name: str) -> User | None:
     """The account as stored now, or None when it is unknown or disabled (for re-checking a session)."""
     account = _account(con, _normalise_name(name))

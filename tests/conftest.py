@@ -22,6 +22,7 @@ def _isolated_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("GUANAI_DB", str(tmp_path / "default.duckdb"))
     monkeypatch.delenv("GUANAI_TODAY", raising=False)
     monkeypatch.setenv("GUANAI_DB_WAIT", "5")
+    monkeypatch.setenv("GUANAI_WARM", "0")  # no background warming unless a test asks for it
 
 
 @pytest.fixture

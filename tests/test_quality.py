@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pandas as pd
 import pytest
 
 from pipeline import labels, masking, quality, queries
@@ -297,6 +298,20 @@ def test_scope_narrows_the_checks_about_people(con):
     assert _ids(quality.run_check(con, "contacts_before_pairing", scope=south, masked=False)) == [P[20], P[22], P[23]]
     social = queries.Scope(department="市人社局")
     assert _ids(quality.run_check(con, "contacts_before_pairing", scope=social, masked=False)) == [P[22], P[23]]
+
+
+@pytest.mark.parametrize(
+    "scope", [queries.ALL, queries.Scope(county="南塬县"), queries.Scope(department="市人社局")], ids=str
+)
+def test_checks_run_side_by_side_find_the_rows_found_one_by_one(con, scope):
+    requests = {name: {"scope": scope, "as_of": TODAY, "masked": False} for name in quality.SCOPED_CHECKS}
+    requests["busy_cadres"] = {**requests["busy_cadres"], "max_pairs": 4}  # each check with its own options
+    together = quality.run_checks_at_once(con, requests)
+    assert list(together) == list(requests)
+    for name, options in requests.items():
+        pd.testing.assert_frame_equal(together[name], quality.run_check(con, name, **options), obj=name)
+    if scope == queries.ALL:
+        assert [len(together[name]) for name in requests] == [2, 5, 3, 2, 0]
 
 
 def test_rows_are_masked_by_default(con):

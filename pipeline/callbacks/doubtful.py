@@ -219,8 +219,8 @@ def find(
     config = thresholds if thresholds is not None else settings.read_settings(con)
     words = _Words(masked)
     rows = []
-    for rule in rules:
-        found = quality.run_check(con, rule, scope=scope, period=period, thresholds=config, masked=False)
+    options = {"scope": scope, "period": period, "thresholds": config, "masked": False}
+    for rule, found in quality.run_checks_at_once(con, dict.fromkeys(rules, options)).items():
         for record in found.to_dict("records"):
             worded = _WORDING[rule](record, words, config)
             rows.append(

@@ -46,7 +46,7 @@ def serve_app(database: Path, log_name: str = "streamlit.log"):
     """Start the app as an office would (streamlit run serve.py, as `make run` does) on `database`, wait until it
     answers, stop it after."""
     port = _free_port()
-    env = {**os.environ, "GUANAI_DB": str(database), "GUANAI_TODAY": EXAMPLE_TODAY.isoformat()}
+    env = {**os.environ, "GUANAI_DB": str(database), "GUANAI_TODAY": EXAMPLE_TODAY.isoformat(), "GUANAI_WARM": "1"}
     command = [
         sys.executable,
         "-m",

@@ -1,0 +1,106 @@
+"""Warming: once the data change, the views the office opens first are computed in the background.
+
+After an import (from the 数据导入 page or the command line) every cache of the app is cold: the first person
+to open 数据质量 or 督办提醒 would wait for the checks and overdue lists of a whole province. The first page run
+that sees a new data version starts one background thread for it; the thread calls the same cached functions
+the pages call, with the sidebar's defaults (the current quarter as of today), for the whole city first and then
+for the own scope of every account (a county's, a department's), so that a page opened afterwards reads its
+rows from the cache. A page opened while the thread is still at it computes what it needs itself, as before:
+warming changes when a figure is computed, never what it is. Newer data stop the thread at its next scope.
+
+The thread runs without a page: nothing it does is drawn, and a failure (a database busy with an import) only
+ends it, leaving the page to compute as usual. $GUANAI_WARM=0 turns it off (the tests do, to keep their
+timing their own).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import logging
+import os
+import threading
+from collections.abc import Callable
+
+from app_ui import callback_data, data, drill_data, filters, issue_data, upload_data
+from pipeline import access, periods, quality, queries
+
+_LOG = logging.getLogger(__name__)
+_lock = threading.Lock()
+_started: set = set()  # the data versions a thread was started for, in this process
+_latest: list = [None]  # the newest of them: a thread warming an older version stops at its next scope
+
+
+def enabled() -> bool:
+    """Whether views are warmed ($GUANAI_WARM, on unless it is 0)."""
+    return os.environ.get("GUANAI_WARM", "1").strip() != "0"
+
+
+def start(version: data.Version) -> threading.Thread | None:
+    """Start warming the views of this data version, unless it was started before (then None)."""
+    if not enabled():
+        return None
+    with _lock:
+        if version in _started:
+            return None
+        _started.add(version)
+        _latest[0] = version
+    thread = threading.Thread(target=_run, args=(version, data.today()), name="warm-views", daemon=True)
+    thread.start()
+    return thread
+
+
+def default_view(today: dt.date, scope: queries.Scope) -> filters.View:
+    """The view a page opens with in a scope: the current quarter as of today (the sidebar's default)."""
+    quarter = periods.parse_period(f"{today.year}Q{(today.month - 1) // 3 + 1}", today)
+    return filters.View(quarter, today, scope.county, scope.department)
+
+
+def scopes(version: data.Version) -> list[queries.Scope]:
+    """The whole city, then the own scope of the enabled accounts (each once, those of most accounts first)."""
+    with data.connection() as con:
+        own = access.account_scopes(con)
+    return [queries.ALL, *(scope for scope in own if scope != queries.ALL)]
+
+
+def jobs(version: data.Version, view: filters.View) -> list[Callable[[], object]]:
+    """The cached calls of the slowest first opens, in the order of the sidebar: 总览's figures, ranking and 报送情况,
+    the 县区 and 单位 rankings, 问题台账's figures and overdue list, 督办提醒's overdue lists and texts, 数据质量's
+    checks and 疑点 (and a county's or department's place among its peers)."""
+    by = "township" if view.county else "county"
+    found = [
+        lambda: data.compare_previous(version, view, "overall"),
+        lambda: data.metrics_many(version, view, (by, "category")),
+        lambda: data.submissions(version, view.today, view.scope),
+        lambda: data.metrics_many(version, view, ("county", "township")),
+        lambda: drill_data.department_ranking(version, view),
+        lambda: issue_data.issue_stats(version, view),
+        lambda: issue_data.issue_stats(version, view.for_period(view.previous)),
+        lambda: issue_data.overdue_issues(version, view, True),
+        lambda: issue_data.reminder_set(version, view),
+        lambda: upload_data.scoped_checks(version, view.today, view.county, view.department),
+        lambda: callback_data.doubts(version, view, True),
+    ]
+    if view.county or view.department:  # a county's or department's place among all of its kind
+        kind = "county" if view.county else "department"
+        found.append(functools.partial(data.peer_figures, version, view.period, kind))
+    if view.scope == queries.ALL:  # the checks of the imported files, the same for every scope that sees them
+        files = [name for name in quality.CHECKS if name not in quality.SCOPED_CHECKS]
+        found += [functools.partial(upload_data.file_check, version, name) for name in files]
+        found.append(functools.partial(upload_data.rejected_reasons, version))
+    return found
+
+
+def _run(version: data.Version, today: dt.date) -> None:
+    with contextlib.suppress(AttributeError, OSError):  # the lowest priority for this thread (Linux: per thread)
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    try:
+        for scope in scopes(version):
+            if _latest[0] != version:  # newer data came in: its own thread warms it
+                return
+            with data.shared_connection():  # one connection a scope, given back between scopes to an import
+                for job in jobs(version, default_view(today, scope)):
+                    job()
+    except Exception:  # a busy or replaced database: the pages compute what they need themselves
+        _LOG.info("warming stopped", exc_info=True)

@@ -1,0 +1,108 @@
+"""Warming after new data: the first page run that sees a new data version computes the slowest first opens in
+the background, for the whole city and every account's own scope, so that 数据质量 and 督办提醒 then read their
+rows from the cache, with the same figures as a cold open."""
+
+from __future__ import annotations
+
+import collections
+import threading
+
+import pytest
+
+from app_ui import warm
+from pipeline import quality, queries
+from tests.conftest import app_test
+
+PAGES = ("app_pages/quality.py", "app_pages/reminders.py")
+USERS = ("市级测试", "县区测试", "单位测试")
+
+
+def _finish_warming() -> int:
+    """Wait for the warming threads of this process; how many there were."""
+    threads = [thread for thread in threading.enumerate() if thread.name == "warm-views"]
+    for thread in threads:
+        thread.join(120)
+        assert not thread.is_alive()
+    return len(threads)
+
+
+def _open(page: str, user: str):
+    at = app_test(user=user)
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _shown(at) -> tuple:
+    """What a page shows: its cards and the rows of its tables."""
+    return (
+        [(card.label, card.value) for card in at.metric],
+        [frame.value.to_dict("records") for frame in at.dataframe],
+        [code.value for code in at.code],
+    )
+
+
+@pytest.fixture
+def counted(monkeypatch) -> collections.Counter:
+    """The checks and overdue lists computed from the database, by name."""
+    runs: collections.Counter = collections.Counter()
+    run_check, overdue = quality.run_check, queries.overdue
+
+    def counted_check(con, name, **options):
+        runs[name] += 1
+        return run_check(con, name, **options)
+
+    def counted_overdue(con, period, what="contacts", *args, **options):
+        runs[f"overdue_{what}"] += 1
+        return overdue(con, period, what, *args, **options)
+
+    monkeypatch.setattr(quality, "run_check", counted_check)
+    monkeypatch.setattr(queries, "overdue", counted_overdue)
+    return runs
+
+
+def test_after_warming_the_first_opens_compute_no_check_and_no_overdue_list(example_db, monkeypatch, counted):
+    cold = {(page, user): _shown(_open(page, user)) for page in PAGES for user in USERS}
+    assert counted["never_contacted"] == len(USERS) and counted["overdue_contacts"] == len(USERS)
+    assert _finish_warming() == 0  # warming is off ($GUANAI_WARM=0 in the tests)
+
+    import streamlit as st
+
+    st.cache_data.clear()
+    counted.clear()
+    monkeypatch.setenv("GUANAI_WARM", "1")
+    at = app_test(user="只读测试")
+    at.run()  # the first run seeing the data starts the thread
+    assert _finish_warming() == 1
+    # the whole city and the county and department of the test accounts, each once
+    assert counted["never_contacted"] == 3
+    assert counted["overdue_contacts"] == 3 and counted["overdue_issues"] == 3
+    counted.clear()
+    for page in PAGES:
+        for user in USERS:
+            assert _shown(_open(page, user)) == cold[page, user], (page, user)
+    assert not counted, counted  # every row of both pages came from the cache
+    at.run()
+    assert _finish_warming() == 0  # the same data version is warmed once
+
+
+def test_the_views_warmed_are_the_pages_defaults(example_db):
+    from app_ui import data, filters
+
+    view = warm.default_view(data.today(), queries.Scope(county="东川县"))
+    assert view == filters.View(view.period, data.today(), "东川县", None)
+    assert view.period.text == "2026Q4" and view.period.is_cut
+
+
+def test_a_thread_warming_older_data_stops_when_newer_data_come(example_db, monkeypatch, counted):
+    from app_ui import data
+
+    version = data.data_version()
+    monkeypatch.setattr(warm, "_latest", [(*version, "newer")])
+    warm._run(version, data.today())
+    assert not counted
+    monkeypatch.setattr(warm, "_latest", [version])
+    warm._run(version, data.today())
+    assert counted["never_contacted"] == 3
