@@ -23,9 +23,12 @@ def _days(frame: pd.DataFrame) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def pair_rows(version: data.Version, view: filters.View, by: str, key: tuple, masked: bool = True) -> pd.DataFrame:
-    """queries.pair_rows: the beneficiaries of a county, township or cadre with their pairing (masked by default)."""
+    """queries.pair_rows: the beneficiaries of a county, township or cadre with their pairing (masked by default).
+    Pages show the masked rows and keep the full ones for the person's file: the rows are computed once."""
+    if masked:
+        return queries.mask_pairs(pair_rows(version, view, by, key, False))
     with data.connection() as con:
-        return _days(queries.pair_rows(con, view.period, by, key, view.scope, view.today, masked=masked))
+        return _days(queries.pair_rows(con, view.period, by, key, view.scope, view.today, masked=False))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -85,6 +85,8 @@ def jobs(version: data.Version, view: filters.View) -> list[Callable[[], object]
     if view.county or view.department:  # a county's or department's place among all of its kind
         kind = "county" if view.county else "department"
         found.append(functools.partial(data.peer_figures, version, view.period, kind))
+    if view.county:  # a county's 县区 page lists its people
+        found.append(functools.partial(drill_data.pair_rows, version, view, "county", (view.county,), True))
     if view.scope == queries.ALL:  # the checks of the imported files, the same for every scope that sees them
         files = [name for name in quality.CHECKS if name not in quality.SCOPED_CHECKS]
         found += [functools.partial(upload_data.file_check, version, name) for name in files]

@@ -894,10 +894,16 @@ def pair_rows(
     if masked_phone is not None:
         frame = frame.loc[_masked_phones(frame["cadre_phone"]).eq(masked_phone).fillna(False).astype(bool)]
     frame = frame.sort_values(_PAIR_ORDER, kind="stable").reset_index(drop=True).drop(columns=["period_id"])
-    if masked:
-        frame["id_number"] = _masked(frame["id_number"], masking.mask_id)
-        frame["beneficiary_name"] = _masked(frame["beneficiary_name"], masking.mask_name)
-        frame["cadre_phone"] = _masked(frame["cadre_phone"], masking.mask_phone)
+    return mask_pairs(frame) if masked else frame
+
+
+def mask_pairs(frame: pd.DataFrame) -> pd.DataFrame:
+    """pair_rows as shown by default (a copy): the ID number, the person's name and the cadre's phone masked. The
+    same as asking pair_rows for masked rows, so a page computes the rows once and masks the ones it draws."""
+    frame = frame.copy()
+    frame["id_number"] = _masked(frame["id_number"], masking.mask_id)
+    frame["beneficiary_name"] = _masked(frame["beneficiary_name"], masking.mask_name)
+    frame["cadre_phone"] = _masked(frame["cadre_phone"], masking.mask_phone)
     return frame
 
 

@@ -212,6 +212,16 @@ def test_drill_rows_are_masked_unless_asked_otherwise(con):
     assert len(full) == len(masked) == 22
 
 
+def test_pair_rows_masked_are_the_full_rows_masked(con):
+    full = queries.pair_rows(con, "2026Q3", "county", ("临河区",), today=TODAY, masked=False)
+    masked = queries.pair_rows(con, "2026Q3", "county", ("临河区",), today=TODAY)
+    assert len(full) > 0 and full["id_number"].str.fullmatch(r"\d{17}[\dX]").all()
+    assert masked["id_number"].str.fullmatch(r"\d{6}\*{8}\d{3}[\dX]").all()
+    assert masked["cadre_phone"].dropna().str.fullmatch(r"1\d\d\*{4}\d{4}").all()  # (one person has no cadre)
+    assert not masked["beneficiary_name"].isin(full["beneficiary_name"]).any()
+    pd.testing.assert_frame_equal(queries.mask_pairs(full), masked)
+
+
 def test_drill_rows_accept_a_full_cadre_phone_or_a_mapping(con):
     def contacts(key):
         return queries.drill_rows(con, "2026Q3", "cadre", key, "contacts", today=TODAY)
