@@ -1,8 +1,10 @@
 """Entry of the Streamlit app: the login gate, the pages the signed-in role may use, and the shared sidebar."""
 
+import contextlib
+
 import streamlit as st
 
-from app_ui import auth, filters, page, page_style, person_view, supervision_view
+from app_ui import auth, data, filters, page, page_style, person_view, supervision_view
 from pipeline import labels
 
 st.set_page_config(page_title=labels.APP_TITLE, layout="wide")
@@ -24,6 +26,9 @@ PAGES = [
     ("data", "settings", ":material/tune:", "may_change_settings"),
     ("data", "audit", ":material/policy:", "may_read_audit"),
 ]
+
+# the pages that write nothing but the audit log and the session (data.shared_connection)
+READING_PAGES = {"overview", "county", "department", "issues", "person", "quality"}
 
 user = auth.current_user()
 if user is None:
@@ -66,5 +71,7 @@ supervision_view.land(navigation, landing)
 auth.account_box(user)
 person_view.sidebar_search()
 current = next((name for name, entry in by_name.items() if entry is navigation), None)
-filters.sidebar(user, page.reads(current))  # only the filters the page reads
-navigation.run()
+# a page that only reads makes its many calls on one connection (each call opening the database costs ~25 ms)
+with data.shared_connection() if current in READING_PAGES else contextlib.nullcontext():
+    filters.sidebar(user, page.reads(current))  # only the filters the page reads
+    navigation.run()

@@ -317,8 +317,8 @@ def bound_parameters(
 # (1023 contacts of one person); should anyone have more, the query is asked again with fewer periods.
 MASK_BITS = 127
 PERIODS_PER_QUERY = 12
-# Marts whose rows relate the periods of one query to each other (the reminders follow the earlier
-# period's 督办 list into the later one): their periods are never split over queries.
+# Marts whose periods are never split over queries: the reminder marts, asked for few periods (the one before the
+# period reported on) and following each up to the one day their caller gives ($followed_until).
 _CROSS_PERIOD_MARTS = frozenset({"mart_reminder_contacts", "mart_reminder_issues", "mart_reminder_departments"})
 # how DuckDB reports counts that do not fit their lanes (int_period_beneficiary_metrics, or the sums
 # behind them in int_period_contact_summary)
