@@ -1,16 +1,7 @@
 -- One row per cadre (known by his 干部电话) with more than $max_pairs pairings active on $as_of,
 -- counting only beneficiaries in the programme that day. The count is over all his pairs; a
 -- county or department view lists the cadres with at least one of those pairs in it.
-with scoped_cadres as (
-    -- the cadres with a pair in the scope, on any day (all cadres without a scope): only they can be listed
-    select distinct pairing.cadre_phone
-    from pairing
-    inner join beneficiary on beneficiary.id_number = pairing.id_number
-    where ($scope_county::varchar is null or beneficiary.county = $scope_county::varchar)
-        and ($scope_department::varchar is null or pairing.department = $scope_department::varchar)
-),
-
-active as (
+with active as (
     select
         pairing.cadre_phone,
         pairing.cadre_name,
@@ -23,7 +14,7 @@ active as (
         and (beneficiary.exited_on is null or beneficiary.exited_on > $as_of::date)
         and (
             ($scope_county::varchar is null and $scope_department::varchar is null)
-            or pairing.cadre_phone in (select cadre_phone from scoped_cadres)
+            or pairing.cadre_phone in (select cadre_phone from int_scoped_cadres)
         )
 ),
 

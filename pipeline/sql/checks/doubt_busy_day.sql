@@ -3,19 +3,10 @@
 -- so much in a day, so the office calls these people back first (SPEC §8). Only days in the period
 -- ($period_start..$period_end) when one is given. The rule counts all his visits; a county or department view lists
 -- the cadre-days with at least one visit in it, and only the visits in it.
-with scoped_cadres as (
-    -- the cadres with a pair in the scope: a visit in it is one of theirs (all cadres without a scope)
-    select distinct pairing.cadre_phone
-    from pairing
-    inner join beneficiary on beneficiary.id_number = pairing.id_number
-    where ($scope_county::varchar is null or beneficiary.county = $scope_county::varchar)
-        and ($scope_department::varchar is null or pairing.department = $scope_department::varchar)
-),
-
-visits as (
+with visits as (
     select active.id_number, active.contact_date, active.cadre_name, active.cadre_phone, active.department
     from int_contact_active_pairing as active
-    inner join scoped_cadres on scoped_cadres.cadre_phone = active.cadre_phone
+    inner join int_scoped_cadres as scoped_cadres on scoped_cadres.cadre_phone = active.cadre_phone
     where active.method = $visit_method::varchar
         and ($period_start::date is null or active.contact_date >= $period_start::date)
         and ($period_end::date is null or active.contact_date <= $period_end::date)

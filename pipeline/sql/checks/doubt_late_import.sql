@@ -29,15 +29,6 @@ late_batches as (
     where reported_until is not null
 ),
 
-scoped_cadres as (
-    -- the cadres with a pair in the scope: a contact in it is one of theirs (all cadres without a scope)
-    select distinct pairing.cadre_phone
-    from pairing
-    inner join beneficiary on beneficiary.id_number = pairing.id_number
-    where ($scope_county::varchar is null or beneficiary.county = $scope_county::varchar)
-        and ($scope_department::varchar is null or pairing.department = $scope_department::varchar)
-),
-
 late as (
     select
         active.id_number,
@@ -67,7 +58,7 @@ late as (
         and ($period_end::date is null or active.contact_date <= last_day($period_end::date))
         and (
             ($scope_county::varchar is null and $scope_department::varchar is null)
-            or active.cadre_phone in (select cadre_phone from scoped_cadres)
+            or active.cadre_phone in (select cadre_phone from int_scoped_cadres)
         )
 ),
 

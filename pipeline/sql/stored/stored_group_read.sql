@@ -1,7 +1,8 @@
 -- The stored groups of one period for the groupings asked for, in the mart's row order, numbered as the
 -- caller numbers the period, with their values ({value_columns}: each computed column of the catalog from its
--- place in metric_values, filled in by queries._stored_sql); with $county (or $department) given, only the
--- groups under that county (department): a county's rows are read from the city's (queries._SCOPED_FROM_CITY)
+-- place in metric_values, a count as an integer, filled in by queries._stored_sql); with $county (or
+-- $department) given, only the groups under that county (department): a county's rows are read from the
+-- city's (queries._SCOPED_FROM_CITY)
 select
     $period_id::integer as period_id,
     grouping_name,
