@@ -118,7 +118,14 @@ def show_table(
     rows = frame if download is None else download
     heading = _view_heading(file_name, period, scope)
     percents = [c for c in frame.columns if c in fractions]
-    if styler is None and percents:  # 55.0% on screen as in the file and on the cards
+    # pandas styles at most styler.render.max_elements cells (262,144: the people of a county of 20,000 pass it)
+    # and refuses more: a larger table is drawn plain, its rates still as 55.0% through the column settings
+    too_many = frame.size > pd.get_option("styler.render.max_elements")
+    if too_many:
+        if styler is not None:
+            st.caption(labels.TABLE_TOO_LARGE_TO_COLOUR.format(rows=len(frame)))
+        styler = None
+    elif styler is None and percents:  # 55.0% on screen as in the file and on the cards
         styler = Styler(frame).format(_percent, subset=percents)  # a cell shows its text only with its id
     shown = frame
     pinned = pinned_column(frame)

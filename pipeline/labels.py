@@ -346,6 +346,7 @@ TABLE_SEARCH_NONE = "没有含“{text}”的行（共{total:,}条），可以�
 TABLE_ROWS_SHOWN = "共{total:,}条，显示前{shown:,}条；全部{total:,}条请下载Excel，或用上方查找框。"
 TABLE_ROWS_FOUND_SHOWN = "找到{found:,}条（共{total:,}条），显示前{shown:,}条；找到的{found:,}条都在下方Excel中。"
 TABLE_ROWS_FOUND = "找到{found:,}条（共{total:,}条）。"
+TABLE_TOO_LARGE_TO_COLOUR = "本表共{rows:,}行，行数太多，表中不再按红黄绿着色；下载的Excel内容不变。"
 EXPORT_SHEET_DEFAULT = "数据"  # the sheet name when a table's title leaves nothing a sheet name may hold
 CHANGE_VS_PREVIOUS = "较上期"
 COMPARED_WITH = "{period}，对比上期：{previous}"

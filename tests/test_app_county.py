@@ -119,6 +119,24 @@ def test_pair_filters_match_the_county_figures(example_db):
         assert f"共{count}人" in " ".join(c.value for c in at.caption)
 
 
+def test_a_table_too_large_to_colour_is_drawn_plain(example_db):
+    # pandas refuses to style more cells than styler.render.max_elements (a county of 20,000 people passes the
+    # default); here the limit is lowered below the 21 pairs of 东川县, above the table of counties
+    limit = 150
+    pd.set_option("styler.render.max_elements", limit)
+    try:
+        at = pick(open_page("county"), "county_pick", "东川县")
+    finally:
+        pd.reset_option("styler.render.max_elements")
+    assert not at.exception, at.exception
+    pairs = table_with(at, "id_number", "open_issues")
+    assert len(pairs) == 21 and pairs.size > limit
+    assert labels.TABLE_TOO_LARGE_TO_COLOUR.format(rows=21) in [c.value for c in at.caption]
+    # a smaller table keeps its colours and its 55.0%
+    assert table(at, "county_table").size <= limit
+    assert shown_text(at, "county_table").set_index("county").loc["东川县", "contact_rate"] == "55.0%"
+
+
 def test_a_filter_that_leaves_nobody_is_explained(example_db):
     with db.session(example_db, read_only=True) as con:
         empty = queries.metrics(con, "2026Q3", "overall", Scope("临河区", "东川县民政局"), today=EXAMPLE_TODAY)
