@@ -4,9 +4,11 @@ After an import (from the 数据导入 page or the command line) every cache of 
 to open 数据质量 or 督办提醒 would wait for the checks and overdue lists of a whole province. The first page run
 that sees a new data version starts one background thread for it; the thread calls the same cached functions
 the pages call, with the sidebar's defaults (the current quarter as of today), for the whole city first and then
-for the own scope of every account (a county's, a department's), so that a page opened afterwards reads its
-rows from the cache. A page opened while the thread is still at it computes what it needs itself, as before:
-warming changes when a figure is computed, never what it is. Newer data stop the thread at its next scope.
+for the own scope of the accounts (a county's, a department's; those most accounts share first, MAX_SCOPES in
+all), so that a page opened afterwards reads its rows from the cache. A page opened while the thread is still at
+it computes what it needs itself, as before: warming changes when a figure is computed, never what it is. Newer
+data stop the thread at its next scope. The thread runs at the lowest CPU priority, so that it takes the time the
+pages leave.
 
 The thread runs without a page: nothing it does is drawn, and a failure (a database busy with an import) only
 ends it, leaving the page to compute as usual. $GUANAI_WARM=0 turns it off (the tests do, to keep their
@@ -27,6 +29,9 @@ from app_ui import callback_data, data, drill_data, filters, issue_data, upload_
 from pipeline import access, periods, quality, queries
 
 _LOG = logging.getLogger(__name__)
+# Scopes warmed per data version, the whole city first: the smallest cache a warmed call fills keeps 32 entries,
+# so warming alone never pushes the city's views out of it (a province may have hundreds of accounts)
+MAX_SCOPES = 16
 _lock = threading.Lock()
 _started: set = set()  # the data versions a thread was started for, in this process
 _latest: list = [None]  # the newest of them: a thread warming an older version stops at its next scope
@@ -58,10 +63,11 @@ def default_view(today: dt.date, scope: queries.Scope) -> filters.View:
 
 
 def scopes(version: data.Version) -> list[queries.Scope]:
-    """The whole city, then the own scope of the enabled accounts (each once, those of most accounts first)."""
+    """The whole city, then the own scope of the enabled accounts (each once, those of most accounts first), at
+    most MAX_SCOPES in all."""
     with data.connection() as con:
         own = access.account_scopes(con)
-    return [queries.ALL, *(scope for scope in own if scope != queries.ALL)]
+    return [queries.ALL, *(scope for scope in own if scope != queries.ALL)][:MAX_SCOPES]
 
 
 def jobs(version: data.Version, view: filters.View) -> list[Callable[[], object]]:

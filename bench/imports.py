@@ -248,6 +248,7 @@ class RefreshImport:
     rows: int
     process_seconds: Samples = field(default_factory=Samples)  # from starting the process to its exit
     computed: list[int] = field(default_factory=list)  # stored periods the refresh computed, per run
+    standard: int = 0  # the standard periods a refresh keeps stored (materialized.standard_periods)
     inserted: int = 0
     unchanged: int = 0
     error: str = ""
@@ -294,7 +295,10 @@ def measure_refresh_imports(db_path: Path, today: dt.date, runs: int, log=print)
         RefreshImport("a contact log sent again (nothing changes)", unchanged, REFRESH_FILE_ROWS),
         RefreshImport("a contact log of new contacts on the day", new, REFRESH_FILE_ROWS),
     ]
+    from pipeline import materialized
+
     for result in results:
+        result.standard = len(materialized.standard_periods(today))
         log(f"import with refresh: {result.name}, {result.rows:,} rows x {runs}")
         try:
             for _ in range(runs):

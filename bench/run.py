@@ -286,7 +286,7 @@ def refresh_import_table(results: list[imports.RefreshImport]) -> Table:
         computed = sorted(set(result.computed))
         note = (
             f"{result.rows:,} rows: {result.inserted:,} inserted, {result.unchanged:,} unchanged; stored periods "
-            f"computed: {'/'.join(str(n) for n in computed) or '—'} of 12"
+            f"computed: {'/'.join(str(n) for n in computed) or '—'} of {result.standard}"
         )
         rows.append(Row(result.name, result.process_seconds.values, "s", Target("<=", target), note, result.error))
     intro = (

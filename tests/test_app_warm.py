@@ -106,3 +106,12 @@ def test_a_thread_warming_older_data_stops_when_newer_data_come(example_db, monk
     monkeypatch.setattr(warm, "_latest", [version])
     warm._run(version, data.today())
     assert counted["never_contacted"] == 3
+
+
+def test_the_city_comes_first_and_the_scopes_warmed_are_capped(example_db, monkeypatch):
+    from app_ui import data
+
+    version = data.data_version()
+    assert warm.scopes(version) == [queries.ALL, queries.Scope(county="东川县"), queries.Scope(department="市民政局")]
+    monkeypatch.setattr(warm, "MAX_SCOPES", 2)
+    assert warm.scopes(version) == [queries.ALL, queries.Scope(county="东川县")]  # two county accounts share it
