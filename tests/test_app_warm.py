@@ -88,12 +88,22 @@ def test_after_warming_the_first_opens_compute_no_check_and_no_overdue_list(exam
     assert _finish_warming() == 0  # the same data version is warmed once
 
 
-def test_the_views_warmed_are_the_pages_defaults(example_db):
+@pytest.mark.parametrize(
+    ("user", "scope"),
+    [
+        ("市级测试", queries.ALL),
+        ("县区测试", queries.Scope(county="东川县")),
+        ("单位测试", queries.Scope(department="市民政局")),
+    ],
+)
+def test_the_view_warmed_is_the_view_a_page_opens_with(example_db, user, scope):
     from app_ui import data, filters
 
-    view = warm.default_view(data.today(), queries.Scope(county="东川县"))
-    assert view == filters.View(view.period, data.today(), "东川县", None)
-    assert view.period.text == "2026Q4" and view.period.is_cut
+    at = _open("app_pages/overview.py", user)
+    # the same View, field for field: the cached calls' key, so that a warmed entry is the page's
+    opened = at.session_state[filters.VIEW_KEY]
+    assert opened == warm.default_view(data.today(), scope)
+    assert opened.period.text == "2026Q4" and opened.period.is_cut
 
 
 def test_a_thread_warming_older_data_stops_when_newer_data_come(example_db, monkeypatch, counted):
