@@ -26,6 +26,17 @@ def read_sql(relative: str) -> str:
     return (SQL_DIR / relative).read_text(encoding="utf-8")
 
 
+# Checkpoints do not compact row groups that hold deleted rows (DuckDB's vacuum tasks). Every import refreshes
+# the stored figures of the periods it touched: their old groups are deleted and new ones appended (at province
+# scale ~620,000 rows for the three running periods), and merging the row groups those rows shared with other
+# periods' rewrote them at the next checkpoint: ~0.9 s of every import, or of whichever page run next closed the
+# database. A row group is still freed at a checkpoint once all of its rows are deleted, and a refresh appends
+# the groups of its periods together, so what a refresh leaves behind is the deleted part of a row group or two,
+# not its rows (tests/test_stored_compaction.py). DuckDB keeps the setting per database as opened in the
+# process, for every connection to it.
+NO_COMPACTING = "set max_vacuum_tasks = 0"
+
+
 def _is_lock_error(exc: Exception) -> bool:
     text = str(exc)
     return "Could not set lock" in text or "Conflicting lock" in text
@@ -70,6 +81,7 @@ def connect(
             delay = min(delay * 2, 1.0)
     con.execute("set enable_progress_bar = false")  # no bars on stderr from long imports
     if not read_only:
+        con.execute(NO_COMPACTING)
         safe_files.make_private(target)
         migrate(con)
     if not external_access:

@@ -407,23 +407,25 @@ def _side_by_side(frames: list[pd.DataFrame], sizes: list[int]) -> pd.DataFrame:
 
 
 @functools.cache
-@functools.cache
-def _stored_sql() -> tuple[str, str, str]:
+def _stored_sql() -> tuple[str, str]:
     """The statements that store periods of mart_metrics (all groupings, the whole city) and read one back:
-    the rows of the periods, their groups with their values (a list in the order of the catalog's computed
+    the insert computing the periods' groups with their values (a list in the order of the catalog's computed
     columns), and the read of one period's groups with a column per computed metric."""
-    order = ", ".join(f"{column} nulls first" for column in _MODEL_ORDER["mart_metrics"] if column != "period_id")
-    rows = db.read_sql("stored/stored_rows_create.sql").format(model=compose("mart_metrics"), order=order)
-    # the column names come from the catalog, never from outside
+    # the column names come from the mart's ordering and the catalog, never from outside
+    order = ", ".join(
+        f"stored_rows.{column} nulls first" for column in _MODEL_ORDER["mart_metrics"] if column != "period_id"
+    )
     cast_columns = ", ".join(f"stored_rows.{name}::double" for name in catalog.COMPUTED_COLUMNS)
-    groups = db.read_sql("stored/stored_group_insert.sql").format(cast_columns=cast_columns)
+    insert = db.read_sql("stored/stored_group_insert.sql").format(
+        model=compose("mart_metrics"), order=order, cast_columns=cast_columns
+    )
     kinds = catalog.dtypes(catalog.COMPUTED_COLUMNS)  # a count comes back an integer, as the mart gives it
     value_columns = ", ".join(
         f"metric_values[{number}]{'::bigint' if kinds[name] == 'int64' else ''} as {name}"
         for number, name in enumerate(catalog.COMPUTED_COLUMNS, start=1)
     )
     read = db.read_sql("stored/stored_group_read.sql").format(value_columns=value_columns)
-    return rows, groups, read
+    return insert, read
 
 
 def figures_key(config: settings.Settings) -> str:
@@ -458,21 +460,19 @@ def stored_insert(
 ) -> list[int]:
     """Compute some periods' metrics for the whole city, all groupings, in one statement, into the store (their
     groups with their values); the groups written of each period. The caller writes their entries."""
-    rows_sql, groups_sql, _ = _stored_sql()
-    params = bound_parameters(rows_sql, list(period_list), ALL, config, groupings=list(GROUPINGS))
-    con.execute(rows_sql, params)
-    try:
-        entries = {
-            "figures_key": keys[0],
-            "data_key": keys[1],
-            "start_ons": [period.start for period in period_list],
-            "as_ofs": [period.as_of for period in period_list],
-            "months": [period.months for period in period_list],
-        }
-        con.execute(groups_sql, entries)
-        counts = dict(con.execute(db.read_sql("stored/stored_row_counts.sql")).fetchall())
-    finally:
-        con.execute("drop table if exists stored_rows")
+    insert_sql, _ = _stored_sql()
+    entries = {
+        "figures_key": keys[0],
+        "data_key": keys[1],
+        "start_ons": [period.start for period in period_list],
+        "as_ofs": [period.as_of for period in period_list],
+        "months": [period.months for period in period_list],
+    }
+    con.execute(
+        insert_sql,
+        bound_parameters(insert_sql, list(period_list), ALL, config, groupings=list(GROUPINGS), **entries),
+    )
+    counts = dict(con.execute(db.read_sql("stored/stored_row_counts.sql"), entries).fetchall())
     return [counts.get(position, 0) for position in range(len(period_list))]
 
 
@@ -514,7 +514,7 @@ def _stored_frames(
 
 def _stored_frame(con: duckdb.DuckDBPyConnection, params: Mapping[str, object]) -> pd.DataFrame:
     """One stored period's groups with a column per computed metric, counts as integers (never empty)."""
-    return _frame(con, _stored_sql()[2], params)
+    return _frame(con, _stored_sql()[1], params)
 
 
 # A county's figures and a department's are rows of the city's, for some groupings. The county scope keeps

@@ -1,7 +1,10 @@
--- The groups of the periods just computed (the temp table stored_rows, a period by its period_id, the position
--- in $start_ons/$as_ofs/$months), under their keys, each with its values in one list in the order of the
--- catalog's computed columns ({cast_columns}: queries._stored_sql, names from pipeline/catalog.py); an empty
--- value (a median of nothing) is an empty element
+-- Some periods of mart_metrics computed and stored in one statement: their groups under their keys, each
+-- period's numbered in the mart's row order (row_no), each group with its values in one list in the order of
+-- the catalog's computed columns; an empty value (a median of nothing) is an empty element. A period is known
+-- in the mart by its period_id, its position in $start_ons/$as_ofs/$months. queries._stored_sql fills in the
+-- composed statement of the mart (its values stay bound parameters), the mart's ordering columns and the cast
+-- values (names from pipeline/catalog.py). The rows go straight from the mart into the table: held in a table
+-- of their own first, they cost a write and a read more.
 insert into stored_metric_group by name
 select
     $figures_key as figures_key,
@@ -9,7 +12,7 @@ select
     period.start_on,
     period.as_of,
     period.months,
-    stored_rows.row_no,
+    row_number() over (partition by stored_rows.period_id order by {order}) as row_no,
     stored_rows.grouping_name,
     stored_rows.county,
     stored_rows.township,
@@ -19,7 +22,9 @@ select
     stored_rows.cadre_level,
     stored_rows.category,
     [{cast_columns}] as metric_values
-from stored_rows
+from (
+{model}
+) as stored_rows
 inner join (
     select
         unnest(range(len($start_ons::date[])))::integer as period_id,
