@@ -32,7 +32,7 @@ from pathlib import Path
 import duckdb
 import streamlit as st
 
-from app_ui import browser_session, data, escape, filters
+from app_ui import browser_session, data, escape, filters, page_style, warm
 from pipeline import access, config, db, labels, sessions
 from pipeline.queries import Scope
 
@@ -288,6 +288,8 @@ def login_page() -> None:
     if not _has_accounts(data.file_version()):  # looking never creates a database
         st.info(labels.LOGIN_NO_ACCOUNTS)
         return
+    warm.start_with_data(data.data_version())  # the page after the login is computed while the user signs in
+    page_style.preload()  # and the browser fetches the code that draws it
     st.caption(labels.LOGIN_INTRO)
     with st.form("login", enter_to_submit=True):
         name = st.text_input(labels.LOGIN_NAME, max_chars=access.MAX_NAME_LENGTH, autocomplete="username")

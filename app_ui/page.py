@@ -55,8 +55,7 @@ def start(
         if user.may_import:
             st.page_link("app_pages/upload.py", label=labels.PAGE_TITLES["upload"], icon=":material/upload_file:")
         st.stop()
-    if status and status["beneficiaries"]:
-        warm.start(version)  # the first run that sees new data computes the common views in the background
+    warm.start_with_data(version)  # the first run that sees new data computes the common views in the background
     view = filters.current_view(user, reads(page))
     if title_for is not None and (own_title := title_for(view)):
         heading.title(own_title)

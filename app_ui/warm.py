@@ -2,13 +2,14 @@
 
 After an import (from the 数据导入 page or the command line) every cache of the app is cold: the first person
 to open 数据质量 or 督办提醒 would wait for the checks and overdue lists of a whole province. The first page run
-that sees a new data version starts one background thread for it; the thread calls the same cached functions
-the pages call, with the sidebar's defaults (the current quarter as of today), for the whole city first and then
-for the own scope of the accounts (a county's, a department's; those most accounts share first, MAX_SCOPES in
-all), so that a page opened afterwards reads its rows from the cache. A page opened while the thread is still at
-it computes what it needs itself, as before: warming changes when a figure is computed, never what it is. Newer
-data stop the thread at its next scope. The thread runs at the lowest CPU priority, so that it takes the time the
-pages leave.
+that sees a new data version, or the login form shown on it, starts one background thread for it; the thread
+calls the same cached functions the pages call, with the sidebar's defaults (the current quarter as of today),
+for the whole city first and then for the own scope of the accounts (a county's, a department's; those most
+accounts share first, MAX_SCOPES in all), so that a page opened afterwards reads its rows from the cache. A page
+asking for a view the thread is computing waits for that computation (Streamlit computes a cached value once),
+one the thread has not reached yet it computes itself, as before: warming changes when a figure is computed,
+never what it is. Newer data stop the thread at its next scope. The thread runs at the lowest CPU priority, so
+that it takes the time the pages leave.
 
 The thread runs without a page: nothing it does is drawn, and a failure (a database busy with an import) only
 ends it, leaving the page to compute as usual. $GUANAI_WARM=0 turns it off (the tests do, to keep their
@@ -54,6 +55,13 @@ def start(version: data.Version) -> threading.Thread | None:
     thread = threading.Thread(target=_run, args=(version, data.today()), name="warm-views", daemon=True)
     thread.start()
     return thread
+
+
+def start_with_data(version: data.Version) -> threading.Thread | None:
+    """start(), once the data hold beneficiaries: the first page run after an import, or the login form, where
+    the views are computed while the user signs in."""
+    status = data.data_status(version)
+    return start(version) if status and status["beneficiaries"] else None
 
 
 def default_view(today: dt.date, scope: queries.Scope) -> filters.View:

@@ -94,6 +94,12 @@ def app_test(script: Path | str = ROOT / "app.py", user: str | None = CITY_USER)
     return at
 
 
+def shows_no_data(at) -> bool:
+    """Nothing of the data on screen: no card, and no table with a row (the login form holds one empty table, never
+    shown, drawn for the browser to fetch the code of tables: app_ui.page_style.preload)."""
+    return not at.metric and all(frame.value.empty for frame in at.dataframe)
+
+
 def build_example_database(path: Path) -> Path:
     """The spec's example ledgers imported as an office would, on the pinned day, with the test accounts."""
     from pipeline import db

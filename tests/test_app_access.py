@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from app_ui import filters
 from pipeline import access, db, labels, masking, templates
 from pipeline.ingest.rows import KIND_ORDER
-from tests.conftest import ACCOUNTS, CITY_USER, EXAMPLE_TODAY, ROOT, TEST_PASSWORD, app_test
+from tests.conftest import ACCOUNTS, CITY_USER, EXAMPLE_TODAY, ROOT, TEST_PASSWORD, app_test, shows_no_data
 from tests.drill_helpers import FULL_ID, FULL_PHONE, open_page, rendered_text, rerun, select_row, table, table_with
 from tests.ingest_helpers import csv_bytes, mobile, pid
 
@@ -169,7 +169,7 @@ def test_before_login_only_the_login_page_exists(example_db):
     at = rerun(app_test(user=None))
     assert [t.value for t in at.title] == [labels.LOGIN_TITLE]
     assert [t.label for t in at.text_input] == [labels.LOGIN_NAME, labels.LOGIN_PASSWORD]
-    assert not at.metric and not at.dataframe and not at.selectbox
+    assert shows_no_data(at) and not at.selectbox
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("app_pages/overview.py")
 

@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_ui import auth, browser_session
 from pipeline import access, db, labels, sessions
-from tests.conftest import CITY_USER, TEST_PASSWORD, app_test
+from tests.conftest import CITY_USER, TEST_PASSWORD, app_test, shows_no_data
 from tests.drill_helpers import rerun
 
 
@@ -178,7 +178,7 @@ def test_a_cookie_of_an_ended_session_gets_the_login_form_and_is_cleared(
     bring_cookie(monkeypatch, "x" * 43 if ending == "unknown" else started.token)
     at = rerun(app_test(user=None))
     assert titles(at) == [labels.LOGIN_TITLE]
-    assert not at.metric and not at.dataframe
+    assert shows_no_data(at)
     assert [w.value for w in at.warning] == ([message] if message else [])
     assert "session_resume" not in actions(example_db)
     cleared = set_cookie(exchange(handoff_drawn(at)))

@@ -6,7 +6,7 @@ import time
 
 from app_ui import auth
 from pipeline import access, db, labels
-from tests.conftest import CITY_USER, TEST_PASSWORD, app_test
+from tests.conftest import CITY_USER, TEST_PASSWORD, app_test, shows_no_data
 from tests.drill_helpers import rerun
 
 
@@ -26,7 +26,7 @@ def test_a_session_idle_for_more_than_30_minutes_ends_with_a_message(example_db)
     at = signed_in_since(31)
     assert [t.value for t in at.title] == [labels.LOGIN_TITLE]
     assert "您已超过30分钟未操作，请重新登录" in [w.value for w in at.warning]
-    assert not at.metric and not at.dataframe
+    assert shows_no_data(at)
     assert auth.SESSION_USER not in at.session_state
     assert last_record(example_db) == (CITY_USER, "logout", labels.AUDIT_DETAIL_IDLE_LOGOUT.format(minutes="30"))
     # the next run is the plain login page, and signing in again works

@@ -11,7 +11,7 @@ import pytest
 
 from app_ui import warm
 from pipeline import quality, queries
-from tests.conftest import app_test
+from tests.conftest import add_accounts, app_test, shows_no_data
 
 PAGES = ("app_pages/quality.py", "app_pages/reminders.py")
 USERS = ("市级测试", "县区测试", "单位测试")
@@ -125,3 +125,29 @@ def test_the_city_comes_first_and_the_scopes_warmed_are_capped(example_db, monke
     assert warm.scopes(version) == [queries.ALL, queries.Scope(county="东川县"), queries.Scope(department="市民政局")]
     monkeypatch.setattr(warm, "MAX_SCOPES", 2)
     assert warm.scopes(version) == [queries.ALL, queries.Scope(county="东川县")]  # two county accounts share it
+
+
+def test_the_login_form_starts_warming_and_shows_nothing_of_it(example_db, monkeypatch, counted):
+    from pipeline import labels
+
+    monkeypatch.setenv("GUANAI_WARM", "1")
+    at = app_test(user=None)
+    at.run()
+    assert [title.value for title in at.title] == [labels.LOGIN_TITLE]
+    assert _finish_warming() == 1  # computed while the user signs in
+    assert counted["never_contacted"] == 3
+    assert shows_no_data(at)  # nothing of what was computed is on the form
+    at.run()
+    assert _finish_warming() == 0  # once per data version
+
+
+def test_the_login_form_of_a_database_without_data_warms_nothing(tmp_path, monkeypatch):
+    path = tmp_path / "accounts-only.duckdb"
+    monkeypatch.setenv("GUANAI_DB", str(path))
+    monkeypatch.setenv("GUANAI_WARM", "1")
+    add_accounts(path, "市级测试")  # an account, and no ledger imported yet
+    at = app_test(user=None)
+    at.run()
+    assert not at.exception
+    assert at.text_input  # the form is there
+    assert _finish_warming() == 0

@@ -139,6 +139,17 @@ def test_a_county_user_logs_in_and_sees_only_his_county_whatever_the_link_asks(a
     page.get_by_label(labels.LOGIN_PASSWORD).wait_for(timeout=60_000)
     wait_for_app(page)
     assert page.locator("[data-testid='stMetric']").count() == 0  # nothing before the login
+    # while the form is filled in, the browser fetches the code of the charts and tables the next page draws,
+    # for a chart and a table of nothing that are never shown
+    for chunk in ("PlotlyChart", "DataFrame"):
+        page.wait_for_function(
+            "chunk => performance.getEntriesByType('resource').some(e => e.name.includes(`/${chunk}.`))",
+            arg=chunk,
+            timeout=30_000,
+        )
+    assert page.locator(".js-plotly-plot").count() == 1 and page.locator(".js-plotly-plot").is_hidden()
+    assert page.locator("[data-testid='stDataFrame']").count() == 1
+    assert page.locator("[data-testid='stDataFrame']").is_hidden()
     screenshot(page, "login")
     open_signed_in(page, url(app_url, "county", county="西坪县"), user="县区测试")
     # the page the link named, as a county account sees it: its own county's townships
