@@ -81,7 +81,9 @@ def scopes(version: data.Version) -> list[queries.Scope]:
 def jobs(version: data.Version, view: filters.View) -> list[Callable[[], object]]:
     """The cached calls of the slowest first opens, in the order of the sidebar: 总览's figures, ranking and 报送情况,
     the 县区 and 单位 rankings, 问题台账's figures and overdue list, 督办提醒's overdue lists and texts, 数据质量's
-    checks and 疑点 (and a county's or department's place among its peers)."""
+    checks and 疑点 (and a county's or department's place among its peers, beside the city's figures). They restate
+    the pages' own calls: tests/test_app_warm.py opens those pages after warming and fails on any of these
+    computations a page still makes."""
     by = "township" if view.county else "county"
     found = [
         lambda: data.compare_previous(version, view, "overall"),
@@ -89,6 +91,7 @@ def jobs(version: data.Version, view: filters.View) -> list[Callable[[], object]
         lambda: data.submissions(version, view.today, view.scope),
         lambda: data.metrics_many(version, view, ("county", "township")),
         lambda: drill_data.department_ranking(version, view),
+        lambda: data.metrics_many(version, view, ("overall",)),
         lambda: issue_data.issue_stats(version, view),
         lambda: issue_data.issue_stats(version, view.for_period(view.previous)),
         lambda: issue_data.overdue_issues(version, view, True),
@@ -99,13 +102,26 @@ def jobs(version: data.Version, view: filters.View) -> list[Callable[[], object]
     if view.county or view.department:  # a county's or department's place among all of its kind
         kind = "county" if view.county else "department"
         found.append(functools.partial(data.peer_figures, version, view.period, kind))
-    if view.county:  # a county's 县区 page lists its people
-        found.append(functools.partial(drill_data.pair_rows, version, view, "county", (view.county,), True))
+        found.append(functools.partial(data.city_overall, version, view.period))
+    found.append(functools.partial(_people_of_the_only_county, version, view))
     if view.scope == queries.ALL:  # the checks of the imported files, the same for every scope that sees them
         files = [name for name in quality.CHECKS if name not in quality.SCOPED_CHECKS]
         found += [functools.partial(upload_data.file_check, version, name) for name in files]
         found.append(functools.partial(upload_data.rejected_reasons, version))
     return found
+
+
+def _people_of_the_only_county(version: data.Version, view: filters.View) -> None:
+    """The people 县区 lists straight away when the view holds one county only (a county's account, a department
+    working in one county; the others wait for a county to be picked): the county's, or its township's when it has
+    one only, which the page's township picker takes by itself (drill_view.synced_pick)."""
+    grouped = data.metrics_many(version, view, ("county", "township"))
+    if len(grouped["county"]) != 1:
+        return
+    county = grouped["county"]["county"].iloc[0]
+    townships = grouped["township"].loc[grouped["township"]["county"] == county, "township"].tolist()
+    by, key = ("township", (county, townships[0])) if len(townships) == 1 else ("county", (county,))
+    drill_data.pair_rows(version, view, by, key, True)
 
 
 def _run(version: data.Version, today: dt.date) -> None:

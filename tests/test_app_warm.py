@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from app_ui import warm
-from pipeline import quality, queries
+from pipeline import labels, quality, queries
 from tests.conftest import add_accounts, app_test, shows_no_data
 
 PAGES = ("app_pages/quality.py", "app_pages/reminders.py")
@@ -128,8 +128,6 @@ def test_the_city_comes_first_and_the_scopes_warmed_are_capped(example_db, monke
 
 
 def test_the_login_form_starts_warming_and_shows_nothing_of_it(example_db, monkeypatch, counted):
-    from pipeline import labels
-
     monkeypatch.setenv("GUANAI_WARM", "1")
     at = app_test(user=None)
     at.run()
@@ -151,3 +149,62 @@ def test_the_login_form_of_a_database_without_data_warms_nothing(tmp_path, monke
     assert not at.exception
     assert at.text_input  # the form is there
     assert _finish_warming() == 0
+
+
+# The computations behind the cached calls warming makes (warm.jobs), as the pipeline names them
+WARMED_COMPUTATIONS = {
+    "queries": ("compare_previous", "metrics_many", "department_ranking", "pair_rows", "overdue"),
+    "status": ("submissions",),
+    "issue_stats": ("issue_stats",),
+    "quality": ("run_checks_at_once",),
+    "doubtful": ("find",),
+}
+FIRST_OPENS = ("overview", "county", "department", "issues", "reminders", "quality")
+
+
+@pytest.fixture
+def computations(monkeypatch) -> collections.Counter:
+    """The calls of the computations warming covers, by module and name."""
+    from pipeline import issue_stats, status
+    from pipeline.callbacks import doubtful
+
+    modules = {"queries": queries, "status": status, "issue_stats": issue_stats, "quality": quality}
+    modules["doubtful"] = doubtful
+    calls: collections.Counter = collections.Counter()
+
+    def counting(name, function):
+        def counted(*args, **options):
+            calls[name] += 1
+            return function(*args, **options)
+
+        return counted
+
+    for module_name, names in WARMED_COMPUTATIONS.items():
+        for name in names:
+            module = modules[module_name]
+            monkeypatch.setattr(module, name, counting(f"{module_name}.{name}", getattr(module, name)))
+    return calls
+
+
+@pytest.mark.parametrize("user", USERS)
+def test_after_warming_the_first_opens_compute_nothing_warming_covers(example_db, monkeypatch, computations, user):
+    # warming restates the calls the pages make on their first open: should a page ask for something else (another
+    # grouping, another view), its first open computes again, and this test names the page and the computation
+    from app_ui import auth
+
+    monkeypatch.setenv("GUANAI_WARM", "1")
+    at = app_test(user=None)
+    at.run()  # the login form starts warming
+    assert _finish_warming() == 1
+    assert computations, "warming computed nothing"
+    at.session_state[auth.SESSION_USER] = user  # signed in: the page the login opens
+    computations.clear()
+    at.run()
+    assert not at.exception, at.exception
+    assert not computations, ("the page the login opens", dict(computations))
+    for page in FIRST_OPENS:
+        at.switch_page(f"app_pages/{page}.py")
+        at.run()
+        assert not at.exception, (page, at.exception)
+        assert [title.value for title in at.title][:1] != [labels.LOGIN_TITLE], page
+        assert not computations, (page, dict(computations))
