@@ -472,8 +472,12 @@ def stored_insert(
         insert_sql,
         bound_parameters(insert_sql, list(period_list), ALL, config, groupings=list(GROUPINGS), **entries),
     )
-    counts = dict(con.execute(db.read_sql("stored/stored_row_counts.sql"), entries).fetchall())
-    return [counts.get(position, 0) for position in range(len(period_list))]
+    under = {"figures_key": keys[0], "data_key": keys[1]}
+    counts = {
+        (start, as_of, months): rows
+        for start, as_of, months, rows in con.execute(db.read_sql("stored/stored_row_counts.sql"), under).fetchall()
+    }
+    return [counts.get((period.start, period.as_of, period.months), 0) for period in period_list]
 
 
 def _stored_frames(
