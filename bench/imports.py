@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -118,6 +119,8 @@ def _fresh(work: Path, base: Path | None) -> Path:
         path.unlink(missing_ok=True)
     if base is not None:
         shutil.copyfile(base, target)
+        # the copy's pages reach the disk now, not while the import timed next is writing its own
+        os.sync()
     return target
 
 

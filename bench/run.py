@@ -234,7 +234,8 @@ def import_table(results: list[imports.ImportResult]) -> Table:
         rows.append(Row(f"{result.name}: peak memory", result.peak_bytes.values, "bytes", Target("<=", PEAK_BYTES)))
     intro = (
         "Each run is a fresh child process importing one file with `pipeline.ingest.load.import_file` into a "
-        "fresh database (the contact log into a copy of a database that already holds the roster). rows/s = "
+        "fresh database (the contact log into a copy of a database that already holds the roster, written to disk "
+        "before the clock starts). rows/s = "
         "data rows / seconds of the import_file call (read, parse, clean, load, commit, checkpoint). Peak memory: "
         "the child and its own children (the .xlsx parser runs in one), polled from /proc."
     )
@@ -292,7 +293,8 @@ def refresh_import_table(results: list[imports.RefreshImport]) -> Table:
     intro = (
         "`python -m pipeline import` of one 50,000-row contact log cut from the demo's own contacts, timed from "
         "starting the process to its exit (start-up, import, the refresh of the stored periods the batch can have "
-        "changed, the 督办 check), each run into a fresh copy of the demo database. The first file is what the "
+        "changed, the 督办 check), each run into a fresh copy of the demo database, written to disk (sync) before "
+        "the clock starts, so that the import does not wait on the copy's writes. The first file is what the "
         "database holds already; the second has the same people's contacts on the pinned day, so only the running "
         "month, quarter and year reach it (import_batch.touched_from)."
     )
