@@ -67,7 +67,9 @@ class PagesResults:
 
 def _launch(arguments: list[str], db_path: Path, today: dt.date, log) -> tuple[dict | None, int, str]:
     """Run `python -m bench.pages ARGUMENTS` on the database: its JSON answer, peak memory and any error."""
-    env = {**os.environ, "GUANAI_DB": str(db_path), "GUANAI_TODAY": today.isoformat()}
+    # no warming (app_ui/warm.py): a thread computing views beside the timed runs would take their CPU and fill
+    # the caches a cold run has just cleared, and the process exits while it is still in DuckDB
+    env = {**os.environ, "GUANAI_DB": str(db_path), "GUANAI_TODAY": today.isoformat(), "GUANAI_WARM": "0"}
     command = [sys.executable, "-m", "bench.pages", *arguments]
     child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     # the child reports each page on stderr as it finishes: pass that on, keep the tail for an error
