@@ -8,7 +8,7 @@ for the whole city first and then for the own scope of the accounts (a county's,
 accounts share first, MAX_SCOPES in all), so that a page opened afterwards reads its rows from the cache. A page
 asking for a view the thread is computing waits for that computation (Streamlit computes a cached value once),
 one the thread has not reached yet it computes itself, as before: warming changes when a figure is computed,
-never what it is. Newer data stop the thread at its next scope. The thread runs at the lowest CPU priority, so
+never what it is. Newer data stop the thread after the call it is in. The thread runs at the lowest CPU priority, so
 that it takes the time the pages leave.
 
 The thread runs without a page: nothing it does is drawn, and a failure (a database busy with an import) only
@@ -18,6 +18,7 @@ timing their own).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
 import functools
@@ -35,7 +36,10 @@ _LOG = logging.getLogger(__name__)
 MAX_SCOPES = 16
 _lock = threading.Lock()
 _started: set = set()  # the data versions a thread was started for, in this process
-_latest: list = [None]  # the newest of them: a thread warming an older version stops at its next scope
+_latest: list = [None]  # the newest of them: a thread warming an older version stops after its current call
+_threads: list[threading.Thread] = []
+# How long the process waits at its exit for a thread to finish the call it is in (stop())
+STOP_WAIT_SECONDS = 10.0
 
 
 def enabled() -> bool:
@@ -53,8 +57,21 @@ def start(version: data.Version) -> threading.Thread | None:
         _started.add(version)
         _latest[0] = version
     thread = threading.Thread(target=_run, args=(version, data.today()), name="warm-views", daemon=True)
+    with _lock:
+        _threads[:] = [running for running in _threads if running.is_alive()] + [thread]
     thread.start()
     return thread
+
+
+@atexit.register
+def stop(timeout: float | None = None) -> None:
+    """Stop warming: every thread ends after the call it is in, waited for up to STOP_WAIT_SECONDS. Run at the
+    process's exit, where a thread left inside DuckDB while the interpreter shuts down can hang the process."""
+    with _lock:
+        _latest[0] = None
+        threads = list(_threads)
+    for thread in threads:
+        thread.join(STOP_WAIT_SECONDS if timeout is None else timeout)
 
 
 def start_with_data(version: data.Version) -> threading.Thread | None:
@@ -133,6 +150,8 @@ def _run(version: data.Version, today: dt.date) -> None:
                 return
             with data.shared_connection():  # one connection a scope, given back between scopes to an import
                 for job in jobs(version, default_view(today, scope)):
+                    if _latest[0] != version:  # newer data, or the process ends (stop())
+                        return
                     job()
     except Exception:  # a busy or replaced database: the pages compute what they need themselves
         _LOG.info("warming stopped", exc_info=True)

@@ -208,3 +208,29 @@ def test_after_warming_the_first_opens_compute_nothing_warming_covers(example_db
         assert not at.exception, (page, at.exception)
         assert [title.value for title in at.title][:1] != [labels.LOGIN_TITLE], page
         assert not computations, (page, dict(computations))
+
+
+def test_stopping_ends_a_thread_after_the_call_it_is_in(example_db, monkeypatch):
+    # what the process does at its exit (atexit): a thread left inside DuckDB while the interpreter shuts down can
+    # hang it
+    from app_ui import data
+
+    begun, release, done = threading.Event(), threading.Event(), []
+
+    def slow_call() -> None:
+        begun.set()
+        release.wait(10)
+        done.append("slow")
+
+    monkeypatch.setenv("GUANAI_WARM", "1")
+    monkeypatch.setattr(warm, "_started", set())
+    monkeypatch.setattr(warm, "_threads", [])
+    monkeypatch.setattr(warm, "jobs", lambda version, view: [slow_call, lambda: done.append("next")])
+    thread = warm.start(data.data_version())
+    assert begun.wait(10)
+    stopper = threading.Thread(target=warm.stop, args=(10,))
+    stopper.start()
+    release.set()  # the call it is in ends; stop() is waiting for the thread
+    stopper.join(10)
+    assert not thread.is_alive() and not stopper.is_alive()
+    assert done == ["slow"]  # the next call was not made
