@@ -225,11 +225,16 @@ def test_stopping_ends_a_thread_after_the_call_it_is_in(example_db, monkeypatch)
     monkeypatch.setenv("GUANAI_WARM", "1")
     monkeypatch.setattr(warm, "_started", set())
     monkeypatch.setattr(warm, "_threads", [])
+    monkeypatch.setattr(warm, "_latest", [None])
     monkeypatch.setattr(warm, "jobs", lambda version, view: [slow_call, lambda: done.append("next")])
     thread = warm.start(data.data_version())
     assert begun.wait(10)
     stopper = threading.Thread(target=warm.stop, args=(10,))
     stopper.start()
+    for _ in range(1000):  # stop() has asked the thread to end
+        if warm._latest[0] is None:
+            break
+        threading.Event().wait(0.01)
     release.set()  # the call it is in ends; stop() is waiting for the thread
     stopper.join(10)
     assert not thread.is_alive() and not stopper.is_alive()
