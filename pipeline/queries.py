@@ -507,7 +507,8 @@ def _stored_frames(
             "start_on": period.start,
             "as_of": period.as_of,
             "months": period.months,
-            "groupings": list(groupings),
+            # every grouping: no filter on them, and the rows come in the order they were stored
+            "groupings": None if set(GROUPINGS) <= set(groupings) else list(groupings),
             "county": None,
             "department": None,
             **(under or {}),
@@ -517,8 +518,14 @@ def _stored_frames(
 
 
 def _stored_frame(con: duckdb.DuckDBPyConnection, params: Mapping[str, object]) -> pd.DataFrame:
-    """One stored period's groups with a column per computed metric, counts as integers (never empty)."""
-    return _frame(con, _stored_sql()[1], params)
+    """One stored period's groups with a column per computed metric, counts as integers (never empty), in the
+    mart's row order. They are stored in that order and a scan keeps it (DuckDB preserves insertion order), so
+    they are sorted here only when they come otherwise (groups stored by an earlier release, unordered)."""
+    table = con.sql(_stored_sql()[1], params=dict(params)).to_arrow_table()
+    numbers = table.column("row_no").to_numpy()
+    if not bool(np.all(numbers[1:] > numbers[:-1])):
+        table = table.sort_by("row_no")
+    return table.drop_columns(["row_no"]).to_pandas()
 
 
 # A county's figures and a department's are rows of the city's, for some groupings. The county scope keeps
