@@ -66,8 +66,10 @@ def today() -> dt.date:
     return config.today()
 
 
-# Inside shared_connection(): the one connection of the block, once opened (an empty list until then).
+# Inside shared_connection(): the one connection of the block, once opened (an empty list until then), and the
+# set its owner gave for the cursors of the calls in progress (None: not kept).
 _shared: contextvars.ContextVar[list | None] = contextvars.ContextVar("shared_connection", default=None)
+_running: contextvars.ContextVar[set | None] = contextvars.ContextVar("running_cursors", default=None)
 
 
 def _open() -> duckdb.DuckDBPyConnection:
@@ -90,9 +92,14 @@ def connection():
         if not shared:
             shared.append(_open())
         cursor = shared[0].cursor()
+        running = _running.get()
+        if running is not None:
+            running.add(cursor)
         try:
             yield cursor
         finally:
+            if running is not None:
+                running.discard(cursor)
             cursor.close()
         return
     con = _open()
@@ -103,17 +110,21 @@ def connection():
 
 
 @contextlib.contextmanager
-def shared_connection():
+def shared_connection(running: set | None = None):
     """Within the block, the calls that miss their caches share one connection, opened by the first and closed at
-    the end: a page making many such calls opens the database once, and its checks share what it has read."""
+    the end: a page making many such calls opens the database once, and its checks share what it has read.
+
+    With `running`, each call's cursor is in that set while the call runs, so that another thread can interrupt it
+    (warming, when the process ends)."""
     if _shared.get() is not None:
         yield
         return
     held: list = []
-    token = _shared.set(held)
+    token, running_token = _shared.set(held), _running.set(running)
     try:
         yield
     finally:
+        _running.reset(running_token)
         _shared.reset(token)
         for con in held:
             con.close()

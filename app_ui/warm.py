@@ -8,8 +8,8 @@ for the whole city first and then for the own scope of the accounts (a county's,
 accounts share first, MAX_SCOPES in all), so that a page opened afterwards reads its rows from the cache. A page
 asking for a view the thread is computing waits for that computation (Streamlit computes a cached value once),
 one the thread has not reached yet it computes itself, as before: warming changes when a figure is computed,
-never what it is. Newer data stop the thread after the call it is in. The thread runs at the lowest CPU priority, so
-that it takes the time the pages leave.
+never what it is. Newer data stop the thread after the call it is in; the end of the process interrupts that call.
+The thread runs at the lowest CPU priority, so that it takes the time the pages leave.
 
 The thread runs without a page: nothing it does is drawn, and a failure (a database busy with an import) only
 ends it, leaving the page to compute as usual. $GUANAI_WARM=0 turns it off (the tests do, to keep their
@@ -25,7 +25,10 @@ import functools
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
+
+import duckdb
 
 from app_ui import callback_data, data, drill_data, filters, issue_data, upload_data
 from pipeline import access, periods, quality, queries
@@ -38,7 +41,8 @@ _lock = threading.Lock()
 _started: set = set()  # the data versions a thread was started for, in this process
 _latest: list = [None]  # the newest of them: a thread warming an older version stops after its current call
 _threads: list[threading.Thread] = []
-# How long the process waits at its exit for a thread to finish the call it is in (stop())
+_running: set = set()  # the cursors of the warming calls in progress (data.shared_connection), which stop() interrupts
+# How long the process waits at its exit for a thread to end (stop()); its call is interrupted meanwhile
 STOP_WAIT_SECONDS = 10.0
 
 
@@ -65,13 +69,21 @@ def start(version: data.Version) -> threading.Thread | None:
 
 @atexit.register
 def stop(timeout: float | None = None) -> None:
-    """Stop warming: every thread ends after the call it is in, waited for up to STOP_WAIT_SECONDS. Run at the
-    process's exit, where a thread left inside DuckDB while the interpreter shuts down can hang the process."""
+    """Stop warming: the DuckDB statements of its calls in progress are interrupted, every thread ends after the
+    call it is in, waited for up to STOP_WAIT_SECONDS. Run at the process's exit, where a thread left inside
+    DuckDB while the interpreter shuts down can hang the process (a city's checks at five times a province take
+    longer than the wait)."""
     with _lock:
         _latest[0] = None
         threads = list(_threads)
+    deadline = time.monotonic() + (STOP_WAIT_SECONDS if timeout is None else timeout)
     for thread in threads:
-        thread.join(STOP_WAIT_SECONDS if timeout is None else timeout)
+        while thread.is_alive() and time.monotonic() < deadline:
+            # again and again: a call may open its cursor after the first sweep
+            for cursor in list(_running):
+                with contextlib.suppress(duckdb.Error):  # a cursor closed meanwhile
+                    cursor.interrupt()
+            thread.join(min(0.1, max(0.0, deadline - time.monotonic())))
 
 
 def start_with_data(version: data.Version) -> threading.Thread | None:
@@ -148,7 +160,8 @@ def _run(version: data.Version, today: dt.date) -> None:
         for scope in scopes(version):
             if _latest[0] != version:  # newer data came in: its own thread warms it
                 return
-            with data.shared_connection():  # one connection a scope, given back between scopes to an import
+            # one connection a scope, given back between scopes to an import; its calls' cursors kept for stop()
+            with data.shared_connection(running=_running):
                 for job in jobs(version, default_view(today, scope)):
                     if _latest[0] != version:  # newer data, or the process ends (stop())
                         return

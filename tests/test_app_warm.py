@@ -239,3 +239,34 @@ def test_stopping_ends_a_thread_after_the_call_it_is_in(example_db, monkeypatch)
     stopper.join(10)
     assert not thread.is_alive() and not stopper.is_alive()
     assert done == ["slow"]  # the next call was not made
+
+
+def test_stopping_interrupts_the_statement_a_thread_is_in(example_db, monkeypatch):
+    # a warming call can run longer than the process waits at its exit (the city's checks at five times a
+    # province): its statement is interrupted, so the thread ends at once instead of staying inside DuckDB
+    import duckdb
+
+    from app_ui import data
+
+    begun, outcome = threading.Event(), []
+
+    def endless_statement() -> None:
+        with data.connection() as con:
+            begun.set()
+            try:  # hours of work
+                con.execute("select count(*) from range(1000000000000) as r(n) where n % 7 = 3").fetchall()
+            except duckdb.InterruptException:
+                outcome.append("interrupted")
+                raise
+
+    monkeypatch.setenv("GUANAI_WARM", "1")
+    monkeypatch.setattr(warm, "_started", set())
+    monkeypatch.setattr(warm, "_threads", [])
+    monkeypatch.setattr(warm, "_latest", [None])
+    monkeypatch.setattr(warm, "jobs", lambda version, view: [endless_statement, lambda: outcome.append("next")])
+    thread = warm.start(data.data_version())
+    assert begun.wait(10)
+    warm.stop(20)
+    assert not thread.is_alive()
+    assert outcome == ["interrupted"]  # and the next call was not made
+    assert not warm._running  # the cursor was given back
