@@ -236,3 +236,34 @@ def test_a_numbered_contact_whose_date_is_corrected_is_updated_not_added(stored_
         assert _touched(con, report.batch_id) == dt.date(2026, 11, 18)
         materialized.refresh(con, TODAY)
         _stored_equals_computed(con)
+
+
+def test_one_file_updates_contacts_found_by_key_and_date_and_by_number_alone(stored_db, tmp_path):
+    """The updates of one file go in two parts (merge._lookups): a contact without 记录编号 is found by its key and
+    day, one with 记录编号 whose date was corrected by its number alone; both are overwritten, nothing is added."""
+    contacts = _contacts()
+    numbered = contacts.iloc[[0]].assign(记录编号="JL-9", 走访日期="2026-11-20")
+    with db.session(stored_db) as con:
+        _import(con, numbered, tmp_path / "编号走访.csv")
+        before = con.execute("select count(*) from contact").fetchall()[0][0]
+        edited = contacts[contacts["走访日期"] == "2026-05-02"].iloc[[0]].copy()
+        satisfaction = "满意" if edited["满意度"].iloc[0] != "满意" else "基本满意"
+        edited["满意度"] = satisfaction
+        corrected = numbered.assign(走访日期="2026-11-17")
+        report = _import(con, pd.concat([edited, corrected]), tmp_path / "两种更正.csv")
+        assert (report.inserted, report.updated, report.unchanged) == (0, 2, 0), report.summary()
+        assert con.execute("select count(*) from contact").fetchall()[0][0] == before
+        day = con.execute(
+            "select contact_date, batch_id from contact where record_no = 'JL-9' and id_number = ?",
+            [numbered.iloc[0]["身份证号"]],
+        ).fetchall()
+        assert day == [(dt.date(2026, 11, 17), report.batch_id)]
+        kept = con.execute(
+            "select satisfaction, batch_id from contact where id_number = ? and contact_date = '2026-05-02' "
+            "and method = ? and batch_id = ?",
+            [edited.iloc[0]["身份证号"], edited.iloc[0]["联系方式"], report.batch_id],
+        ).fetchall()
+        assert kept == [(satisfaction, report.batch_id)]
+        assert _touched(con, report.batch_id) == dt.date(2026, 5, 2)
+        materialized.refresh(con, TODAY)
+        _stored_equals_computed(con)

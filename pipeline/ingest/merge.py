@@ -109,19 +109,39 @@ def _merge(
     columns = ", ".join(key + values)
     incoming_match = " and ".join(f"stored.{k} = incoming.{k}" for k in key)
     assignments = ", ".join(f"{c} = incoming.{c}" for c in values)
-    for outcome, sql_file, fill in (
-        (INSERTED, "load/apply_insert.sql", {"table": table, "columns": columns}),
-        (UPDATED, "load/apply_update.sql", {"table": table, "assignments": assignments, "key_match": incoming_match}),
-    ):
-        chosen = of_row == outcome
-        if not chosen.any():
-            continue
-        con.register("incoming", staged if chosen.all() else staged.filter(pa.array(chosen)))
+    inserted, updated = of_row == INSERTED, of_row == UPDATED
+    writes = []
+    if inserted.any():
+        part = staged if inserted.all() else staged.filter(pa.array(inserted))
+        writes.append((part, db.read_sql("load/apply_insert.sql").format(table=table, columns=columns)))
+    if updated.any():
+        part = staged if updated.all() else staged.filter(pa.array(updated))
+        for rows_found, match in _lookups(table, part, incoming_match, "incoming"):
+            update = db.read_sql("load/apply_update.sql").format(table=table, assignments=assignments, key_match=match)
+            writes.append((rows_found, update))
+    for part, sql in writes:
+        con.register("incoming", part)
         try:
-            con.execute(db.read_sql(sql_file).format(**fill), {"batch_id": batch_id})
+            con.execute(sql, {"batch_id": batch_id})
         finally:
             con.unregister("incoming")
     return outcomes
+
+
+def _lookups(table: str, staged: pa.Table, key_match: str, alias: str) -> list[tuple[pa.Table, str]]:
+    """The staged rows in parts, each with the condition that finds their stored rows: contacts with a key that
+    holds its date (keys.DATED_CONTACT_KEY) by key and date, which lets DuckDB read only the stored contacts of
+    those days (the table is kept roughly in date order), those with 记录编号 by key alone (their date may have been
+    corrected since); the rows of any other table by key."""
+    if table != "contact":
+        return [(staged, key_match)]
+    prefix, date_column = DATED_CONTACT_KEY
+    dated = pc.starts_with(staged.column("contact_key"), prefix)
+    parts = [
+        (staged.filter(dated), f"{key_match} and stored.{date_column} = {alias}.{date_column}"),
+        (staged.filter(pc.invert(dated)), key_match),
+    ]
+    return [(part, match) for part, match in parts if part.num_rows]
 
 
 def _classify(con, table: str, staged: pa.Table, key_match: str, same: str) -> dict[str, np.ndarray]:
