@@ -10,7 +10,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import duckdb
@@ -108,38 +108,6 @@ PDF_TIMEOUT_MS = 60_000
 
 
 @dataclass
-class ReportData:
-    """The parts of one report, ready to lay out: every figure and sentence it prints."""
-
-    kind: str
-    period: periods.Period
-    previous: periods.Period
-    scope: Scope
-    config: settings.Settings
-    masked: bool
-    made_at: dt.datetime
-    data_batch_id: int | None
-    snapshot: snapshots.Snapshot | None
-    title: str
-    subtitle: str
-    summary: pd.DataFrame  # one row per metric: current, previous, change
-    sentences: list[str]
-    counties: pd.DataFrame
-    departments: pd.DataFrame
-    unpaired: int  # beneficiaries without an active pairing (not in the department ranking)
-    behind: pd.DataFrame
-    overdue: pd.DataFrame  # per department: overdue now and the reminder effectiveness
-    overdue_contacts: pd.DataFrame
-    overdue_issues: pd.DataFrame
-    issues: pd.DataFrame
-    typical: pd.DataFrame
-    trend: pd.DataFrame
-    sections: tuple[str, ...] = field(default=())
-    supervision: pd.DataFrame | None = None  # 督办落实情况 per department (SPEC §7), when items were 交办 in the period
-    callbacks: dict[str, pd.DataFrame] | None = None  # 回访核查情况 (SPEC §8): figures and doubtful cadres
-
-
-@dataclass
 class Headline:
     """The top of a report, as its page shows it before the document is asked for: the title, the headline figures
     and sentences, the department ranking, the units behind and whether last period's reminders worked. The same
@@ -161,6 +129,23 @@ class Headline:
     unpaired: int  # beneficiaries without an active pairing (not in the department ranking)
     behind: pd.DataFrame
     reminders: pd.DataFrame  # per department: overdue at the end of the previous period, dealt with since
+
+
+@dataclass
+class ReportData(Headline):
+    """The parts of one report, ready to lay out: every figure and sentence it prints (its Headline, then the rest)."""
+
+    masked: bool
+    counties: pd.DataFrame
+    overdue: pd.DataFrame  # per department: overdue now and the reminder effectiveness
+    overdue_contacts: pd.DataFrame
+    overdue_issues: pd.DataFrame
+    issues: pd.DataFrame
+    typical: pd.DataFrame
+    trend: pd.DataFrame
+    sections: tuple[str, ...] = field(default=())
+    supervision: pd.DataFrame | None = None  # 督办落实情况 per department (SPEC §7), when items were 交办 in the period
+    callbacks: dict[str, pd.DataFrame] | None = None  # 回访核查情况 (SPEC §8): figures and doubtful cadres
 
 
 # ---------------------------------------------------------------- words and numbers
@@ -595,23 +580,9 @@ def assemble(figures: snapshots.Figures, kind: str | None = None, masked: bool =
     contacts = _mask_list(figures.overdue_contacts, masked)
     issues = _mask_list(figures.overdue_issues, masked)
     return ReportData(
-        kind=top.kind,
-        period=top.period,
-        previous=top.previous,
-        scope=top.scope,
-        config=top.config,
+        **{part.name: getattr(top, part.name) for part in fields(Headline)},
         masked=masked,
-        made_at=top.made_at,
-        data_batch_id=top.data_batch_id,
-        snapshot=top.snapshot,
-        title=top.title,
-        subtitle=top.subtitle,
-        summary=top.summary,
-        sentences=top.sentences,
         counties=_ranking(figures.current["county"], figures.before.get("county"), "county"),
-        departments=top.departments,
-        unpaired=top.unpaired,
-        behind=top.behind,
         overdue=_overdue_by_department(figures.current["department"], figures.reminders),
         overdue_contacts=contacts.sort_values(
             ["department", "days_overdue"], ascending=[True, False], kind="stable"
