@@ -210,11 +210,21 @@ def test_after_warming_the_first_opens_compute_nothing_warming_covers(example_db
         assert not computations, (page, dict(computations))
 
 
+def _warming(monkeypatch, calls: list) -> threading.Thread:
+    """A warming thread of this process's own (the module's state kept to the test) making these calls."""
+    from app_ui import data
+
+    monkeypatch.setenv("GUANAI_WARM", "1")
+    monkeypatch.setattr(warm, "_started", set())
+    monkeypatch.setattr(warm, "_threads", [])
+    monkeypatch.setattr(warm, "_latest", [None])
+    monkeypatch.setattr(warm, "jobs", lambda version, view: calls)
+    return warm.start(data.data_version())
+
+
 def test_stopping_ends_a_thread_after_the_call_it_is_in(example_db, monkeypatch):
     # what the process does at its exit (atexit): a thread left inside DuckDB while the interpreter shuts down can
     # hang it
-    from app_ui import data
-
     begun, release, done = threading.Event(), threading.Event(), []
 
     def slow_call() -> None:
@@ -222,12 +232,7 @@ def test_stopping_ends_a_thread_after_the_call_it_is_in(example_db, monkeypatch)
         release.wait(10)
         done.append("slow")
 
-    monkeypatch.setenv("GUANAI_WARM", "1")
-    monkeypatch.setattr(warm, "_started", set())
-    monkeypatch.setattr(warm, "_threads", [])
-    monkeypatch.setattr(warm, "_latest", [None])
-    monkeypatch.setattr(warm, "jobs", lambda version, view: [slow_call, lambda: done.append("next")])
-    thread = warm.start(data.data_version())
+    thread = _warming(monkeypatch, [slow_call, lambda: done.append("next")])
     assert begun.wait(10)
     stopper = threading.Thread(target=warm.stop, args=(10,))
     stopper.start()
@@ -259,12 +264,7 @@ def test_stopping_interrupts_the_statement_a_thread_is_in(example_db, monkeypatc
                 outcome.append("interrupted")
                 raise
 
-    monkeypatch.setenv("GUANAI_WARM", "1")
-    monkeypatch.setattr(warm, "_started", set())
-    monkeypatch.setattr(warm, "_threads", [])
-    monkeypatch.setattr(warm, "_latest", [None])
-    monkeypatch.setattr(warm, "jobs", lambda version, view: [endless_statement, lambda: outcome.append("next")])
-    thread = warm.start(data.data_version())
+    thread = _warming(monkeypatch, [endless_statement, lambda: outcome.append("next")])
     assert begun.wait(10)
     warm.stop(20)
     assert not thread.is_alive()
