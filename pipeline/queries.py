@@ -519,8 +519,9 @@ def _stored_frames(
 
 def _stored_frame(con: duckdb.DuckDBPyConnection, params: Mapping[str, object]) -> pd.DataFrame:
     """One stored period's groups with a column per computed metric, counts as integers (never empty), in the
-    mart's row order. They are stored in that order and a scan keeps it (DuckDB preserves insertion order), so
-    they are sorted here only when they come otherwise (groups stored by an earlier release, unordered)."""
+    mart's row order. They are stored in that order and a scan of them all keeps it (DuckDB preserves insertion
+    order), so they are sorted here only when they come otherwise: a filter on some groupings can return the row
+    groups out of order, and an earlier release stored them unordered."""
     table = con.sql(_stored_sql()[1], params=dict(params)).to_arrow_table()
     numbers = table.column("row_no").to_numpy()
     if not bool(np.all(numbers[1:] > numbers[:-1])):
