@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from pipeline import db, idnumber, status
@@ -17,6 +18,7 @@ from pipeline.queries import Scope
 
 TODAY = dt.date(2026, 12, 6)
 ID = [idnumber.make("620102", dt.date(2012, 1, 1), n) for n in range(1, 5)]
+ID_NONE = idnumber.make("620102", dt.date(2012, 1, 1), 9)  # 丙县, no contact at all
 
 
 def _csv(path, header, rows):
@@ -73,3 +75,23 @@ def test_who_has_sent_the_months_log(con):
 def test_a_county_user_sees_only_his_people(con):
     _month, rows = status.submissions(con, TODAY, Scope(county="甲县"))
     assert set(zip(rows["unit_kind"], rows["unit"], strict=True)) == {("county", "甲县"), ("department", "甲局")}
+
+
+def test_each_unit_gets_its_last_contact_import_however_many_came_after(con, tmp_path):
+    """The newest imports of contacts are read first; a unit none of them wrote gets its own last one all the same
+    (乙县's, three imports back), and a unit whose people have no contact at all gets none."""
+    roster = _csv(
+        tmp_path / "丙县结对.csv",
+        ["身份证号", "姓名", "对象类别", "县区", "乡镇", "结对干部", "干部电话", "干部单位", "结对日期"],
+        [[ID_NONE, "丙一", "孤儿", "丙县", "丙镇", "干部三", "13800000003", "丙局", "2026-01-01"]],
+    )
+    assert import_file(con, roster, today=TODAY, user="丙县办").rejected == 0
+    for n in range(3):
+        later = _csv(tmp_path / f"甲县走访{n}.csv", ["身份证号", "走访日期", "联系方式"], [[ID[0], f"2026-11-2{n}", "电话"]])
+        assert import_file(con, later, today=TODAY, user=f"甲县办{n}").inserted == 1
+    _month, rows = status.submissions(con, TODAY)
+    visits = rows.set_index(["unit_kind", "unit"])["visits_user"]
+    assert visits[("county", "甲县")] == visits[("department", "甲局")] == "甲县办2"
+    assert visits[("county", "乙县")] == visits[("department", "乙局")] == "乙县办"
+    assert pd.isna(visits[("county", "丙县")]) and pd.isna(visits[("department", "丙局")])
+    assert rows.set_index(["unit_kind", "unit"]).loc[("county", "丙县"), "roster_user"] == "丙县办"

@@ -3,7 +3,7 @@
 -- people; issues: their issues), and how many of its pairs have a contact dated in the month reported on
 -- ($month_start to $as_of). A unit whose pairs have no contact in that month has not sent its log yet.
 -- The scope narrows the people first: a county's users see their county and the departments' share of it.
-with pairs as (
+with pairs as materialized (
     select
         beneficiary.id_number,
         beneficiary.county,
@@ -18,51 +18,111 @@ with pairs as (
         and ($scope_department::varchar is null or pairing.department = $scope_department::varchar)
 ),
 
-contact_facts as (
-    select
-        id_number,
-        max(batch_id) as visits_batch,
-        count(*) filter (where contact_date between $month_start::date and $as_of::date) as month_contacts
-    from contact
-    where id_number in (select id_number from pairs)
-    group by id_number
+contact_batches as (
+    -- the imports that wrote contacts, newest first, with the rows they and the newer ones wrote
+    select batch_id, sum(inserted + updated) over (order by batch_id desc) as written_since
+    from import_batch
+    where list_contains(string_split(kind, ','), 'visits')
 ),
 
-issue_facts as (
-    select id_number, max(batch_id) as issues_batch
-    from issue
-    where id_number in (select id_number from pairs)
-    group by id_number
+recent as (
+    -- The last import of a unit's contacts is looked for among the newest imports that wrote an eighth of the
+    -- stored contacts first (contacts are stored in the order they were imported: mostly only theirs are read);
+    -- only for the units none of them wrote are the older contacts read. Either way it is the unit's last one.
+    select coalesce(max(batch_id) filter (where written_since >= (select count(*) from contact) / 8), 0) as batch_from
+    from contact_batches
 ),
 
-facts as (
-    select
-        pairs.*,
-        contact_facts.visits_batch,
-        coalesce(contact_facts.month_contacts, 0) as month_contacts,
-        issue_facts.issues_batch
+pair_groups as (
+    -- the pairs of each county and department together: what the units are counted from
+    select county, department, count(*) as pairs, max(roster_batch) as roster_batch
     from pairs
-    left join contact_facts on contact_facts.id_number = pairs.id_number
-    left join issue_facts on issue_facts.id_number = pairs.id_number
+    group by county, department
+),
+
+month_groups as (
+    select pairs.county, pairs.department, count(*) as pairs_contacted_in_month
+    from pairs
+    where pairs.id_number in (
+        select id_number from contact where contact_date between $month_start::date and $as_of::date
+    )
+    group by pairs.county, pairs.department
+),
+
+recent_groups as (
+    select pairs.county, pairs.department, max(contact.batch_id) as visits_batch
+    from contact
+    inner join pairs on pairs.id_number = contact.id_number
+    where contact.batch_id >= (select batch_from from recent)
+    group by pairs.county, pairs.department
+),
+
+issue_groups as (
+    select pairs.county, pairs.department, max(issue.batch_id) as issues_batch
+    from issue
+    inner join pairs on pairs.id_number = issue.id_number
+    group by pairs.county, pairs.department
+),
+
+groups as (
+    select
+        pair_groups.*,
+        coalesce(month_groups.pairs_contacted_in_month, 0) as pairs_contacted_in_month,
+        recent_groups.visits_batch,
+        issue_groups.issues_batch
+    from pair_groups
+    left join month_groups using (county, department)
+    left join recent_groups using (county, department)
+    left join issue_groups using (county, department)
 ),
 
 units as (
-    select 'county' as unit_kind, county as unit, * exclude (county, department) from facts
+    select 'county' as unit_kind, county as unit, * exclude (county, department) from groups
     union all
-    select 'department' as unit_kind, department as unit, * exclude (county, department) from facts
+    select 'department' as unit_kind, department as unit, * exclude (county, department) from groups
 ),
 
-per_unit as (
+per_unit as materialized (
     select
         unit_kind,
         unit,
-        count(*) as pairs,
-        count(*) filter (where month_contacts > 0) as pairs_contacted_in_month,
+        sum(pairs)::bigint as pairs,
+        sum(pairs_contacted_in_month)::bigint as pairs_contacted_in_month,
         max(roster_batch) as roster_batch,
         max(visits_batch) as visits_batch,
         max(issues_batch) as issues_batch
     from units
     group by unit_kind, unit
+),
+
+older_people as (
+    -- the people of the units whose contacts none of the newest imports wrote
+    select pairs.id_number, pairs.county, pairs.department
+    from pairs
+    where pairs.county in (
+        select unit from per_unit where unit_kind = 'county' and visits_batch is null
+    )
+        or pairs.department in (
+            select unit from per_unit where unit_kind = 'department' and visits_batch is null
+        )
+),
+
+older_visits as (
+    select older_people.county, older_people.department, max(contact.batch_id) as visits_batch
+    from contact
+    inner join older_people on older_people.id_number = contact.id_number
+    where contact.batch_id < (select batch_from from recent)
+    group by older_people.county, older_people.department
+),
+
+older_units as (
+    select 'county' as unit_kind, county as unit, max(visits_batch) as visits_batch
+    from older_visits
+    group by county
+    union all
+    select 'department' as unit_kind, department as unit, max(visits_batch) as visits_batch
+    from older_visits
+    group by department
 ),
 
 final as (
@@ -79,8 +139,11 @@ final as (
         issues.imported_at as issues_imported_at,
         issues.user_name as issues_user
     from per_unit
+    left join older_units
+        on older_units.unit_kind = per_unit.unit_kind
+        and older_units.unit = per_unit.unit
     left join import_batch as roster on roster.batch_id = per_unit.roster_batch
-    left join import_batch as visits on visits.batch_id = per_unit.visits_batch
+    left join import_batch as visits on visits.batch_id = coalesce(per_unit.visits_batch, older_units.visits_batch)
     left join import_batch as issues on issues.batch_id = per_unit.issues_batch
 )
 
