@@ -1,10 +1,11 @@
 """The 问题台账 breakdowns: issues by category, escalation level and status, the age of open issues,
 and the days issues closed in the period took.
 
-Each figure comes from a mart under pipeline/sql/marts/mart_issue_*.sql, run through
+Every figure comes from one mart, pipeline/sql/marts/mart_issue_counts.sql, run through
 queries.run_model, so the population is the one of SPEC §5 (beneficiaries in scope on as_of, their
-issues grouped like them) and the scope is applied inside the SQL. This module only reshapes the
-small aggregated frames for the page: fixed row order, zero rows for absent values, Chinese values.
+issues grouped like them) and the scope is applied inside the SQL. This module sums its few rows for
+each table (by category, level or status; by age band; by days to close) and shapes them for the page:
+fixed row order, zero rows for absent values, Chinese values.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ OVERDUE_COLUMNS = (
 class IssueStats:
     """Everything the 问题台账 page draws for one period and scope, except the overdue list."""
 
-    breakdown: pd.DataFrame  # mart_issue_breakdown rows with status_on_as_of and open_issues
+    breakdown: pd.DataFrame  # per category, level, stored status and is_open, with status_on_as_of and open_issues
     ageing: pd.DataFrame  # one row per age band: open_issues, issues_overdue, one column per level
     close_time: pd.DataFrame  # one row per band of days to close: issues_closed_in_p, one column per status
     as_of: dt.date
@@ -61,9 +62,22 @@ def status_on_as_of(status: str, is_open: bool) -> str:
     return status
 
 
-def _run(con, target: str, period: periods.Period, scope: queries.Scope, config) -> pd.DataFrame:
-    frame = queries.run_model(con, target, [period], scope, config)
+def counts(
+    con: duckdb.DuckDBPyConnection,
+    period: str | periods.Period,
+    scope: queries.Scope = queries.ALL,
+    today: str | dt.date | None = None,
+    config: settings.Settings | None = None,
+) -> pd.DataFrame:
+    """The mart_issue_counts rows of one period: what the breakdown, the ageing and the close-time bands sum."""
+    frame = queries.run_model(con, "mart_issue_counts", [periods.parse_period(period, today)], scope, config)
     return frame.drop(columns=["period_id"])
+
+
+def _sums(frame: pd.DataFrame, keys: list[str], sums: dict[str, str]) -> pd.DataFrame:
+    """The counts summed by some keys (a key left empty in the ledger is a group of its own): {new name: column}."""
+    grouped = frame.groupby(keys, dropna=False, sort=False)[list(sums.values())].sum()
+    return grouped.set_axis(list(sums), axis=1).reset_index()
 
 
 def breakdown(
@@ -74,7 +88,13 @@ def breakdown(
     config: settings.Settings | None = None,
 ) -> pd.DataFrame:
     """Issues raised by as_of per category, level and stored status, with their status on as_of and counts."""
-    frame = _run(con, "mart_issue_breakdown", periods.parse_period(period, today), scope, config)
+    return _breakdown(counts(con, period, scope, today, config))
+
+
+def _breakdown(rows: pd.DataFrame) -> pd.DataFrame:
+    keys = ["issue_category", "issue_level", "status", "is_open"]
+    tallies = ["issues_total", "issues_new", "issues_overdue", "issues_closed_in_p", "issues_resolved"]
+    frame = _sums(rows, keys, {name: name for name in tallies})
     frame["status_on_as_of"] = [status_on_as_of(s, o) for s, o in zip(frame["status"], frame["is_open"], strict=True)]
     frame["open_issues"] = frame["issues_total"].where(frame["is_open"], 0)
     return frame
@@ -128,7 +148,14 @@ def ageing(
     config: settings.Settings | None = None,
 ) -> pd.DataFrame:
     """Issues open on as_of per age band (≤15, 16-30, 31-60, >60 days): total, overdue, and per level."""
-    frame = _run(con, "mart_issue_ageing", periods.parse_period(period, today), scope, config)
+    return _ageing(counts(con, period, scope, today, config))
+
+
+def _ageing(rows: pd.DataFrame) -> pd.DataFrame:
+    open_rows = rows[rows["is_open"].to_numpy(dtype=bool)]
+    frame = _sums(
+        open_rows, ["age_band", "issue_level"], {"open_issues": "issues_total", "issues_overdue": "issues_overdue"}
+    )
     table = _bands(frame, "open_issues", "issue_level", list(labels.ISSUE_LEVELS), "age_band")
     overdue = frame.groupby("age_band")["issues_overdue"].sum()
     table.insert(2, "issues_overdue", [int(overdue.get(n, 0)) for n in labels.ISSUE_AGE_BAND_LABELS])
@@ -143,7 +170,13 @@ def close_time(
     config: settings.Settings | None = None,
 ) -> pd.DataFrame:
     """Issues closed in the period per band of days to close: total, and per closing status."""
-    frame = _run(con, "mart_issue_close_time", periods.parse_period(period, today), scope, config)
+    return _close_time(counts(con, period, scope, today, config))
+
+
+def _close_time(rows: pd.DataFrame) -> pd.DataFrame:
+    closed = rows[rows["close_band"].notna().to_numpy(dtype=bool)]
+    frame = _sums(closed, ["close_band", "status"], {"issues_closed_in_p": "issues_closed_in_p"})
+    frame = frame.rename(columns={"close_band": "age_band"})
     return _bands(frame, "issues_closed_in_p", "status", list(labels.CLOSED_STATUSES), "close_band")
 
 
@@ -156,12 +189,9 @@ def issue_stats(
 ) -> IssueStats:
     """The breakdown, the ageing and the close-time bands of one period and scope."""
     target = periods.parse_period(period, today)
-    config = config or settings.read_settings(con)
+    rows = counts(con, target, scope, config=config)
     return IssueStats(
-        breakdown=breakdown(con, target, scope, config=config),
-        ageing=ageing(con, target, scope, config=config),
-        close_time=close_time(con, target, scope, config=config),
-        as_of=target.as_of,
+        breakdown=_breakdown(rows), ageing=_ageing(rows), close_time=_close_time(rows), as_of=target.as_of
     )
 
 

@@ -87,7 +87,9 @@ def test_each_unit_gets_its_last_contact_import_however_many_came_after(con, tmp
     )
     assert import_file(con, roster, today=TODAY, user="丙县办").rejected == 0
     for n in range(3):
-        later = _csv(tmp_path / f"甲县走访{n}.csv", ["身份证号", "走访日期", "联系方式"], [[ID[0], f"2026-11-2{n}", "电话"]])
+        later = _csv(
+            tmp_path / f"甲县走访{n}.csv", ["身份证号", "走访日期", "联系方式"], [[ID[0], f"2026-11-2{n}", "电话"]]
+        )
         assert import_file(con, later, today=TODAY, user=f"甲县办{n}").inserted == 1
     _month, rows = status.submissions(con, TODAY)
     visits = rows.set_index(["unit_kind", "unit"])["visits_user"]
