@@ -19,9 +19,18 @@
 --   contact_dates        with several periods, the dates of the contacts (the last one of each window is
 --                        read from them); with one, last_contact_on says it all and no list is kept
 with contacts as (
-    -- the bound scan range lets DuckDB skip row groups of other dates
+    -- the bound scan range lets DuckDB skip row groups of other dates; a county's or a department's query
+    -- summarises the contacts of its own paired people only (int_beneficiary_pairing applies the scope, and
+    -- only a paired person's contacts are met there), not every person's. Two branches, one of which the
+    -- bound scope empties before the query runs: the city's contacts are not looked up at all
     select * from stg_contact
     where contact_date between $scan_from::date and $scan_to::date
+        and $scope_county::varchar is null and $scope_department::varchar is null
+    union all
+    select * from stg_contact
+    where contact_date between $scan_from::date and $scan_to::date
+        and ($scope_county::varchar is not null or $scope_department::varchar is not null)
+        and id_number in (select id_number from int_beneficiary_pairing where is_paired)
 ),
 
 periods as (
