@@ -30,7 +30,7 @@ from collections.abc import Callable
 
 import duckdb
 
-from app_ui import callback_data, data, drill_data, filters, issue_data, upload_data
+from app_ui import callback_data, data, drill_data, filters, issue_data, report_data, upload_data
 from pipeline import access, periods, quality, queries
 
 _LOG = logging.getLogger(__name__)
@@ -109,10 +109,10 @@ def scopes(version: data.Version) -> list[queries.Scope]:
 
 def jobs(version: data.Version, view: filters.View) -> list[Callable[[], object]]:
     """The cached calls of the slowest first opens, in the order of the sidebar: 总览's figures, ranking and 报送情况,
-    the 县区 and 单位 rankings, 问题台账's figures and overdue list, 督办提醒's overdue lists and texts, 数据质量's
-    checks and 疑点 (and a county's or department's place among its peers, beside the city's figures). They restate
-    the pages' own calls: tests/test_app_warm.py opens those pages after warming and fails on any of these
-    computations a page still makes."""
+    the 县区 and 单位 rankings, 问题台账's figures and overdue list, 督办提醒's overdue lists and texts, 季度调度's
+    headline (with the reminders' effect), 数据质量's checks and 疑点 (and a county's or department's place among
+    its peers, beside the city's figures). They restate the pages' own calls: tests/test_app_warm.py opens those
+    pages after warming and fails on any of these computations a page still makes."""
     by = "township" if view.county else "county"
     found = [
         lambda: data.compare_previous(version, view, "overall"),
@@ -125,6 +125,8 @@ def jobs(version: data.Version, view: filters.View) -> list[Callable[[], object]
         lambda: issue_data.issue_stats(version, view.for_period(view.previous)),
         lambda: issue_data.overdue_issues(version, view, True),
         lambda: issue_data.reminder_set(version, view),
+        # 季度调度 opens with the report of the sidebar's quarter; its headline holds the reminders' effect
+        lambda: report_data.report_headline(version, view),
         lambda: upload_data.scoped_checks(version, view.today, view.county, view.department),
         lambda: callback_data.doubts(version, view, True),
     ]

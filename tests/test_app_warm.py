@@ -158,18 +158,20 @@ WARMED_COMPUTATIONS = {
     "issue_stats": ("issue_stats",),
     "quality": ("run_checks_at_once",),
     "doubtful": ("find",),
+    "report": ("build_headline",),
 }
-FIRST_OPENS = ("overview", "county", "department", "issues", "reminders", "quality")
+FIRST_OPENS = ("overview", "county", "department", "issues", "reminders", "report", "quality")
 
 
 @pytest.fixture
 def computations(monkeypatch) -> collections.Counter:
     """The calls of the computations warming covers, by module and name."""
-    from pipeline import issue_stats, status
+    from pipeline import issue_stats, report, status
     from pipeline.callbacks import doubtful
 
     modules = {"queries": queries, "status": status, "issue_stats": issue_stats, "quality": quality}
     modules["doubtful"] = doubtful
+    modules["report"] = report
     calls: collections.Counter = collections.Counter()
 
     def counting(name, function):
