@@ -62,36 +62,14 @@ def status_on_as_of(status: str, is_open: bool) -> str:
     return status
 
 
-def counts(
-    con: duckdb.DuckDBPyConnection,
-    period: str | periods.Period,
-    scope: queries.Scope = queries.ALL,
-    today: str | dt.date | None = None,
-    config: settings.Settings | None = None,
-) -> pd.DataFrame:
-    """The mart_issue_counts rows of one period: what the breakdown, the ageing and the close-time bands sum."""
-    frame = queries.run_model(con, "mart_issue_counts", [periods.parse_period(period, today)], scope, config)
-    return frame.drop(columns=["period_id"])
-
-
 def _sums(frame: pd.DataFrame, keys: list[str], sums: dict[str, str]) -> pd.DataFrame:
     """The counts summed by some keys (a key left empty in the ledger is a group of its own): {new name: column}."""
     grouped = frame.groupby(keys, dropna=False, sort=False)[list(sums.values())].sum()
     return grouped.set_axis(list(sums), axis=1).reset_index()
 
 
-def breakdown(
-    con: duckdb.DuckDBPyConnection,
-    period: str | periods.Period,
-    scope: queries.Scope = queries.ALL,
-    today: str | dt.date | None = None,
-    config: settings.Settings | None = None,
-) -> pd.DataFrame:
-    """Issues raised by as_of per category, level and stored status, with their status on as_of and counts."""
-    return _breakdown(counts(con, period, scope, today, config))
-
-
 def _breakdown(rows: pd.DataFrame) -> pd.DataFrame:
+    """Issues raised by as_of per category, level and stored status, with their status on as_of and counts."""
     keys = ["issue_category", "issue_level", "status", "is_open"]
     tallies = ["issues_total", "issues_new", "issues_overdue", "issues_closed_in_p", "issues_resolved"]
     frame = _sums(rows, keys, {name: name for name in tallies})
@@ -140,18 +118,8 @@ def _bands(frame: pd.DataFrame, count: str, split: str, splits: list[str], key: 
     return table.reset_index(drop=True)
 
 
-def ageing(
-    con: duckdb.DuckDBPyConnection,
-    period: str | periods.Period,
-    scope: queries.Scope = queries.ALL,
-    today: str | dt.date | None = None,
-    config: settings.Settings | None = None,
-) -> pd.DataFrame:
-    """Issues open on as_of per age band (≤15, 16-30, 31-60, >60 days): total, overdue, and per level."""
-    return _ageing(counts(con, period, scope, today, config))
-
-
 def _ageing(rows: pd.DataFrame) -> pd.DataFrame:
+    """Issues open on as_of per age band (≤15, 16-30, 31-60, >60 days): total, overdue, and per level."""
     open_rows = rows[rows["is_open"].to_numpy(dtype=bool)]
     frame = _sums(
         open_rows, ["age_band", "issue_level"], {"open_issues": "issues_total", "issues_overdue": "issues_overdue"}
@@ -162,18 +130,8 @@ def _ageing(rows: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def close_time(
-    con: duckdb.DuckDBPyConnection,
-    period: str | periods.Period,
-    scope: queries.Scope = queries.ALL,
-    today: str | dt.date | None = None,
-    config: settings.Settings | None = None,
-) -> pd.DataFrame:
-    """Issues closed in the period per band of days to close: total, and per closing status."""
-    return _close_time(counts(con, period, scope, today, config))
-
-
 def _close_time(rows: pd.DataFrame) -> pd.DataFrame:
+    """Issues closed in the period per band of days to close: total, and per closing status."""
     closed = rows[rows["close_band"].notna().to_numpy(dtype=bool)]
     frame = _sums(closed, ["close_band", "status"], {"issues_closed_in_p": "issues_closed_in_p"})
     frame = frame.rename(columns={"close_band": "age_band"})
@@ -187,9 +145,9 @@ def issue_stats(
     today: str | dt.date | None = None,
     config: settings.Settings | None = None,
 ) -> IssueStats:
-    """The breakdown, the ageing and the close-time bands of one period and scope."""
+    """The breakdown, the ageing and the close-time bands of one period and scope, from the rows of one query."""
     target = periods.parse_period(period, today)
-    rows = counts(con, target, scope, config=config)
+    rows = queries.run_model(con, "mart_issue_counts", [target], scope, config).drop(columns=["period_id"])
     return IssueStats(
         breakdown=_breakdown(rows), ageing=_ageing(rows), close_time=_close_time(rows), as_of=target.as_of
     )

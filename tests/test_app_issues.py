@@ -99,7 +99,7 @@ def test_county_and_department_scope_narrow_every_figure(example_db):
     assert shown[labels.METRIC_LABELS["issues_resolved"]][0] == "0"
     assert set(at.dataframe[3].value["department"]) == {"市卫健委"}
     with db.session(example_db) as con:
-        frame = issue_stats.breakdown(con, "2026Q3", Scope.for_department("市卫健委"), today=EXAMPLE_TODAY)
+        frame = issue_stats.issue_stats(con, "2026Q3", Scope.for_department("市卫健委"), today=EXAMPLE_TODAY).breakdown
     assert _records(at.dataframe[1].value) == _records(issue_stats.counts_by(frame, "issue_level"))
 
 

@@ -136,7 +136,7 @@ def _csv_status_on(row: dict, as_of: dt.date) -> str:
 
 
 def test_example_q3_counts_by_status_category_and_level_match_the_csv(example_con):
-    frame = issue_stats.breakdown(example_con, "2026Q3", today=EXAMPLE_TODAY)
+    frame = issue_stats.issue_stats(example_con, "2026Q3", today=EXAMPLE_TODAY).breakdown
     rows = _csv_issues_in_scope(Q3_AS_OF)
     assert len(rows) == 34  # expected_2026Q3_overall.csv: issues_total
 
@@ -175,7 +175,7 @@ def test_example_q3_counts_by_status_category_and_level_match_the_csv(example_co
 
 
 def test_status_matrix_rows_add_up_to_the_category_counts(example_con):
-    frame = issue_stats.breakdown(example_con, "2026Q3", today=EXAMPLE_TODAY)
+    frame = issue_stats.issue_stats(example_con, "2026Q3", today=EXAMPLE_TODAY).breakdown
     matrix = issue_stats.status_matrix(frame, "issue_category")
     assert list(matrix.columns) == ["issue_category", *labels.ISSUE_STATUS_ORDER]
     rows = _csv_issues_in_scope(Q3_AS_OF)
@@ -191,13 +191,13 @@ def test_breakdown_totals_equal_the_metrics_of_every_group(example_con, by):
         if group[by] == labels.UNPAIRED_LABEL:
             continue
         scope = Scope(**{by: group[by]})
-        frame = issue_stats.breakdown(example_con, "2026Q3", scope, today=EXAMPLE_TODAY)
+        frame = issue_stats.issue_stats(example_con, "2026Q3", scope, today=EXAMPLE_TODAY).breakdown
         for column in ("issues_total", "issues_new", "issues_resolved", "issues_closed_in_p", "issues_overdue"):
             assert frame[column].sum() == group[column], (group[by], column)
 
 
 def test_county_scope_counted_from_the_csv(example_con):
-    frame = issue_stats.breakdown(example_con, "2026Q3", Scope.for_county("东川县"), today=EXAMPLE_TODAY)
+    frame = issue_stats.issue_stats(example_con, "2026Q3", Scope.for_county("东川县"), today=EXAMPLE_TODAY).breakdown
     rows = _csv_issues_in_scope(Q3_AS_OF, county="东川县")
     assert len(rows) == 12  # expected_2026Q3_county.csv, 东川县
     by_category = issue_stats.counts_by(frame, "issue_category")
@@ -253,7 +253,7 @@ def test_ageing_bands_at_their_edges(blank_con):
     add_issue(blank_con, person, as_of - dt.timedelta(days=90), key="done", status="已解决", closed_on=as_of)
     add_issue(blank_con, person, as_of + dt.timedelta(days=1), key="future")
 
-    table = issue_stats.ageing(blank_con, "2026-10", today="2026-11-28").set_index("age_band")
+    table = issue_stats.issue_stats(blank_con, "2026-10", today="2026-11-28").ageing.set_index("age_band")
     bands = list(labels.ISSUE_AGE_BAND_LABELS.values())
     assert table["open_issues"].tolist() == [2, 2, 2, 1]  # 15 + late · 16, 30 · 31, 60 · 61
     assert table["issues_overdue"].tolist() == [0, 0, 2, 1]  # more than 30 days
@@ -263,7 +263,7 @@ def test_ageing_bands_at_their_edges(blank_con):
     assert table.loc[bands[3], "领导小组办公室"] == 1
     assert table.loc[bands[3], "干部本人"] == 0
 
-    frame = issue_stats.breakdown(blank_con, "2026-10", today="2026-11-28")
+    frame = issue_stats.issue_stats(blank_con, "2026-10", today="2026-11-28").breakdown
     statuses = issue_stats.counts_by(frame, "status_on_as_of").set_index("status_on_as_of")["issues_total"]
     assert statuses.to_dict() == {"待办理": 0, "办理中": 6, "期末后办结": 1, "已解决": 1, "无法解决": 0}
 
@@ -273,9 +273,9 @@ def test_overdue_threshold_from_the_settings_moves_the_overdue_count(blank_con):
     person = add_beneficiary(blank_con, 1)
     for age in (31, 45, 46):
         add_issue(blank_con, person, as_of - dt.timedelta(days=age), key=f"age{age}")
-    assert issue_stats.ageing(blank_con, "2026-10", today="2026-11-28")["issues_overdue"].sum() == 3
+    assert issue_stats.issue_stats(blank_con, "2026-10", today="2026-11-28").ageing["issues_overdue"].sum() == 3
     settings.write_settings(blank_con, {"overdue_days": 45}, user="测试")
-    table = issue_stats.ageing(blank_con, "2026-10", today="2026-11-28")
+    table = issue_stats.issue_stats(blank_con, "2026-10", today="2026-11-28").ageing
     assert table["issues_overdue"].tolist() == [0, 0, 1, 0]  # only the 46-day-old one
 
 
@@ -303,7 +303,7 @@ def test_close_time_bands_at_their_edges(blank_con):
         status="已解决",
         closed_on=start - dt.timedelta(days=1),
     )
-    table = issue_stats.close_time(blank_con, "2026Q4", today=as_of).set_index("close_band")
+    table = issue_stats.issue_stats(blank_con, "2026Q4", today=as_of).close_time.set_index("close_band")
     assert table["issues_closed_in_p"].tolist() == [2, 2, 2, 1]
     assert table["已解决"].tolist() == [1, 2, 1, 1]
     assert table["无法解决"].tolist() == [1, 0, 1, 0]
@@ -325,16 +325,16 @@ def test_scope_keeps_other_counties_and_departments_out(blank_con):
         (Scope.all(), [1, 0, 1, 1]),
     ]
     for scope, expected in expected_by_scope:
-        table = issue_stats.ageing(blank_con, "2026-10", scope, today="2026-11-28")
+        table = issue_stats.issue_stats(blank_con, "2026-10", scope, today="2026-11-28").ageing
         assert table["open_issues"].tolist() == expected, scope
 
 
 def test_scope_text_is_bound_not_spliced(example_con):
     hostile = "东川县' or 1=1 --"
-    frame = issue_stats.breakdown(example_con, "2026Q3", Scope.for_county(hostile), today=EXAMPLE_TODAY)
+    frame = issue_stats.issue_stats(example_con, "2026Q3", Scope.for_county(hostile), today=EXAMPLE_TODAY).breakdown
     assert frame.empty
     assert issue_stats.counts_by(frame, "issue_category")["issues_total"].sum() == 0
-    assert issue_stats.ageing(example_con, "2026Q3", Scope.for_county(hostile), today=EXAMPLE_TODAY)[
+    assert issue_stats.issue_stats(example_con, "2026Q3", Scope.for_county(hostile), today=EXAMPLE_TODAY).ageing[
         "open_issues"
     ].tolist() == [0, 0, 0, 0]
 
