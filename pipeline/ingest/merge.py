@@ -112,11 +112,10 @@ def _merge(
     inserted, updated = of_row == INSERTED, of_row == UPDATED
     writes = []
     if inserted.any():
-        part = staged if inserted.all() else staged.filter(pa.array(inserted))
+        part = _chosen(staged, inserted)
         writes.append((part, db.read_sql("load/apply_insert.sql").format(table=table, columns=columns)))
     if updated.any():
-        part = staged if updated.all() else staged.filter(pa.array(updated))
-        for rows_found, match in _lookups(table, part, incoming_match, "incoming"):
+        for rows_found, match in _lookups(table, _chosen(staged, updated), incoming_match, "incoming"):
             update = db.read_sql("load/apply_update.sql").format(table=table, assignments=assignments, key_match=match)
             writes.append((rows_found, update))
     for part, sql in writes:
@@ -128,6 +127,22 @@ def _merge(
     return outcomes
 
 
+def _chosen(staged: pa.Table, chosen: np.ndarray) -> pa.Table:
+    """The staged rows a mask picks (all of them without a copy)."""
+    return staged if chosen.all() else staged.filter(pa.array(chosen))
+
+
+def _dated(staged: pa.Table) -> pa.ChunkedArray:
+    """Which staged contacts have a key that holds their date (keys.DATED_CONTACT_KEY): no 记录编号."""
+    return pc.starts_with(staged.column("contact_key"), DATED_CONTACT_KEY[0])
+
+
+def _by_key_and_day(key_match: str, alias: str) -> str:
+    """The condition finding the stored row of a dated contact key: its key and its day."""
+    date_column = DATED_CONTACT_KEY[1]
+    return f"{key_match} and stored.{date_column} = {alias}.{date_column}"
+
+
 def _lookups(table: str, staged: pa.Table, key_match: str, alias: str) -> list[tuple[pa.Table, str]]:
     """The staged rows in parts, each with the condition that finds their stored rows: contacts with a key that
     holds its date (keys.DATED_CONTACT_KEY) by key and date, which lets DuckDB read only the stored contacts of
@@ -135,10 +150,9 @@ def _lookups(table: str, staged: pa.Table, key_match: str, alias: str) -> list[t
     corrected since); the rows of any other table by key."""
     if table != "contact":
         return [(staged, key_match)]
-    prefix, date_column = DATED_CONTACT_KEY
-    dated = pc.starts_with(staged.column("contact_key"), prefix)
+    dated = _dated(staged)
     parts = [
-        (staged.filter(dated), f"{key_match} and stored.{date_column} = {alias}.{date_column}"),
+        (staged.filter(dated), _by_key_and_day(key_match, alias)),
         (staged.filter(pc.invert(dated)), key_match),
     ]
     return [(part, match) for part, match in parts if part.num_rows]
@@ -164,10 +178,9 @@ def _classify(con, table: str, staged: pa.Table, key_match: str, same: str) -> d
 
     if table != "contact":
         return run(staged, key_match)
-    prefix, date_column = DATED_CONTACT_KEY
-    found = run(staged, f"{key_match} and stored.{date_column} = staged.{date_column}")
+    found = run(staged, _by_key_and_day(key_match, "staged"))
     positions = as_numpy(staged.column("pos"))
-    numbered = positions[~as_numpy(pc.starts_with(staged.column("contact_key"), prefix)).astype(bool)]
+    numbered = positions[~as_numpy(_dated(staged)).astype(bool)]
     again = np.isin(found["pos"], numbered) & (found["outcome"] == INSERTED)
     if not again.any():
         return found
