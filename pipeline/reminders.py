@@ -225,6 +225,27 @@ def _fill(template: str, **values: pa.Array | str) -> pa.Array:
     return pc.binary_join_element_wise(*parts, pa.scalar("", pa.large_string()))
 
 
+def _fill_cases(templates: list[str], case: np.ndarray, **values: pa.Array | str) -> pa.Array:
+    """_fill of templates[case[i]] for every row i: each template filled for its own rows only, not for all."""
+    order = np.argsort(case, kind="stable")
+    cases = case[order]
+    starts = np.searchsorted(cases, np.arange(len(templates)))
+    ends = np.searchsorted(cases, np.arange(len(templates)), side="right")
+    picked = {name: value if isinstance(value, str) else value.take(pa.array(order)) for name, value in values.items()}
+
+    def rows(start: int, end: int) -> dict[str, pa.Array | str]:
+        return {name: value if isinstance(value, str) else value[start:end] for name, value in picked.items()}
+
+    filled = [
+        _fill(template, **rows(start, end))
+        for template, start, end in zip(templates, starts, ends, strict=True)
+        if end > start
+    ]
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(len(order))
+    return pa.concat_arrays(filled).take(pa.array(inverse)) if filled else pa.array([], pa.large_string())
+
+
 def _contact_items(contacts: pd.DataFrame, names: pd.Series, threshold: int) -> pa.Array:
     """contact_item for every row of the overdue contacts (names already masked), by column operations."""
     last = pd.to_datetime(contacts["last_contact_on"])
@@ -241,21 +262,15 @@ def _contact_items(contacts: pd.DataFrame, names: pd.Series, threshold: int) -> 
         "run_started_on": _texts(_days(run_started)),
     }
     # a cadre who took the person over is told so, with his own 结对日期: the clock ran before him (SPEC §5)
-    took_over = pa.array((paired.notna() & (run_started < paired) & (last.isna() | (last < paired))).to_numpy())
-    never = pa.array(last.isna().to_numpy())
-    return pc.if_else(
-        never,
-        pc.if_else(
-            took_over,
-            _fill(labels.REMINDER_CONTACT_NEVER_TAKEN_OVER_ITEM, **fields),
-            _fill(labels.REMINDER_CONTACT_NEVER_ITEM, **fields),
-        ),
-        pc.if_else(
-            took_over,
-            _fill(labels.REMINDER_CONTACT_TAKEN_OVER_ITEM, **fields),
-            _fill(labels.REMINDER_CONTACT_ITEM, **fields),
-        ),
-    )
+    took_over = (paired.notna() & (run_started < paired) & (last.isna() | (last < paired))).to_numpy(dtype=bool)
+    never = last.isna().to_numpy(dtype=bool)
+    templates = [
+        labels.REMINDER_CONTACT_ITEM,
+        labels.REMINDER_CONTACT_TAKEN_OVER_ITEM,
+        labels.REMINDER_CONTACT_NEVER_ITEM,
+        labels.REMINDER_CONTACT_NEVER_TAKEN_OVER_ITEM,
+    ]
+    return _fill_cases(templates, 2 * never.astype(np.int8) + took_over, **fields)
 
 
 def _issue_items(issues: pd.DataFrame, names: pd.Series) -> pa.Array:
@@ -270,12 +285,9 @@ def _issue_items(issues: pd.DataFrame, names: pd.Series) -> pa.Array:
         "issue_no": _texts(number),
         "raised_on": _texts(_days(issues["raised_on"])),
     }
-    numbered = pa.array((number.notna() & number.ne("")).to_numpy())
-    fields["reference"] = pc.if_else(
-        numbered,
-        _fill(labels.REMINDER_ISSUE_REFERENCE, **fields),
-        _fill(labels.REMINDER_ISSUE_REFERENCE_UNNUMBERED, **fields),
-    )
+    numbered = (number.notna() & number.ne("")).to_numpy(dtype=bool)
+    templates = [labels.REMINDER_ISSUE_REFERENCE_UNNUMBERED, labels.REMINDER_ISSUE_REFERENCE]
+    fields["reference"] = _fill_cases(templates, numbered.astype(np.int8), **fields)
     return _fill(labels.REMINDER_ISSUE_ITEM, **fields)
 
 
@@ -287,15 +299,21 @@ def _reminder_texts(
     as_of_text = labels.REMINDER_AS_OF.format(date=date_text(as_of)) if as_of != today else ""
     ends = np.cumsum(counts)
     numbers = np.arange(len(items)) - np.repeat(ends - counts, counts) + 1
-    alone = pa.array(np.repeat(counts == 1, counts))
-    lines = pc.if_else(alone, items, _fill(labels.REMINDER_LINE, number=_texts(pa.array(numbers)), item=items))
+    alone = np.repeat(counts == 1, counts).astype(np.int8)
+    lines = _fill_cases([labels.REMINDER_LINE, "{item}"], alone, number=_texts(pa.array(numbers)), item=items)
     offsets = pa.array(np.concatenate([[0], ends]), pa.int32())
     body = pc.binary_join(pa.ListArray.from_arrays(offsets, lines), pa.scalar("\n", pa.large_string()))
     greeting = _fill(labels.REMINDER_GREETING, cadre=_texts(cadres))
-    single = _fill(labels.REMINDER_SINGLE, greeting=greeting, as_of=as_of_text, item=body)
-    header = _fill(labels.REMINDER_MULTIPLE, greeting=greeting, as_of=as_of_text, count=_texts(pa.array(counts)))
-    several = _fill("{header}\n{body}", header=header, body=body)
-    text = pc.if_else(pa.array(counts == 1), single, several)
+    # one item: the item in the sentence; several: the count in the sentence, the numbered items below it
+    several = f"{labels.REMINDER_MULTIPLE}\n{{item}}"
+    text = _fill_cases(
+        [several, labels.REMINDER_SINGLE],
+        (counts == 1).astype(np.int8),
+        greeting=greeting,
+        as_of=as_of_text,
+        item=body,
+        count=_texts(pa.array(counts)),
+    )
     signed = _fill("{text}\n{signature}\n{date}", text=text, signature=labels.REMINDER_SIGNATURE, date=date_text(today))
     return pd.Series(pd.array(signed, dtype="str"), index=cadres.index)
 
