@@ -20,11 +20,18 @@ with candidate_cadres as (
 busy_cadres as (
     -- with a period, only a cadre who had a busy day in its months can have a run reaching into it (the run has a
     -- month in the period, with a day when at least $doubt_same_day_pairs of his pairs were contacted): those days
-    -- are counted first, over the period's own contacts, and the runs looked for among these cadres only
+    -- are counted first, over the period's own contacts, and the runs looked for among these cadres only; without
+    -- a period, every candidate. Each cadre once: the contacts meet these cadres in an inner join, which lets DuckDB
+    -- pick their pairings before it meets the contacts with them (a semi join would come after)
+    select cadre_phone
+    from candidate_cadres
+    where $period_start::date is null
+    union all
     select distinct active.cadre_phone
     from int_contact_active_pairing as active
-    semi join candidate_cadres on candidate_cadres.cadre_phone = active.cadre_phone
-    where active.contact_date >= date_trunc('month', $period_start::date)
+    inner join candidate_cadres on candidate_cadres.cadre_phone = active.cadre_phone
+    where $period_start::date is not null
+        and active.contact_date >= date_trunc('month', $period_start::date)
         and active.contact_date <= last_day($period_end::date)
     group by active.cadre_phone, active.contact_date
     having count(*) >= $doubt_same_day_pairs::integer
@@ -33,13 +40,10 @@ busy_cadres as (
 scanned as (
     select active.id_number, active.contact_date, active.cadre_name, active.cadre_phone, active.department
     from int_contact_active_pairing as active
-    semi join candidate_cadres on candidate_cadres.cadre_phone = active.cadre_phone
+    inner join busy_cadres on busy_cadres.cadre_phone = active.cadre_phone
     where $period_start::date is null
-        or (
-            active.contact_date
-                >= date_trunc('month', $period_start::date) - to_months($doubt_same_day_months::integer + 11)
-            and active.cadre_phone in (select cadre_phone from busy_cadres)
-        )
+        or active.contact_date
+            >= date_trunc('month', $period_start::date) - to_months($doubt_same_day_months::integer + 11)
 ),
 
 person_days as (
