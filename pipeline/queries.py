@@ -18,8 +18,6 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from pipeline import catalog, db, festivals, labels, masking, periods, settings
 
@@ -503,9 +501,6 @@ def _stored_frames(
         # a database opened read-only before its schema had the stored tables (or import_batch its
         # touched_from): nothing is stored
         return {}
-    # every grouping a page asks for by name (the city's whole table): no filter in the read, whose rows then come
-    # in the order they were stored; the rows of the groupings by two keys among them are dropped afterwards
-    every = set(GROUPINGS) <= set(groupings)
     frames = {}
     for position, period in enumerate(period_list):
         entry = stored.get((period.start, period.as_of, period.months))
@@ -517,25 +512,22 @@ def _stored_frames(
             "start_on": period.start,
             "as_of": period.as_of,
             "months": period.months,
-            "groupings": None if every else list(groupings),
+            # every grouping: no filter on them, and the rows come in the order they were stored
+            "groupings": None if set(STORED_GROUPINGS) <= set(groupings) else list(groupings),
             "county": None,
             "department": None,
             **(under or {}),
         }
-        frames[position] = _stored_frame(con, {**params, "period_id": position}, groupings if every else None)
+        frames[position] = _stored_frame(con, {**params, "period_id": position})
     return frames
 
 
-def _stored_frame(
-    con: duckdb.DuckDBPyConnection, params: Mapping[str, object], only: Sequence[str] | None = None
-) -> pd.DataFrame:
+def _stored_frame(con: duckdb.DuckDBPyConnection, params: Mapping[str, object]) -> pd.DataFrame:
     """One stored period's groups with a column per computed metric, counts as integers (never empty), in the
     mart's row order. They are stored in that order and a scan of them all keeps it (DuckDB preserves insertion
     order), so they are sorted here only when they come otherwise: a filter on some groupings can return the row
     groups out of order, and an earlier release stored them unordered."""
     table = con.sql(_stored_sql()[1], params=dict(params)).to_arrow_table()
-    if only is not None and not set(STORED_GROUPINGS) <= set(only):  # the groupings asked for, in the same order
-        table = table.filter(pc.is_in(table.column("grouping_name"), pa.array(list(only), table["grouping_name"].type)))
     numbers = table.column("row_no").to_numpy()
     if not bool(np.all(numbers[1:] > numbers[:-1])):
         table = table.sort_by("row_no")
