@@ -6,11 +6,10 @@
 -- cadre's department is part of its key), township, county and overall from the place rows, cadre_level
 -- and category from the kind rows. Each fact is thus read three times, not once per grouping, and a key
 -- no grouping asked for is left blank, so that its set collapses to one row per period (a trend of the
--- overall figures costs next to nothing). When a grouping by two keys is asked for (county_department,
--- county_category, department_category: a county's departments and categories, a department's counties and
--- categories, which the store keeps for the county and department views, queries.CROSS_GROUPINGS), the kind
--- rows are also keyed by county and department (unit_county, unit_department), and those groupings are
--- summed from them too.
+-- overall figures costs next to nothing). The groupings by two keys (county_department, county_category,
+-- department_category: a county's departments and categories, a department's counties and categories,
+-- which the store keeps for the county and department views, queries.CROSS_GROUPINGS) are summed from a
+-- fourth set, the unit (county, department and category), counted only when one of them is asked for.
 with wanted as (
     -- which keys the groupings asked for need
     select
@@ -22,8 +21,8 @@ with wanted as (
         list_contains($groupings::varchar[], 'cadre') as by_cadre,
         list_contains($groupings::varchar[], 'cadre_level') as by_cadre_level,
         list_has_any($groupings::varchar[], ['category', 'county_category', 'department_category']) as by_category,
-        list_has_any($groupings::varchar[], ['county_department', 'county_category']) as by_unit_county,
-        list_has_any($groupings::varchar[], ['county_department', 'department_category']) as by_unit_department
+        list_has_any($groupings::varchar[], ['county_department', 'county_category', 'department_category'])
+            as by_unit
 ),
 
 -- Each fact with its keys and, under the name of each count, what it adds to that count: every column
@@ -132,16 +131,13 @@ beneficiaries_by_place as (
 beneficiaries_by_kind as (
     select
         period_id,
-        case when wanted.by_unit_county then facts.county end as unit_county,
-        case when wanted.by_unit_department then facts.department end as unit_department,
         cadre_level,
         category,
-        sum(columns(facts.* exclude (
+        sum(columns(* exclude (
             period_id, county, township, department, cadre_phone, cadre_name, cadre_level, category
         )))::bigint
-    from beneficiary_facts as facts
-    cross join wanted
-    group by all
+    from beneficiary_facts
+    group by period_id, cadre_level, category
 ),
 
 issues_by_cadre as (
@@ -173,17 +169,14 @@ issues_by_place as (
 issues_by_kind as (
     select
         period_id,
-        case when wanted.by_unit_county then facts.county end as unit_county,
-        case when wanted.by_unit_department then facts.department end as unit_department,
         cadre_level,
         category,
-        sum(columns(facts.* exclude (
+        sum(columns(* exclude (
             period_id, county, township, department, cadre_phone, cadre_level, category, days_to_close
         )))::bigint,
         list(days_to_close) filter (where days_to_close is not null) as days_to_close
-    from issue_facts as facts
-    cross join wanted
-    group by all
+    from issue_facts
+    group by period_id, cadre_level, category
 ),
 
 callbacks_by_cadre as (
@@ -209,16 +202,52 @@ callbacks_by_place as (
 callbacks_by_kind as (
     select
         period_id,
-        case when wanted.by_unit_county then facts.county end as unit_county,
-        case when wanted.by_unit_department then facts.department end as unit_department,
         cadre_level,
         category,
-        sum(columns(facts.* exclude (
-            period_id, county, township, department, cadre_phone, cadre_level, category
+        sum(columns(* exclude (period_id, county, township, department, cadre_phone, cadre_level, category)))::bigint
+    from callback_facts
+    group by period_id, cadre_level, category
+),
+
+beneficiaries_by_unit as (
+    select
+        period_id,
+        county,
+        department,
+        category,
+        sum(columns(* exclude (
+            period_id, county, township, department, cadre_phone, cadre_name, cadre_level, category
         )))::bigint
-    from callback_facts as facts
-    cross join wanted
-    group by all
+    from beneficiary_facts
+    where (select by_unit from wanted)
+    group by period_id, county, department, category
+),
+
+issues_by_unit as (
+    select
+        period_id,
+        county,
+        department,
+        category,
+        sum(columns(* exclude (
+            period_id, county, township, department, cadre_phone, cadre_level, category, days_to_close
+        )))::bigint,
+        list(days_to_close) filter (where days_to_close is not null) as days_to_close
+    from issue_facts
+    where (select by_unit from wanted)
+    group by period_id, county, department, category
+),
+
+callbacks_by_unit as (
+    select
+        period_id,
+        county,
+        department,
+        category,
+        sum(columns(* exclude (period_id, county, township, department, cadre_phone, cadre_level, category)))::bigint
+    from callback_facts
+    where (select by_unit from wanted)
+    group by period_id, county, department, category
 ),
 
 -- The three kinds of facts side by side under each set of keys: every key with issues or callbacks also has
@@ -259,20 +288,34 @@ by_place as (
 by_kind as (
     select
         beneficiaries.*,
-        issues.* exclude (period_id, unit_county, unit_department, cadre_level, category),
-        callbacks.* exclude (period_id, unit_county, unit_department, cadre_level, category)
+        issues.* exclude (period_id, cadre_level, category),
+        callbacks.* exclude (period_id, cadre_level, category)
     from beneficiaries_by_kind as beneficiaries
     left join issues_by_kind as issues
         on beneficiaries.period_id = issues.period_id
-        and beneficiaries.unit_county is not distinct from issues.unit_county
-        and beneficiaries.unit_department is not distinct from issues.unit_department
         and beneficiaries.cadre_level is not distinct from issues.cadre_level
         and beneficiaries.category is not distinct from issues.category
     left join callbacks_by_kind as callbacks
         on beneficiaries.period_id = callbacks.period_id
-        and beneficiaries.unit_county is not distinct from callbacks.unit_county
-        and beneficiaries.unit_department is not distinct from callbacks.unit_department
         and beneficiaries.cadre_level is not distinct from callbacks.cadre_level
+        and beneficiaries.category is not distinct from callbacks.category
+),
+
+by_unit as (
+    select
+        beneficiaries.*,
+        issues.* exclude (period_id, county, department, category),
+        callbacks.* exclude (period_id, county, department, category)
+    from beneficiaries_by_unit as beneficiaries
+    left join issues_by_unit as issues
+        on beneficiaries.period_id = issues.period_id
+        and beneficiaries.county is not distinct from issues.county
+        and beneficiaries.department is not distinct from issues.department
+        and beneficiaries.category is not distinct from issues.category
+    left join callbacks_by_unit as callbacks
+        on beneficiaries.period_id = callbacks.period_id
+        and beneficiaries.county is not distinct from callbacks.county
+        and beneficiaries.department is not distinct from callbacks.department
         and beneficiaries.category is not distinct from callbacks.category
 ),
 
@@ -314,7 +357,7 @@ groups as (
         'cadre_level' as grouping_name,
         period_id,
         cadre_level,
-        sum(columns(* exclude (period_id, unit_county, unit_department, cadre_level, category, days_to_close)))::bigint,
+        sum(columns(* exclude (period_id, cadre_level, category, days_to_close)))::bigint,
         flatten(list(days_to_close)) as days_to_close
     from by_kind
     group by period_id, cadre_level
@@ -323,7 +366,7 @@ groups as (
         'category' as grouping_name,
         period_id,
         category,
-        sum(columns(* exclude (period_id, unit_county, unit_department, cadre_level, category, days_to_close)))::bigint,
+        sum(columns(* exclude (period_id, cadre_level, category, days_to_close)))::bigint,
         flatten(list(days_to_close)) as days_to_close
     from by_kind
     group by period_id, category
@@ -331,32 +374,32 @@ groups as (
     select
         'county_department' as grouping_name,
         period_id,
-        unit_county as county,
-        unit_department as department,
-        sum(columns(* exclude (period_id, unit_county, unit_department, cadre_level, category, days_to_close)))::bigint,
+        county,
+        department,
+        sum(columns(* exclude (period_id, county, department, category, days_to_close)))::bigint,
         flatten(list(days_to_close)) as days_to_close
-    from by_kind
-    group by period_id, unit_county, unit_department
+    from by_unit
+    group by period_id, county, department
     union all by name
     select
         'county_category' as grouping_name,
         period_id,
-        unit_county as county,
+        county,
         category,
-        sum(columns(* exclude (period_id, unit_county, unit_department, cadre_level, category, days_to_close)))::bigint,
+        sum(columns(* exclude (period_id, county, department, category, days_to_close)))::bigint,
         flatten(list(days_to_close)) as days_to_close
-    from by_kind
-    group by period_id, unit_county, category
+    from by_unit
+    group by period_id, county, category
     union all by name
     select
         'department_category' as grouping_name,
         period_id,
-        unit_department as department,
+        department,
         category,
-        sum(columns(* exclude (period_id, unit_county, unit_department, cadre_level, category, days_to_close)))::bigint,
+        sum(columns(* exclude (period_id, county, department, category, days_to_close)))::bigint,
         flatten(list(days_to_close)) as days_to_close
-    from by_kind
-    group by period_id, unit_department, category
+    from by_unit
+    group by period_id, department, category
 ),
 
 empty_periods as (
