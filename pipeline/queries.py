@@ -22,11 +22,6 @@ import pandas as pd
 from pipeline import catalog, db, festivals, labels, masking, periods, settings
 
 GROUPINGS = ("overall", "county", "township", "department", "cadre", "cadre_level", "category")
-# Groupings by two keys that mart_metrics computes and the store keeps, never asked for by name: a county's
-# departments and categories and a department's counties and categories are the city's rows of them
-# (_SCOPED_FROM_CITY).
-CROSS_GROUPINGS = ("county_department", "county_category", "department_category")
-STORED_GROUPINGS = (*GROUPINGS, *CROSS_GROUPINGS)
 
 KEY_COLUMNS = {
     "overall": ("overall",),
@@ -436,7 +431,7 @@ def _stored_sql() -> tuple[str, str]:
 def figures_key(config: settings.Settings) -> str:
     """What the stored metrics depend on besides the data: the SQL that computes them and its settings."""
     text = json.dumps(
-        [_stored_sql(), STORED_GROUPINGS, catalog.COMPUTED_COLUMNS, _static_parameters(ALL, config)],
+        [_stored_sql(), catalog.COMPUTED_COLUMNS, _static_parameters(ALL, config)],
         ensure_ascii=False,
         sort_keys=True,
         default=str,
@@ -463,7 +458,7 @@ def stored_insert(
     config: settings.Settings,
     keys: tuple[str, int],
 ) -> list[int]:
-    """Compute some periods' metrics for the whole city, all stored groupings, in one statement, into the store (their
+    """Compute some periods' metrics for the whole city, all groupings, in one statement, into the store (their
     groups with their values); the groups written of each period. The caller writes their entries."""
     insert_sql, _ = _stored_sql()
     entries = {
@@ -475,7 +470,7 @@ def stored_insert(
     }
     con.execute(
         insert_sql,
-        bound_parameters(insert_sql, list(period_list), ALL, config, groupings=list(STORED_GROUPINGS), **entries),
+        bound_parameters(insert_sql, list(period_list), ALL, config, groupings=list(GROUPINGS), **entries),
     )
     under = {"figures_key": keys[0], "data_key": keys[1]}
     counts = {
@@ -513,7 +508,7 @@ def _stored_frames(
             "as_of": period.as_of,
             "months": period.months,
             # every grouping: no filter on them, and the rows come in the order they were stored
-            "groupings": None if set(STORED_GROUPINGS) <= set(groupings) else list(groupings),
+            "groupings": None if set(GROUPINGS) <= set(groupings) else list(groupings),
             "county": None,
             "department": None,
             **(under or {}),
@@ -540,26 +535,13 @@ def _stored_frame(con: duckdb.DuckDBPyConnection, params: Mapping[str, object]) 
 # the pairs with a pairing of the department (a run begun under another department keeps its first day, and
 # a beneficiary's contacts, issues and callbacks go with each of his pairs), and the city's department
 # grouping puts exactly those pairs under it (int_beneficiary_pairing.sql). So a scope's overall row is the
-# city's row of its county (department), relabelled, its townships (cadres) are the city's of that county
-# (department), and its departments and categories (counties and categories) the city's rows of the cross
-# groupings (CROSS_GROUPINGS) under it, relabelled. Not the 未结对 "department": the city's row of that name
-# is of the unpaired, whom no department scope keeps. Any other grouping of a scope (a county's cadres or
-# cadre levels, a department's townships) is computed.
+# city's row of its county (department), relabelled, and its townships (cadres) are the city's of that county
+# (department). Not the 未结对 "department": the city's row of that name is of the unpaired, whom no
+# department scope keeps. Any other grouping of a scope (a county's departments, a department's categories)
+# is computed.
 _SCOPED_FROM_CITY = {
-    "county": {
-        "overall": "county",
-        "county": "county",
-        "township": "township",
-        "department": "county_department",
-        "category": "county_category",
-    },
-    "department": {
-        "overall": "department",
-        "department": "department",
-        "cadre": "cadre",
-        "county": "county_department",
-        "category": "department_category",
-    },
+    "county": {"overall": "county", "county": "county", "township": "township"},
+    "department": {"overall": "department", "department": "department", "cadre": "cadre"},
 }
 # the key columns of mart_metrics, all of them empty in an overall row
 _GROUP_KEY_COLUMNS = _MODEL_ORDER["mart_metrics"][2:]
@@ -582,18 +564,14 @@ def _scope_rows(city: pd.DataFrame, key: str, value: str, groupings: Sequence[st
     computes them for the scope: groupings in the mart's order, the overall row with empty keys, and counts
     of 0 when the scope has nobody (its median empty)."""
     own = city[city[key] == value]  # as stored_group_read.sql reads them: no other key's rows can slip in
-    parts = {}
-    for by, source in _SCOPED_FROM_CITY[key].items():
-        part = own[own["grouping_name"] == source]
-        if source != by:  # relabelled: the grouping's own keys kept, the others blank as the mart leaves them
-            blank = {
-                column: pd.Series(None, index=part.index, dtype=city[column].dtype)
-                for column in _GROUP_KEY_COLUMNS
-                if column not in KEY_COLUMNS[by]
-            }
-            part = part.assign(grouping_name=by, **blank)
-        parts[by] = part
-    overall = parts["overall"]
+    parts = {by: own[own["grouping_name"] == source] for by, source in _SCOPED_FROM_CITY[key].items()}
+    overall = parts["overall"].assign(
+        grouping_name="overall",
+        **{
+            column: pd.Series(None, index=parts["overall"].index, dtype=city[column].dtype)
+            for column in _GROUP_KEY_COLUMNS
+        },
+    )
     if overall.empty:
         counts = catalog.dtypes(catalog.COMPUTED_COLUMNS)
         values = {"period_id": position, "grouping_name": "overall"}

@@ -6,23 +6,18 @@
 -- cadre's department is part of its key), township, county and overall from the place rows, cadre_level
 -- and category from the kind rows. Each fact is thus read three times, not once per grouping, and a key
 -- no grouping asked for is left blank, so that its set collapses to one row per period (a trend of the
--- overall figures costs next to nothing). The groupings by two keys (county_department, county_category,
--- department_category: a county's departments and categories, a department's counties and categories,
--- which the store keeps for the county and department views, queries.CROSS_GROUPINGS) are summed from a
--- fourth set, the unit (county, department and category), counted only when one of them is asked for.
+-- overall figures costs next to nothing).
 with wanted as (
     -- which keys the groupings asked for need
     select
-        list_has_any($groupings::varchar[], ['county', 'township', 'county_department', 'county_category'])
-            as by_county,
+        list_contains($groupings::varchar[], 'county')
+        or list_contains($groupings::varchar[], 'township') as by_county,
         list_contains($groupings::varchar[], 'township') as by_township,
-        list_has_any($groupings::varchar[], ['department', 'cadre', 'county_department', 'department_category'])
-            as by_department,
+        list_contains($groupings::varchar[], 'department')
+        or list_contains($groupings::varchar[], 'cadre') as by_department,
         list_contains($groupings::varchar[], 'cadre') as by_cadre,
         list_contains($groupings::varchar[], 'cadre_level') as by_cadre_level,
-        list_has_any($groupings::varchar[], ['category', 'county_category', 'department_category']) as by_category,
-        list_has_any($groupings::varchar[], ['county_department', 'county_category', 'department_category'])
-            as by_unit
+        list_contains($groupings::varchar[], 'category') as by_category
 ),
 
 -- Each fact with its keys and, under the name of each count, what it adds to that count: every column
@@ -209,47 +204,6 @@ callbacks_by_kind as (
     group by period_id, cadre_level, category
 ),
 
-beneficiaries_by_unit as (
-    select
-        period_id,
-        county,
-        department,
-        category,
-        sum(columns(* exclude (
-            period_id, county, township, department, cadre_phone, cadre_name, cadre_level, category
-        )))::bigint
-    from beneficiary_facts
-    where (select by_unit from wanted)
-    group by period_id, county, department, category
-),
-
-issues_by_unit as (
-    select
-        period_id,
-        county,
-        department,
-        category,
-        sum(columns(* exclude (
-            period_id, county, township, department, cadre_phone, cadre_level, category, days_to_close
-        )))::bigint,
-        list(days_to_close) filter (where days_to_close is not null) as days_to_close
-    from issue_facts
-    where (select by_unit from wanted)
-    group by period_id, county, department, category
-),
-
-callbacks_by_unit as (
-    select
-        period_id,
-        county,
-        department,
-        category,
-        sum(columns(* exclude (period_id, county, township, department, cadre_phone, cadre_level, category)))::bigint
-    from callback_facts
-    where (select by_unit from wanted)
-    group by period_id, county, department, category
-),
-
 -- The three kinds of facts side by side under each set of keys: every key with issues or callbacks also has
 -- beneficiaries (an issue or a callback counts only with its beneficiary)
 
@@ -298,24 +252,6 @@ by_kind as (
     left join callbacks_by_kind as callbacks
         on beneficiaries.period_id = callbacks.period_id
         and beneficiaries.cadre_level is not distinct from callbacks.cadre_level
-        and beneficiaries.category is not distinct from callbacks.category
-),
-
-by_unit as (
-    select
-        beneficiaries.*,
-        issues.* exclude (period_id, county, department, category),
-        callbacks.* exclude (period_id, county, department, category)
-    from beneficiaries_by_unit as beneficiaries
-    left join issues_by_unit as issues
-        on beneficiaries.period_id = issues.period_id
-        and beneficiaries.county is not distinct from issues.county
-        and beneficiaries.department is not distinct from issues.department
-        and beneficiaries.category is not distinct from issues.category
-    left join callbacks_by_unit as callbacks
-        on beneficiaries.period_id = callbacks.period_id
-        and beneficiaries.county is not distinct from callbacks.county
-        and beneficiaries.department is not distinct from callbacks.department
         and beneficiaries.category is not distinct from callbacks.category
 ),
 
@@ -370,36 +306,6 @@ groups as (
         flatten(list(days_to_close)) as days_to_close
     from by_kind
     group by period_id, category
-    union all by name
-    select
-        'county_department' as grouping_name,
-        period_id,
-        county,
-        department,
-        sum(columns(* exclude (period_id, county, department, category, days_to_close)))::bigint,
-        flatten(list(days_to_close)) as days_to_close
-    from by_unit
-    group by period_id, county, department
-    union all by name
-    select
-        'county_category' as grouping_name,
-        period_id,
-        county,
-        category,
-        sum(columns(* exclude (period_id, county, department, category, days_to_close)))::bigint,
-        flatten(list(days_to_close)) as days_to_close
-    from by_unit
-    group by period_id, county, category
-    union all by name
-    select
-        'department_category' as grouping_name,
-        period_id,
-        department,
-        category,
-        sum(columns(* exclude (period_id, county, department, category, days_to_close)))::bigint,
-        flatten(list(days_to_close)) as days_to_close
-    from by_unit
-    group by period_id, department, category
 ),
 
 empty_periods as (
