@@ -161,6 +161,14 @@ def test_same_day_counts_every_pair_of_the_cadre(book):
     assert rows(book, "doubt_same_day").empty
 
 
+def test_same_day_without_a_period_looks_at_every_record(book):
+    _same_day_cadre(book, 3, ["2026-07", "2026-08", "2026-09"])
+    found = rows(book, "doubt_same_day", period=None)
+    assert len(found) == 1 and found.iloc[0]["people"] == 3
+    # a period the run does not reach into: no busy day in it, nothing listed
+    assert rows(book, "doubt_same_day", period=periods.parse_period("2026-11", dt.date(2026, 11, 28))).empty
+
+
 # ---------------------------------------------------------------- 期末后集中补录
 
 
