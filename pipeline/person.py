@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from pipeline import config, db, masking, periods, queries, reminders, settings
+from pipeline import config, contact_state, db, masking, periods, queries, reminders, settings
 from pipeline.queries import Scope
 
 SEARCH_LIMIT = 50
@@ -82,7 +82,8 @@ def read(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pd.DataFram
     day = params["as_of"]
     scope = Scope(county=params["scope_county"], department=params["scope_department"])
     month = periods.parse_period(f"{day:%Y-%m}", day)
-    return con.execute(sql, queries.bound_parameters(sql, [month], scope, settings.DEFAULT_SETTINGS, **params)).df()
+    bound = queries.bound_parameters(sql, [month], scope, settings.DEFAULT_SETTINGS, **params)
+    return con.execute(sql, contact_state.bind(con, sql, bound)).df()
 
 
 # what a masked frame shows of each identifier or free text

@@ -16,7 +16,7 @@ from functools import cache
 import duckdb
 import pandas as pd
 
-from pipeline import config, db, labels, masking, periods, queries, settings
+from pipeline import config, contact_state, db, labels, masking, periods, queries, settings
 
 CHECKS = (
     "other_cadre_contacts",
@@ -79,12 +79,13 @@ def _statement(
         "visit_method": labels.HOME_VISIT_METHODS[0],
         "no_answer": labels.CALLBACK_NO,
         "untrue_answer": labels.CALLBACK_UNTRUE,
+        contact_state.PARAMETER: False,  # bound to its value below, when the statement reads int_person_contact
     }
     if name in DOUBT_CHECKS or name == "callback_untrue_contacts":
         current = thresholds if thresholds is not None else settings.read_settings(con)
         params.update({key: getattr(current, key) for key in settings.CALLBACK_KEYS})
     used = dict.fromkeys(_PARAMETER.findall(sql))
-    return sql, {key: params[key] for key in used}
+    return sql, contact_state.bind(con, sql, {key: params[key] for key in used})
 
 
 def run_check(

@@ -19,7 +19,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipeline import catalog, db, festivals, labels, masking, periods, settings
+from pipeline import catalog, contact_state, db, festivals, labels, masking, periods, settings
 
 GROUPINGS = ("overall", "county", "township", "department", "cadre", "cadre_level", "category")
 
@@ -266,6 +266,8 @@ def _static_parameters(scope: Scope, config: settings.Settings) -> dict[str, obj
         "leading_levels": list(config.leading_levels),
         # the festival widths: the windows themselves depend on the periods (see _base_parameters)
         "festival_widths": [getattr(config, key) for key in settings.FESTIVAL_KEYS],
+        # int_person_contact works from the contacts unless contact_state.bind finds the kept rows hold
+        contact_state.PARAMETER: False,
     }
     for rate, weight in config.weights.items():
         params[f"weight_{rate}"] = weight
@@ -368,7 +370,7 @@ def run_model(
 
     def run(chunk: list[periods.Period], split: bool) -> pd.DataFrame:
         try:
-            params = bound_parameters(sql, chunk, scope, config, **overrides)
+            params = contact_state.bind(con, sql, bound_parameters(sql, chunk, scope, config, **overrides))
             if target in _ARROW_MARTS:
                 return _frame(con, sql, params)
             return con.execute(sql, params).df()
@@ -468,10 +470,8 @@ def stored_insert(
         "as_ofs": [period.as_of for period in period_list],
         "months": [period.months for period in period_list],
     }
-    con.execute(
-        insert_sql,
-        bound_parameters(insert_sql, list(period_list), ALL, config, groupings=list(GROUPINGS), **entries),
-    )
+    params = bound_parameters(insert_sql, list(period_list), ALL, config, groupings=list(GROUPINGS), **entries)
+    con.execute(insert_sql, contact_state.bind(con, insert_sql, params))
     under = {"figures_key": keys[0], "data_key": keys[1]}
     counts = {
         (start, as_of, months): rows

@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline import db, labels
+from pipeline import contact_state, db, labels
 from pipeline.ingest import progress_rules
 from pipeline.ingest.checks import (
     check_overlaps,
@@ -264,6 +264,15 @@ def _load_roster(con, rows: Rows, batch_id: int) -> np.ndarray:
 
 
 def _load_visits(con, rows: Rows, batch_id: int) -> np.ndarray:
+    outcomes = _write_visits(con, rows, batch_id)
+    # each person's first and last contact, kept with the contacts in the same transaction
+    contact_state.after_batch(
+        con, batch_id, inserted=int((outcomes == INSERTED).sum()), updated=int((outcomes == UPDATED).sum())
+    )
+    return outcomes
+
+
+def _write_visits(con, rows: Rows, batch_id: int) -> np.ndarray:
     load_staged = getattr(rows, "load_staged", None)
     if load_staged is not None:  # a contact log read in chunks: its rows wait in DuckDB (chunked.StreamedVisits)
         return load_staged(con, batch_id)

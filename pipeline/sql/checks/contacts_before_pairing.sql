@@ -3,13 +3,21 @@
 -- than the day he joined the programme. A wrong date, or a pairing missing from the roster, usually
 -- lies behind it. Contacts after the last pairing ended are not "before the pairing": left out.
 with pairings_per_person as (
-    select id_number, count(*) as pairings, max(paired_on) as last_paired_on
+    select
+        id_number,
+        count(*) as pairings,
+        min(paired_on) as first_paired_on,
+        max(paired_on) as last_paired_on,
+        min(unpaired_on) as first_unpaired_on
     from pairing
     group by id_number
 ),
 
 people as (
-    -- a department sees the contacts it is answerable for: the person has a pairing with it
+    -- a department sees the contacts it is answerable for: the person has a pairing with it.
+    -- Only the people who can have such a contact, told by the first of all their contacts (int_person_contact):
+    -- one before his 纳入日期 or his first pairing, or someone never paired; or a day between his pairings without
+    -- one, which needs a pairing that ended before his latest began
     select
         beneficiary.id_number,
         beneficiary.county,
@@ -19,11 +27,18 @@ people as (
         pairings_per_person.id_number is not null as has_pairing,
         pairings_per_person.last_paired_on
     from beneficiary
+    inner join int_person_contact as contacted on contacted.id_number = beneficiary.id_number
     left join pairings_per_person on pairings_per_person.id_number = beneficiary.id_number
     where ($scope_county::varchar is null or beneficiary.county = $scope_county::varchar)
         and (
             $scope_department::varchar is null
             or beneficiary.id_number in (select id_number from pairing where department = $scope_department::varchar)
+        )
+        and (
+            contacted.first_contact_on < beneficiary.enrolled_on
+            or pairings_per_person.id_number is null
+            or contacted.first_contact_on < pairings_per_person.first_paired_on
+            or pairings_per_person.first_unpaired_on < pairings_per_person.last_paired_on
         )
 ),
 

@@ -22,8 +22,8 @@ final as (
     from in_programme
     inner join int_active_pairing as pairing
         on pairing.id_number = in_programme.id_number
-    -- an anti join: the people are hashed and the contacts stream past them (not the millions of contacts hashed)
-    anti join contact on contact.id_number = in_programme.id_number
+    -- the people with any contact: one row each (int_person_contact), not every contact
+    anti join int_person_contact as contacted on contacted.id_number = in_programme.id_number
     where ($scope_county::varchar is null or in_programme.county = $scope_county::varchar)
         and ($scope_department::varchar is null or pairing.department = $scope_department::varchar)
 )

@@ -38,22 +38,14 @@ candidates as (
 ),
 
 first_contact as (
+    -- from windows_cover_from on, every contact lies in a window: only an earlier one is looked up, and a
+    -- person's first contact is earlier exactly when he has one (one row per person, int_person_contact)
     select
-        id_number,
-        min(contact_date) as first_contact_on
-    from (
-        select
-            contacts.id_number,
-            contacts.contact_date,
-            -- a lookup in the few candidates: a mark join hashes them and streams the millions of contacts
-            -- past them (an inner join may pick the contacts as the side to hash)
-            contacts.id_number in (select id_number from candidates) as is_candidate
-        from stg_contact as contacts
-        -- from windows_cover_from on, every contact lies in a window: only the earlier ones are looked up
-        where contacts.contact_date < $windows_cover_from::date
-    )
-    where is_candidate
-    group by id_number
+        people.id_number,
+        people.first_contact_on
+    from int_person_contact as people
+    where people.first_contact_on < $windows_cover_from::date
+        and people.id_number in (select id_number from candidates)
 ),
 
 with_lookup as (

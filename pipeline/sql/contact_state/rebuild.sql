@@ -1,0 +1,7 @@
+-- Every person's row worked out again from all the contacts
+delete from contact_state;
+
+insert into contact_state
+select id_number, min(contact_date), max(contact_date)
+from contact
+group by id_number;
