@@ -193,6 +193,25 @@ def test_contacts_before_the_pairing_or_before_enrolment(con):
     assert (by_person[P[22]].cadre_name, by_person[P[22]].paired_on) == ("孙杰", dt.date(2026, 5, 1))
     assert (by_person[P[23]].cadre_name, by_person[P[23]].department) == ("孙杰", "市人社局")
     assert by_person[P[18]].department is None or by_person[P[18]].department != by_person[P[18]].department
+    # each row's own method and the cadre the ledger names (read only for the contacts found)
+    stored = {
+        (id_number, day): (method, cadre_name)
+        for id_number, day, method, cadre_name in con.execute(
+            "select id_number, contact_date, method, cadre_name from contact"
+        ).fetchall()
+    }
+    shown = list(zip(found["method"], found["visit_cadre_name"], strict=True))
+    assert shown == [stored[(row.id_number, row.contact_date)] for row in found.itertuples()]
+    assert all(method for method, _ in shown)
+    assert list(found.columns[:7]) == [
+        "problem",
+        "county",
+        "township",
+        "id_number",
+        "beneficiary_name",
+        "contact_date",
+        "method",
+    ]
 
 
 def test_cadres_with_more_pairs_than_the_limit(con):

@@ -44,13 +44,12 @@ people as (
 
 contacts as (
     -- the only contacts that can be such, picked out as they meet the person: dated before his 纳入日期, before
-    -- his latest pairing began (a pairing that starts later is no later than that one), or of someone never paired
+    -- his latest pairing began (a pairing that starts later is no later than that one), or of someone never paired.
+    -- Only the columns that decide are read here; the others of the few found are read at the end (details)
     select
         contact.rowid as contact_row,  -- which contact, within this statement (its key is long text)
         contact.id_number,
         contact.contact_date,
-        contact.method,
-        contact.cadre_name,
         people.county,
         people.township,
         people.name,
@@ -103,8 +102,7 @@ judged as (
         contacts.id_number,
         contacts.name as beneficiary_name,
         contacts.contact_date,
-        contacts.method,
-        contacts.cadre_name as visit_cadre_name,
+        contacts.contact_row,
         contacts.enrolled_on,
         -- the pairing the contact belongs to (a contact before 纳入日期 may have one), else the next one
         coalesce(active_pairing.paired_on, next_pairing.paired_on) as paired_on,
@@ -119,11 +117,37 @@ judged as (
     left join next_pairing on next_pairing.contact_row = contacts.contact_row
 ),
 
-final as (
+found as (
     select *
     from judged
     where (is_before_pairing or is_before_enrolment)
         and ($scope_department::varchar is null or department = $scope_department::varchar)
+),
+
+details as (
+    -- the method and the cadre the ledger names, of the contacts found only (none found: no contact is read)
+    select rowid as contact_row, method, cadre_name
+    from contact
+    where rowid in (select contact_row from found)
+),
+
+final as (
+    select
+        found.county,
+        found.township,
+        found.id_number,
+        found.beneficiary_name,
+        found.contact_date,
+        details.method,
+        details.cadre_name as visit_cadre_name,
+        found.enrolled_on,
+        found.paired_on,
+        found.cadre_name,
+        found.department,
+        found.is_before_pairing,
+        found.is_before_enrolment
+    from found
+    inner join details on details.contact_row = found.contact_row
 )
 
 select * from final
