@@ -22,9 +22,9 @@ from pipeline import db
 PARAMETER = "contact_state_ok"
 
 
-def ok(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the rows account for every stored contact."""
-    return bool(con.execute(db.read_sql("contact_state/state_ok.sql")).fetchall()[0][0])
+def ok(con: duckdb.DuckDBPyConnection, inserted: int = 0) -> bool:
+    """Whether the rows account for every stored contact (but the `inserted` a batch has just added)."""
+    return bool(con.execute(db.read_sql("contact_state/state_ok.sql"), {"inserted": inserted}).fetchall()[0][0])
 
 
 def bind(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, object]) -> dict[str, object]:
@@ -44,8 +44,7 @@ def after_batch(con: duckdb.DuckDBPyConnection, batch_id: int, inserted: int, up
     """
     if not inserted and not updated:
         return
-    held = con.execute(db.read_sql("contact_state/state_ok_before.sql"), {"inserted": inserted}).fetchall()[0][0]
-    if not held:
+    if not ok(con, inserted):
         rebuild(con)
         return
     con.execute(db.read_sql("contact_state/batch_people.sql"), {"batch_id": batch_id})

@@ -368,9 +368,11 @@ def run_model(
         sql += "\norder by " + ", ".join(f"{column} nulls first" for column in order)
     config = config or settings.read_settings(con)
 
+    kept = contact_state.bind(con, sql, {})  # asked once for all the chunks of periods
+
     def run(chunk: list[periods.Period], split: bool) -> pd.DataFrame:
         try:
-            params = contact_state.bind(con, sql, bound_parameters(sql, chunk, scope, config, **overrides))
+            params = {**bound_parameters(sql, chunk, scope, config, **overrides), **kept}
             if target in _ARROW_MARTS:
                 return _frame(con, sql, params)
             return con.execute(sql, params).df()
