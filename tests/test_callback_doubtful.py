@@ -196,6 +196,45 @@ def test_a_month_sent_in_weeks_late_fires(book):
 
 
 @pytest.mark.parametrize(
+    ("imported_at", "period", "fires"),
+    [
+        # 21 days after August ended: late, for every period with a month that touches August
+        ("2026-09-21 08:00:00", "2026-08", True),
+        ("2026-09-21 08:00:00", "2026-08-31..2026-09-30", True),
+        ("2026-10-15 10:30:00", "2026-08-20..2026-10-31", True),
+        ("2026-10-15 10:30:00", "2026", True),
+        # periods whose months all begin after August: the batch is late for none of them
+        ("2026-10-15 10:30:00", "2026-09", False),
+        ("2026-10-15 10:30:00", "2026-09-01..2026-10-31", False),
+        ("2026-10-15 10:30:00", "2026Q4", False),
+    ],
+)
+def test_late_follows_the_months_the_period_touches(book, imported_at, period, fires):
+    # the batches that can be late for the period's months are picked before any contact is read: the first of
+    # those months decides
+    _late(book, imported_at)
+    found = rows(book, "doubt_late_import", period=periods.parse_period(period, TODAY))
+    assert len(found) == int(fires)
+    if fires:
+        assert found.iloc[0]["cadre_phone"] == CADRE and found.iloc[0]["people"] == 3
+
+
+@pytest.mark.parametrize(
+    ("scope", "found"),
+    [
+        (queries.Scope(county="甲县"), 1),
+        (queries.Scope(county="乙县"), 0),
+        (queries.Scope(department="甲局"), 1),
+        (queries.Scope(department="乙局"), 0),  # the department of the earlier batch's contact only
+    ],
+)
+def test_late_follows_the_scope(book, scope, found):
+    _late(book, "2026-10-15 10:30:00")
+    late = doubtful.find(book.con, Q3, scope, masked=False)
+    assert late["rule"].tolist() == [labels.DOUBT_RULE_LABELS["doubt_late_import"]] * found
+
+
+@pytest.mark.parametrize(
     ("imported_at", "count", "earlier"),
     [("2026-09-20 10:00:00", 3, True), ("2026-10-15 10:00:00", 2, True), ("2026-10-15 10:00:00", 3, False)],
 )

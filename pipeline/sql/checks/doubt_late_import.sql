@@ -12,10 +12,11 @@ with batches as (
         file_name,
         max(latest) over (order by batch_id rows between unbounded preceding and 1 preceding) as reported_until
     from (
-        select import_batch.batch_id, import_batch.imported_at, import_batch.file_name, max(contact.contact_date) as latest
+        select import_batch.batch_id, import_batch.imported_at, import_batch.file_name, contacts.latest
         from import_batch
-        left join contact on contact.batch_id = import_batch.batch_id
-        group by all
+        left join (
+            select batch_id, max(contact_date) as latest from contact group by batch_id
+        ) as contacts on contacts.batch_id = import_batch.batch_id
     )
 ),
 
@@ -27,6 +28,15 @@ late_batches as (
         least(imported_at::date - $doubt_late_days::integer, reported_until) as dated_before
     from batches
     where reported_until is not null
+        -- a month touching the period ends no earlier than the period's first month: a batch that cannot be late for
+        -- that month is late for none of them
+        and (
+            $period_start::date is null
+            or (
+                imported_at::date - $doubt_late_days::integer > last_day($period_start::date)
+                and reported_until > last_day($period_start::date)
+            )
+        )
 ),
 
 late as (
@@ -58,7 +68,11 @@ late as (
         and ($period_end::date is null or active.contact_date <= last_day($period_end::date))
         and (
             ($scope_county::varchar is null and $scope_department::varchar is null)
-            or active.cadre_phone in (select cadre_phone from int_scoped_cadres)
+            or active.cadre_phone in (
+                -- asked only in a scope: the city's view reads no cadre list
+                select cadre_phone from int_scoped_cadres
+                where $scope_county::varchar is not null or $scope_department::varchar is not null
+            )
         )
 ),
 
