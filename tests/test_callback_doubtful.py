@@ -296,6 +296,25 @@ def test_contacts_a_callback_found_untrue_are_listed_and_marked(book):
     assert len(quality.run_check(book.con, "callback_untrue_contacts")) == 2
 
 
+def test_each_untrue_contact_carries_the_pairing_of_its_own_day(book):
+    # paired with 干部0001 until 09-01 (not that day), nobody until 09-10, then with 干部0002 of another department
+    person = book.person()
+    book.pair(person, CADRE, "甲局", "2025-01-01", "2026-09-01")
+    book.pair(person, "13800000002", "乙局", "2026-09-10")
+    days = ["2026-08-20", "2026-09-01", "2026-09-05", "2026-09-20"]
+    for day in days:
+        _contact(book, person, day)
+    _callback(book, person, "2026-10-12", knows="是", truth="不属实")
+    untrue = doubtful.untrue_contacts(book.con, masked=False).sort_values("contact_date")
+    assert [d.isoformat() for d in untrue["contact_date"]] == days
+    assert untrue["cadre_name"].fillna("").tolist() == ["干部0001", "", "", "干部0002"]
+    assert untrue["department"].fillna("").tolist() == ["甲局", "", "", "乙局"]
+    # a department sees the contacts of its own pairing only
+    department = queries.Scope(department="乙局")
+    scoped = quality.run_check(book.con, "callback_untrue_contacts", scope=department, masked=False)
+    assert [d.isoformat() for d in scoped["contact_date"]] == ["2026-09-20"]
+
+
 def test_rows_are_masked_by_default_and_scoped(book):
     person = book.person(exited="2026-08-31", county="乙县")
     book.pair(person, CADRE, "甲局")

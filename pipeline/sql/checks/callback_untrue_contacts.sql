@@ -27,9 +27,14 @@ contacts as (
 ),
 
 active as (
-    select active.contact_row, active.cadre_name, active.cadre_phone, active.department
-    from int_contact_active_pairing as active
-    semi join asked on asked.id_number = active.id_number
+    -- the pairing active on each of those contacts' days (the rule of int_contact_active_pairing), found for these
+    -- contacts alone: through the model DuckDB would meet every contact with its pairings before keeping these
+    select contacts.contact_row, pairings.cadre_name, pairings.cadre_phone, pairings.department
+    from contacts
+    inner join stg_pairing as pairings
+        on pairings.id_number = contacts.id_number
+        and pairings.paired_on <= contacts.contact_date
+        and (pairings.unpaired_on is null or pairings.unpaired_on > contacts.contact_date)
 ),
 
 final as (
