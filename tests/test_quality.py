@@ -176,6 +176,16 @@ def test_contacts_by_another_cadre_than_the_paired_one(con):
     ]
     assert found["department"].tolist() == ["市卫健委", "市民政局"]
     assert found["cadre_name"].tolist() == ["李娜", "黄静"]
+    # each row's own method and the cadre the ledger names (read only for the contacts found)
+    stored = {
+        (id_number, day, phone): (method, cadre_name)
+        for id_number, day, phone, method, cadre_name in con.execute(
+            "select id_number, contact_date, cadre_phone, method, cadre_name from contact"
+        ).fetchall()
+    }
+    shown = list(zip(found["method"], found["visit_cadre_name"], strict=True))
+    assert shown == [stored[(row.id_number, row.contact_date, row.visit_cadre_phone)] for row in found.itertuples()]
+    assert all(method for method, _ in shown)
 
 
 def test_contacts_before_the_pairing_or_before_enrolment(con):
