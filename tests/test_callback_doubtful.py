@@ -90,6 +90,22 @@ def test_busy_day_near_misses_are_silent(book, visits, townships, method):
     assert rows(book, "doubt_busy_day").empty
 
 
+@pytest.mark.parametrize("scope", [queries.Scope(county="甲县"), queries.Scope(department="甲局")])
+def test_busy_day_counts_each_visit_once_in_a_scope(book, scope):
+    # four visits are a near miss in a county's or department's view too, and five are five
+    _busy(book, 4, 3)
+    assert doubtful.find(book.con, Q3, scope, masked=False).empty
+    more = book.person(township="3镇")
+    book.pair(more, CADRE, "甲局")
+    _contact(book, more, "2026-08-12", "入户走访")
+    found = doubtful.find(book.con, Q3, scope, masked=False)
+    assert found["rule"].tolist() == [labels.DOUBT_RULE_LABELS["doubt_busy_day"]]
+    assert found.iloc[0]["doubt_reason"] == labels.DOUBT_REASONS["doubt_busy_day"].format(
+        day="2026-08-12", visits=5, townships=4, names="0镇、1镇、2镇、3镇"
+    )
+    assert doubtful.find(book.con, Q3, queries.Scope(county="乙县"), masked=False).empty
+
+
 def test_the_thresholds_come_from_the_settings(book):
     _busy(book, 5, 3)
     assert rows(book, "doubt_busy_day", doubt_day_visits=6).empty
