@@ -224,6 +224,23 @@ def test_contacts_before_the_pairing_or_before_enrolment(con):
     ]
 
 
+def test_a_contact_between_two_pairings_is_before_the_second(tmp_path):
+    # paired with 干部0001 until 05-01 (not that day), with 干部0002 from 05-03: 05-01 and 05-02 have no pairing
+    from tests.test_metrics_edges import Ledger
+
+    book = Ledger(tmp_path / "gap.duckdb")
+    person = book.person()
+    book.pair(person, "13800000001", "甲局", "2025-01-01", "2026-05-01")
+    book.pair(person, "13800000002", "乙局", "2026-05-03")
+    for day in ("2025-06-01", "2026-04-30", "2026-05-01", "2026-05-02", "2026-05-03", "2026-06-01"):
+        book.contact(person, day)
+    found = quality.run_check(book.con, "contacts_before_pairing", as_of="2026-11-28", masked=False)
+    assert [d.isoformat() for d in found["contact_date"]] == ["2026-05-02", "2026-05-01"]
+    assert found["problem"].tolist() == [labels.QUALITY_BEFORE_PAIRING] * 2
+    assert found["cadre_name"].tolist() == ["干部0002"] * 2  # the pairing they came too early for
+    assert found["paired_on"].tolist() == [dt.date(2026, 5, 3)] * 2
+
+
 def test_cadres_with_more_pairs_than_the_limit(con):
     found = quality.run_check(con, "busy_cadres", as_of=TODAY, masked=False)
     assert found[["cadre_phone", "cadre_name", "department", "pairs", "counties"]].values.tolist() == [

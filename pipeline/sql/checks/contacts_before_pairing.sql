@@ -25,6 +25,8 @@ people as (
         beneficiary.name,
         beneficiary.enrolled_on,
         pairings_per_person.id_number is not null as has_pairing,
+        pairings_per_person.first_paired_on,
+        pairings_per_person.first_unpaired_on,
         pairings_per_person.last_paired_on
     from beneficiary
     inner join int_person_contact as contacted on contacted.id_number = beneficiary.id_number
@@ -43,9 +45,11 @@ people as (
 ),
 
 contacts as (
-    -- the only contacts that can be such, picked out as they meet the person: dated before his 纳入日期, before
-    -- his latest pairing began (a pairing that starts later is no later than that one), or of someone never paired.
-    -- Only the columns that decide are read here; the others of the few found are read at the end (details)
+    -- the only contacts that can be such, picked out as they meet the person: dated before his 纳入日期, before his
+    -- first pairing, of someone never paired, or on a day between pairings: from the first day a pairing of his had
+    -- ended (until then his first pairing is active) to the day his latest began (a pairing that starts later is no
+    -- later than that one). Only the columns that decide are read here; the others of the few found are read at the
+    -- end (details)
     select
         contact.rowid as contact_row,  -- which contact, within this statement (its key is long text)
         contact.id_number,
@@ -61,7 +65,8 @@ contacts as (
         and (
             contact.contact_date < people.enrolled_on
             or not people.has_pairing
-            or contact.contact_date < people.last_paired_on
+            or contact.contact_date < people.first_paired_on
+            or (contact.contact_date >= people.first_unpaired_on and contact.contact_date < people.last_paired_on)
         )
 ),
 
