@@ -3,24 +3,26 @@
 -- so much in a day, so the office calls these people back first (SPEC §8). Only days in the period
 -- ($period_start..$period_end) when one is given. The rule counts all his visits; a county or department view lists
 -- the cadre-days with at least one visit in it, and only the visits in it.
-with visits as (
+with home_visits as not materialized (
+    -- inlined in each branch below, so that a scope's inner join reaches the contacts' scan
+    select active.id_number, active.contact_date, active.cadre_name, active.cadre_phone, active.department
+    from int_contact_active_pairing as active
+    where active.method = $visit_method::varchar
+        and ($period_start::date is null or active.contact_date >= $period_start::date)
+        and ($period_end::date is null or active.contact_date <= $period_end::date)
+),
+
+visits as (
     -- in a scope, the visits of its cadres met with them in an inner join (DuckDB then picks their pairings before
     -- it meets the contacts); the city's view needs no cadre list. The two branches exclude each other
-    select active.id_number, active.contact_date, active.cadre_name, active.cadre_phone, active.department
-    from int_contact_active_pairing as active
-    where $scope_county::varchar is null
-        and $scope_department::varchar is null
-        and active.method = $visit_method::varchar
-        and ($period_start::date is null or active.contact_date >= $period_start::date)
-        and ($period_end::date is null or active.contact_date <= $period_end::date)
+    select *
+    from home_visits
+    where $scope_county::varchar is null and $scope_department::varchar is null
     union all
-    select active.id_number, active.contact_date, active.cadre_name, active.cadre_phone, active.department
-    from int_contact_active_pairing as active
-    inner join int_scoped_cadres as scoped_cadres on scoped_cadres.cadre_phone = active.cadre_phone
-    where ($scope_county::varchar is not null or $scope_department::varchar is not null)
-        and active.method = $visit_method::varchar
-        and ($period_start::date is null or active.contact_date >= $period_start::date)
-        and ($period_end::date is null or active.contact_date <= $period_end::date)
+    select home_visits.*
+    from home_visits
+    inner join int_scoped_cadres as scoped_cadres on scoped_cadres.cadre_phone = home_visits.cadre_phone
+    where $scope_county::varchar is not null or $scope_department::varchar is not null
 ),
 
 busy_days as (
