@@ -24,6 +24,7 @@ found as (
         active.department
     from int_contact_active_pairing as active
     inner join beneficiaries on beneficiaries.id_number = active.id_number
+    -- a contact without a 干部电话 is not judged (null never differs)
     where active.visit_cadre_phone <> active.cadre_phone
         and ($scope_department::varchar is null or active.department = $scope_department::varchar)
 ),
