@@ -14,11 +14,7 @@ with active as (
         and (beneficiary.exited_on is null or beneficiary.exited_on > $as_of::date)
         and (
             ($scope_county::varchar is null and $scope_department::varchar is null)
-            or pairing.cadre_phone in (
-                -- asked only in a scope: the city's view reads no cadre list
-                select cadre_phone from int_scoped_cadres
-                where $scope_county::varchar is not null or $scope_department::varchar is not null
-            )
+            or pairing.cadre_phone in (select cadre_phone from int_scoped_cadres)
         )
 ),
 

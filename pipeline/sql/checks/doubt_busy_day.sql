@@ -14,7 +14,7 @@ with home_visits as not materialized (
 
 visits as (
     -- in a scope, the visits of its cadres met with them in an inner join (DuckDB then picks their pairings before
-    -- it meets the contacts); the city's view needs no cadre list. The two branches exclude each other
+    -- it meets the contacts); the city's view needs no cadre list (int_scoped_cadres has none without a scope)
     select *
     from home_visits
     where $scope_county::varchar is null and $scope_department::varchar is null
@@ -22,7 +22,6 @@ visits as (
     select home_visits.*
     from home_visits
     inner join int_scoped_cadres as scoped_cadres on scoped_cadres.cadre_phone = home_visits.cadre_phone
-    where $scope_county::varchar is not null or $scope_department::varchar is not null
 ),
 
 busy_days as (

@@ -68,11 +68,7 @@ late as (
         and ($period_end::date is null or active.contact_date <= last_day($period_end::date))
         and (
             ($scope_county::varchar is null and $scope_department::varchar is null)
-            or active.cadre_phone in (
-                -- asked only in a scope: the city's view reads no cadre list
-                select cadre_phone from int_scoped_cadres
-                where $scope_county::varchar is not null or $scope_department::varchar is not null
-            )
+            or active.cadre_phone in (select cadre_phone from int_scoped_cadres)
         )
 ),
 
