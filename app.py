@@ -5,8 +5,9 @@ import contextlib
 import streamlit as st
 
 from app_ui import auth, data, filters, page, page_style, person_view, supervision_view
-from pipeline import labels
+from pipeline import arrow_memory, labels
 
+arrow_memory.use_jemalloc()  # the process's Arrow allocator (a check, after the first run)
 st.set_page_config(page_title=labels.APP_TITLE, layout="wide")
 
 # (section, page name = file and URL path, icon, the permission it needs); a page the role may not use

@@ -364,8 +364,10 @@ def cli_child(db_path: str, file: str, today: str) -> None:
 
 def child(db_path: str, file: str, today: str) -> None:
     """Entry of one import run: import the file, print the outcome as one JSON line."""
-    from pipeline import db
+    from pipeline import arrow_memory, db
     from pipeline.ingest.load import import_file
+
+    arrow_memory.use_jemalloc()  # as the command line's main() does
 
     con = db.connect(db_path)
     try:

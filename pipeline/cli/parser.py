@@ -364,4 +364,7 @@ def main(argv: list[str] | None = None) -> int:
 
     safe_files.keep_private()  # whatever a command writes is readable by this system account only
     args = build_parser().parse_args(argv)
+    from pipeline import arrow_memory  # after the parsing: --help and a wrong argument load no Arrow
+
+    arrow_memory.use_jemalloc()
     return args.handler(args)
