@@ -141,7 +141,7 @@ def mask_rows(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     for column, mask in _MASKS.items():
         if column in frame.columns:
-            frame[column] = [mask(v) if isinstance(v, str) else None for v in frame[column].tolist()]
+            frame[column] = queries.mask_column(frame[column], mask)
     return frame
 
 

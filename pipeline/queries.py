@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from pipeline import catalog, contact_state, db, festivals, labels, masking, periods, settings
 
@@ -79,8 +80,19 @@ _MODEL_PREFIX = re.compile(r"\b((?:stg|int|mart)_[a-z0-9_]+)\b")
 _PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 
-def _masked(values: pd.Series, mask) -> list[str | None]:
-    """Mask a column of identifiers; a missing value (None, NaN) stays missing."""
+def mask_column(values: pd.Series, mask) -> list[str | None] | pd.api.extensions.ExtensionArray:
+    """Mask a column of identifiers; a missing value (None, NaN) stays missing. A column of text with a value in it
+    is masked as a whole where the rule has a column form (the same text as value by value, and the same column
+    once assigned: pandas' text type with NaN for the missing)."""
+    whole = masking.COLUMN_FORMS.get(mask)
+    if whole is not None and len(values):
+        try:
+            text = pa.array(values, from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all text: value by value, the others made None
+            text = None
+        is_text = text is not None and (pa.types.is_string(text.type) or pa.types.is_large_string(text.type))
+        if is_text and text.null_count < len(text):  # all missing: a list of None keeps pandas' type for it
+            return pd.array(whole(text), dtype="str")
     return [mask(v) if isinstance(v, str) else None for v in values.tolist()]
 
 
@@ -92,7 +104,7 @@ def _masked_phones(values: pd.Series) -> pd.Series:
     result = phones.str.slice(0, 3) + "****" + phones.str.slice(7)
     others = ~mobile & phones.notna()
     if others.any():
-        result[others] = _masked(phones[others], masking.mask_phone)
+        result[others] = mask_column(phones[others], masking.mask_phone)
     return result
 
 
@@ -821,12 +833,12 @@ def mask_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows of a drill or overdue list as shown by default: ID numbers, phones, the person's name and any number
     typed into free text masked (a copy); the cadre's name stays, as a 督办 notice is addressed to him."""
     frame = frame.copy()
-    frame["id_number"] = _masked(frame["id_number"], masking.mask_id)
-    frame["cadre_phone"] = _masked(frame["cadre_phone"], masking.mask_phone)
+    frame["id_number"] = mask_column(frame["id_number"], masking.mask_id)
+    frame["cadre_phone"] = mask_column(frame["cadre_phone"], masking.mask_phone)
     if "beneficiary_name" in frame.columns:
-        frame["beneficiary_name"] = _masked(frame["beneficiary_name"], masking.mask_name)
+        frame["beneficiary_name"] = mask_column(frame["beneficiary_name"], masking.mask_name)
     for column in _FREE_TEXT_COLUMNS.intersection(frame.columns):  # a number typed into a 情况摘要
-        frame[column] = _masked(frame[column], masking.mask_text)
+        frame[column] = mask_column(frame[column], masking.mask_text)
     return frame
 
 
@@ -844,7 +856,7 @@ def _rows(
     key_params, masked_phone = _key_parameters(by, key)
     frame = run_model(con, _ROW_MARTS[kind], [target], scope, config, **key_params)
     if masked_phone is not None:
-        matches = [p == masked_phone for p in _masked(frame["cadre_phone"], masking.mask_phone)]
+        matches = [p == masked_phone for p in mask_column(frame["cadre_phone"], masking.mask_phone)]
         frame = frame.loc[pd.Series(matches, index=frame.index, dtype=bool)]
     if flag is not None:
         frame = frame.loc[frame[flag].astype(bool)]
@@ -920,9 +932,9 @@ def mask_pairs(frame: pd.DataFrame) -> pd.DataFrame:
     """pair_rows as shown by default (a copy): the ID number, the person's name and the cadre's phone masked. The
     same as asking pair_rows for masked rows, so a page computes the rows once and masks the ones it draws."""
     frame = frame.copy()
-    frame["id_number"] = _masked(frame["id_number"], masking.mask_id)
-    frame["beneficiary_name"] = _masked(frame["beneficiary_name"], masking.mask_name)
-    frame["cadre_phone"] = _masked(frame["cadre_phone"], masking.mask_phone)
+    frame["id_number"] = mask_column(frame["id_number"], masking.mask_id)
+    frame["beneficiary_name"] = mask_column(frame["beneficiary_name"], masking.mask_name)
+    frame["cadre_phone"] = mask_column(frame["cadre_phone"], masking.mask_phone)
     return frame
 
 
