@@ -171,29 +171,9 @@ def reminder_text(cadre: str, items: list[str], today: dt.date, as_of: dt.date) 
 
 # The usual lengths of an identifier, and the characters masking keeps of it at the start and at the end (as the
 # functions of pipeline.masking do: tests hold the two to the same result); other lengths go through those functions.
-_ID_LENGTHS = {18: (6, 4)}
-_PHONE_LENGTHS = {11: (3, 4)}
-_NAME_LENGTHS = {2: (1, 0), 3: (1, 1), 4: (1, 1)}
-
-
-def _mask_column(values: pd.Series, mask, lengths: dict[int, tuple[int, int]]) -> pd.Series:
-    """mask() over a column, by column operations for the usual lengths; a missing value stays missing."""
-    texts = _texts(values)
-    size = pc.utf8_length(texts)
-    result = pa.nulls(len(texts), pa.large_string())
-    for length, (head, tail) in lengths.items():
-        kept = [pc.utf8_slice_codeunits(texts, 0, head), pa.scalar("*" * (length - head - tail), pa.large_string())]
-        if tail:
-            kept.append(pc.utf8_slice_codeunits(texts, length - tail))
-        masked = pc.binary_join_element_wise(*kept, pa.scalar("", pa.large_string()))
-        result = pc.if_else(pc.equal(size, length), masked, result)
-    shown = pd.Series(pd.array(result, dtype="str"), index=values.index)
-    others = pc.and_(pc.is_valid(texts), pc.invert(pc.is_in(size, pa.array(list(lengths), size.type)))).to_numpy(
-        zero_copy_only=False
-    )
-    if others.any():
-        shown[others] = [mask(value) for value in pc.filter(texts, pa.array(others)).to_pylist()]
-    return shown
+def _mask_column(values: pd.Series, mask) -> pd.Series:
+    """mask() over a column, in its column form (masking.COLUMN_FORMS); a missing value stays missing."""
+    return pd.Series(pd.array(masking.COLUMN_FORMS[mask](_texts(values)), dtype="str"), index=values.index)
 
 
 def _days(values: pd.Series) -> pa.Array:
@@ -320,11 +300,9 @@ def _reminder_texts(
 
 def _masked_items(frame: pd.DataFrame, columns: tuple[str, ...], names: pd.Series | None = None) -> pd.DataFrame:
     table = frame.reindex(columns=list(columns)).copy()
-    table["beneficiary_name"] = (
-        _mask_column(table["beneficiary_name"], masking.mask_name, _NAME_LENGTHS) if names is None else names
-    )
-    table["id_number"] = _mask_column(table["id_number"], masking.mask_id, _ID_LENGTHS)
-    table["cadre_phone"] = _mask_column(table["cadre_phone"], masking.mask_phone, _PHONE_LENGTHS)
+    table["beneficiary_name"] = _mask_column(table["beneficiary_name"], masking.mask_name) if names is None else names
+    table["id_number"] = _mask_column(table["id_number"], masking.mask_id)
+    table["cadre_phone"] = _mask_column(table["cadre_phone"], masking.mask_phone)
     for column in _DATE_COLUMNS:
         if column in table.columns:
             table[column] = _shown_days(table[column])
@@ -342,8 +320,8 @@ def build(contacts: pd.DataFrame, issues: pd.DataFrame, threshold: int, today: d
     issues = issues.reset_index(drop=True)
     has_cadre = issues["cadre_phone"].notna()
     assigned, unassigned = issues.loc[has_cadre].reset_index(drop=True), issues.loc[~has_cadre]
-    contact_names = _mask_column(contacts["beneficiary_name"], masking.mask_name, _NAME_LENGTHS)
-    issue_names = _mask_column(assigned["beneficiary_name"], masking.mask_name, _NAME_LENGTHS)
+    contact_names = _mask_column(contacts["beneficiary_name"], masking.mask_name)
+    issue_names = _mask_column(assigned["beneficiary_name"], masking.mask_name)
     cadres = _cadres(contacts, assigned, contact_names, issue_names, threshold, today, as_of)
     return Reminders(
         cadres=cadres,
@@ -386,7 +364,7 @@ def _cadres(
         {
             "department": first["department"],
             "cadre_name": first["cadre_name"],
-            "cadre_phone": _mask_column(first["cadre_phone"], masking.mask_phone, _PHONE_LENGTHS),
+            "cadre_phone": _mask_column(first["cadre_phone"], masking.mask_phone),
             "overdue_contact": contact_counts.astype("int64"),
             "issues_overdue": (counts - contact_counts).astype("int64"),
             "reminder_text": _reminder_texts(first["cadre_name"], items.take(order), counts, today, as_of),
