@@ -52,9 +52,7 @@ row = overall.iloc[0].to_dict()
 if not row["issues_total"]:
     st.info(labels.ISSUES_EMPTY.format(as_of=as_of))
     st.stop()
-stats = issue_data.issue_stats(version, view)
-# the previous period cut to the same stretch, as compare_previous does
-previous = issue_data.issue_stats(version, view.for_period(view.previous))
+stats, previous = issue_data.issue_stats(version, view)  # and the period before, cut to the same stretch
 row["open_issues"] = int(stats.ageing["open_issues"].sum())
 row["open_issues_change"] = row["open_issues"] - int(previous.ageing["open_issues"].sum())
 

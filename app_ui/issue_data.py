@@ -14,10 +14,13 @@ from pipeline import reminders
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def issue_stats(version: data.Version, view: filters.View) -> stats.IssueStats:
-    """issue_stats.issue_stats: issues by category, level and status, ageing and close-time bands."""
+def issue_stats(version: data.Version, view: filters.View) -> tuple[stats.IssueStats, stats.IssueStats]:
+    """issue_stats.issue_stats of the view's period and of the comparable period before it (the previous period cut
+    to the same stretch, as compare_previous does), from one query: issues by category, level and status, ageing
+    and close-time bands."""
     with data.connection() as con:
-        return stats.issue_stats(con, view.period, view.scope, view.today)
+        current, previous = stats.issue_stats_many(con, [view.period, view.previous], view.scope, view.today)
+    return current, previous
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

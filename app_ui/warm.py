@@ -122,7 +122,6 @@ def jobs(version: data.Version, view: filters.View) -> list[Callable[[], object]
         lambda: drill_data.department_ranking(version, view),
         lambda: data.metrics_many(version, view, ("overall",)),
         lambda: issue_data.issue_stats(version, view),
-        lambda: issue_data.issue_stats(version, view.for_period(view.previous)),
         lambda: issue_data.overdue_issues(version, view, True),
         lambda: issue_data.reminder_set(version, view),
         # 季度调度 opens with the report of the sidebar's quarter; its headline holds the reminders' effect

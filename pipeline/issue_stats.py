@@ -11,6 +11,7 @@ fixed row order, zero rows for absent values, Chinese values.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -146,11 +147,27 @@ def issue_stats(
     config: settings.Settings | None = None,
 ) -> IssueStats:
     """The breakdown, the ageing and the close-time bands of one period and scope, from the rows of one query."""
-    target = periods.parse_period(period, today)
-    rows = queries.run_model(con, "mart_issue_counts", [target], scope, config).drop(columns=["period_id"])
-    return IssueStats(
-        breakdown=_breakdown(rows), ageing=_ageing(rows), close_time=_close_time(rows), as_of=target.as_of
-    )
+    return issue_stats_many(con, [period], scope, today, config)[0]
+
+
+def issue_stats_many(
+    con: duckdb.DuckDBPyConnection,
+    period_list: Sequence[str | periods.Period],
+    scope: queries.Scope = queries.ALL,
+    today: str | dt.date | None = None,
+    config: settings.Settings | None = None,
+) -> list[IssueStats]:
+    """issue_stats of each period, from the rows of one query: the issues meet the people once for all of them (the
+    问题台账 page shows a period beside the one before)."""
+    targets = [periods.parse_period(period, today) for period in period_list]
+    rows = queries.run_model(con, "mart_issue_counts", targets, scope, config)
+    found = []
+    for position, target in enumerate(targets):
+        own = rows[(rows["period_id"] == position).to_numpy()].drop(columns=["period_id"]).reset_index(drop=True)
+        found.append(
+            IssueStats(breakdown=_breakdown(own), ageing=_ageing(own), close_time=_close_time(own), as_of=target.as_of)
+        )
+    return found
 
 
 def overdue_table(frame: pd.DataFrame) -> pd.DataFrame:

@@ -62,6 +62,8 @@ _DESCENDING_FIRST = {"overdue_contacts", "overdue_issues"}  # the longest overdu
 # The row order of each mart's output (DuckDB sorts faster than pandas, and the keys of every
 # grouping are among these columns; the cadre rows sort by name, then by full phone).
 _MODEL_ORDER = {
+    # the issue counts of each period in the same order however many periods one query holds (issue_stats_many)
+    "mart_issue_counts": ("period_id", "issue_category", "issue_level", "status", "is_open", "age_band", "close_band"),
     "mart_metrics": (
         "period_id",
         "grouping_name",

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 from collections import Counter
 
+import pandas as pd
 import pytest
 
 from pipeline import db, idnumber, issue_stats, labels, queries, settings
@@ -355,3 +356,26 @@ def test_overdue_table_keeps_the_list_masked_and_dated(example_con):
     assert all("*" in v for v in table["id_number"])
     assert table["days_overdue"].tolist() == sorted(table["days_overdue"], reverse=True)
     assert "" in set(table["issue_no"])  # unnumbered ledger rows show an empty cell
+
+
+@pytest.mark.parametrize(
+    "scope", [Scope.all(), Scope.for_county("东川县"), Scope.for_department("市民政局")], ids=["city", "county", "dept"]
+)
+@pytest.mark.parametrize(
+    "period_list", [("2026Q4", "2026Q3"), ("2026-11", "2026-10", "2026Q2"), ("2026Q3", "2026Q3")], ids=str
+)
+def test_several_periods_from_one_query_are_each_as_on_its_own(example_con, scope, period_list):
+    together = issue_stats.issue_stats_many(example_con, period_list, scope, today=EXAMPLE_TODAY)
+    assert len(together) == len(period_list)
+    for period, found in zip(period_list, together, strict=True):
+        alone = issue_stats.issue_stats(example_con, period, scope, today=EXAMPLE_TODAY)
+        assert found.as_of == alone.as_of
+        for part in ("breakdown", "ageing", "close_time"):
+            pd.testing.assert_frame_equal(getattr(found, part), getattr(alone, part))
+
+
+def test_the_periods_asked_together_differ(example_con):
+    """The equality above compares periods whose figures are not the same."""
+    now, before = issue_stats.issue_stats_many(example_con, ["2026Q4", "2026Q3"], Scope.all(), today=EXAMPLE_TODAY)
+    assert now.as_of == EXAMPLE_TODAY and before.as_of == Q3_AS_OF
+    assert not now.breakdown.equals(before.breakdown) and not now.ageing.equals(before.ageing)
