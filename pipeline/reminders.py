@@ -169,8 +169,6 @@ def reminder_text(cadre: str, items: list[str], today: dt.date, as_of: dt.date) 
     return "\n".join(lines)
 
 
-# The usual lengths of an identifier, and the characters masking keeps of it at the start and at the end (as the
-# functions of pipeline.masking do: tests hold the two to the same result); other lengths go through those functions.
 def _mask_column(values: pd.Series, mask) -> pd.Series:
     """mask() over a column, in its column form (masking.COLUMN_FORMS); a missing value stays missing."""
     return pd.Series(pd.array(masking.COLUMN_FORMS[mask](_texts(values)), dtype="str"), index=values.index)
