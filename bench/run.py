@@ -466,6 +466,9 @@ def compile_sources() -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     compile_sources()
+    from pipeline import arrow_memory
+
+    arrow_memory.use_jemalloc()  # the queries timed in this process, on the Arrow pool of the app and the command line
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     if skip - set(SECTIONS):
         raise SystemExit(f"unknown section(s) to skip: {', '.join(sorted(skip - set(SECTIONS)))}")

@@ -308,6 +308,9 @@ def main(argv: list[str] | None = None) -> None:
         child.add_argument("out")
         child.add_argument("runs", type=int, nargs="?", default=3)
     args = parser.parse_args(argv)
+    from pipeline import arrow_memory
+
+    arrow_memory.use_jemalloc()  # the children's queries run on the Arrow pool of the app and the command line
 
     if args.command == "build":
         progress = args.db + ".progress.jsonl"
