@@ -7,6 +7,7 @@ import hmac
 import re
 import secrets
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -69,6 +70,16 @@ def mask_names(values: pa.Array) -> pa.Array:
 
 # each rule with its form for a whole column
 COLUMN_FORMS = {mask_id: mask_ids, mask_phone: mask_phones, mask_name: mask_names}
+
+
+def mask_texts(values: pd.Series, rule) -> pd.Series:
+    """rule over a column read as text (a number written out), by the rule's column form: a missing value stays
+    missing (NaN, in pandas' text type), the index and name are kept."""
+    texts = values if values.dtype == "str" else values.astype("str")
+    masked = COLUMN_FORMS[rule](pa.array(texts, from_pandas=True))
+    return pd.Series(pd.array(masked, dtype="str"), index=values.index, name=values.name)
+
+
 _STAR = pa.scalar("*", pa.large_string())
 _NOTHING = pa.scalar("", pa.large_string())
 

@@ -98,13 +98,6 @@ def mask_column(values: pd.Series, mask) -> list[str | None] | pd.api.extensions
     return [mask(v) if isinstance(v, str) else None for v in values.tolist()]
 
 
-def _masked_phones(values: pd.Series) -> pd.Series:
-    """masking.mask_phone over a column read as text (cadre rows run to 200k), by the rule's column form; a missing
-    value stays missing (NaN, in pandas' text type)."""
-    masked = masking.mask_phones(pa.array(values.astype("str"), from_pandas=True))
-    return pd.Series(pd.array(masked, dtype="str"), index=values.index, name=values.name)
-
-
 # ---------------------------------------------------------------- scope
 
 
@@ -659,7 +652,7 @@ def _shape(frame: pd.DataFrame, by: str, scope: Scope, leading: Sequence[str] = 
         added["overall"] = scope.label
     elif by == "cadre":
         added["cadre"] = rows["cadre_name"]
-        added["cadre_phone_masked"] = _masked_phones(rows["cadre_phone"])
+        added["cadre_phone_masked"] = masking.mask_texts(rows["cadre_phone"], masking.mask_phone)
     keys = list(KEY_COLUMNS[by])
     own = [column for column in (*leading, *keys) if column not in added]
     result = rows[own + list(METRIC_COLUMNS)].assign(**added)
@@ -839,6 +832,12 @@ def mask_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _of_masked_phone(frame: pd.DataFrame, masked_phone: str) -> pd.DataFrame:
+    """The rows whose cadre's phone masks to masked_phone (the key a cadre row of the cadre grouping shows)."""
+    shown = masking.mask_texts(frame["cadre_phone"], masking.mask_phone)
+    return frame.loc[shown.eq(masked_phone).fillna(False).astype(bool)]
+
+
 def _rows(
     con: duckdb.DuckDBPyConnection,
     kind: str,
@@ -853,8 +852,7 @@ def _rows(
     key_params, masked_phone = _key_parameters(by, key)
     frame = run_model(con, _ROW_MARTS[kind], [target], scope, config, **key_params)
     if masked_phone is not None:
-        matches = [p == masked_phone for p in mask_column(frame["cadre_phone"], masking.mask_phone)]
-        frame = frame.loc[pd.Series(matches, index=frame.index, dtype=bool)]
+        frame = _of_masked_phone(frame, masked_phone)
     if flag is not None:
         frame = frame.loc[frame[flag].astype(bool)]
     return _finish_rows(frame, kind, masked)
@@ -920,7 +918,7 @@ def pair_rows(
     key_params, masked_phone = _key_parameters(by, key)
     frame = run_model(con, "mart_cadre_pairs", [_period(period, today)], scope, config, **key_params)
     if masked_phone is not None:
-        frame = frame.loc[_masked_phones(frame["cadre_phone"]).eq(masked_phone).fillna(False).astype(bool)]
+        frame = _of_masked_phone(frame, masked_phone)
     frame = frame.sort_values(_PAIR_ORDER, kind="stable").reset_index(drop=True).drop(columns=["period_id"])
     return mask_pairs(frame) if masked else frame
 
@@ -949,7 +947,7 @@ def cadre_rows(
     frame = frame.sort_values(_CADRE_ORDER, ascending=ascending, kind="stable").reset_index(drop=True)
     # the same key columns as metrics(by="cadre"), so a row can be drilled with drill_rows(by="cadre")
     frame["cadre"] = frame["cadre_name"]
-    frame["cadre_phone_masked"] = _masked_phones(frame["cadre_phone"])
+    frame["cadre_phone_masked"] = masking.mask_texts(frame["cadre_phone"], masking.mask_phone)
     # what opens the cadre's file: a key standing for the phone, which itself never leaves the query
     frame["cadre_key"] = [masking.phone_key(phone) for phone in frame["cadre_phone"].tolist()]
     columns = [

@@ -169,11 +169,6 @@ def reminder_text(cadre: str, items: list[str], today: dt.date, as_of: dt.date) 
     return "\n".join(lines)
 
 
-def _mask_column(values: pd.Series, mask) -> pd.Series:
-    """mask() over a column, in its column form (masking.COLUMN_FORMS); a missing value stays missing."""
-    return pd.Series(pd.array(masking.COLUMN_FORMS[mask](_texts(values)), dtype="str"), index=values.index)
-
-
 def _days(values: pd.Series) -> pa.Array:
     """A column of dates or timestamps as Arrow days (missing where missing)."""
     return pa.array(pd.to_datetime(values)).cast(pa.date32())
@@ -298,9 +293,11 @@ def _reminder_texts(
 
 def _masked_items(frame: pd.DataFrame, columns: tuple[str, ...], names: pd.Series | None = None) -> pd.DataFrame:
     table = frame.reindex(columns=list(columns)).copy()
-    table["beneficiary_name"] = _mask_column(table["beneficiary_name"], masking.mask_name) if names is None else names
-    table["id_number"] = _mask_column(table["id_number"], masking.mask_id)
-    table["cadre_phone"] = _mask_column(table["cadre_phone"], masking.mask_phone)
+    table["beneficiary_name"] = (
+        masking.mask_texts(table["beneficiary_name"], masking.mask_name) if names is None else names
+    )
+    table["id_number"] = masking.mask_texts(table["id_number"], masking.mask_id)
+    table["cadre_phone"] = masking.mask_texts(table["cadre_phone"], masking.mask_phone)
     for column in _DATE_COLUMNS:
         if column in table.columns:
             table[column] = _shown_days(table[column])
@@ -318,8 +315,8 @@ def build(contacts: pd.DataFrame, issues: pd.DataFrame, threshold: int, today: d
     issues = issues.reset_index(drop=True)
     has_cadre = issues["cadre_phone"].notna()
     assigned, unassigned = issues.loc[has_cadre].reset_index(drop=True), issues.loc[~has_cadre]
-    contact_names = _mask_column(contacts["beneficiary_name"], masking.mask_name)
-    issue_names = _mask_column(assigned["beneficiary_name"], masking.mask_name)
+    contact_names = masking.mask_texts(contacts["beneficiary_name"], masking.mask_name)
+    issue_names = masking.mask_texts(assigned["beneficiary_name"], masking.mask_name)
     cadres = _cadres(contacts, assigned, contact_names, issue_names, threshold, today, as_of)
     return Reminders(
         cadres=cadres,
@@ -362,7 +359,7 @@ def _cadres(
         {
             "department": first["department"],
             "cadre_name": first["cadre_name"],
-            "cadre_phone": _mask_column(first["cadre_phone"], masking.mask_phone),
+            "cadre_phone": masking.mask_texts(first["cadre_phone"], masking.mask_phone),
             "overdue_contact": contact_counts.astype("int64"),
             "issues_overdue": (counts - contact_counts).astype("int64"),
             "reminder_text": _reminder_texts(first["cadre_name"], items.take(order), counts, today, as_of),

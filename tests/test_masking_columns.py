@@ -99,3 +99,12 @@ def test_the_lists_masking_of_many_rows_keeps_every_row_in_place():
     assert isinstance(masked, pd.api.extensions.ExtensionArray)  # the column form was taken
     assert pd.isna(masked[0]) and list(masked[1:3]) == ["620102********0001", "620102********0002"]
     assert pd.isna(masked[11]) and masked[12] == "620102********0012"
+
+
+def test_a_column_read_as_text_keeps_its_index_and_name_and_writes_numbers_out():
+    values = pd.Series([13800001234, None, "李四", "620102199001011234"], dtype=object, index=[7, 3, 9, 1], name="x")
+    got = masking.mask_texts(values, masking.mask_phone)
+    assert got.name == "x" and list(got.index) == [7, 3, 9, 1] and got.dtype == "str"
+    assert [None if pd.isna(v) else v for v in got] == ["138****1234", None, "**", "620***********1234"]
+    empty = masking.mask_texts(pd.Series([], dtype=object), masking.mask_id)
+    assert empty.empty and empty.dtype == "str"

@@ -379,7 +379,7 @@ def test_cadre_phone_masking_agrees_with_the_masking_module():
     from pipeline import masking
 
     values = ["13800001234", "8613800001234", "1380000123", "123456", "1", "", None]
-    got = queries._masked_phones(pd.Series(values, dtype="str")).tolist()
+    got = masking.mask_texts(pd.Series(values, dtype="str"), masking.mask_phone).tolist()
     wanted = [masking.mask_phone(v) for v in values]
     assert [None if pd.isna(g) else g for g in got] == wanted
 
