@@ -6,6 +6,7 @@ import re
 import urllib.parse
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from app_ui import filters
 from pipeline import labels
@@ -19,19 +20,35 @@ def url(app_url: str, path: str, period: str = "2026Q3", **scope) -> str:
     return f"{app_url}/{path}?" + urllib.parse.urlencode(filters.url_params(period, **scope), doseq=True)
 
 
-def metric_texts(page) -> dict[str, str]:
-    cards = page.locator("[data-testid='stMetric']")
-    texts = {}
-    for i in range(cards.count()):
-        label = cards.nth(i).locator("[data-testid='stMetricLabel']").inner_text().strip()
-        texts[label] = cards.nth(i).locator("[data-testid='stMetricValue']").inner_text().strip()
-    return texts
+def metric_texts(page, *wanted: str, timeout_ms: int = 30_000) -> dict[str, str]:
+    """The metric cards' values by label, once every label in `wanted` is on a card.
+
+    A page's cards are drawn one by one while its script runs (and redrawn by a rerun), so the cards are read again
+    until the ones asked for are all there; a card replaced while being read is read again too.
+    """
+    waited = 0
+    while True:
+        texts: dict[str, str] = {}
+        try:
+            cards = page.locator("[data-testid='stMetric']")
+            for i in range(cards.count()):
+                card = cards.nth(i)
+                label = card.locator("[data-testid='stMetricLabel']").inner_text(timeout=2_000).strip()
+                texts[label] = card.locator("[data-testid='stMetricValue']").inner_text(timeout=2_000).strip()
+        except PlaywrightError:
+            texts = {}
+        if all(label in texts for label in wanted) or waited >= timeout_ms:
+            return texts
+        page.wait_for_timeout(250)
+        waited += 250
 
 
 def test_overview_renders_the_pipeline_figures(app_url, page):
     open_signed_in(page, url(app_url, "overview"))
     page.get_by_text(labels.METRIC_LABELS["contact_rate"]).first.wait_for(timeout=30_000)
-    shown = metric_texts(page)
+    shown = metric_texts(
+        page, *(labels.METRIC_LABELS[key] for key in ("contact_rate", "pairing_rate", "overdue_contact"))
+    )
     # expected_2026Q3_overall.csv
     assert shown[labels.METRIC_LABELS["contact_rate"]] == "74.1%"
     assert shown[labels.METRIC_LABELS["pairing_rate"]] == "93.5%"
@@ -116,7 +133,7 @@ def test_upload_a_gbk_csv_shows_counts_and_reasons(app_url, page):
     page.get_by_text(labels.UPLOAD_RESULT_PARTIAL.split("（")[0]).first.wait_for(timeout=60_000)
     wait_for_app(page)
     page.locator("[data-testid='stMetric']").first.wait_for(timeout=30_000)
-    shown = metric_texts(page)
+    shown = metric_texts(page, labels.COUNT_LABELS["inserted"], labels.COUNT_LABELS["rejected"])
     assert shown[labels.COUNT_LABELS["inserted"]] == "1"
     assert shown[labels.COUNT_LABELS["rejected"]] == "1"
     # the error table is a canvas grid: its cells exist for screen readers but are not visible
