@@ -1,10 +1,13 @@
-"""Each person's first and last contact date in one row (contact_state), kept by the imports.
+"""Each person's first and last contact date, and the last import that wrote one of his contacts, in one row
+(contact_state), kept by the imports.
 
 What asks about a person's whole history (never contacted, contacted before the pairing, the last contact before a
-period, any earlier contact) reads one row per person through int_person_contact instead of every stored contact:
-at province scale, half a million rows instead of ten million. The rows are written in the import's transaction,
-right after its contacts (merge._load_visits), so they are committed or rolled back with them; a backup carries
-them like any table.
+period, any earlier contact, 报送情况's last contact log of a unit) reads one row per person through
+int_person_contact instead of every stored contact: at province scale, half a million rows instead of ten million.
+An import stamps its batch on the contacts it adds or changes and no contact is ever deleted, so a person's last
+import only moves forward, to the batch that writes one of his contacts. The rows are written in the import's
+transaction, right after its contacts (merge._load_visits), so they are committed or rolled back with them; a backup
+carries them like any table.
 
 contact_state_mark holds how many contacts the rows account for. A query binds $contact_state_ok (bind()) and
 int_person_contact reads the rows only while the mark equals the contacts stored; a contact written any other way
@@ -38,9 +41,10 @@ def bind(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, object])
 def after_batch(con: duckdb.DuckDBPyConnection, batch_id: int, inserted: int, updated: int) -> None:
     """Bring the rows of the people a batch wrote contacts for up to date, inside the import's transaction.
 
-    The batch's contacts (`inserted` new, `updated` changed) widen the people's first and last contact; when it
-    changed stored contacts, the people with a contact whose date can have moved (one with 记录编号) have their
-    rows worked out again from all their contacts. Rows that were behind before the batch are rebuilt whole.
+    The batch's contacts (`inserted` new, `updated` changed) widen the people's first and last contact and make the
+    batch their last import of contacts; when it changed stored contacts, the people with a contact whose date can
+    have moved (one with 记录编号) have their rows worked out again from all their contacts. Rows that were behind
+    before the batch are rebuilt whole.
     """
     if not inserted and not updated:
         return

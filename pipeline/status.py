@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from pipeline import config, db, periods, queries
+from pipeline import config, contact_state, db, periods, queries
 from pipeline.queries import ALL, Scope
 
 
@@ -51,4 +51,4 @@ def submissions(
         "scope_county": scope.county,
         "scope_department": scope.department,
     }
-    return month, con.execute(sql, params).df()
+    return month, con.execute(sql, contact_state.bind(con, sql, params)).df()

@@ -1,4 +1,5 @@
-"""Each person's first and last contact, kept by the imports (pipeline/contact_state.py, migration 013).
+"""Each person's first and last contact and last import of contacts, kept by the imports (pipeline/contact_state.py,
+migrations 013 and 014).
 
 The rows must always be what the contacts say: after the example's import, after new contacts (a file read whole and
 one read in chunks), after a corrected date, after an import that lands nothing; and a contact written by hand must
@@ -20,8 +21,8 @@ from tests.conftest import EXAMPLE_DIR, EXAMPLE_TODAY, ROOT, build_example_datab
 TODAY = EXAMPLE_TODAY  # 2026-11-28
 OLD_RELEASE = ROOT / "tests" / "data" / "release-0.1" / "guanai.duckdb"
 FROM_CONTACTS = (
-    "select id_number, min(contact_date) as first_contact_on, max(contact_date) as last_contact_on"
-    " from contact group by id_number order by id_number"
+    "select id_number, min(contact_date) as first_contact_on, max(contact_date) as last_contact_on,"
+    " max(batch_id) as last_batch_id from contact group by id_number order by id_number"
 )
 
 

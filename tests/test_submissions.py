@@ -12,7 +12,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from pipeline import db, idnumber, status
+from pipeline import contact_state, db, idnumber, status
 from pipeline.ingest.load import import_file
 from pipeline.queries import Scope
 
@@ -97,3 +97,35 @@ def test_each_unit_gets_its_last_contact_import_however_many_came_after(con, tmp
     assert visits[("county", "乙县")] == visits[("department", "乙局")] == "乙县办"
     assert pd.isna(visits[("county", "丙县")]) and pd.isna(visits[("department", "丙局")])
     assert rows.set_index(["unit_kind", "unit"]).loc[("county", "丙县"), "roster_user"] == "丙县办"
+
+
+def _visits_users(con) -> dict[tuple[str, str], object]:
+    _month, rows = status.submissions(con, TODAY)
+    return rows.set_index(["unit_kind", "unit"])["visits_user"].to_dict()
+
+
+def test_each_units_last_contact_import_is_read_from_the_kept_rows(con):
+    """报送情况 reads each person's last import of contacts from contact_state while it holds: a row changed behind
+    the contacts' back (the mark still matches) changes the unit's last import, which is why every import keeps it
+    (tests/test_contact_state.py)."""
+    assert _visits_users(con)[("county", "甲县")] == "甲县办"
+    roster_batch = con.execute("select min(batch_id) from import_batch").fetchall()[0][0]
+    con.execute("update contact_state set last_batch_id = ? where id_number in (?, ?)", [roster_batch, ID[0], ID[1]])
+    assert contact_state.ok(con)
+    users = _visits_users(con)
+    assert users[("county", "甲县")] == users[("department", "甲局")] == "市办"
+    assert users[("county", "乙县")] == "乙县办"
+
+
+def test_a_contact_written_by_hand_sends_it_to_the_contacts(con):
+    """A contact written outside an import leaves the kept rows behind: the units' last imports come from the
+    contacts themselves, the new one included (stamped here with 乙县's later batch, for one of 甲县's people)."""
+    yi_batch = con.execute("select batch_id from import_batch where user_name = '乙县办'").fetchall()[0][0]
+    con.execute(
+        "insert into contact (contact_key, id_number, contact_date, method, batch_id) values (?, ?, ?, '电话', ?)",
+        [f"{ID[1]}|2026-10-21|by hand", ID[1], dt.date(2026, 10, 21), yi_batch],
+    )
+    assert not contact_state.ok(con)
+    users = _visits_users(con)
+    assert users[("county", "甲县")] == users[("department", "甲局")] == "乙县办"
+    assert users[("county", "乙县")] == "乙县办"

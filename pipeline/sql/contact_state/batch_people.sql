@@ -6,6 +6,7 @@ select
     id_number,
     min(contact_date) as first_contact_on,
     max(contact_date) as last_contact_on,
+    max(batch_id) as last_batch_id,
     bool_or(record_no is not null) as numbered
 from contact
 where batch_id = $batch_id

@@ -2,6 +2,6 @@
 delete from contact_state;
 
 insert into contact_state
-select id_number, min(contact_date), max(contact_date)
+select id_number, min(contact_date), max(contact_date), max(batch_id)
 from contact
 group by id_number;

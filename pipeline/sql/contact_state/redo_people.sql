@@ -5,7 +5,7 @@ delete from contact_state
 where id_number in (select id_number from contact_state_batch where numbered);
 
 insert into contact_state
-select id_number, min(contact_date), max(contact_date)
+select id_number, min(contact_date), max(contact_date), max(batch_id)
 from contact
 where id_number in (select id_number from contact_state_batch where numbered)
 group by id_number;

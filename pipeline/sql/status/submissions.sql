@@ -18,21 +18,6 @@ with pairs as materialized (
         and ($scope_department::varchar is null or pairing.department = $scope_department::varchar)
 ),
 
-contact_batches as (
-    -- the imports that wrote contacts, newest first, with the rows they and the newer ones wrote
-    select batch_id, sum(inserted + updated) over (order by batch_id desc) as written_since
-    from import_batch
-    where list_contains(string_split(kind, ','), 'visits')
-),
-
-recent as (
-    -- The last import of a unit's contacts is looked for among the newest imports that wrote an eighth of the
-    -- stored contacts first (contacts are stored in the order they were imported: mostly only theirs are read);
-    -- only for the units none of them wrote are the older contacts read. Either way it is the unit's last one.
-    select coalesce(max(batch_id) filter (where written_since >= (select count(*) from contact) / 8), 0) as batch_from
-    from contact_batches
-),
-
 pair_groups as (
     -- the pairs of each county and department together: what the units are counted from
     select county, department, count(*) as pairs, max(roster_batch) as roster_batch
@@ -49,11 +34,12 @@ month_groups as (
     group by pairs.county, pairs.department
 ),
 
-recent_groups as (
-    select pairs.county, pairs.department, max(contact.batch_id) as visits_batch
-    from contact
-    inner join pairs on pairs.id_number = contact.id_number
-    where contact.batch_id >= (select batch_from from recent)
+visit_groups as (
+    -- each person's last import of contacts is kept with his first and last contact (int_person_contact): one row
+    -- per person, not every contact
+    select pairs.county, pairs.department, max(people.last_batch_id) as visits_batch
+    from pairs
+    inner join int_person_contact as people on people.id_number = pairs.id_number
     group by pairs.county, pairs.department
 ),
 
@@ -68,11 +54,11 @@ groups as (
     select
         pair_groups.*,
         coalesce(month_groups.pairs_contacted_in_month, 0) as pairs_contacted_in_month,
-        recent_groups.visits_batch,
+        visit_groups.visits_batch,
         issue_groups.issues_batch
     from pair_groups
     left join month_groups using (county, department)
-    left join recent_groups using (county, department)
+    left join visit_groups using (county, department)
     left join issue_groups using (county, department)
 ),
 
@@ -82,7 +68,7 @@ units as (
     select 'department' as unit_kind, department as unit, * exclude (county, department) from groups
 ),
 
-per_unit as materialized (
+per_unit as (
     select
         unit_kind,
         unit,
@@ -93,36 +79,6 @@ per_unit as materialized (
         max(issues_batch) as issues_batch
     from units
     group by unit_kind, unit
-),
-
-older_people as (
-    -- the people of the units whose contacts none of the newest imports wrote
-    select pairs.id_number, pairs.county, pairs.department
-    from pairs
-    where pairs.county in (
-        select unit from per_unit where unit_kind = 'county' and visits_batch is null
-    )
-        or pairs.department in (
-            select unit from per_unit where unit_kind = 'department' and visits_batch is null
-        )
-),
-
-older_visits as (
-    select older_people.county, older_people.department, max(contact.batch_id) as visits_batch
-    from contact
-    inner join older_people on older_people.id_number = contact.id_number
-    where contact.batch_id < (select batch_from from recent)
-    group by older_people.county, older_people.department
-),
-
-older_units as (
-    select 'county' as unit_kind, county as unit, max(visits_batch) as visits_batch
-    from older_visits
-    group by county
-    union all
-    select 'department' as unit_kind, department as unit, max(visits_batch) as visits_batch
-    from older_visits
-    group by department
 ),
 
 final as (
@@ -139,11 +95,8 @@ final as (
         issues.imported_at as issues_imported_at,
         issues.user_name as issues_user
     from per_unit
-    left join older_units
-        on older_units.unit_kind = per_unit.unit_kind
-        and older_units.unit = per_unit.unit
     left join import_batch as roster on roster.batch_id = per_unit.roster_batch
-    left join import_batch as visits on visits.batch_id = coalesce(per_unit.visits_batch, older_units.visits_batch)
+    left join import_batch as visits on visits.batch_id = per_unit.visits_batch
     left join import_batch as issues on issues.batch_id = per_unit.issues_batch
 )
 
