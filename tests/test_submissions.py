@@ -78,8 +78,8 @@ def test_a_county_user_sees_only_his_people(con):
 
 
 def test_each_unit_gets_its_last_contact_import_however_many_came_after(con, tmp_path):
-    """The newest imports of contacts are read first; a unit none of them wrote gets its own last one all the same
-    (乙县's, three imports back), and a unit whose people have no contact at all gets none."""
+    """A unit gets its own last import of contacts however many imports for other units came after it (乙县's, three
+    imports back), and a unit whose people have no contact at all gets none."""
     roster = _csv(
         tmp_path / "丙县结对.csv",
         ["身份证号", "姓名", "对象类别", "县区", "乡镇", "结对干部", "干部电话", "干部单位", "结对日期"],
