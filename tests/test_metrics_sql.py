@@ -70,7 +70,11 @@ def test_composition_puts_every_model_after_what_it_reads(mart):
     assert len(set(chain)) == len(chain)
     for position, name in enumerate(chain):
         assert set(queries.dependencies(name)) <= set(chain[:position]), name
-    assert queries.compose(mart).count(" as not materialized (") == sum(n.startswith("stg_") for n in chain)
+    # the staging models, and they alone, are inlined where read (a model may inline CTEs of its own)
+    composed = queries.compose(mart)
+    inlined = {name for name in chain if re.search(rf"(?:^with |,\n){name} as not materialized \(\n", composed)}
+    assert inlined == {name for name in chain if name.startswith("stg_")}
+    assert not {name for name in chain if re.search(rf"(?:^with |,\n){name} as \(\n", composed)} & inlined
 
 
 def test_staging_reads_only_stored_tables():

@@ -5,23 +5,35 @@
 -- out. Expanded over their periods, the rows are the beneficiaries of each period; everything that does not
 -- change from period to period (names, group keys, labels) is worked out here once, not once per period, and
 -- the models that meet contacts or issues join them once per person before expanding. The caller's scope
--- (one county, one department) is applied here, so that nothing outside it reaches any later model.
+-- (one county, one department) is applied here, so that nothing outside it reaches any later model; so are the
+-- people a 督办 list asks about (int_people_asked), when it names them.
 with periods as (
     select * from int_periods
+),
+
+people as not materialized (
+    -- inlined where read, as the staging models are: the filters of the CTEs below reach the table scans
+    select * from stg_beneficiary
+    where $people_asked::varchar is null or id_number in (select id_number from int_people_asked)
+),
+
+people_pairings as not materialized (
+    select * from stg_pairing
+    where $people_asked::varchar is null or id_number in (select id_number from int_people_asked)
 ),
 
 from_days as (
     -- enrolment and pairing both run from a first day to a day out (none: still running), and the
     -- distinct days are few: the periods each covers are worked out once per day, not once per person
-    select enrolled_on as day from stg_beneficiary
+    select enrolled_on as day from people
     union
-    select paired_on as day from stg_pairing
+    select paired_on as day from people_pairings
 ),
 
 until_days as (
-    select exited_on as day from stg_beneficiary where exited_on is not null
+    select exited_on as day from people where exited_on is not null
     union
-    select unpaired_on as day from stg_pairing where unpaired_on is not null
+    select unpaired_on as day from people_pairings where unpaired_on is not null
 ),
 
 started_by as (
@@ -52,7 +64,7 @@ beneficiaries as (
     select
         beneficiary.*,
         started_by.period_mask & coalesce(not_ended_by.period_mask, all_periods.period_mask) as in_program_mask
-    from stg_beneficiary as beneficiary
+    from people as beneficiary
     inner join started_by
         on beneficiary.enrolled_on = started_by.day
     left join not_ended_by
@@ -64,7 +76,7 @@ beneficiaries as (
 repaired as (
     -- the people with more than one pairing: only they can have a pairing run longer than one pairing
     select id_number
-    from stg_pairing
+    from people_pairings
     group by id_number
     having count(*) > 1
 ),
@@ -93,7 +105,7 @@ run_starts as (
                 ) < pairing.paired_on,
                 true
             ) as starts_run
-        from stg_pairing as pairing
+        from people_pairings as pairing
         semi join repaired
             on pairing.id_number = repaired.id_number
     )
@@ -107,7 +119,7 @@ pairings as (
         pairing.*,
         coalesce(run_starts.run_started_on, pairing.paired_on) as run_started_on,
         started_by.period_mask & coalesce(not_ended_by.period_mask, all_periods.period_mask) as active_mask
-    from stg_pairing as pairing
+    from people_pairings as pairing
     inner join started_by
         on pairing.paired_on = started_by.day
     left join not_ended_by

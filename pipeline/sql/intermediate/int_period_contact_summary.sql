@@ -21,15 +21,21 @@
 with contacts as (
     -- the bound scan range lets DuckDB skip row groups of other dates; a county's or a department's query
     -- summarises the contacts of its own paired people only (int_beneficiary_pairing applies the scope, and
-    -- only a paired person's contacts are met there), not every person's. Two branches, one of which the
-    -- bound scope empties before the query runs: the city's contacts are not looked up at all
+    -- only a paired person's contacts are met there), not every person's, and so does a 督办 list of some people
+    -- ($people_asked). Two branches, one of which the bound values empty before the query runs: the city's
+    -- contacts are not looked up at all
     select * from stg_contact
     where contact_date between $scan_from::date and $scan_to::date
         and $scope_county::varchar is null and $scope_department::varchar is null
+        and $people_asked::varchar is null
     union all
     select * from stg_contact
     where contact_date between $scan_from::date and $scan_to::date
-        and ($scope_county::varchar is not null or $scope_department::varchar is not null)
+        and (
+            $scope_county::varchar is not null
+            or $scope_department::varchar is not null
+            or $people_asked::varchar is not null
+        )
         and id_number in (select id_number from int_beneficiary_pairing where is_paired)
 ),
 
