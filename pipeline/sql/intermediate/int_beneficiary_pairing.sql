@@ -24,16 +24,17 @@ people_pairings as not materialized (
 
 from_days as (
     -- enrolment and pairing both run from a first day to a day out (none: still running), and the
-    -- distinct days are few: the periods each covers are worked out once per day, not once per person
-    select enrolled_on as day from people
+    -- distinct days are few: the periods each covers are worked out once per day, not once per person (everyone's
+    -- days, also when a list names its people: what a day covers does not depend on whose it is)
+    select enrolled_on as day from stg_beneficiary
     union
-    select paired_on as day from people_pairings
+    select paired_on as day from stg_pairing
 ),
 
 until_days as (
-    select exited_on as day from people where exited_on is not null
+    select exited_on as day from stg_beneficiary where exited_on is not null
     union
-    select unpaired_on as day from people_pairings where unpaired_on is not null
+    select unpaired_on as day from stg_pairing where unpaired_on is not null
 ),
 
 started_by as (
@@ -105,7 +106,7 @@ run_starts as (
                 ) < pairing.paired_on,
                 true
             ) as starts_run
-        from people_pairings as pairing
+        from stg_pairing as pairing
         semi join repaired
             on pairing.id_number = repaired.id_number
     )
