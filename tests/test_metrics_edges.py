@@ -13,7 +13,6 @@ from pipeline.queries import Scope
 
 TODAY = dt.date(2026, 11, 28)
 ALL = Scope.all()
-_sequence = itertools.count(1)
 
 
 class Ledger:
@@ -21,6 +20,12 @@ class Ledger:
 
     def __init__(self, path):
         self.con = db.connect(path)
+        # numbers for the rows' people, keys and phones, from 1 in each database (an ID number holds three digits)
+        self._sequence = itertools.count(1)
+
+    def number(self) -> int:
+        """The next number of this ledger: no two people, keys or phones of one database share one."""
+        return next(self._sequence)
 
     def person(
         self,
@@ -30,7 +35,7 @@ class Ledger:
         enrolled: str = "1900-01-01",
         exited: str | None = None,
     ) -> str:
-        number = next(_sequence)
+        number = self.number()
         id_number = idnumber.make("620102", dt.date(2012, 1, 1), number)
         self.con.execute(
             "insert into beneficiary values (?, ?, ?, ?, ?, null, null, ?, ?, 1)",
@@ -53,14 +58,14 @@ class Ledger:
         )
 
     def contact(self, id_number: str, day: str, method: str = "电话", rating: str | None = None) -> None:
-        key = f"{id_number}|{day}|{next(_sequence)}"
+        key = f"{id_number}|{day}|{self.number()}"
         self.con.execute(
             "insert into contact values (?, null, ?, ?, ?, null, null, null, ?, 2)",
             [key, id_number, day, method, rating],
         )
 
     def issue(self, id_number: str, raised: str, status: str = "待办理", closed=None, rating=None) -> None:
-        key = f"{id_number}|{raised}|{next(_sequence)}"
+        key = f"{id_number}|{raised}|{self.number()}"
         self.con.execute(
             "insert into issue values (?, null, ?, ?, '生活', '困难', '干部本人', null, ?, ?, ?, 3)",
             [key, id_number, raised, status, closed, rating],
@@ -118,7 +123,7 @@ def test_pairing_ending_on_as_of_is_no_longer_active(ledger):
 def test_on_standard_counts_months_from_the_pairing_month(ledger):
     def paired(on: str, *contacts: str) -> None:
         person = ledger.person()
-        ledger.pair(person, f"1380000{next(_sequence):04d}", "甲局", on)
+        ledger.pair(person, f"1380000{ledger.number():04d}", "甲局", on)
         for day in contacts:
             ledger.contact(person, day)
 
@@ -161,7 +166,7 @@ def test_re_pairing_inside_the_period(ledger):
 def test_contacts_exactly_30_and_31_days_before_as_of(ledger, period):
     def paired(on: str, *contacts: str) -> str:
         person = ledger.person()
-        ledger.pair(person, f"1380000{next(_sequence):04d}", "甲局", on)
+        ledger.pair(person, f"1380000{ledger.number():04d}", "甲局", on)
         for day in contacts:
             ledger.contact(person, day)
         return person
@@ -186,7 +191,7 @@ def test_contacts_exactly_30_and_31_days_before_as_of(ledger, period):
 def test_overdue_threshold_comes_from_settings(ledger):
     for paired_on, last in (("2026-01-01", "2026-08-30"), ("2026-08-30", None), ("2026-01-01", "2026-08-29")):
         person = ledger.person()
-        ledger.pair(person, f"1380000{next(_sequence):04d}", "甲局", paired_on)
+        ledger.pair(person, f"1380000{ledger.number():04d}", "甲局", paired_on)
         if last:
             ledger.contact(person, last)
     assert ledger.row("2026-09")["overdue_contact"] == 3  # 31, 31 and 32 days

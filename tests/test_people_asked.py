@@ -4,14 +4,12 @@ than everyone's: the same rows as over everyone, from a set that leaves out exac
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 import pandas as pd
 import pytest
 
 from pipeline import contact_state, db, periods, queries, settings
 from pipeline.queries import Scope
-from tests import test_metrics_edges
 from tests.conftest import EXAMPLE_TODAY, build_example_database
 from tests.test_metrics_edges import TODAY, Ledger
 
@@ -48,11 +46,8 @@ def _same(left: pd.DataFrame, right: pd.DataFrame) -> None:
 
 
 @pytest.fixture(params=["contacts read", "contact_state kept"])
-def city(request, tmp_path, monkeypatch):
+def city(request, tmp_path):
     """People on both sides of each rule's edge, with the contacts read either way int_person_contact reads them."""
-    # numbered from 1 in each database: the ledgers of all modules share one sequence, and an ID number holds three
-    # digits of it, which these many cases would use up for the modules after this one
-    monkeypatch.setattr(test_metrics_edges, "_sequence", itertools.count(1))
     book = Ledger(tmp_path / "asked.duckdb")
     people = {}
     for name in ("lately", "just_late", "never", "new_pair", "unpaired", "issue_late", "issue_edge", "closed_later"):
