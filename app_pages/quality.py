@@ -5,6 +5,25 @@ import streamlit as st
 from app_ui import auth, callback_data, data, page, person_view, tables, upload_data
 from pipeline import cadre, export, labels, quality
 
+PART_KEY = "quality_part"  # the open tab (its label)
+
+
+def _count_all(version, view) -> None:
+    """统计全部检查, before the run: the checks about people and pairs not yet found, side by side, and the 疑点 (their
+    counts are then known to the cards, and each tab reads its rows from the cache)."""
+    limit = quality.DEFAULT_MAX_PAIRS
+    missing = tuple(
+        name
+        for name in quality.SCOPED_CHECKS
+        if upload_data.known_check_count(version, name, view.today, view.county, view.department, limit) is None
+    )
+    with data.shared_connection():
+        if missing:
+            upload_data.scoped_checks(version, view.today, view.county, view.department, missing)
+        if callback_data.known_doubt_count(version, view) is None:
+            callback_data.doubts(version, view, True)
+
+
 # not page.start's own check for data: a roster whose every row was rejected leaves nobody in the
 # database, and its rejected rows are exactly what this page should show
 view = page.start("quality", needs_data=False)
@@ -26,10 +45,12 @@ with data.shared_connection():  # the calls that miss their caches share one con
 
     summary = st.container()  # filled last: the counts depend on the limit chosen in the cadres tab
     titles = labels.QUALITY_CHECK_TITLES
-    tabs = dict(
-        zip([*checks, "doubtful"], st.tabs([*(titles[name] for name in checks), labels.QUALITY_DOUBT_TAB]), strict=True)
-    )
-    counts: dict[str, int] = {}
+    # only the open tab runs (at five times a province the checks of all records take half a minute together); the
+    # page opens on the people never contacted, which reads one kept row per person and so opens fast at any size
+    checks = sorted(checks, key=quality.PAGE_ORDER.index)
+    parts = {name: titles[name] for name in checks} | {"doubtful": labels.QUALITY_DOUBT_TAB}
+    tabs = dict(zip(parts, st.tabs(list(parts.values()), key=PART_KEY, on_change="rerun"), strict=True))
+    counts: dict[str, int | None] = {}
 
     def _check(name: str, max_pairs: int = quality.DEFAULT_MAX_PAIRS, hidden: bool = masked):
         if name in quality.SCOPED_CHECKS:
@@ -65,7 +86,16 @@ with data.shared_connection():  # the calls that miss their caches share one con
         else:
             tables.show_table(shown, **options)
 
+    def _known(name: str) -> int | None:
+        """The count of a check about people whose tab is not open, when this process has found its rows."""
+        limit = quality.DEFAULT_MAX_PAIRS  # the limit field is drawn in the open cadres tab only
+        return upload_data.known_check_count(version, name, view.today, view.county, view.department, limit)
+
     for name in checks:
+        if not tabs[name].open:
+            # a check about files reads a few stored rows: its count is always shown; the others' when known
+            counts[name] = len(_check(name)) if name not in quality.SCOPED_CHECKS else _known(name)
+            continue
         with tabs[name]:
             st.caption(labels.QUALITY_CHECK_HELP[name])
             if name not in quality.SCOPED_CHECKS and (view.county or view.department):
@@ -98,30 +128,47 @@ with data.shared_connection():  # the calls that miss their caches share one con
             else:
                 _show(name, _check(name))
 
-    with tabs["doubtful"]:  # 疑点 (SPEC §8): over the sidebar's period, each row with its reason
-        st.caption(labels.QUALITY_DOUBT_HELP.format(period=view.period.label))
-        doubts = callback_data.doubts(version, view, masked)
-        counts["doubtful"] = len(doubts)
-        if doubts.empty:
-            _show("doubtful", doubts)
-        else:
-            kinds = [labels.QUALITY_DOUBT_ALL, *dict.fromkeys(doubts["rule"])]
-            kind = st.selectbox(labels.QUALITY_DOUBT_RULE_FILTER, kinds, key="quality_doubt_rule", width=320)
-            shown = doubts if kind == labels.QUALITY_DOUBT_ALL else doubts[doubts["rule"] == kind]
-            st.caption(labels.QUALITY_DOUBT_LINK_HINT)
-            picked = tables.show_table(
-                shown.rename(columns=column_names),
-                key="quality_doubtful",
-                masked=masked,
-                file_name=labels.QUALITY_DOUBT_TAB,
-                selectable=True,
-            )
-            if picked is not None:  # the cadre of the row and the people behind it, each a button to the file
-                row = person_view.doubt_targets(version, view, masked)[shown.index[picked]]
-                person_view.open_buttons(row.cadre_key, row.cadre_name, row.people, key="quality_doubt_open")
+    if not tabs["doubtful"].open:
+        counts["doubtful"] = callback_data.known_doubt_count(version, view)
+    else:
+        with tabs["doubtful"]:  # 疑点 (SPEC §8): over the sidebar's period, each row with its reason
+            st.caption(labels.QUALITY_DOUBT_HELP.format(period=view.period.label))
+            doubts = callback_data.doubts(version, view, masked)
+            counts["doubtful"] = len(doubts)
+            if doubts.empty:
+                _show("doubtful", doubts)
+            else:
+                kinds = [labels.QUALITY_DOUBT_ALL, *dict.fromkeys(doubts["rule"])]
+                kind = st.selectbox(labels.QUALITY_DOUBT_RULE_FILTER, kinds, key="quality_doubt_rule", width=320)
+                shown = doubts if kind == labels.QUALITY_DOUBT_ALL else doubts[doubts["rule"] == kind]
+                st.caption(labels.QUALITY_DOUBT_LINK_HINT)
+                picked = tables.show_table(
+                    shown.rename(columns=column_names),
+                    key="quality_doubtful",
+                    masked=masked,
+                    file_name=labels.QUALITY_DOUBT_TAB,
+                    selectable=True,
+                )
+                if picked is not None:  # the cadre of the row and the people behind it, each a button to the file
+                    row = person_view.doubt_targets(version, view, masked)[shown.index[picked]]
+                    person_view.open_buttons(row.cadre_key, row.cadre_name, row.people, key="quality_doubt_open")
 
     with summary:
         cards = st.columns(4)  # the cards in two rows: the titles stay readable at 1280 pixels
         for index, name in enumerate([*checks, "doubtful"]):
             title = titles.get(name, labels.QUALITY_DOUBT_TAB)
-            cards[index % 4].metric(title, f"{counts[name]:,}", border=True)
+            if counts[name] is None:  # not run yet in this process: its tab, or the button below, runs it
+                cards[index % 4].metric(
+                    title, labels.QUALITY_COUNT_UNKNOWN, border=True, help=labels.QUALITY_COUNT_UNKNOWN_HELP
+                )
+            else:
+                cards[index % 4].metric(title, f"{counts[name]:,}", border=True)
+        if any(count is None for count in counts.values()):
+            st.button(
+                labels.QUALITY_COUNT_ALL,
+                key="quality_count_all",
+                icon=":material/playlist_add_check:",
+                help=labels.QUALITY_COUNT_ALL_HELP,
+                on_click=_count_all,
+                args=(version, view),
+            )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_ui import data, filters
+from app_ui import data, filters, known_counts
 from pipeline import queries
 from pipeline.callbacks import doubtful, entry, sample
 
@@ -20,7 +20,14 @@ from pipeline.callbacks import doubtful, entry, sample
 def doubts(version: data.Version, view: filters.View, masked: bool = True) -> pd.DataFrame:
     """doubtful.find: the 疑点 of the period in the scope, each with its reason (masked by default)."""
     with data.connection() as con:
-        return doubtful.find(con, view.period, view.scope, masked=masked)
+        found = doubtful.find(con, view.period, view.scope, masked=masked)
+    known_counts.remember(known_counts.doubts_key(version, view), len(found))
+    return found
+
+
+def known_doubt_count(version: data.Version, view: filters.View) -> int | None:
+    """How many 疑点 the view holds, when this process has found them (None: not yet)."""
+    return known_counts.get(known_counts.doubts_key(version, view))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

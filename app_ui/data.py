@@ -25,6 +25,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from app_ui import known_counts
 from pipeline import config, db, labels, periods, queries, settings, status
 
 if TYPE_CHECKING:  # app_ui.filters draws the sidebar with this module's data
@@ -196,8 +197,10 @@ def overdue(version: Version, view: View, what: str, masked: bool = True) -> pd.
 
 
 def clear_caches() -> None:
-    """Forget every cached answer (after an import or a settings change in this process)."""
+    """Forget every cached answer (after an import or a settings change in this process), and the counts of the
+    checks found with them."""
     st.cache_data.clear()
+    known_counts.clear()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app_ui import data
+from app_ui import data, known_counts
 from pipeline import access, export, labels, quality, queries, settings
 
 
@@ -65,26 +65,48 @@ def quality_check(
     masked: bool = True,
 ) -> pd.DataFrame:
     """The rows one data-quality check finds in a scope (masked by default). The check runs once: the masked rows
-    are the full ones masked, so a page that shows them and keeps the full ones aside does not run it twice."""
+    are the full ones masked, so a page that shows them and keeps the full ones aside does not run it twice. Rows
+    found with other checks (scoped_checks: the warming thread, 统计全部检查) are read there; otherwise the check runs
+    on its own (the page's open tab). Either way its count is remembered (app_ui.known_counts)."""
     if masked:
         return quality.mask_rows(quality_check(version, name, as_of, county, department, max_pairs, False))
-    if name in quality.SCOPED_CHECKS and max_pairs == quality.DEFAULT_MAX_PAIRS:
-        return scoped_checks(version, as_of, county, department)[name]
+    key = known_counts.check_key(version, name, as_of, county, department, max_pairs)
+    together = known_counts.found_with(key)
+    if together:
+        return scoped_checks(version, as_of, county, department, together)[name]
     scope = queries.Scope(county=county or None, department=department or None)
     with data.connection() as con:
-        return quality.run_check(con, name, scope=scope, as_of=as_of, max_pairs=max_pairs, masked=False)
+        frame = quality.run_check(con, name, scope=scope, as_of=as_of, max_pairs=max_pairs, masked=False)
+    known_counts.remember(key, len(frame))
+    return frame
+
+
+def known_check_count(
+    version: data.Version, name: str, as_of: dt.date, county: str | None, department: str | None, max_pairs: int
+) -> int | None:
+    """How many rows a check found in a scope, when this process has found them (None: not yet)."""
+    return known_counts.get(known_counts.check_key(version, name, as_of, county, department, max_pairs))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def scoped_checks(
-    version: data.Version, as_of: dt.date, county: str | None, department: str | None
+    version: data.Version,
+    as_of: dt.date,
+    county: str | None,
+    department: str | None,
+    names: tuple[str, ...],
 ) -> dict[str, pd.DataFrame]:
-    """The rows of every check about people and pairs in a scope, unmasked, found side by side (as the 数据质量 page
-    opens with them: the default limit of pairs per cadre)."""
+    """The rows of these checks about people and pairs in a scope, unmasked, found side by side with the default
+    limit of pairs per cadre (the warming thread: all of them; 统计全部检查: those not found yet); quality_check then
+    reads them here."""
     scope = queries.Scope(county=county or None, department=department or None)
     options = {"scope": scope, "as_of": as_of, "masked": False}
     with data.connection() as con:
-        return quality.run_checks_at_once(con, dict.fromkeys(quality.SCOPED_CHECKS, options))
+        found = quality.run_checks_at_once(con, dict.fromkeys(names, options))
+    for name, frame in found.items():
+        key = known_counts.check_key(version, name, as_of, county, department, quality.DEFAULT_MAX_PAIRS)
+        known_counts.remember(key, len(frame), tuple(names))
+    return found
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -126,7 +126,7 @@ def jobs(version: data.Version, view: filters.View) -> list[Callable[[], object]
         lambda: issue_data.reminder_set(version, view),
         # 季度调度 opens with the report of the sidebar's quarter; its headline holds the reminders' effect
         lambda: report_data.report_headline(version, view),
-        lambda: upload_data.scoped_checks(version, view.today, view.county, view.department),
+        lambda: upload_data.scoped_checks(version, view.today, view.county, view.department, quality.SCOPED_CHECKS),
         lambda: callback_data.doubts(version, view, True),
     ]
     if view.county or view.department:  # a county's or department's place among all of its kind

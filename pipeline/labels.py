@@ -890,7 +890,9 @@ UPLOAD_RESULT_HELD_BACK = (
 )
 UPLOAD_HELD_BACK_HEADER = "状态回退、未导入的行（共{n}行）"
 
-QUALITY_INTRO = "检查已导入的全部数据，不受统计期限制；县区、单位筛选有效。每项列出发现的记录，0表示没有发现问题。"
+QUALITY_INTRO = (
+    "检查已导入的全部数据，不受统计期限制；县区、单位筛选有效。每项列出发现的记录，0表示没有发现问题，“—”表示尚未统计。"
+)
 QUALITY_CHECK_TITLES = {
     "other_cadre_contacts": "非结对干部联系",
     "contacts_before_pairing": "早于结对的联系",
@@ -2418,3 +2420,9 @@ EXPORT_FALSE = "否"
 UPLOAD_LIMIT_CAPTION = "把文件拖到上面的框里，或点框内的按钮选择文件；每个文件不超过{size}MB，支持 .xlsx、.xls、.csv。"
 UPLOAD_BUTTON_TEXT = "选择文件"
 HELP_QUALITY_USER = "查看人的账号（按该账号的范围列出，记入审计日志；不写则为命令行、全市）"
+
+# 数据质量 runs the check of its open tab only; the cards of the others show their count once it is known
+QUALITY_COUNT_UNKNOWN = "—"
+QUALITY_COUNT_UNKNOWN_HELP = "尚未统计：打开这一项的页签，或点下方“统计全部检查”。"
+QUALITY_COUNT_ALL = "统计全部检查"
+QUALITY_COUNT_ALL_HELP = "逐项运行全部检查和疑点，得出每一项的数量；数据量大时需要较长时间。"

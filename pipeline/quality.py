@@ -35,6 +35,18 @@ SCOPED_CHECKS = (
     "never_contacted",
     "callback_untrue_contacts",
 )
+# The order of 数据质量's tabs: the people never contacted first (what the office acts on first, and a check that reads
+# one kept row per person, so the page opens fast at any size), then the other checks about people and pairs, those of
+# the imported files, and the 疑点 last
+PAGE_ORDER = (
+    "never_contacted",
+    "other_cadre_contacts",
+    "contacts_before_pairing",
+    "busy_cadres",
+    "callback_untrue_contacts",
+    "unknown_columns",
+    "rejected_rows",
+)
 # The 疑点 of SPEC §8 (pipeline/callbacks/doubtful.py puts their rows together, each with its reason): run like the
 # checks above, over a period when one is given, with the thresholds of the settings.
 DOUBT_CHECKS = ("doubt_busy_day", "doubt_after_exit", "doubt_same_day", "doubt_late_import", "doubt_unknown_cadre")

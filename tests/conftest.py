@@ -35,14 +35,20 @@ def example_dir() -> Path:
 
 @pytest.fixture(autouse=True)
 def _fresh_streamlit_caches():
-    """Streamlit's caches outlive an AppTest: every test starts and ends with them empty."""
-    streamlit = sys.modules.get("streamlit")
-    if streamlit is not None:
-        streamlit.cache_data.clear()
+    """Streamlit's caches outlive an AppTest: every test starts and ends with them empty (and with no count of the
+    checks found with them, app_ui.known_counts)."""
+
+    def clear() -> None:
+        streamlit = sys.modules.get("streamlit")
+        if streamlit is not None:
+            streamlit.cache_data.clear()
+        counts = sys.modules.get("app_ui.known_counts")
+        if counts is not None:
+            counts.clear()
+
+    clear()
     yield
-    streamlit = sys.modules.get("streamlit")
-    if streamlit is not None:
-        streamlit.cache_data.clear()
+    clear()
 
 
 # Accounts of every role for the app's tests: name -> (role, county, department, may show full identifiers).

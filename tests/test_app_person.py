@@ -126,6 +126,7 @@ def test_from_the_quality_page_a_person_and_a_cadre_open_their_files(tmp_path, m
     assert f"{NAMES[5]}（孤儿）" in _texts(at)  # his 一人一档, on the 一人一档 page
     assert at.session_state[person_view.PERSON_KEY] == P[5]
     at.switch_page("app_pages/quality.py")
+    at.session_state["quality_part"] = labels.QUALITY_CHECK_TITLES["busy_cadres"]  # only the open tab runs
     at.run()
     busy = table(at, "quality_busy_cadres")
     _open_row(at, "quality_busy_cadres", busy["结对干部"].tolist().index("黄静"))
@@ -149,6 +150,7 @@ def test_a_doubt_on_the_quality_page_opens_the_cadres_and_the_persons_file(read_
     at = app_test()
     at.run()
     at.switch_page("app_pages/quality.py")
+    at.session_state["quality_part"] = labels.QUALITY_DOUBT_TAB  # only the open tab runs
     at.run()
     doubts = table(at, "quality_doubtful")
     row = doubts["结对干部"].tolist().index("朱明")

@@ -165,6 +165,13 @@ def test_the_quality_page_shows_the_doubts(example_db):
     titles = [t.label for t in at.tabs]
     assert labels.QUALITY_DOUBT_TAB in titles and labels.QUALITY_CHECK_TITLES["callback_untrue_contacts"] in titles
     assert any(m.label == labels.QUALITY_DOUBT_TAB for m in at.metric)
+    # the 疑点 run when their tab opens: their card then holds their count, and the tab their rows
+    at.session_state["quality_part"] = labels.QUALITY_DOUBT_TAB
+    at.run()
+    assert not at.exception, at.exception
+    count = next(m.value for m in at.metric if m.label == labels.QUALITY_DOUBT_TAB)
+    shown = next(f.value for f in at.dataframe if labels.QUALITY_COLUMN_LABELS["rule"] in f.value.columns)
+    assert count == f"{len(shown):,}" and len(shown) > 0
 
 
 def test_the_report_has_the_callback_sheet(example_db):
