@@ -340,3 +340,23 @@ def test_scope_filters_inside_the_query(ledger):
     assert ledger.row("2026Q3", scope=Scope.for_county("丙县"))["beneficiaries"] == 0
     rows = queries.drill_rows(ledger.con, "2026Q3", "overall", None, "beneficiaries", department, today=TODAY)
     assert sorted(rows["county"]) == ["乙县", "甲县"]
+
+
+def test_the_overdue_lists_come_longest_first_then_by_county_township_and_person(ledger):
+    # people overdue by the same number of days in several counties and townships, and some by more: the lists are
+    # sorted by the query (queries._row_order_sql), as pandas sorted them before: days overdue descending, then
+    # county, township and ID number ascending by code point (乙 U+4E59 before 甲 U+7532)
+    places = [("甲县", "乙镇"), ("乙县", "甲镇"), ("甲县", "甲镇"), ("甲县", "甲镇"), ("乙县", "乙镇")]
+    rows = []
+    for index, (county, township) in enumerate(places):
+        person = ledger.person(county=county, township=township)
+        paired = "2026-01-01" if index % 2 else "2026-03-01"  # two lengths of overdue
+        ledger.pair(person, f"1380000{ledger.number():04d}", "甲局", paired)
+        ledger.issue(person, paired)
+        days = (dt.date(2026, 9, 30) - dt.date.fromisoformat(paired)).days
+        rows.append((days, county, township, person))
+    expected = sorted(rows, key=lambda row: (-row[0], row[1], row[2], row[3]))
+    for what in ("contacts", "issues"):
+        listed = queries.overdue(ledger.con, "2026Q3", what, today=TODAY, masked=False)
+        assert listed["id_number"].tolist() == [row[3] for row in expected], what
+        assert listed.index.tolist() == list(range(len(expected)))
