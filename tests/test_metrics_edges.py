@@ -343,9 +343,8 @@ def test_scope_filters_inside_the_query(ledger):
 
 
 def test_the_overdue_lists_come_longest_first_then_by_county_township_and_person(ledger):
-    # people overdue by the same number of days in several counties and townships, and some by more: the lists are
-    # sorted by the query (queries._row_order_sql), as pandas sorted them before: days overdue descending, then
-    # county, township and ID number ascending by code point (乙 U+4E59 before 甲 U+7532)
+    # people overdue by the same number of days in several counties and townships, and some by more: days overdue
+    # descending, then county, township and ID number ascending by code point (乙 U+4E59 before 甲 U+7532)
     places = [("甲县", "乙镇"), ("乙县", "甲镇"), ("甲县", "甲镇"), ("甲县", "甲镇"), ("乙县", "乙镇")]
     rows = []
     for index, (county, township) in enumerate(places):
