@@ -197,9 +197,10 @@ def overdue(version: Version, view: View, what: str, masked: bool = True) -> pd.
 
 
 def clear_caches() -> None:
-    """Forget every cached answer (after an import or a settings change in this process), and the counts of the
-    checks found with them."""
+    """Forget every cached answer (after an import or a settings change in this process), the objects kept for the
+    pages (issue_data.reminder_set) and the counts of the checks found with them."""
     st.cache_data.clear()
+    st.cache_resource.clear()
     known_counts.clear()
 
 

@@ -35,13 +35,14 @@ def example_dir() -> Path:
 
 @pytest.fixture(autouse=True)
 def _fresh_streamlit_caches():
-    """Streamlit's caches outlive an AppTest: every test starts and ends with them empty (and with no count of the
-    checks found with them, app_ui.known_counts)."""
+    """Streamlit's caches outlive an AppTest: every test starts and ends with them empty (both kinds, and with no
+    count of the checks found with them, app_ui.known_counts)."""
 
     def clear() -> None:
         streamlit = sys.modules.get("streamlit")
         if streamlit is not None:
             streamlit.cache_data.clear()
+            streamlit.cache_resource.clear()
         counts = sys.modules.get("app_ui.known_counts")
         if counts is not None:
             counts.clear()
