@@ -169,9 +169,16 @@ def reminder_text(cadre: str, items: list[str], today: dt.date, as_of: dt.date) 
     return "\n".join(lines)
 
 
+def _array(values: pd.Series) -> pa.Array:
+    """A column as one Arrow array: a column pandas holds in Arrow chunks (a frame read from Arrow) comes as a
+    ChunkedArray, which the joins and concatenations here do not take."""
+    array = pa.array(values)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
 def _days(values: pd.Series) -> pa.Array:
     """A column of dates or timestamps as Arrow days (missing where missing)."""
-    return pa.array(pd.to_datetime(values)).cast(pa.date32())
+    return _array(pd.to_datetime(values)).cast(pa.date32())
 
 
 def _shown_days(values: pd.Series) -> pd.Series:
@@ -182,7 +189,7 @@ def _shown_days(values: pd.Series) -> pd.Series:
 def _texts(values: pd.Series | pa.Array) -> pa.Array:
     """A column as Arrow texts, the kind _fill joins (numbers and days written as text; missing stays missing)."""
     if isinstance(values, pd.Series):
-        values = pa.array(values.astype("str") if values.dtype != "str" else values)
+        values = _array(values.astype("str") if values.dtype != "str" else values)
     return values.cast(pa.large_string())
 
 

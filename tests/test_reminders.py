@@ -7,6 +7,7 @@ import io
 import re
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from openpyxl import load_workbook
 
@@ -358,3 +359,26 @@ def test_example_reminders_read_as_the_row_by_row_wording(tmp_path):
     days = [None if pd.isna(day) else day for day in found.contacts["last_contact_on"].tolist()]
     assert days == [None if pd.isna(v) else v.date() for v in contacts["last_contact_on"]]
     assert any(day is None for day in days) and all(isinstance(day, dt.date) for day in days if day is not None)
+
+
+def _in_chunks(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same rows as pandas holds a frame read from Arrow in several record batches: each column in chunks."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    half = max(1, len(frame) // 2)
+    chunked = pa.concat_tables([table.slice(0, half), table.slice(half)]).to_pandas()
+    assert isinstance(pa.array(chunked["cadre_phone"]), pa.ChunkedArray)  # what the texts must take
+    return chunked
+
+
+def test_lists_held_in_arrow_chunks_give_the_same_reminders(tmp_path):
+    con = db.connect(tmp_path / "example.duckdb")
+    for name in ("结对台账.csv", "走访记录.csv", "问题台账.csv"):
+        import_file(con, EXAMPLE_DIR / name, today=EXAMPLE_TODAY)
+    target = periods.parse_period("2026Q3", EXAMPLE_TODAY)
+    contacts = queries.overdue(con, target, "contacts", masked=False)
+    issues = queries.overdue(con, target, "issues", masked=False)
+    con.close()
+    whole = reminders.build(contacts, issues, 30, EXAMPLE_TODAY, target.as_of)
+    chunked = reminders.build(_in_chunks(contacts), _in_chunks(issues), 30, EXAMPLE_TODAY, target.as_of)
+    for name in ("cadres", "contacts", "issues", "unassigned"):
+        assert getattr(chunked, name).astype(str).equals(getattr(whole, name).astype(str)), name
