@@ -58,18 +58,6 @@ _ROW_ORDER = {
     "overdue_issues": ["days_overdue", "county", "township", "id_number", "issue_no"],
 }
 _DESCENDING_FIRST = {"overdue_contacts", "overdue_issues"}  # the longest overdue first
-# The 督办 lists come from DuckDB in that order (run_model), which sorts half a million rows in a fraction of the time
-# pandas takes; the other lists are sorted in pandas (_finish_rows), whose stable sort keeps ties in the query's order.
-_SORTED_BY_QUERY = {"overdue_contacts", "overdue_issues"}
-
-
-def _row_order_sql(kind: str) -> str:
-    """The ORDER BY of a list, as _finish_rows sorts it: the first key descending for the 督办 lists, empty values last
-    (pandas' na_position), text by code point (DuckDB's binary collation, as pandas' Arrow-backed text)."""
-    order = _ROW_ORDER[kind]
-    first = "desc" if kind in _DESCENDING_FIRST else "asc"
-    return ", ".join(f"{column} {first if i == 0 else 'asc'} nulls last" for i, column in enumerate(order))
-
 
 # The row order of each mart's output (DuckDB sorts faster than pandas, and the keys of every
 # grouping are among these columns; the cadre rows sort by name, then by full phone).
@@ -419,9 +407,6 @@ def run_model(
         # identifiers from the fixed table above, never from the caller; nulls first puts 全市 and
         # the other roll-up rows before their parts
         sql += "\norder by " + ", ".join(f"{column} nulls first" for column in order)
-    sorted_kind = next((kind for kind in _SORTED_BY_QUERY if _ROW_MARTS[kind] == target), None)
-    if sorted_kind is not None:  # identifiers from _ROW_ORDER, never from the caller
-        sql += "\norder by " + _row_order_sql(sorted_kind)
     config = config or settings.read_settings(con)
 
     kept = contact_state.bind(con, sql, {})  # asked once for all the chunks of periods
@@ -868,12 +853,9 @@ _FREE_TEXT_COLUMNS = frozenset({"summary", "description", "reported_issue"})
 
 
 def _finish_rows(frame: pd.DataFrame, kind: str, masked: bool) -> pd.DataFrame:
-    if kind in _SORTED_BY_QUERY:  # one period's list, in the query's order (run_model)
-        frame = frame.reset_index(drop=True)
-    else:
-        order = _ROW_ORDER[kind]
-        ascending = [kind not in _DESCENDING_FIRST] + [True] * (len(order) - 1)
-        frame = frame.sort_values(order, ascending=ascending, kind="stable").reset_index(drop=True)
+    order = _ROW_ORDER[kind]
+    ascending = [kind not in _DESCENDING_FIRST] + [True] * (len(order) - 1)
+    frame = frame.sort_values(order, ascending=ascending, kind="stable").reset_index(drop=True)
     frame = frame.drop(columns=["period_id"])
     return mask_rows(frame) if masked else frame
 
