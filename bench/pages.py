@@ -7,7 +7,7 @@ app's login gate reads back from the database.
 
 One untimed run of the first page comes first, so that importing Streamlit, plotly and the page
 modules is not charged to any page. Then, for each page and each run:
-- cold: `st.cache_data.clear()`, a new AppTest session on the page, `at.run()` timed;
+- cold: every cache emptied (`app_ui.data.clear_caches()`), a new AppTest session on the page, `at.run()` timed;
 - warm: `at.run()` again on the same session (the rerun a click causes), timed.
 A page that raises or does not show its own title is marked ERROR in the report.
 
@@ -162,14 +162,14 @@ def _session(page: str, period: str):
 
 def child(period: str, runs: int, pages: list[str]) -> None:
     """Entry of the AppTest process: time every page, print one JSON line."""
-    import streamlit as st
+    from app_ui import data
 
     _session(pages[0], period).run()  # imports and first-call costs, charged to no page
     out: dict[str, dict] = {}
     for page in pages:
         cold, warm, error = [], [], ""
         for _ in range(runs):
-            st.cache_data.clear()
+            data.clear_caches()  # both kinds of Streamlit cache, and the counts of the checks found with them
             at = _session(page, period)
             started = time.perf_counter()
             at.run()

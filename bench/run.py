@@ -312,7 +312,8 @@ def page_tables(result: pages.PagesResults) -> list[Table]:
         warm.append(Row("AppTest process", [], "s", Target("<=", PAGE_SECONDS), error=result.error))
     intro = (
         "AppTest on `app.py`, signed in as the bench account (city role), switched to each page, with the "
-        "quarter in the URL as the sidebar would put it. Cold: `st.cache_data.clear()` and a new session; "
+        "quarter in the URL as the sidebar would put it. Cold: every cache emptied (`app_ui.data.clear_caches()`) "
+        "and a new session; "
         "warm: the same session run again (what a click causes). One untimed run first pays the imports."
     )
     return [
