@@ -343,7 +343,8 @@ def test_the_texts_of_many_cadres_read_as_the_row_by_row_wording():
     assert "1234567" not in found.contacts["id_number"].tolist()
 
 
-def test_example_reminders_read_as_the_row_by_row_wording(tmp_path):
+def _example_lists(tmp_path) -> tuple[pd.DataFrame, pd.DataFrame, periods.Period]:
+    """The example's overdue contacts and issues of 2026Q3, unmasked, and the period."""
     con = db.connect(tmp_path / "example.duckdb")
     for name in ("结对台账.csv", "走访记录.csv", "问题台账.csv"):
         import_file(con, EXAMPLE_DIR / name, today=EXAMPLE_TODAY)
@@ -351,6 +352,11 @@ def test_example_reminders_read_as_the_row_by_row_wording(tmp_path):
     contacts = queries.overdue(con, target, "contacts", masked=False)
     issues = queries.overdue(con, target, "issues", masked=False)
     con.close()
+    return contacts, issues, target
+
+
+def test_example_reminders_read_as_the_row_by_row_wording(tmp_path):
+    contacts, issues, target = _example_lists(tmp_path)
     found = reminders.build(contacts, issues, 30, EXAMPLE_TODAY, target.as_of)
     assert len(found.cadres) == 27
     assert found.cadres.to_dict("records") == _row_by_row(contacts, issues, 30, EXAMPLE_TODAY, target.as_of)
@@ -371,13 +377,7 @@ def _in_chunks(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_lists_held_in_arrow_chunks_give_the_same_reminders(tmp_path):
-    con = db.connect(tmp_path / "example.duckdb")
-    for name in ("结对台账.csv", "走访记录.csv", "问题台账.csv"):
-        import_file(con, EXAMPLE_DIR / name, today=EXAMPLE_TODAY)
-    target = periods.parse_period("2026Q3", EXAMPLE_TODAY)
-    contacts = queries.overdue(con, target, "contacts", masked=False)
-    issues = queries.overdue(con, target, "issues", masked=False)
-    con.close()
+    contacts, issues, target = _example_lists(tmp_path)
     whole = reminders.build(contacts, issues, 30, EXAMPLE_TODAY, target.as_of)
     chunked = reminders.build(_in_chunks(contacts), _in_chunks(issues), 30, EXAMPLE_TODAY, target.as_of)
     for name in ("cadres", "contacts", "issues", "unassigned"):
