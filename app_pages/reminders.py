@@ -92,7 +92,9 @@ def texts() -> None:
             key=page_key,
             width=200,
         )
-    for cadre in shown.iloc[(number - 1) * PAGE_SIZE : number * PAGE_SIZE].itertuples(index=False):
+    # the texts of this page's cadres only, written now: a city has hundreds of thousands of cadres to remind
+    on_page = chosen.with_texts(shown.iloc[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
+    for cadre in on_page.itertuples(index=False):
         values = {
             "department": cadre.department,
             "cadre": cadre.cadre_name,

@@ -35,10 +35,11 @@ def overdue_issues(version: data.Version, view: filters.View, masked: bool = Tru
 # filtered into new ones (Reminders.for_department) and written to files.
 @st.cache_resource(show_spinner=False, max_entries=128)
 def reminder_set(version: data.Version, view: filters.View) -> reminders.Reminders:
-    """The reminders of every cadre with an overdue contact or issue in the scope (masked)."""
+    """The reminders of every cadre with an overdue contact or issue in the scope (masked), their texts left to be
+    written for the cadres the page shows (Reminders.with_texts)."""
     # the full lists tell cadres apart by their full phone (build() masks everything it returns); they are the
     # cached lists the page opens a person's file from, so each overdue list is computed once for the page
     contacts = data.overdue(version, view, "contacts", False)
     issues = data.overdue(version, view, "issues", False)
     threshold = data.current_settings(version).overdue_days
-    return reminders.build(contacts, issues, threshold, view.today, view.period.as_of)
+    return reminders.build(contacts, issues, threshold, view.today, view.period.as_of, texts=False)

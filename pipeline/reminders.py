@@ -2,10 +2,11 @@
 
 Plain functions over the two overdue frames, so that the texts can be checked without the app: contact_item,
 issue_item and reminder_text word one item or one message; build writes every cadre's message at once by
-column operations (a province has a hundred thousand overdue pairs), in the same words. The
-output is masked whatever the input: a beneficiary's name and ID number and a cadre's phone never
-appear in full (a cadre's own name stays, the reminder is addressed to him). Given unmasked frames,
-cadres are told apart by their full phone; given masked ones, by the masked phone.
+column operations (a province has a hundred thousand overdue pairs), in the same words, or leaves the messages
+to be written for the cadres a page shows (Reminders.with_texts: five times a province has 400,000 cadres to
+remind, a page shows twenty). The output is masked whatever the input: a beneficiary's name and ID number and a
+cadre's phone never appear in full (a cadre's own name stays, the reminder is addressed to him). Given unmasked
+frames, cadres are told apart by their full phone; given masked ones, by the masked phone.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -72,24 +73,56 @@ class Reminders:
     threshold: int
     as_of: dt.date
     today: dt.date
+    # the row of `cadres` each row of `contacts` and of `issues` belongs to (its cadre told apart by the full phone
+    # when the lists held it, which the masked rows no longer do)
+    contact_cadre: np.ndarray = field(repr=False, compare=False)
+    issue_cadre: np.ndarray = field(repr=False, compare=False)
 
     def for_department(self, department: str | None) -> Reminders:
         """The same reminders narrowed to one department (None: all)."""
         if not department:
             return self
 
-        def keep(frame: pd.DataFrame) -> pd.DataFrame:
-            return frame.loc[frame["department"] == department].reset_index(drop=True)
+        def kept(frame: pd.DataFrame) -> np.ndarray:
+            return (frame["department"] == department).to_numpy(dtype=bool)
 
+        cadres, contacts, issues = kept(self.cadres), kept(self.contacts), kept(self.issues)
+        row = np.cumsum(cadres) - 1  # a kept cadre's row among the kept ones
         return Reminders(
-            keep(self.cadres),
-            keep(self.contacts),
-            keep(self.issues),
-            keep(self.unassigned),
+            self.cadres.loc[cadres].reset_index(drop=True),
+            self.contacts.loc[contacts].reset_index(drop=True),
+            self.issues.loc[issues].reset_index(drop=True),
+            self.unassigned.loc[kept(self.unassigned)].reset_index(drop=True),
             self.threshold,
             self.as_of,
             self.today,
+            row[self.contact_cadre[contacts]],
+            row[self.issue_cadre[issues]],
         )
+
+    def with_texts(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """Rows of `cadres` (their index: their rows in `cadres`, as search_cadres keeps it) with each cadre's
+        reminder_text, written for these cadres only; rows that hold their texts already come back as they are."""
+        if "reminder_text" in rows.columns:
+            return rows
+        if rows.empty:
+            return rows.assign(reminder_text=pd.Series([], index=rows.index, dtype="str"))
+        cadre_rows = rows.index.to_numpy()
+        slot = np.full(len(self.cadres), -1, np.int64)  # each asked cadre's place in `rows`
+        slot[cadre_rows] = np.arange(len(cadre_rows))
+        contacts = np.flatnonzero(slot[self.contact_cadre] >= 0)
+        issues = np.flatnonzero(slot[self.issue_cadre] >= 0)
+        picked_contacts, picked_issues = self.contacts.iloc[contacts], self.issues.iloc[issues]
+        items = [
+            _contact_items(picked_contacts, picked_contacts["beneficiary_name"], self.threshold),
+            _issue_items(picked_issues, picked_issues["beneficiary_name"]),
+        ]
+        owner = slot[np.concatenate([self.contact_cadre[contacts], self.issue_cadre[issues]])]
+        # each cadre's contacts (in the order of the list: longest overdue first) before his issues
+        order = np.argsort(owner, kind="stable")
+        counts = np.bincount(owner, minlength=len(cadre_rows))
+        texts = _reminder_texts(rows["cadre_name"], pa.concat_arrays(items).take(order), counts, self.today, self.as_of)
+        return rows.assign(reminder_text=texts)
 
 
 def _date(value) -> dt.date | None:
@@ -178,7 +211,16 @@ def _array(values: pd.Series) -> pa.Array:
 
 def _days(values: pd.Series) -> pa.Array:
     """A column of dates or timestamps as Arrow days (missing where missing)."""
-    return _array(pd.to_datetime(values)).cast(pa.date32())
+    return _array(_moments(values)).cast(pa.date32())
+
+
+def _moments(values: pd.Series) -> pd.Series:
+    """A column of dates or timestamps as datetime64 (NaT where missing). Days held by Arrow (the lists as build
+    returns them) are converted by Arrow: pandas converts them one at a time."""
+    if isinstance(values.dtype, pd.ArrowDtype):
+        moments = _array(values).cast(pa.timestamp("s")).to_numpy(zero_copy_only=False)
+        return pd.Series(moments, index=values.index)
+    return pd.to_datetime(values)
 
 
 def _shown_days(values: pd.Series) -> pd.Series:
@@ -228,9 +270,9 @@ def _fill_cases(templates: list[str], case: np.ndarray, **values: pa.Array | str
 
 def _contact_items(contacts: pd.DataFrame, names: pd.Series, threshold: int) -> pa.Array:
     """contact_item for every row of the overdue contacts (names already masked), by column operations."""
-    last = pd.to_datetime(contacts["last_contact_on"])
-    paired = pd.to_datetime(contacts["paired_on"])
-    run_started = pd.to_datetime(contacts["run_started_on"]).fillna(paired)
+    last = _moments(contacts["last_contact_on"])
+    paired = _moments(contacts["paired_on"])
+    run_started = _moments(contacts["run_started_on"]).fillna(paired)
     fields = {
         "category": _texts(contacts["category"]),
         "name": _texts(names),
@@ -311,11 +353,14 @@ def _masked_items(frame: pd.DataFrame, columns: tuple[str, ...], names: pd.Serie
     return table.reset_index(drop=True)
 
 
-def build(contacts: pd.DataFrame, issues: pd.DataFrame, threshold: int, today: dt.date, as_of: dt.date) -> Reminders:
+def build(
+    contacts: pd.DataFrame, issues: pd.DataFrame, threshold: int, today: dt.date, as_of: dt.date, *, texts: bool = True
+) -> Reminders:
     """Group the overdue frames of queries.overdue by cadre and write each cadre's reminder text.
 
     The same texts as contact_item, issue_item and reminder_text give row by row, written by column operations (a
-    province has a hundred thousand overdue pairs).
+    province has a hundred thousand overdue pairs). texts=False leaves them out of `cadres`, to be written for the
+    cadres shown (Reminders.with_texts).
     """
     # an issue of a beneficiary with no active pairing has no cadre to remind: it is listed apart
     contacts = contacts.reset_index(drop=True)
@@ -324,8 +369,8 @@ def build(contacts: pd.DataFrame, issues: pd.DataFrame, threshold: int, today: d
     assigned, unassigned = issues.loc[has_cadre].reset_index(drop=True), issues.loc[~has_cadre]
     contact_names = masking.mask_texts(contacts["beneficiary_name"], masking.mask_name)
     issue_names = masking.mask_texts(assigned["beneficiary_name"], masking.mask_name)
-    cadres = _cadres(contacts, assigned, contact_names, issue_names, threshold, today, as_of)
-    return Reminders(
+    cadres, cadre_of_item = _cadres(contacts, assigned)
+    found = Reminders(
         cadres=cadres,
         contacts=_masked_items(contacts, CONTACT_COLUMNS, contact_names),
         issues=_masked_items(assigned, ISSUE_COLUMNS, issue_names),
@@ -333,35 +378,25 @@ def build(contacts: pd.DataFrame, issues: pd.DataFrame, threshold: int, today: d
         threshold=threshold,
         as_of=as_of,
         today=today,
+        contact_cadre=cadre_of_item[: len(contacts)],
+        issue_cadre=cadre_of_item[len(contacts) :],
     )
+    return replace(found, cadres=found.with_texts(cadres)) if texts else found
 
 
-def _cadres(
-    contacts: pd.DataFrame,
-    assigned: pd.DataFrame,
-    contact_names: pd.Series,
-    issue_names: pd.Series,
-    threshold: int,
-    today: dt.date,
-    as_of: dt.date,
-) -> pd.DataFrame:
-    """One row per cadre with an overdue contact or issue: CADRE_COLUMNS, department by department."""
+def _cadres(contacts: pd.DataFrame, assigned: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """One row per cadre with an overdue contact or issue (CADRE_COLUMNS but the text), department by department,
+    and the row of each item's cadre (the contacts' items, then the issues')."""
+    columns = [name for name in CADRE_COLUMNS if name != "reminder_text"]
     if contacts.empty and assigned.empty:
-        empty = pd.DataFrame([], columns=list(CADRE_COLUMNS))
-        return empty.astype({"overdue_contact": "int64", "issues_overdue": "int64"})
-    parts = []
-    if not contacts.empty:
-        parts.append((contacts[list(CADRE_KEY)], _contact_items(contacts, contact_names, threshold)))
-    if not assigned.empty:
-        parts.append((assigned[list(CADRE_KEY)], _issue_items(assigned, issue_names)))
-    keys = pd.concat([frame for frame, _ in parts], ignore_index=True)
-    items = pa.concat_arrays([texts for _, texts in parts])
-    # cadres numbered as they first appear, and each cadre's contacts (longest overdue first) before his issues
+        empty = pd.DataFrame([], columns=columns)
+        return empty.astype({"overdue_contact": "int64", "issues_overdue": "int64"}), np.zeros(0, np.int64)
+    keys = pd.concat([contacts[list(CADRE_KEY)], assigned[list(CADRE_KEY)]], ignore_index=True)
+    # cadres numbered as they first appear
     cadre = keys.groupby(list(CADRE_KEY), sort=False, dropna=False).ngroup().to_numpy()
-    order = np.argsort(cadre, kind="stable")
     counts = np.bincount(cadre)
     contact_counts = np.bincount(cadre[: len(contacts)], minlength=len(counts))
-    first = keys.iloc[order[np.cumsum(counts) - counts]].reset_index(drop=True)
+    first = keys.iloc[np.argsort(cadre, kind="stable")[np.cumsum(counts) - counts]].reset_index(drop=True)
     result = pd.DataFrame(
         {
             "department": first["department"],
@@ -369,13 +404,14 @@ def _cadres(
             "cadre_phone": masking.mask_texts(first["cadre_phone"], masking.mask_phone),
             "overdue_contact": contact_counts.astype("int64"),
             "issues_overdue": (counts - contact_counts).astype("int64"),
-            "reminder_text": _reminder_texts(first["cadre_name"], items.take(order), counts, today, as_of),
         }
     )
     # department by department; within one, the cadres with most items first
     result["_items"] = result["overdue_contact"] + result["issues_overdue"]
     result = result.sort_values(["department", "_items", "cadre_name"], ascending=[True, False, True])
-    return result.drop(columns="_items").reset_index(drop=True)
+    row = np.empty(len(result), np.int64)  # each cadre's row once sorted
+    row[result.index.to_numpy()] = np.arange(len(result))
+    return result.drop(columns="_items").reset_index(drop=True), row[cadre]
 
 
 def by_department(cadres: pd.DataFrame) -> pd.DataFrame:
@@ -391,11 +427,12 @@ def by_department(cadres: pd.DataFrame) -> pd.DataFrame:
 
 
 def search_cadres(cadres: pd.DataFrame, text: str | None) -> pd.DataFrame:
-    """The cadres whose name contains the text (all when the text is empty)."""
+    """The cadres whose name contains the text (all when the text is empty), keeping their index (their rows in
+    `cadres`, which Reminders.with_texts reads)."""
     text = (text or "").strip()
     if not text:
         return cadres
-    return cadres.loc[cadres["cadre_name"].str.contains(text, regex=False)].reset_index(drop=True)
+    return cadres.loc[cadres["cadre_name"].str.contains(text, regex=False)]
 
 
 def workbook(reminders: Reminders) -> bytes:
@@ -409,7 +446,7 @@ def workbook(reminders: Reminders) -> bytes:
     book = Workbook()
     book.remove(book.active)
     sheets = [
-        ("cadres", reminders.cadres),
+        ("cadres", reminders.with_texts(reminders.cadres)),
         ("contacts", reminders.contacts),
         ("issues", reminders.issues),
     ]

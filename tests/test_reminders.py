@@ -286,9 +286,9 @@ def _contact(number: int, cadre: str, phone: str, department: str, **values) -> 
     return {**row, **values}
 
 
-def test_the_texts_of_many_cadres_read_as_the_row_by_row_wording():
-    # every kind of item: contacted, never contacted, taken over with and without a contact since; names and
-    # identifiers of unusual lengths; issues with and without a number; an issue with no cadre
+def _many_cadres() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Overdue lists with every kind of item: contacted, never contacted, taken over with and without a contact
+    since; names and identifiers of unusual lengths; issues with and without a number; an issue with no cadre."""
     contacts = pd.DataFrame(
         [
             _contact(1, "张三", "13800001234", "市民政局", beneficiary_name="王芳"),
@@ -331,6 +331,11 @@ def test_the_texts_of_many_cadres_read_as_the_row_by_row_wording():
             {**issue, "cadre_name": None, "cadre_phone": None, "department": None},
         ]
     )
+    return contacts, issues
+
+
+def test_the_texts_of_many_cadres_read_as_the_row_by_row_wording():
+    contacts, issues = _many_cadres()
     for as_of in (TODAY, dt.date(2026, 9, 30)):
         found = reminders.build(contacts, issues, 30, TODAY, as_of)
         assert found.cadres.to_dict("records") == _row_by_row(contacts, issues, 30, TODAY, as_of)
@@ -341,6 +346,44 @@ def test_the_texts_of_many_cadres_read_as_the_row_by_row_wording():
     phones = {masking.mask_phone(phone) for phone in contacts["cadre_phone"]}
     assert set(found.contacts["cadre_phone"]) == phones == {"138****1234", "139****5678", "093**8888", "139****0002"}
     assert "1234567" not in found.contacts["id_number"].tolist()
+
+
+def _cells(book: bytes) -> list[list[list[object]]]:
+    return [[[c.value for c in line] for line in sheet.iter_rows()] for sheet in load_workbook(io.BytesIO(book))]
+
+
+def test_texts_written_for_the_cadres_shown_are_those_of_the_whole_list(tmp_path):
+    many, many_issues = _many_cadres()
+    # another 张三 of the same unit, whose phone differs from the first's only where both are masked
+    twin = _contact(10, "张三", "13811111234", "市民政局", last_contact_on=pd.NaT, days_overdue=50)
+    many = pd.concat([many, pd.DataFrame([twin])], ignore_index=True)
+    example, example_issues, target = _example_lists(tmp_path)
+    cases = [(many, many_issues, TODAY, TODAY), (example, example_issues, EXAMPLE_TODAY, target.as_of)]
+    for contacts, issues, today, as_of in cases:
+        whole = reminders.build(contacts, issues, 30, today, as_of)
+        lazy = reminders.build(contacts, issues, 30, today, as_of, texts=False)
+        assert "reminder_text" not in lazy.cadres.columns
+        assert lazy.cadres.equals(whole.cadres.drop(columns="reminder_text"))
+        assert lazy.with_texts(lazy.cadres).equals(whole.cadres)
+        # any of the cadres, alone or together, in any order
+        for row in range(len(lazy.cadres)):
+            assert lazy.with_texts(lazy.cadres.iloc[[row]]).equals(whole.cadres.iloc[[row]])
+        assert lazy.with_texts(lazy.cadres.iloc[::-2]).equals(whole.cadres.iloc[::-2])
+        assert lazy.with_texts(lazy.cadres.iloc[:0]).equals(whole.cadres.iloc[:0])
+        for department in lazy.cadres["department"].unique():
+            narrowed = lazy.for_department(department)
+            assert narrowed.with_texts(narrowed.cadres).equals(whole.for_department(department).cadres)
+            for name in narrowed.cadres["cadre_name"].unique():
+                found = reminders.search_cadres(narrowed.cadres, name)
+                expected = reminders.search_cadres(whole.for_department(department).cadres, name)
+                assert narrowed.with_texts(found).equals(expected)
+        assert _cells(reminders.workbook(lazy)) == _cells(reminders.workbook(whole))
+    # the two 张三 stay two cadres, each told of his own people
+    lazy = reminders.build(many, many_issues, 30, TODAY, TODAY, texts=False)
+    zhang = lazy.cadres.loc[lazy.cadres["cadre_name"] == "张三"]
+    assert zhang["cadre_phone"].tolist() == ["138****1234", "138****1234"]
+    texts = lazy.with_texts(zhang)["reminder_text"].tolist()
+    assert [text.count("王*") for text in texts] == [1, 0] and "您结对的对象中有以下3项" in texts[0]
 
 
 def _example_lists(tmp_path) -> tuple[pd.DataFrame, pd.DataFrame, periods.Period]:
