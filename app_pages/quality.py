@@ -8,15 +8,17 @@ from pipeline import cadre, export, labels, quality
 PART_KEY = "quality_part"  # the open tab (its label)
 
 
+def _known(version, view, name: str) -> int | None:
+    """The count of a check about people, when this process has found its rows for the view (with the limit of
+    pairs the cadres' tab opens with: its field is drawn in that tab only)."""
+    limit = quality.DEFAULT_MAX_PAIRS
+    return upload_data.known_check_count(version, name, view.today, view.county, view.department, limit)
+
+
 def _count_all(version, view) -> None:
     """统计全部检查, before the run: the checks about people and pairs not yet found, side by side, and the 疑点 (their
     counts are then known to the cards, and each tab reads its rows from the cache)."""
-    limit = quality.DEFAULT_MAX_PAIRS
-    missing = tuple(
-        name
-        for name in quality.SCOPED_CHECKS
-        if upload_data.known_check_count(version, name, view.today, view.county, view.department, limit) is None
-    )
+    missing = tuple(name for name in quality.SCOPED_CHECKS if _known(version, view, name) is None)
     with data.shared_connection():
         if missing:
             upload_data.scoped_checks(version, view.today, view.county, view.department, missing)
@@ -86,15 +88,10 @@ with data.shared_connection():  # the calls that miss their caches share one con
         else:
             tables.show_table(shown, **options)
 
-    def _known(name: str) -> int | None:
-        """The count of a check about people whose tab is not open, when this process has found its rows."""
-        limit = quality.DEFAULT_MAX_PAIRS  # the limit field is drawn in the open cadres tab only
-        return upload_data.known_check_count(version, name, view.today, view.county, view.department, limit)
-
     for name in checks:
         if not tabs[name].open:
             # a check about files reads a few stored rows: its count is always shown; the others' when known
-            counts[name] = len(_check(name)) if name not in quality.SCOPED_CHECKS else _known(name)
+            counts[name] = len(_check(name)) if name not in quality.SCOPED_CHECKS else _known(version, view, name)
             continue
         with tabs[name]:
             st.caption(labels.QUALITY_CHECK_HELP[name])
