@@ -108,6 +108,11 @@ class Reminders:
         if rows.empty:
             return rows.assign(reminder_text=pd.Series([], index=rows.index, dtype="str"))
         cadre_rows = rows.index.to_numpy()
+        # a frame whose index is not its rows' places in `cadres` (one renumbered after a filter) would be given
+        # other cadres' texts: refused
+        known = rows.index.is_unique and bool(((cadre_rows >= 0) & (cadre_rows < len(self.cadres))).all())
+        if not known or not rows[list(CADRE_KEY)].equals(self.cadres.loc[rows.index, list(CADRE_KEY)]):
+            raise ValueError("with_texts takes rows of cadres with their index")
         slot = np.full(len(self.cadres), -1, np.int64)  # each asked cadre's place in `rows`
         slot[cadre_rows] = np.arange(len(cadre_rows))
         contacts = np.flatnonzero(slot[self.contact_cadre] >= 0)

@@ -378,6 +378,9 @@ def test_texts_written_for_the_cadres_shown_are_those_of_the_whole_list(tmp_path
                 expected = reminders.search_cadres(whole.for_department(department).cadres, name)
                 assert narrowed.with_texts(found).equals(expected)
         assert _cells(reminders.workbook(lazy)) == _cells(reminders.workbook(whole))
+        # rows renumbered after a filter are not the cadres their index names: refused, not given others' texts
+        with pytest.raises(ValueError):
+            lazy.with_texts(lazy.cadres.iloc[1:].reset_index(drop=True))
     # the two 张三 stay two cadres, each told of his own people
     lazy = reminders.build(many, many_issues, 30, TODAY, TODAY, texts=False)
     zhang = lazy.cadres.loc[lazy.cadres["cadre_name"] == "张三"]
