@@ -5,7 +5,10 @@ to open 数据质量 or 督办提醒 would wait for the checks and overdue lists
 that sees a new data version, or the login form shown on it, starts one background thread for it; the thread
 calls the same cached functions the pages call, with the sidebar's defaults (the current quarter as of today),
 for the whole city first and then for the own scope of the accounts (a county's, a department's; those most
-accounts share first, MAX_SCOPES in all), so that a page opened afterwards reads its rows from the cache. A page
+accounts share first, MAX_SCOPES in all), so that a page opened afterwards reads its rows from the cache. It does
+so in two rounds: what each page opens with, scope after scope, then 数据质量's other checks and its 疑点 (the
+slowest calls, and only counts on the cards until their tab is opened), so that a county's pages do not wait for
+the whole city's checks. A page
 asking for a view the thread is computing waits for that computation (Streamlit computes a cached value once),
 one the thread has not reached yet it computes itself, as before: warming changes when a figure is computed,
 never what it is. Newer data stop the thread after the call it is in; the end of the process interrupts that call.
@@ -109,8 +112,8 @@ def scopes(version: data.Version) -> list[queries.Scope]:
 
 def jobs(version: data.Version, view: filters.View) -> list[Callable[[], object]]:
     """The cached calls of the slowest first opens, in the order of the sidebar: 总览's figures, ranking and 报送情况,
-    the 县区 and 单位 rankings, 问题台账's figures and overdue list, 督办提醒's overdue lists and texts, 季度调度's
-    headline (with the reminders' effect), 数据质量's checks and 疑点 (and a county's or department's place among
+    the 县区 and 单位 rankings, 问题台账's figures and overdue list, 督办提醒's overdue lists and reminders, 季度调度's
+    headline (with the reminders' effect), the check 数据质量 opens on (and a county's or department's place among
     its peers, beside the city's figures). They restate the pages' own calls: tests/test_app_warm.py opens those
     pages after warming and fails on any of these computations a page still makes."""
     by = "township" if view.county else "county"
@@ -126,8 +129,10 @@ def jobs(version: data.Version, view: filters.View) -> list[Callable[[], object]
         lambda: issue_data.reminder_set(version, view),
         # 季度调度 opens with the report of the sidebar's quarter; its headline holds the reminders' effect
         lambda: report_data.report_headline(version, view),
-        lambda: upload_data.scoped_checks(version, view.today, view.county, view.department, quality.SCOPED_CHECKS),
-        lambda: callback_data.doubts(version, view, True),
+        # as 数据质量 asks for the check it opens on (the cache's key is the arguments as given)
+        lambda: upload_data.quality_check(
+            version, quality.PAGE_ORDER[0], view.today, view.county, view.department, quality.DEFAULT_MAX_PAIRS, True
+        ),
     ]
     if view.county or view.department:  # a county's or department's place among all of its kind
         kind = "county" if view.county else "department"
@@ -139,6 +144,16 @@ def jobs(version: data.Version, view: filters.View) -> list[Callable[[], object]
         found += [functools.partial(upload_data.file_check, version, name) for name in files]
         found.append(functools.partial(upload_data.rejected_reasons, version))
     return found
+
+
+def check_jobs(version: data.Version, view: filters.View) -> list[Callable[[], object]]:
+    """The second round: 数据质量's other checks about people and pairs, found side by side, and its 疑点 (their counts
+    on the cards, their rows when a tab is opened)."""
+    others = tuple(name for name in quality.SCOPED_CHECKS if name != quality.PAGE_ORDER[0])
+    return [
+        lambda: upload_data.scoped_checks(version, view.today, view.county, view.department, others),
+        lambda: callback_data.doubts(version, view, True),
+    ]
 
 
 def _people_of_the_only_county(version: data.Version, view: filters.View) -> None:
@@ -158,14 +173,16 @@ def _run(version: data.Version, today: dt.date) -> None:
     with contextlib.suppress(AttributeError, OSError):  # the lowest priority for this thread (Linux: per thread)
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
     try:
-        for scope in scopes(version):
-            if _latest[0] != version:  # newer data came in: its own thread warms it
-                return
-            # one connection a scope, given back between scopes to an import; its calls' cursors kept for stop()
-            with data.shared_connection(running=_running):
-                for job in jobs(version, default_view(today, scope)):
-                    if _latest[0] != version:  # newer data, or the process ends (stop())
-                        return
-                    job()
+        warmed = scopes(version)
+        for round_of in (jobs, check_jobs):  # every scope's first opens, then every scope's other checks
+            for scope in warmed:
+                if _latest[0] != version:  # newer data came in: its own thread warms it
+                    return
+                # one connection a scope, given back between scopes to an import; its calls' cursors kept for stop()
+                with data.shared_connection(running=_running):
+                    for job in round_of(version, default_view(today, scope)):
+                        if _latest[0] != version:  # newer data, or the process ends (stop())
+                            return
+                        job()
     except Exception:  # a busy or replaced database: the pages compute what they need themselves
         _LOG.info("warming stopped", exc_info=True)

@@ -135,6 +135,23 @@ def test_the_city_comes_first_and_the_scopes_warmed_are_capped(example_db, monke
     assert warm.scopes(version) == [queries.ALL, queries.Scope(county="东川县")]  # two county accounts share it
 
 
+def test_every_scope_is_warmed_for_its_first_opens_before_any_scope_for_its_other_checks(example_db, monkeypatch):
+    from app_ui import data
+
+    version = data.data_version()
+    done = []
+
+    def round_of(name: str):
+        return lambda version, view: [lambda: done.append((name, view.scope))]
+
+    monkeypatch.setattr(warm, "_latest", [version])
+    monkeypatch.setattr(warm, "jobs", round_of("first opens"))
+    monkeypatch.setattr(warm, "check_jobs", round_of("checks"))
+    warm._run(version, data.today())
+    scopes = [queries.ALL, queries.Scope(county="东川县"), queries.Scope(department="市民政局")]
+    assert done == [("first opens", scope) for scope in scopes] + [("checks", scope) for scope in scopes]
+
+
 def test_the_login_form_starts_warming_and_shows_nothing_of_it(example_db, monkeypatch, counted):
     monkeypatch.setenv("GUANAI_WARM", "1")
     at = app_test(user=None)
@@ -164,7 +181,7 @@ WARMED_COMPUTATIONS = {
     "queries": ("compare_previous", "metrics_many", "department_ranking", "pair_rows", "overdue"),
     "status": ("submissions",),
     "issue_stats": ("issue_stats",),
-    "quality": ("run_checks_at_once",),
+    "quality": ("run_checks_at_once", "run_check"),
     "doubtful": ("find",),
     "report": ("build_headline",),
 }
@@ -229,6 +246,7 @@ def _warming(monkeypatch, calls: list) -> threading.Thread:
     monkeypatch.setattr(warm, "_threads", [])
     monkeypatch.setattr(warm, "_latest", [None])
     monkeypatch.setattr(warm, "jobs", lambda version, view: calls)
+    monkeypatch.setattr(warm, "check_jobs", lambda version, view: [])
     return warm.start(data.data_version())
 
 
