@@ -1,18 +1,18 @@
 """Warming: once the data change, the views the office opens first are computed in the background.
 
-After an import (from the 数据导入 page or the command line) every cache of the app is cold: the first person
-to open 数据质量 or 督办提醒 would wait for the checks and overdue lists of a whole province. The first page run
-that sees a new data version, or the login form shown on it, starts one background thread for it; the thread
-calls the same cached functions the pages call, with the sidebar's defaults (the current quarter as of today),
-for the whole city first and then for the own scope of the accounts (a county's, a department's; those most
-accounts share first, MAX_SCOPES in all), so that a page opened afterwards reads its rows from the cache. It does
-so in two rounds: what each page opens with, scope after scope, then 数据质量's other checks and its 疑点 (the
-slowest calls, and only counts on the cards until their tab is opened), so that a county's pages do not wait for
-the whole city's checks. A page
-asking for a view the thread is computing waits for that computation (Streamlit computes a cached value once),
-one the thread has not reached yet it computes itself, as before: warming changes when a figure is computed,
-never what it is. Newer data stop the thread after the call it is in; the end of the process interrupts that call.
-The thread runs at the lowest CPU priority, so that it takes the time the pages leave.
+After an import (from the 数据导入 page or the command line) every cache of the app is cold: the first person to
+open 数据质量 or 督办提醒 would wait for the checks and overdue lists of a whole province. The first page run that
+sees a new data version, or the login form shown on it, starts one background thread for it; the thread
+calls the same cached functions the pages call, with the sidebar's defaults (the current quarter as of
+today), for the whole city first and then for the own scope of the accounts (a county's, a department's;
+those most accounts share first, MAX_SCOPES in all), so that a page opened afterwards reads its rows from
+the cache. It does so in two rounds: what each page opens with, scope after scope, then 数据质量's other checks
+and its 疑点 (the slowest calls, and only counts on the cards until their tab is opened), so that a county's
+pages do not wait for the whole city's checks. A page asking for a view the thread is computing waits for
+that computation (Streamlit computes a cached value once), one the thread has not reached yet it computes
+itself, as before: warming changes when a figure is computed, never what it is. Newer data stop the thread
+after the call it is in; the end of the process interrupts that call. The thread runs at the lowest CPU
+priority, so that it takes the time the pages leave.
 
 The thread runs without a page: nothing it does is drawn, and a failure (a database busy with an import) only
 ends it, leaving the page to compute as usual. $GUANAI_WARM=0 turns it off (the tests do, to keep their
@@ -129,7 +129,7 @@ def jobs(version: data.Version, view: filters.View) -> list[Callable[[], object]
         lambda: issue_data.reminder_set(version, view),
         # 季度调度 opens with the report of the sidebar's quarter; its headline holds the reminders' effect
         lambda: report_data.report_headline(version, view),
-        # as 数据质量 asks for the check it opens on (the cache's key is the arguments as given)
+        # the check 数据质量 opens on, asked for as the page asks for it (the default limit, masked)
         lambda: upload_data.quality_check(
             version, quality.PAGE_ORDER[0], view.today, view.county, view.department, quality.DEFAULT_MAX_PAIRS, True
         ),
