@@ -30,9 +30,9 @@ def overdue_issues(version: data.Version, view: filters.View, masked: bool = Tru
 
 
 # Kept as the object itself, shared by every session and never copied (st.cache_resource): at five times a province a
-# city's reminders hold 400,000 cadres' texts and 530,000 overdue people, which st.cache_data would pickle once and
-# unpickle on every rerun of 督办提醒 (0.7 s and 0.2 s). Nothing changes a Reminders in place: its frames are read,
-# filtered into new ones (Reminders.for_department) and written to files.
+# city's reminders hold 400,000 cadres and 530,000 overdue people, which st.cache_data would pickle once and unpickle
+# on every rerun of 督办提醒 (0.7 s and 0.2 s, when they still held every cadre's text). Nothing changes a Reminders
+# in place: its frames are read, filtered into new ones (Reminders.for_department) and written to files.
 @st.cache_resource(show_spinner=False, max_entries=128)
 def reminder_set(version: data.Version, view: filters.View) -> reminders.Reminders:
     """The reminders of every cadre with an overdue contact or issue in the scope (masked), their texts left to be

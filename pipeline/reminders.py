@@ -66,7 +66,7 @@ _TEXT_COLUMNS = ("id_number", "cadre_phone", "issue_no")  # kept as text in Exce
 class Reminders:
     """The reminders of one period and scope, and the items behind them (all masked)."""
 
-    cadres: pd.DataFrame  # one row per cadre: CADRE_COLUMNS
+    cadres: pd.DataFrame  # one row per cadre: CADRE_COLUMNS (without reminder_text when built with texts=False)
     contacts: pd.DataFrame  # one row per overdue contact of a paired beneficiary: CONTACT_COLUMNS
     issues: pd.DataFrame  # one row per overdue issue of a paired beneficiary: ISSUE_COLUMNS
     unassigned: pd.DataFrame  # overdue issues of beneficiaries with no active pairing: ISSUE_COLUMNS
